@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest side: finding the devices on the virtio bus and reading their
+ * state. This is the only file that looks inside struct virtio_device.
+ *
+ * The virtio bus is not exported, so we register a driver that matches no
+ * device and take the bus from it. A bus notifier bumps a generation
+ * counter on every add, removal, bind and unbind, so that a dump spread
+ * over several netlink calls can tell it raced with a change.
+ *
+ * Reading a device's registers must not race with its transport tearing it
+ * down (virtio-pci unmaps its BARs right after unregistering the device).
+ * Transports unregister their virtio devices from their own driver's remove
+ * callback, which runs under the transport device's lock; so we take the
+ * transport (parent) device's lock, then the virtio device's own lock, and
+ * touch registers only if the transport still has its driver and the virtio
+ * device is still registered. The virtio device's lock also serializes us
+ * with probe, which uses the same feature-select registers.
+ */
+#include <linux/device.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/virtio.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_status.h>
+
+#include "vs.h"
+
+static const struct virtio_device_id vs_no_ids[] = {
+	{ 0 },
+};
+
+static int vs_anchor_probe(struct virtio_device *vdev)
+{
+	return -ENODEV;
+}
+
+static void vs_anchor_remove(struct virtio_device *vdev)
+{
+}
+
+/* Never binds: it exists only to give us the virtio bus. */
+static struct virtio_driver vs_anchor = {
+	.driver.name = KBUILD_MODNAME,
+	.driver.owner = THIS_MODULE,
+	.driver.suppress_bind_attrs = true,
+	.id_table = vs_no_ids,
+	.probe = vs_anchor_probe,
+	.remove = vs_anchor_remove,
+};
+
+/*
+ * struct device_driver::bus became a pointer to const in 6.4, and the bus
+ * walkers followed; taking the type from the field suits both.
+ */
+static typeof(vs_anchor.driver.bus) vs_bus;
+static atomic_t vs_gen = ATOMIC_INIT(1);
+
+/**
+ * vs_virtio_generation() - current generation of the virtio bus
+ *
+ * Return: a counter that changes whenever a virtio device is added,
+ * removed, bound or unbound; never 0, as netlink's dump consistency check
+ * treats 0 as "not set".
+ */
+u32 vs_virtio_generation(void)
+{
+	return atomic_read(&vs_gen);
+}
+
+static int vs_bus_event(struct notifier_block *nb, unsigned long action,
+			void *data)
+{
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+	case BUS_NOTIFY_DEL_DEVICE:
+	case BUS_NOTIFY_BOUND_DRIVER:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		if (atomic_inc_return(&vs_gen) == 0)
+			atomic_inc(&vs_gen);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vs_bus_nb = {
+	.notifier_call = vs_bus_event,
+};
+
+/**
+ * vs_virtio_find() - look a virtio device up by sysfs path or bus id
+ * @path: canonical sysfs path ("/sys/devices/.../virtioN"), or NULL
+ * @busid: name on the virtio bus ("virtioN"), used when @path is NULL
+ *
+ * Return: the device with a reference the caller drops with put_device(),
+ * ERR_PTR(-ENODEV) if there is none, ERR_PTR(-ENOMEM).
+ */
+struct virtio_device *vs_virtio_find(const char *path, const char *busid)
+{
+	struct device *dev;
+	char *kpath;
+	bool same;
+
+	if (!path) {
+		dev = bus_find_device_by_name(vs_bus, NULL, busid);
+		return dev ? dev_to_virtio(dev) : ERR_PTR(-ENODEV);
+	}
+
+	/* The sysfs path is "/sys" followed by the kobject's path. */
+	if (strncmp(path, "/sys/", 5) || !strrchr(path, '/')[1])
+		return ERR_PTR(-ENODEV);
+	dev = bus_find_device_by_name(vs_bus, NULL, strrchr(path, '/') + 1);
+	if (!dev)
+		return ERR_PTR(-ENODEV);
+
+	kpath = kobject_get_path(&dev->kobj, GFP_KERNEL);
+	if (!kpath) {
+		put_device(dev);
+		return ERR_PTR(-ENOMEM);
+	}
+	same = !strcmp(kpath, path + 4);
+	kfree(kpath);
+	if (!same) {
+		put_device(dev);
+		return ERR_PTR(-ENODEV);
+	}
+	return dev_to_virtio(dev);
+}
+
+struct vs_each_ctx {
+	int (*fn)(struct virtio_device *vdev, void *arg);
+	void *arg;
+};
+
+static int vs_each_dev(struct device *dev, void *data)
+{
+	struct vs_each_ctx *ctx = data;
+
+	return ctx->fn(dev_to_virtio(dev), ctx->arg);
+}
+
+/**
+ * vs_virtio_for_each() - call @fn for every device on the virtio bus
+ * @fn: callback; may sleep; a non-zero return stops the walk
+ * @arg: passed to @fn
+ *
+ * The bus keeps each device pinned while @fn runs for it, and only then.
+ *
+ * Return: the first non-zero value @fn returned, or 0.
+ */
+int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
+		       void *arg)
+{
+	struct vs_each_ctx ctx = { .fn = fn, .arg = arg };
+
+	return bus_for_each_dev(vs_bus, NULL, &ctx, vs_each_dev);
+}
+
+/*
+ * Lock the transport device, then the virtio device (the driver core's
+ * order), and check that the device's registers may still be touched.
+ */
+static int vs_lock_live(struct virtio_device *vdev)
+{
+	struct device *parent = vdev->dev.parent;
+	int err;
+
+	if (parent && device_lock_interruptible(parent))
+		return -EINTR;
+	if (device_lock_interruptible(&vdev->dev)) {
+		err = -EINTR;
+		goto unlock_parent;
+	}
+	if (!device_is_registered(&vdev->dev) || (parent && !parent->driver)) {
+		err = -ENODEV;
+		goto unlock_dev;
+	}
+	return 0;
+
+unlock_dev:
+	device_unlock(&vdev->dev);
+unlock_parent:
+	if (parent)
+		device_unlock(parent);
+	return err;
+}
+
+static void vs_unlock_live(struct virtio_device *vdev)
+{
+	device_unlock(&vdev->dev);
+	if (vdev->dev.parent)
+		device_unlock(vdev->dev.parent);
+}
+
+static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
+{
+	struct virtqueue *vq;
+
+	spin_lock(&vdev->vqs_list_lock);
+	list_for_each_entry(vq, &vdev->vqs, list) {
+		info->num_vqs++;
+		if (virtqueue_is_broken(vq))
+			info->broken = true;
+	}
+	spin_unlock(&vdev->vqs_list_lock);
+}
+
+/**
+ * vs_virtio_read() - read the state of one virtio device
+ * @vdev: the device, pinned by the caller
+ * @privileged: the caller may make us read the features the device offers
+ *	(that writes the transport's feature-select register)
+ * @info: filled in; release with vs_virtio_info_free() on success
+ *
+ * Nothing here writes device state except the feature-select register a
+ * feature read needs; the ISR is never read (reading it clears it).
+ *
+ * Return: 0, -ENODEV if the device is going away, -EINTR if a signal came
+ * while waiting for its lock, -ENOMEM.
+ */
+int vs_virtio_read(struct virtio_device *vdev, bool privileged,
+		   struct vs_virtio_info *info)
+{
+	struct device *parent = vdev->dev.parent;
+	char *kpath;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	info->generation = vs_virtio_generation();
+
+	kpath = kobject_get_path(&vdev->dev.kobj, GFP_KERNEL);
+	if (!kpath)
+		return -ENOMEM;
+	info->path = kasprintf(GFP_KERNEL, "/sys%s", kpath);
+	kfree(kpath);
+	if (!info->path)
+		return -ENOMEM;
+
+	strscpy(info->busid, dev_name(&vdev->dev), sizeof(info->busid));
+	strscpy(info->transport, parent && parent->bus ? parent->bus->name : "none",
+		sizeof(info->transport));
+	info->index = vdev->index;
+	info->id = vdev->id.device;
+	info->vendor = vdev->id.vendor;
+	vs_virtio_name(info->id, info->name, sizeof(info->name));
+
+	err = vs_lock_live(vdev);
+	if (err) {
+		vs_virtio_info_free(info);
+		return err;
+	}
+
+	if (vdev->dev.driver)
+		strscpy(info->driver, vdev->dev.driver->name, sizeof(info->driver));
+	info->status = vdev->config->get_status(vdev);
+	info->driver_features = vdev->features;
+	if (privileged)
+		info->device_features = vdev->config->get_features(vdev);
+	else
+		info->device_features_err = EPERM;
+	info->failed = vdev->failed;
+	vs_read_vqs(vdev, info);
+
+	vs_unlock_live(vdev);
+
+	/* Test the bit directly: virtio_has_feature() BUG()s on some bits. */
+	if (info->driver_features & BIT_ULL(VIRTIO_F_VERSION_1))
+		info->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
+	else if (virtio_legacy_is_little_endian())
+		info->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
+	else
+		info->endian = VIRTIO_STATUS_ENDIAN_BIG;
+	return 0;
+}
+
+/**
+ * vs_virtio_info_free() - release what vs_virtio_read() allocated
+ * @info: the device state
+ */
+void vs_virtio_info_free(struct vs_virtio_info *info)
+{
+	kfree(info->path);
+	info->path = NULL;
+}
+
+/**
+ * vs_virtio_init() - find the virtio bus and start following its changes
+ *
+ * Return: 0 or a negative errno.
+ */
+int vs_virtio_init(void)
+{
+	int err;
+
+	err = register_virtio_driver(&vs_anchor);
+	if (err)
+		return err;
+	vs_bus = vs_anchor.driver.bus;
+
+	err = bus_register_notifier(vs_bus, &vs_bus_nb);
+	if (err)
+		goto unregister_anchor;
+	return 0;
+
+unregister_anchor:
+	unregister_virtio_driver(&vs_anchor);
+	return err;
+}
+
+/**
+ * vs_virtio_exit() - undo vs_virtio_init()
+ */
+void vs_virtio_exit(void)
+{
+	bus_unregister_notifier(vs_bus, &vs_bus_nb);
+	unregister_virtio_driver(&vs_anchor);
+}

@@ -1,0 +1,14 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build_module.sh KDIR OUTDIR: build virtio_status.ko against the kernel
+# tree KDIR in a private copy of the sources under OUTDIR, so that builds
+# for several kernels never share object files. Prints the .ko path.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$1
+out=$2
+mkdir -p "$out"
+cp -r "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
+make -s -C "$kdir" M="$out" modules >&2
+echo "$out/virtio_status.ko"

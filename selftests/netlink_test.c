@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the virtio_status generic netlink family against sysfs.
+ *
+ *   netlink_test [harness options]   the tests; the module must be loaded
+ *   netlink_test --expect-absent     passes only if the family is absent
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "vs_netlink.h"
+#include "kselftest_harness.h"
+
+#define SYS_VIRTIO	"/sys/bus/virtio/devices"
+#define VS_TIMEOUT	120	/* seconds; TCG on a debug kernel is slow */
+#define SMALL_BUF	4096
+#define SMALL_MIN_DEVS	16
+#define NOBODY		65534
+#define VIRTIO_F_VERSION_1	32
+
+/* What sysfs says about one virtio device. */
+struct sysdev {
+	char busid[VIRTIO_STATUS_BUSID_MAX];
+	char path[PATH_MAX];
+	char driver[VS_NAME_MAX];
+	char transport[VS_NAME_MAX];
+	__u32 id;
+	__u32 vendor;
+	__u32 status;
+	char features[256];	/* '0'/'1', bit 0 first */
+};
+
+static int read_line(const char *dir, const char *file, char *buf,
+		     size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int read_hex(const char *dir, const char *file, __u32 *val)
+{
+	char buf[64], *end;
+	int err;
+
+	err = read_line(dir, file, buf, sizeof(buf));
+	if (err)
+		return err;
+	errno = 0;
+	*val = strtoul(buf, &end, 16);
+	return errno || end == buf || *end ? -EINVAL : 0;
+}
+
+/* Basename of the target of symlink @dir/@link, "" if there is none. */
+static int read_link_base(const char *dir, const char *link, char *buf,
+			  size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, link);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0) {
+		buf[0] = '\0';
+		return errno == ENOENT ? 0 : -errno;
+	}
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	n = strlen(base);
+	if ((size_t)n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, base, n + 1);
+	return 0;
+}
+
+static int sysdev_read(const char *busid, struct sysdev *s)
+{
+	char dir[PATH_MAX], parent[PATH_MAX];
+	char *slash;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->busid, sizeof(s->busid), "%s", busid);
+	snprintf(dir, sizeof(dir), SYS_VIRTIO "/%s", busid);
+	if (!realpath(dir, s->path))
+		return -errno;
+	err = read_hex(s->path, "device", &s->id);
+	if (!err)
+		err = read_hex(s->path, "vendor", &s->vendor);
+	if (!err)
+		err = read_hex(s->path, "status", &s->status);
+	if (!err)
+		err = read_line(s->path, "features", s->features,
+				sizeof(s->features));
+	if (!err)
+		err = read_link_base(s->path, "driver", s->driver,
+				     sizeof(s->driver));
+	if (err)
+		return err;
+	/* The transport is the bus of the parent device. */
+	snprintf(parent, sizeof(parent), "%s", s->path);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	return read_link_base(parent, "subsystem", s->transport,
+			      sizeof(s->transport));
+}
+
+static int sysdev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sysdev *)a)->busid,
+		      ((const struct sysdev *)b)->busid);
+}
+
+/* Every device on the virtio bus, sorted by bus id. */
+static int sysdev_scan(struct sysdev **out, size_t *count)
+{
+	struct sysdev *devs = NULL, *tmp;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int err = 0;
+
+	dir = opendir(SYS_VIRTIO);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			tmp = realloc(devs, cap * sizeof(*devs));
+			if (!tmp) {
+				err = -ENOMEM;
+				break;
+			}
+			devs = tmp;
+		}
+		err = sysdev_read(de->d_name, &devs[n]);
+		if (err)
+			break;
+		n++;
+	}
+	closedir(dir);
+	if (err) {
+		free(devs);
+		return err;
+	}
+	if (n)
+		qsort(devs, n, sizeof(*devs), sysdev_cmp);
+	*out = devs;
+	*count = n;
+	return 0;
+}
+
+static const struct sysdev *sysdev_find(const struct sysdev *s, size_t n,
+					const char *busid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s[i].busid, busid))
+			return &s[i];
+	return NULL;
+}
+
+/* QEMU's names for the ids the tests know; others only need a name. */
+static const char *qemu_name(__u32 id)
+{
+	switch (id) {
+	case 1: return "virtio-net";
+	case 2: return "virtio-blk";
+	case 3: return "virtio-serial";
+	case 4: return "virtio-rng";
+	case 5: return "virtio-balloon";
+	case 8: return "virtio-scsi";
+	case 18: return "virtio-input";
+	case 19: return "vhost-vsock";
+	default: return NULL;
+	}
+}
+
+/* Is CAP_NET_ADMIN (bit 12) in this process's effective set? */
+static int have_net_admin(void)
+{
+	char line[256];
+	unsigned long long eff;
+	int found = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			found = !!(eff & (1ULL << 12));
+	fclose(f);
+	return found;
+}
+
+FIXTURE(vs) {
+	struct vs_nl nl;
+	struct sysdev *sys;
+	size_t nsys;
+};
+
+FIXTURE_SETUP(vs)
+{
+	int err;
+
+	ASSERT_EQ(0, vs_nl_open(&self->nl, VS_BUF_DEFAULT));
+	err = vs_nl_resolve(&self->nl, VIRTIO_STATUS_FAMILY_NAME);
+	if (err == -ENOENT)
+		TH_LOG("family \"%s\" is not registered: module not loaded?",
+		       VIRTIO_STATUS_FAMILY_NAME);
+	else if (err)
+		TH_LOG("looking up family \"%s\": %s",
+		       VIRTIO_STATUS_FAMILY_NAME, strerror(-err));
+	ASSERT_EQ(0, err);
+	err = sysdev_scan(&self->sys, &self->nsys);
+	if (err)
+		TH_LOG("cannot read %s: %s", SYS_VIRTIO, strerror(-err));
+	ASSERT_EQ(0, err);
+}
+
+FIXTURE_TEARDOWN(vs)
+{
+	vs_nl_close(&self->nl);
+	free(self->sys);
+}
+
+/* Checks one reply on its own, then against what sysfs shows. */
+static void check_dev(struct __test_metadata *_metadata,
+		      const struct sysdev *s, const struct vs_dev *d)
+{
+	char why[256];
+	size_t i, nbits;
+
+	ASSERT_EQ(0, vs_dev_check(d, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ASSERT_NE(NULL, s)
+		TH_LOG("%s is in the reply but not in sysfs", d->busid);
+
+	EXPECT_STREQ(s->busid, d->busid);
+	EXPECT_STREQ(s->path, d->path);
+	EXPECT_EQ(s->id, d->id)
+		TH_LOG("%s: ID", s->busid);
+	EXPECT_EQ(s->vendor, d->vendor)
+		TH_LOG("%s: VENDOR", s->busid);
+	EXPECT_EQ(s->status, d->status)
+		TH_LOG("%s: STATUS", s->busid);
+	EXPECT_STREQ(s->transport, d->transport);
+	if (s->driver[0]) {
+		EXPECT_TRUE(VS_HAS(d, VIRTIO_STATUS_A_DEV_DRIVER))
+			TH_LOG("%s: DRIVER missing, sysfs has %s", s->busid,
+			       s->driver);
+		EXPECT_STREQ(s->driver, d->driver);
+	} else {
+		EXPECT_FALSE(VS_HAS(d, VIRTIO_STATUS_A_DEV_DRIVER))
+			TH_LOG("%s: DRIVER %s but sysfs has none", s->busid,
+			       d->driver);
+	}
+	if (qemu_name(d->id))
+		EXPECT_STREQ(qemu_name(d->id), d->name);
+
+	nbits = strlen(s->features);
+	EXPECT_GE(nbits, 64)
+		TH_LOG("%s: sysfs features has %zu bits", s->busid, nbits);
+	if (nbits > 64)
+		nbits = 64;
+	for (i = 0; i < nbits; i++) {
+		unsigned int bit = (d->driver_features >> i) & 1;
+
+		EXPECT_EQ(s->features[i] - '0', bit)
+			TH_LOG("%s: DRIVER_FEATURES bit %zu", s->busid, i);
+	}
+	if (d->driver_features & (1ULL << VIRTIO_F_VERSION_1))
+		EXPECT_EQ(VIRTIO_STATUS_ENDIAN_LITTLE, d->endian)
+			TH_LOG("%s: VERSION_1 device not little endian",
+			       s->busid);
+}
+
+/* Every field of two replies for the same device must agree. */
+static void check_same(struct __test_metadata *_metadata,
+		       const struct vs_dev *a, const struct vs_dev *b)
+{
+	EXPECT_EQ(a->present, b->present)
+		TH_LOG("%s: different attribute sets", a->busid);
+	EXPECT_STREQ(a->path, b->path);
+	EXPECT_STREQ(a->busid, b->busid);
+	EXPECT_STREQ(a->name, b->name);
+	EXPECT_STREQ(a->transport, b->transport);
+	EXPECT_STREQ(a->driver, b->driver);
+	EXPECT_EQ(a->index, b->index);
+	EXPECT_EQ(a->id, b->id);
+	EXPECT_EQ(a->vendor, b->vendor);
+	EXPECT_EQ(a->status, b->status);
+	EXPECT_EQ(a->driver_features, b->driver_features);
+	EXPECT_EQ(a->device_features, b->device_features);
+	EXPECT_EQ(a->device_features_err, b->device_features_err);
+	EXPECT_EQ(a->num_vqs, b->num_vqs);
+	EXPECT_EQ(a->broken, b->broken);
+	EXPECT_EQ(a->failed, b->failed);
+	EXPECT_EQ(a->endian, b->endian);
+	EXPECT_EQ(a->generation, b->generation);
+}
+
+/*
+ * Dumps until a dump is not flagged NLM_F_DUMP_INTR (nothing hot-plugs
+ * during these tests, so the first one should do), then checks that it
+ * lists exactly the devices sysfs lists, once each.
+ */
+static void dump_and_match(struct __test_metadata *_metadata,
+			   struct vs_nl *nl, const struct sysdev *sys,
+			   size_t nsys, struct vs_devlist *l)
+{
+	size_t i, j;
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		ASSERT_EQ(0, vs_dump(nl, l))
+			TH_LOG("dump failed: %s", nl->extack);
+		if (!l->intr)
+			break;
+	}
+	ASSERT_FALSE(l->intr)
+		TH_LOG("every dump was interrupted");
+	ASSERT_EQ(0, l->bad)
+		TH_LOG("%u bad replies, first: %s", l->bad, l->bad_why);
+
+	for (i = 0; i < l->n; i++) {
+		for (j = 0; j < i; j++)
+			ASSERT_STRNE(l->dev[i].busid, l->dev[j].busid)
+				TH_LOG("the dump lists %s twice",
+				       l->dev[i].busid);
+		/* One consistent dump is built in one bus generation. */
+		EXPECT_EQ(l->dev[0].generation, l->dev[i].generation)
+			TH_LOG("%s: generation differs in one dump",
+			       l->dev[i].busid);
+		check_dev(_metadata, sysdev_find(sys, nsys, l->dev[i].busid),
+			  &l->dev[i]);
+	}
+	/* No duplicates and nothing foreign: equal counts mean equal sets. */
+	ASSERT_EQ(nsys, l->n);
+}
+
+/* The family is registered as the header says, with a do and a dump. */
+TEST_F(vs, family_info)
+{
+	EXPECT_EQ(VIRTIO_STATUS_FAMILY_VERSION, self->nl.version);
+	EXPECT_TRUE(self->nl.get_flags & GENL_CMD_CAP_DO)
+		TH_LOG("DEV_GET has no do (flags %#x)", self->nl.get_flags);
+	EXPECT_TRUE(self->nl.get_flags & GENL_CMD_CAP_DUMP)
+		TH_LOG("DEV_GET has no dump (flags %#x)", self->nl.get_flags);
+}
+
+TEST_F_TIMEOUT(vs, dump_matches_sysfs, VS_TIMEOUT)
+{
+	struct vs_devlist l = {};
+
+	if (!self->nsys)
+		TH_LOG("no virtio devices: the dump must be empty");
+	dump_and_match(_metadata, &self->nl, self->sys, self->nsys, &l);
+	vs_devlist_free(&l);
+}
+
+TEST_F_TIMEOUT(vs, do_matches_dump, VS_TIMEOUT)
+{
+	struct vs_devlist l = {};
+	struct vs_dev *d;
+	size_t i;
+
+	if (!self->nsys)
+		SKIP(return, "no virtio devices");
+	dump_and_match(_metadata, &self->nl, self->sys, self->nsys, &l);
+	d = malloc(sizeof(*d));
+	ASSERT_NE(NULL, d);
+
+	for (i = 0; i < l.n; i++) {
+		const struct vs_dev *e = &l.dev[i];
+
+		ASSERT_EQ(0, vs_get(&self->nl, VIRTIO_STATUS_A_DEV_PATH,
+				    e->path, d))
+			TH_LOG("get by path %s: %s", e->path,
+			       self->nl.extack);
+		check_same(_metadata, e, d);
+
+		ASSERT_EQ(0, vs_get(&self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+				    e->busid, d))
+			TH_LOG("get by busid %s: %s", e->busid,
+			       self->nl.extack);
+		check_same(_metadata, e, d);
+	}
+	free(d);
+	vs_devlist_free(&l);
+}
+
+/* Sends @m and expects it to fail with @err and an extack message. */
+static void expect_fail(struct __test_metadata *_metadata, struct vs_nl *nl,
+			struct vs_msg *m, int err, bool need_msg)
+{
+	int ret = vs_nl_request(nl, m, NULL, NULL);
+
+	ASSERT_EQ(-err, ret)
+		TH_LOG("expected %s, got %s (extack \"%s\")", strerror(err),
+		       ret ? strerror(-ret) : "success", nl->extack);
+	TH_LOG("%s, extack \"%s\" offset %u missing-type %u", strerror(err),
+	       nl->extack, nl->extack_offs, nl->extack_miss);
+	if (need_msg)
+		ASSERT_NE(0, nl->extack[0])
+			TH_LOG("no extack message with %s", strerror(err));
+}
+
+static struct vs_msg *do_msg(struct vs_nl *nl)
+{
+	struct vs_msg *m = malloc(sizeof(*m));
+
+	if (m)
+		vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_ACK,
+			    VIRTIO_STATUS_CMD_DEV_GET,
+			    VIRTIO_STATUS_FAMILY_VERSION);
+	return m;
+}
+
+static struct vs_msg *dump_msg(struct vs_nl *nl)
+{
+	struct vs_msg *m = malloc(sizeof(*m));
+
+	if (m)
+		vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_DUMP,
+			    VIRTIO_STATUS_CMD_DEV_GET,
+			    VIRTIO_STATUS_FAMILY_VERSION);
+	return m;
+}
+
+/* A do for one string attribute, expecting @err. */
+static void expect_get_fail(struct __test_metadata *_metadata,
+			    struct vs_nl *nl, __u16 type, const char *value,
+			    int err)
+{
+	struct vs_msg *m = do_msg(nl);
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put_str(m, type, value));
+	expect_fail(_metadata, nl, m, err, true);
+	free(m);
+}
+
+/* A string of @len 'x' characters, with a leading '/'. */
+static char *long_string(size_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (s) {
+		memset(s, 'x', len);
+		s[0] = '/';
+		s[len] = '\0';
+	}
+	return s;
+}
+
+TEST_F(vs, unknown_busid)
+{
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+			"virtio99999", ENODEV);
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+			"eth0", ENODEV);
+}
+
+TEST_F(vs, unknown_path)
+{
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH,
+			"/sys/devices/pci0000:00/0000:00:1f.7/virtio99999",
+			ENODEV);
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH,
+			"/sys/devices/virtual/net/lo", ENODEV);
+}
+
+/* The transport (parent) device of a virtio device is not one itself. */
+TEST_F(vs, parent_path)
+{
+	char parent[PATH_MAX], *slash;
+
+	if (!self->nsys)
+		SKIP(return, "no virtio devices");
+	snprintf(parent, sizeof(parent), "%s", self->sys[0].path);
+	slash = strrchr(parent, '/');
+	ASSERT_NE(NULL, slash);
+	*slash = '\0';
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH,
+			parent, ENODEV);
+}
+
+/* The longest strings the header allows are accepted: no such device. */
+TEST_F(vs, max_length_strings)
+{
+	char *s = long_string(VIRTIO_STATUS_PATH_MAX - 1);
+
+	ASSERT_NE(NULL, s);
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH, s,
+			ENODEV);
+	s[VIRTIO_STATUS_BUSID_MAX - 1] = '\0';
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID, s,
+			ENODEV);
+	free(s);
+}
+
+TEST_F(vs, too_long_strings)
+{
+	char *s = long_string(VIRTIO_STATUS_PATH_MAX);
+
+	ASSERT_NE(NULL, s);
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH, s,
+			EINVAL);
+	s[VIRTIO_STATUS_BUSID_MAX] = '\0';
+	expect_get_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID, s,
+			EINVAL);
+	free(s);
+}
+
+TEST_F(vs, both_path_and_busid)
+{
+	const char *path = "/sys/devices/virtual/net/lo";
+	const char *busid = "virtio0";
+	struct vs_msg *m = do_msg(&self->nl);
+
+	ASSERT_NE(NULL, m);
+	if (self->nsys) {
+		/* A real device, so only the combination is wrong. */
+		path = self->sys[0].path;
+		busid = self->sys[0].busid;
+	}
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_PATH, path));
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_BUSID, busid));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+}
+
+TEST_F(vs, neither_path_nor_busid)
+{
+	struct vs_msg *m = do_msg(&self->nl);
+
+	ASSERT_NE(NULL, m);
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+}
+
+TEST_F(vs, unknown_attribute)
+{
+	struct vs_msg *m = do_msg(&self->nl);
+	__u32 junk = 0;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_BUSID, "virtio0"));
+	ASSERT_EQ(0, vs_msg_put(m, 200, &junk, sizeof(junk)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+}
+
+/* The header marks NAME reply-only: a request must not carry it. */
+TEST_F(vs, reply_only_attribute)
+{
+	struct vs_msg *m = do_msg(&self->nl);
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_BUSID, "virtio0"));
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+}
+
+TEST_F(vs, unterminated_strings)
+{
+	static const char busid[] = "virtio0";
+	char path[PATH_MAX];
+	struct vs_msg *m;
+
+	snprintf(path, sizeof(path), "%s",
+		 self->nsys ? self->sys[0].path : "/sys/devices/x/virtio0");
+
+	/* The right bytes of an existing device, only the NUL missing. */
+	m = do_msg(&self->nl);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_DEV_PATH, path,
+				strlen(path)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+
+	m = do_msg(&self->nl);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_DEV_BUSID, busid,
+				strlen(busid)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+
+	/* Zero-length payload. */
+	m = do_msg(&self->nl);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_DEV_BUSID, NULL, 0));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+}
+
+TEST_F(vs, dump_with_attribute)
+{
+	struct vs_msg *m;
+
+	m = dump_msg(&self->nl);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_BUSID, "virtio0"));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+
+	m = dump_msg(&self->nl);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_PATH,
+				    "/sys/devices/virtual/net/lo"));
+	expect_fail(_metadata, &self->nl, m, EINVAL, true);
+	free(m);
+}
+
+/*
+ * genetlink itself answers a command the family does not have, with
+ * EOPNOTSUPP and no extack message (genl_family_rcv_msg(), 6.1 and 6.12).
+ */
+TEST_F(vs, unknown_command)
+{
+	static const __u8 cmds[] = { VIRTIO_STATUS_CMD_UNSPEC,
+				     VIRTIO_STATUS_CMD_MAX + 1, 200 };
+	struct vs_msg *m = malloc(sizeof(*m));
+	size_t i;
+
+	ASSERT_NE(NULL, m);
+	for (i = 0; i < sizeof(cmds); i++) {
+		vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_ACK,
+			    cmds[i], VIRTIO_STATUS_FAMILY_VERSION);
+		expect_fail(_metadata, &self->nl, m, EOPNOTSUPP, false);
+		vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_DUMP,
+			    cmds[i], VIRTIO_STATUS_FAMILY_VERSION);
+		expect_fail(_metadata, &self->nl, m, EOPNOTSUPP, false);
+	}
+	free(m);
+}
+
+/*
+ * The kernel sizes a dump skb from the largest buffer the reader has used
+ * (at least NLMSG_GOODSIZE, a page less overhead), so a fresh socket that
+ * only ever reads with 4096 bytes gets a dump of more than 4096 bytes in
+ * several datagrams. It must still be exact.
+ */
+TEST_F_TIMEOUT(vs, dump_small_buffer, VS_TIMEOUT)
+{
+	struct vs_devlist l = {};
+	struct vs_nl small;
+
+	if (self->nsys < SMALL_MIN_DEVS)
+		SKIP(return, "%zu virtio devices, need %d for a multi-part dump",
+		     self->nsys, SMALL_MIN_DEVS);
+	/* How large is the whole dump? */
+	dump_and_match(_metadata, &self->nl, self->sys, self->nsys, &l);
+	if (self->nl.bytes <= SMALL_BUF)
+		SKIP(vs_devlist_free(&l); return,
+		     "the dump is %zu bytes, too small to need two %d-byte datagrams",
+		     self->nl.bytes, SMALL_BUF);
+
+	ASSERT_EQ(0, vs_nl_open(&small, SMALL_BUF));
+	small.family = self->nl.family;
+
+	dump_and_match(_metadata, &small, self->sys, self->nsys, &l);
+	TH_LOG("%zu devices, %zu bytes in %u datagrams", l.n, small.bytes,
+	       small.data_datagrams);
+	ASSERT_GE(small.data_datagrams, 2);
+
+	vs_nl_close(&small);
+	vs_devlist_free(&l);
+}
+
+/*
+ * Child of unprivileged_dump: drops to nobody, then checks a dump and a do.
+ * Returns an exit code: 0 if fine, else the step that failed.
+ */
+static int unprivileged_child(size_t nsys)
+{
+	struct vs_devlist l = {};
+	struct vs_dev *d;
+	struct vs_nl nl;
+	char why[256];
+	size_t i;
+	int err;
+
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY)) {
+		perror("# drop privileges");
+		return 10;
+	}
+	if (have_net_admin() != 0) {
+		fprintf(stderr, "# CAP_NET_ADMIN still effective\n");
+		return 11;
+	}
+	err = vs_nl_open(&nl, VS_BUF_DEFAULT);
+	if (!err)
+		err = vs_nl_resolve(&nl, VIRTIO_STATUS_FAMILY_NAME);
+	if (err) {
+		fprintf(stderr, "# open/resolve: %s\n", strerror(-err));
+		return 12;
+	}
+	err = vs_dump(&nl, &l);
+	if (err || l.bad) {
+		fprintf(stderr, "# dump: %s %s (%u bad: %s)\n", strerror(-err),
+			nl.extack, l.bad, l.bad_why);
+		return 13;
+	}
+	if (!l.intr && l.n != nsys) {
+		fprintf(stderr, "# dump has %zu devices, sysfs %zu\n", l.n,
+			nsys);
+		return 14;
+	}
+	for (i = 0; i < l.n; i++) {
+		d = &l.dev[i];
+		if (vs_dev_check(d, why, sizeof(why))) {
+			fprintf(stderr, "# %s\n", why);
+			return 15;
+		}
+		if (VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) ||
+		    d->device_features_err != EPERM) {
+			fprintf(stderr, "# %s: DEVICE_FEATURES shown, or ERR %u\n",
+				d->busid, d->device_features_err);
+			return 16;
+		}
+	}
+	if (l.n) {
+		d = calloc(1, sizeof(*d));
+		if (!d)
+			return 17;
+		err = vs_get(&nl, VIRTIO_STATUS_A_DEV_BUSID, l.dev[0].busid, d);
+		if (err || VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) ||
+		    d->device_features_err != EPERM) {
+			fprintf(stderr, "# do %s: %s, DEVICE_FEATURES_ERR %u\n",
+				l.dev[0].busid, strerror(-err),
+				d->device_features_err);
+			return 18;
+		}
+		free(d);
+	}
+	vs_devlist_free(&l);
+	vs_nl_close(&nl);
+	return 0;
+}
+
+TEST_F_TIMEOUT(vs, unprivileged_dump, VS_TIMEOUT)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid %d", NOBODY);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(unprivileged_child(self->nsys));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status))
+		TH_LOG("child died, status %#x", status);
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("unprivileged checks failed, see above");
+}
+
+TEST_F_TIMEOUT(vs, privileged_device_features, VS_TIMEOUT)
+{
+	struct vs_devlist l = {};
+	size_t i;
+
+	if (have_net_admin() != 1)
+		SKIP(return, "needs CAP_NET_ADMIN");
+	if (!self->nsys)
+		SKIP(return, "no virtio devices");
+	dump_and_match(_metadata, &self->nl, self->sys, self->nsys, &l);
+	for (i = 0; i < l.n; i++) {
+		const struct vs_dev *d = &l.dev[i];
+
+		ASSERT_TRUE(VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES))
+			TH_LOG("%s: no DEVICE_FEATURES, ERR %u", d->busid,
+			       d->device_features_err);
+		EXPECT_EQ(0, d->driver_features & ~d->device_features)
+			TH_LOG("%s: driver %#llx device %#llx", d->busid,
+			       (unsigned long long)d->driver_features,
+			       (unsigned long long)d->device_features);
+	}
+	vs_devlist_free(&l);
+}
+
+/* For a rig that runs without the module: the family must not exist. */
+static int expect_absent(void)
+{
+	struct vs_nl nl;
+	int err;
+
+	ksft_print_header();
+	ksft_set_plan(1);
+	err = vs_nl_open(&nl, VS_BUF_DEFAULT);
+	if (err)
+		ksft_exit_fail_msg("netlink socket: %s\n", strerror(-err));
+	err = vs_nl_resolve(&nl, VIRTIO_STATUS_FAMILY_NAME);
+	vs_nl_close(&nl);
+	if (err == -ENOENT) {
+		ksft_test_result_pass("family %s absent\n",
+				      VIRTIO_STATUS_FAMILY_NAME);
+		ksft_exit_pass();
+	}
+	ksft_test_result_fail("family %s lookup: %s\n",
+			      VIRTIO_STATUS_FAMILY_NAME,
+			      err ? strerror(-err) : "registered");
+	ksft_exit_fail();
+	return KSFT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--expect-absent"))
+		return expect_absent();
+	return test_harness_run(argc, argv);
+}

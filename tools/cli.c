@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-status: argv -> the command table of qmp.c -> one answer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+void vs_usage(FILE *f)
+{
+	fputs("Usage: virtio-status [-p] x-query-virtio\n"
+	      "       virtio-status [-p] x-query-virtio-status --path DEVICE\n"
+	      "       virtio-status [-p] --qmp\n"
+	      "       virtio-status -h\n"
+	      "\n"
+	      "Print the state of this machine's virtio devices as the JSON that\n"
+	      "QEMU's QMP commands of the same name answer.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  x-query-virtio         the virtio devices: [{\"path\", \"name\"}]\n"
+	      "  x-query-virtio-status  the VirtioStatus of one device\n"
+	      "\n"
+	      "Options:\n"
+	      "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0) or a\n"
+	      "                 virtio bus id (virtio0)\n"
+	      "  --qmp          read QMP commands from standard input, one JSON object\n"
+	      "                 a line, and answer each on standard output\n"
+	      "  -p, --pretty   indent the JSON\n"
+	      "  -h, --help     print this help\n"
+	      "\n"
+	      "host-features (the features a device offers) needs CAP_NET_ADMIN.\n"
+	      "Exit status: 0 on success, 1 on any error.\n", f);
+}
+
+int vs_parse_args(int argc, char **argv, struct vs_opts *o,
+		  char *msg, size_t len)
+{
+	const char *cmd = NULL;
+	bool have_path = false;
+	const char *a;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	msg[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			o->help = true;
+			return 0;
+		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
+			o->pretty = true;
+		} else if (!strcmp(a, "--qmp")) {
+			o->qmp = true;
+		} else if (!strcmp(a, "--path")) {
+			if (i + 1 >= argc) {
+				snprintf(msg, len, "option --path needs a device");
+				return -1;
+			}
+			o->path = argv[++i];
+			have_path = true;
+		} else if (!strncmp(a, "--path=", 7)) {
+			o->path = a + 7;
+			have_path = true;
+		} else if (a[0] == '-' && a[1]) {
+			snprintf(msg, len, "unknown option '%s'", a);
+			return -1;
+		} else if (!cmd) {
+			cmd = a;
+		} else {
+			snprintf(msg, len, "unexpected argument '%s'", a);
+			return -1;
+		}
+	}
+
+	if (o->qmp) {
+		if (cmd || have_path) {
+			snprintf(msg, len,
+				 "--qmp reads its commands from standard input and takes no command or --path");
+			return -1;
+		}
+		return 0;
+	}
+	if (!cmd) {
+		snprintf(msg, len, "no command given");
+		return -1;
+	}
+	o->cmd = vs_cmd_find(cmd, false);
+	if (!o->cmd) {
+		snprintf(msg, len, "unknown command '%s'", cmd);
+		return -1;
+	}
+	if (o->cmd->takes_path && !have_path) {
+		snprintf(msg, len, "%s needs --path DEVICE", o->cmd->name);
+		return -1;
+	}
+	if (!o->cmd->takes_path && have_path) {
+		snprintf(msg, len, "%s takes no --path", o->cmd->name);
+		return -1;
+	}
+	if (have_path && !o->path[0]) {
+		snprintf(msg, len, "--path is empty");
+		return -1;
+	}
+	return 0;
+}
+
+int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
+	       FILE *in, FILE *out, FILE *err)
+{
+	char sentence[2 * VS_MSG_MAX];
+	struct json_object *ret, *rsp;
+	struct vs_err e;
+	char *text;
+
+	if (o->qmp) {
+		if (vs_qmp_loop(be, in, out, o->pretty) < 0) {
+			fprintf(err, "--qmp stopped: cannot read a command or write an answer\n");
+			return 1;
+		}
+		return 0;
+	}
+
+	vs_err_clear(&e);
+	ret = o->cmd->run(be, o->path, &e);
+	if (!ret) {
+		vs_err_sentence(&e, o->path, sentence, sizeof(sentence));
+		fprintf(err, "%s\n", sentence);
+		return 1;
+	}
+	rsp = vs_qmp_return(ret);
+	text = rsp ? vs_json_text(rsp, o->pretty) : NULL;
+	json_object_put(rsp);
+	if (!text) {
+		fprintf(err, "out of memory\n");
+		return 1;
+	}
+	fprintf(out, "%s\n", text);
+	free(text);
+	if (fflush(out)) {
+		fprintf(err, "cannot write the answer\n");
+		return 1;
+	}
+	return 0;
+}
+
+int vs_cli_main(int argc, char **argv, const struct vs_backend *be,
+		FILE *in, FILE *out, FILE *err)
+{
+	char msg[VS_MSG_MAX];
+	struct vs_opts o;
+
+	if (vs_parse_args(argc, argv, &o, msg, sizeof(msg)) < 0) {
+		fprintf(err, "%s\nTry 'virtio-status --help' for more information.\n",
+			msg);
+		return 1;
+	}
+	if (o.help) {
+		vs_usage(out);
+		return 0;
+	}
+	return vs_cli_run(&o, be, in, out, err);
+}

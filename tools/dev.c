@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-status: device lists, device arguments and error sentences.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+
+void vs_dev_list_free(struct vs_dev_list *l)
+{
+	free(l->devs);
+	l->devs = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+struct vs_dev *vs_dev_list_add(struct vs_dev_list *l)
+{
+	struct vs_dev *d;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+
+		d = realloc(l->devs, cap * sizeof(*d));
+		if (!d)
+			return NULL;
+		l->devs = d;
+		l->cap = cap;
+	}
+	d = &l->devs[l->n++];
+	memset(d, 0, sizeof(*d));
+	return d;
+}
+
+const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
+	[VIRTIO_STATUS_A_PAD] = { "PAD", VS_ATTR_NONE },
+	[VIRTIO_STATUS_A_DEV_PATH] = { "DEV_PATH", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_DEV_BUSID] = { "DEV_BUSID", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_DEV_NAME] = { "DEV_NAME", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_DEV_INDEX] = { "DEV_INDEX", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_ID] = { "DEV_ID", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_VENDOR] = { "DEV_VENDOR", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_TRANSPORT] = { "DEV_TRANSPORT", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_DEV_DRIVER] = { "DEV_DRIVER", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_DEV_STATUS] = { "DEV_STATUS", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES] = {
+		"DEV_DRIVER_FEATURES", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES] = {
+		"DEV_DEVICE_FEATURES", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR] = {
+		"DEV_DEVICE_FEATURES_ERR", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_NUM_VQS] = { "DEV_NUM_VQS", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_BROKEN] = { "DEV_BROKEN", VS_ATTR_U8 },
+	[VIRTIO_STATUS_A_DEV_FAILED] = { "DEV_FAILED", VS_ATTR_U8 },
+	[VIRTIO_STATUS_A_DEV_ENDIAN] = { "DEV_ENDIAN", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_GENERATION] = { "DEV_GENERATION", VS_ATTR_U32 },
+};
+
+/* vs_dev.have is a 32-bit mask of attribute numbers. */
+static_assert(VIRTIO_STATUS_A_MAX < 32, "attributes outgrew vs_dev.have");
+
+const char *vs_attr_name(int attr)
+{
+	if (attr <= 0 || attr > VIRTIO_STATUS_A_MAX || !vs_attrs[attr].name)
+		return "unknown attribute";
+	return vs_attrs[attr].name;
+}
+
+void vs_err_clear(struct vs_err *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void vs_err_sys(struct vs_err *e, int errnum, const char *extack)
+{
+	vs_err_clear(e);
+	e->kind = VS_ERR_SYS;
+	e->errnum = errnum;
+	if (extack)
+		snprintf(e->extack, sizeof(e->extack), "%s", extack);
+}
+
+void vs_err_set(struct vs_err *e, enum vs_err_kind kind, int errnum,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	vs_err_clear(e);
+	e->kind = kind;
+	e->errnum = errnum;
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void vs_sys_sentence(const struct vs_err *e, const char *arg,
+			    char *buf, size_t len)
+{
+	char head[VS_MSG_MAX + 64];
+
+	if (e->errnum == EPERM)
+		snprintf(head, sizeof(head),
+			 "permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root");
+	else if (e->errnum == ENODEV && arg)
+		snprintf(head, sizeof(head), "no virtio device at %s", arg);
+	else
+		snprintf(head, sizeof(head), "%s", strerror(e->errnum));
+	if (e->extack[0])
+		snprintf(buf, len, "%s (kernel: %s)", head, e->extack);
+	else
+		snprintf(buf, len, "%s", head);
+}
+
+static void vs_features_sentence(const struct vs_err *e, const char *arg,
+				 char *buf, size_t len)
+{
+	if (!arg)
+		arg = "?";
+	switch (e->errnum) {
+	case EPERM:
+		snprintf(buf, len,
+			 "permission denied: reading the features a device offers needs CAP_NET_ADMIN; run as root");
+		break;
+	case ENODEV:
+		snprintf(buf, len,
+			 "the virtio device at %s is going away: the features it offers could not be read",
+			 arg);
+		break;
+	case EINTR:
+		snprintf(buf, len,
+			 "interrupted while reading the features the virtio device at %s offers; try again",
+			 arg);
+		break;
+	default:
+		snprintf(buf, len,
+			 "cannot read the features the virtio device at %s offers: %s",
+			 arg, strerror(e->errnum));
+		break;
+	}
+}
+
+void vs_err_sentence(const struct vs_err *e, const char *arg,
+		     char *buf, size_t len)
+{
+	switch (e->kind) {
+	case VS_ERR_NONE:
+		snprintf(buf, len, "no error");
+		break;
+	case VS_ERR_SYS:
+		vs_sys_sentence(e, arg, buf, len);
+		break;
+	case VS_ERR_NOFAMILY:
+		snprintf(buf, len,
+			 "virtio_status kernel module is not loaded (load it with: modprobe virtio_status, or insmod virtio_status.ko)");
+		break;
+	case VS_ERR_OLD:
+		snprintf(buf, len, "kernel module too old: %s", e->detail);
+		break;
+	case VS_ERR_FEATURES:
+		vs_features_sentence(e, arg, buf, len);
+		break;
+	case VS_ERR_DUMP_INTR:
+		snprintf(buf, len,
+			 "the list of virtio devices kept changing during %d tries; try again",
+			 e->errnum);
+		break;
+	case VS_ERR_MSG:
+		snprintf(buf, len, "%s", e->detail);
+		break;
+	}
+}
+
+static bool vs_is_busid(const char *s)
+{
+	const char *p;
+
+	if (strncmp(s, "virtio", 6) || !s[6])
+		return false;
+	for (p = s + 6; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+int vs_target_parse(const char *arg, struct vs_target *t, struct vs_err *e)
+{
+	char *real;
+
+	memset(t, 0, sizeof(*t));
+	t->arg = arg;
+	if (arg[0] == '/') {
+		t->kind = VS_TARGET_PATH;
+		real = realpath(arg, NULL);
+		if (real && strlen(real) < sizeof(t->value)) {
+			snprintf(t->value, sizeof(t->value), "%s", real);
+			free(real);
+			return 0;
+		}
+		free(real);
+		if (strlen(arg) >= sizeof(t->value)) {
+			vs_err_set(e, VS_ERR_MSG, ENAMETOOLONG,
+				   "device path is longer than %d bytes",
+				   VIRTIO_STATUS_PATH_MAX - 1);
+			return -1;
+		}
+		snprintf(t->value, sizeof(t->value), "%s", arg);
+		return 0;
+	}
+	if (vs_is_busid(arg)) {
+		if (strlen(arg) >= VIRTIO_STATUS_BUSID_MAX) {
+			vs_err_set(e, VS_ERR_MSG, ENAMETOOLONG,
+				   "virtio bus id '%s' is too long", arg);
+			return -1;
+		}
+		t->kind = VS_TARGET_BUSID;
+		snprintf(t->value, sizeof(t->value), "%s", arg);
+		return 0;
+	}
+	vs_err_set(e, VS_ERR_MSG, EINVAL,
+		   "'%s' names no device: give a sysfs path (/sys/bus/virtio/devices/virtioN) or a virtio bus id (virtioN)",
+		   arg);
+	return -1;
+}

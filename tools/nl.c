@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-status: talking to the virtio_status generic netlink family.
+ *
+ * Every request goes through vs_nl_request(): it sends one message and
+ * reads until the request is over (an ACK for a DO, NLMSG_DONE for a
+ * DUMP, or an error), skipping anything that does not answer it, so the
+ * socket is clean for the next request of a --qmp session. Errors keep
+ * the kernel's errno and its extended ACK message.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "nl.h"
+
+/* One request in flight. */
+struct vs_req {
+	u32 seq;
+	/* called for each reply message; returns 0 or -1 with @e set */
+	int (*parse)(struct nl_msg *msg, void *arg, struct vs_err *e);
+	void *arg;
+	struct vs_err *e;
+	bool done;
+	bool intr;		/* some reply carried NLM_F_DUMP_INTR */
+	bool failed;		/* parse() failed; @e says why */
+	int errnum;		/* positive errno the kernel answered */
+	char extack[VS_MSG_MAX];
+};
+
+int vs_nl_extack(const struct nlmsghdr *nlh, size_t off, char *buf,
+		 size_t len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t payload;
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return -1;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN)
+		return -1;
+	payload = nlh->nlmsg_len - NLMSG_HDRLEN;
+	if (off >= payload)
+		return -1;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
+		      payload - off, NULL) < 0)
+		return -1;
+	if (!tb[NLMSGERR_ATTR_MSG] || nla_len(tb[NLMSGERR_ATTR_MSG]) <= 0)
+		return -1;
+	nla_strlcpy(buf, tb[NLMSGERR_ATTR_MSG], len);
+	/* the kernel's messages carry no final newline, but be sure */
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return 0;
+}
+
+static int vs_cb_seq(struct nl_msg *msg, void *arg)
+{
+	struct vs_req *r = arg;
+	struct sockaddr_nl *src = nlmsg_get_src(msg);
+
+	/* leftovers of an earlier request, or not from the kernel */
+	if (nlmsg_hdr(msg)->nlmsg_seq != r->seq || (src && src->nl_pid))
+		return NL_SKIP;
+	return NL_OK;
+}
+
+static int vs_cb_valid(struct nl_msg *msg, void *arg)
+{
+	struct vs_req *r = arg;
+
+	/* after a bad reply keep reading, so the socket ends up drained */
+	if (r->failed || !r->parse)
+		return NL_SKIP;
+	if (r->parse(msg, r->arg, r->e) < 0)
+		r->failed = true;
+	return NL_OK;
+}
+
+static int vs_cb_intr(struct nl_msg *msg, void *arg)
+{
+	struct vs_req *r = arg;
+
+	(void)msg;
+	r->intr = true;
+	return NL_OK;
+}
+
+static int vs_cb_ack(struct nl_msg *msg, void *arg)
+{
+	struct vs_req *r = arg;
+
+	(void)msg;
+	r->done = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE: its payload is the dump's final error, then maybe TLVs. */
+static int vs_cb_finish(struct nl_msg *msg, void *arg)
+{
+	struct vs_req *r = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err;
+
+	r->done = true;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			r->errnum = -err;
+			vs_nl_extack(nlh, sizeof(err), r->extack,
+				     sizeof(r->extack));
+		}
+	}
+	return NL_STOP;
+}
+
+static int vs_cb_err(struct sockaddr_nl *nla, struct nlmsgerr *err,
+		     void *arg)
+{
+	struct vs_req *r = arg;
+	/* libnl hands over the payload; the header is right before it */
+	const struct nlmsghdr *nlh =
+		(const struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	size_t off = sizeof(*err);
+
+	(void)nla;
+	r->done = true;
+	r->errnum = err->error < 0 ? -err->error : err->error;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    err->msg.nlmsg_len > NLMSG_HDRLEN)
+		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	vs_nl_extack(nlh, off, r->extack, sizeof(r->extack));
+	return NL_STOP;
+}
+
+/* Send @msg and read until it is answered. 0, or -1 with @e set. */
+static int vs_nl_request(struct vs_nl *nl, struct nl_msg *msg,
+			 struct vs_req *r, struct vs_err *e)
+{
+	struct nl_cb *cb;
+	int ret;
+
+	r->e = e;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, vs_cb_seq, r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, vs_cb_valid, r);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, vs_cb_intr, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, vs_cb_ack, r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, vs_cb_finish, r);
+	nl_cb_err(cb, NL_CB_CUSTOM, vs_cb_err, r);
+
+	ret = nl_send_auto(nl->sk, msg);
+	if (ret < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot send a netlink request: %s",
+			   nl_geterror(ret));
+		goto free_cb;
+	}
+	r->seq = nlmsg_hdr(msg)->nlmsg_seq;
+
+	while (!r->done) {
+		ret = nl_recvmsgs(nl->sk, cb);
+		if (ret < 0 && !r->done) {
+			vs_err_set(e, VS_ERR_MSG, 0,
+				   "cannot read the kernel's netlink answer: %s",
+				   nl_geterror(ret));
+			goto free_cb;
+		}
+	}
+	nl_cb_put(cb);
+
+	if (r->errnum) {
+		vs_err_sys(e, r->errnum, r->extack);
+		return -1;
+	}
+	return r->failed ? -1 : 0;
+
+free_cb:
+	nl_cb_put(cb);
+	return -1;
+}
+
+/* Family lookup */
+
+static int vs_ctrl_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct vs_nl *nl = arg;
+	int ret;
+
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, CTRL_ATTR_MAX, NULL);
+	if (ret < 0 || !tb[CTRL_ATTR_FAMILY_ID] ||
+	    nla_len(tb[CTRL_ATTR_FAMILY_ID]) < 2) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the kernel's generic netlink controller sent a malformed family description");
+		return -1;
+	}
+	nl->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	nl->version = 0;
+	if (tb[CTRL_ATTR_VERSION] && nla_len(tb[CTRL_ATTR_VERSION]) >= 4)
+		nl->version = nla_get_u32(tb[CTRL_ATTR_VERSION]);
+	return 0;
+}
+
+static int vs_nl_resolve(struct vs_nl *nl, struct vs_err *e)
+{
+	struct vs_req r = { .parse = vs_ctrl_parse, .arg = nl };
+	struct nl_msg *msg;
+	int ret = -1;
+
+	nl->family = -1;
+	msg = nlmsg_alloc();
+	if (!msg) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0,
+			 NLM_F_ACK, CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME,
+			   VIRTIO_STATUS_FAMILY_NAME) < 0) {
+		vs_err_sys(e, ENOMEM, NULL);
+		goto free_msg;
+	}
+	if (vs_nl_request(nl, msg, &r, e) < 0) {
+		if (e->kind == VS_ERR_SYS && e->errnum == ENOENT)
+			vs_err_set(e, VS_ERR_NOFAMILY, ENOENT, NULL);
+		goto free_msg;
+	}
+	if (nl->family < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the kernel's generic netlink controller did not describe the virtio_status family");
+		goto free_msg;
+	}
+	if (nl->version < VIRTIO_STATUS_FAMILY_VERSION) {
+		vs_err_set(e, VS_ERR_OLD, 0,
+			   "it speaks version %u of the %s family, this tool needs version %u",
+			   nl->version, VIRTIO_STATUS_FAMILY_NAME,
+			   VIRTIO_STATUS_FAMILY_VERSION);
+		goto free_msg;
+	}
+	ret = 0;
+free_msg:
+	nlmsg_free(msg);
+	return ret;
+}
+
+int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
+{
+	int one = 1;
+	int ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot open a generic netlink socket: %s",
+			   nl_geterror(ret));
+		goto free_sock;
+	}
+	/* DO requests ask for their ACK themselves, dumps end in DONE */
+	nl_socket_disable_auto_ack(nl->sk);
+	/* dump replies may be bigger than a page */
+	nl_socket_enable_msg_peek(nl->sk);
+	/*
+	 * Ask for the kernel's error strings and for errors without a copy
+	 * of our request. Kernels without these options still work, without
+	 * the strings.
+	 */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	if (vs_nl_resolve(nl, e) < 0)
+		goto free_sock;
+	return 0;
+
+free_sock:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return -1;
+}
+
+void vs_nl_close(struct vs_nl *nl)
+{
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+/* Device replies */
+
+/* Whether @a has the size its type in vs_attrs[] says. */
+static bool vs_attr_ok(int type, const struct nlattr *a)
+{
+	int len = nla_len(a);
+
+	switch (vs_attrs[type].type) {
+	case VS_ATTR_U8:
+		return len >= 1;
+	case VS_ATTR_U32:
+		return len >= 4;
+	case VS_ATTR_U64:
+		return len >= 8;
+	case VS_ATTR_STRING:
+		return len >= 1 && memchr(nla_data(a), '\0', len);
+	default:
+		return true;
+	}
+}
+
+static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
+{
+	switch (type) {
+	case VIRTIO_STATUS_A_DEV_PATH:
+		nla_strlcpy(dev->path, a, sizeof(dev->path));
+		break;
+	case VIRTIO_STATUS_A_DEV_BUSID:
+		nla_strlcpy(dev->busid, a, sizeof(dev->busid));
+		break;
+	case VIRTIO_STATUS_A_DEV_NAME:
+		nla_strlcpy(dev->name, a, sizeof(dev->name));
+		break;
+	case VIRTIO_STATUS_A_DEV_INDEX:
+		dev->index = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_ID:
+		dev->device_id = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VENDOR:
+		dev->vendor = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_TRANSPORT:
+		nla_strlcpy(dev->transport, a, sizeof(dev->transport));
+		break;
+	case VIRTIO_STATUS_A_DEV_DRIVER:
+		nla_strlcpy(dev->driver, a, sizeof(dev->driver));
+		break;
+	case VIRTIO_STATUS_A_DEV_STATUS:
+		dev->status = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_DRIVER_FEATURES:
+		dev->driver_features = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_DEVICE_FEATURES:
+		dev->device_features = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR:
+		dev->device_features_err = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_NUM_VQS:
+		dev->num_vqs = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_BROKEN:
+		dev->broken = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_DEV_FAILED:
+		dev->failed = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_DEV_ENDIAN:
+		dev->endian = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_GENERATION:
+		dev->generation = nla_get_u32(a);
+		break;
+	}
+}
+
+int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
+		    struct vs_err *e)
+{
+	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gnlh;
+	int ret, i;
+
+	memset(dev, 0, sizeof(*dev));
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a truncated message");
+		return -1;
+	}
+	gnlh = nlmsg_data(nlh);
+	if (gnlh->cmd != VIRTIO_STATUS_CMD_DEV_GET) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module answered with command %u, expected %u",
+			   gnlh->cmd, VIRTIO_STATUS_CMD_DEV_GET);
+		return -1;
+	}
+	/* attributes newer than this tool are skipped */
+	ret = genlmsg_parse(nlh, 0, tb, VIRTIO_STATUS_A_MAX, NULL);
+	if (ret < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a malformed device: %s",
+			   nl_geterror(ret));
+		return -1;
+	}
+	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		if (!vs_attr_ok(i, tb[i])) {
+			vs_err_set(e, VS_ERR_MSG, 0,
+				   "the virtio_status module sent a malformed VIRTIO_STATUS_A_%s",
+				   vs_attr_name(i));
+			return -1;
+		}
+		vs_dev_set(dev, i);
+		vs_dev_attr(dev, i, tb[i]);
+	}
+	return 0;
+}
+
+static struct nl_msg *vs_dev_msg(struct vs_nl *nl, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 flags, VIRTIO_STATUS_CMD_DEV_GET,
+			 VIRTIO_STATUS_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct vs_get_arg {
+	struct vs_dev *dev;
+	bool got;
+};
+
+static int vs_get_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct vs_get_arg *g = arg;
+
+	if (g->got) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module answered one device with several");
+		return -1;
+	}
+	if (vs_dev_from_msg(msg, g->dev, e) < 0)
+		return -1;
+	g->got = true;
+	return 0;
+}
+
+int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
+		  struct vs_dev *dev, struct vs_err *e)
+{
+	struct vs_get_arg g = { .dev = dev };
+	struct vs_req r = { .parse = vs_get_parse, .arg = &g };
+	struct nl_msg *msg;
+	int attr, ret = -1;
+
+	attr = t->kind == VS_TARGET_BUSID ? VIRTIO_STATUS_A_DEV_BUSID :
+					    VIRTIO_STATUS_A_DEV_PATH;
+	msg = vs_dev_msg(nl, NLM_F_ACK);
+	if (!msg || nla_put_string(msg, attr, t->value) < 0) {
+		vs_err_sys(e, ENOMEM, NULL);
+		goto free_msg;
+	}
+	if (vs_nl_request(nl, msg, &r, e) < 0)
+		goto free_msg;
+	if (!g.got) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module acknowledged the request but sent no device");
+		goto free_msg;
+	}
+	ret = 0;
+free_msg:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int vs_dump_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct vs_dev_list *list = arg;
+	struct vs_dev *dev;
+
+	dev = vs_dev_list_add(list);
+	if (!dev) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	if (vs_dev_from_msg(msg, dev, e) < 0) {
+		list->n--;
+		return -1;
+	}
+	return 0;
+}
+
+int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
+		   struct vs_err *e)
+{
+	struct nl_msg *msg;
+	struct vs_req r;
+	int try;
+
+	for (try = 0; try < VS_DUMP_TRIES; try++) {
+		memset(&r, 0, sizeof(r));
+		r.parse = vs_dump_parse;
+		r.arg = list;
+		list->n = 0;
+
+		msg = vs_dev_msg(nl, NLM_F_DUMP);
+		if (!msg) {
+			vs_err_sys(e, ENOMEM, NULL);
+			goto free_list;
+		}
+		if (vs_nl_request(nl, msg, &r, e) < 0) {
+			nlmsg_free(msg);
+			goto free_list;
+		}
+		nlmsg_free(msg);
+		if (!r.intr)
+			return 0;
+	}
+	vs_err_set(e, VS_ERR_DUMP_INTR, VS_DUMP_TRIES, NULL);
+free_list:
+	vs_dev_list_free(list);
+	return -1;
+}
+
+/* The backend the CLI uses */
+
+static int vs_lazy_open(struct vs_nl_lazy *l, struct vs_err *e)
+{
+	if (l->opened)
+		return 0;
+	if (vs_nl_open(&l->nl, e) < 0)
+		return -1;
+	l->opened = true;
+	return 0;
+}
+
+static int vs_lazy_get(void *ctx, const struct vs_target *t,
+		       struct vs_dev *dev, struct vs_err *e)
+{
+	if (vs_lazy_open(ctx, e) < 0)
+		return -1;
+	return vs_nl_dev_get(&((struct vs_nl_lazy *)ctx)->nl, t, dev, e);
+}
+
+static int vs_lazy_dump(void *ctx, struct vs_dev_list *list,
+			struct vs_err *e)
+{
+	if (vs_lazy_open(ctx, e) < 0)
+		return -1;
+	return vs_nl_dev_dump(&((struct vs_nl_lazy *)ctx)->nl, list, e);
+}
+
+const struct vs_backend_ops vs_nl_backend_ops = {
+	.dev_get = vs_lazy_get,
+	.dev_dump = vs_lazy_dump,
+};

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-status: the generic netlink side. One socket, the family looked up
+ * once, one request helper serving both DO and DUMP.
+ */
+#ifndef VS_NL_H
+#define VS_NL_H
+
+#include <stdbool.h>
+
+#include "dev.h"
+
+struct nl_sock;
+struct nl_msg;
+struct nlmsghdr;
+
+/* Times a dump flagged NLM_F_DUMP_INTR is started over before giving up. */
+#define VS_DUMP_TRIES	10
+
+struct vs_nl {
+	struct nl_sock *sk;
+	int family;		/* generic netlink family id */
+	unsigned int version;	/* CTRL_ATTR_VERSION of the family */
+};
+
+/* Open the socket and resolve the family. 0, or -1 with @e set. */
+int vs_nl_open(struct vs_nl *nl, struct vs_err *e);
+void vs_nl_close(struct vs_nl *nl);
+
+int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
+		  struct vs_dev *dev, struct vs_err *e);
+int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
+		   struct vs_err *e);
+
+/*
+ * Decode one VIRTIO_STATUS_CMD_DEV_GET reply into @dev. Returns 0, or -1
+ * with @e set when the message is malformed. Whether the attributes a
+ * command needs are there is for the caller to check.
+ */
+int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
+		    struct vs_err *e);
+
+/*
+ * Copy NLMSGERR_ATTR_MSG of an error or DONE message @nlh into @buf; its
+ * TLVs start @off bytes into the payload. Returns 0, or -1 with @buf ""
+ * when there is no message.
+ */
+int vs_nl_extack(const struct nlmsghdr *nlh, size_t off, char *buf,
+		 size_t len);
+
+/*
+ * A backend over a vs_nl that opens it on first use, so a run that fails
+ * before talking to the kernel (usage errors, --qmp with bad input) never
+ * needs the module.
+ */
+struct vs_nl_lazy {
+	struct vs_nl nl;
+	bool opened;
+};
+
+extern const struct vs_backend_ops vs_nl_backend_ops;
+
+#endif /* VS_NL_H */

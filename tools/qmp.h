@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-status: QEMU's QMP shapes. Devices become json-c objects here,
+ * commands are looked up here, and --qmp lines are answered here; the
+ * device backend is passed in, so none of this needs a kernel.
+ */
+#ifndef VS_QMP_H
+#define VS_QMP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dev.h"
+
+struct json_object;
+
+/* VirtioStatus of @d, keys in the schema's order; NULL on ENOMEM. */
+struct json_object *vs_json_status(const struct vs_dev *d);
+/* [VirtioInfo] of @l, in @l's order; NULL on ENOMEM. */
+struct json_object *vs_json_list(const struct vs_dev_list *l);
+
+/*
+ * Whether a reply holds what VirtioStatus / VirtioInfo need. 0, or -1 with
+ * @e set (VS_ERR_OLD for a missing attribute, VS_ERR_FEATURES when the
+ * kernel could not read the device's features).
+ */
+int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e);
+int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e);
+
+/* {"return": @ret} (takes @ret) and {"error": {"class", "desc"}} */
+struct json_object *vs_qmp_return(struct json_object *ret);
+struct json_object *vs_qmp_error(const char *class, const char *desc);
+
+/*
+ * Text of @o: QEMU's compact form ({"a": 1, "b": [2, 3]}) or json-c's
+ * pretty form. Slashes are not escaped. malloc()ed; NULL on ENOMEM.
+ */
+char *vs_json_text(struct json_object *o, bool pretty);
+
+/* A command of both the command line and --qmp. */
+struct vs_cmd {
+	const char *name;
+	bool takes_path;	/* its one argument, "path" / --path */
+	bool qmp_only;		/* not offered on the command line */
+	/* the QMP "return" value, or NULL with @e set */
+	struct json_object *(*run)(const struct vs_backend *be,
+				   const char *path, struct vs_err *e);
+};
+
+const struct vs_cmd *vs_cmd_find(const char *name, bool qmp);
+
+/*
+ * Run @cmd and wrap the answer: {"return": ...}, or a GenericError whose
+ * desc is the error sentence. Never NULL unless out of memory.
+ */
+struct json_object *vs_cmd_answer(const struct vs_cmd *cmd,
+				  const struct vs_backend *be,
+				  const char *path);
+
+/*
+ * Answer one --qmp input line. NULL for a blank line (nothing to answer)
+ * or when out of memory.
+ */
+struct json_object *vs_qmp_line(const struct vs_backend *be,
+				const char *line);
+
+/* Answer every line of @in on @out until EOF. Returns 0, or -1 on I/O. */
+int vs_qmp_loop(const struct vs_backend *be, FILE *in, FILE *out,
+		bool pretty);
+
+#endif /* VS_QMP_H */

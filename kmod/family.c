@@ -150,18 +150,6 @@ free_info:
 	return err;
 }
 
-static int vs_dev_get_start(struct netlink_callback *cb)
-{
-	struct nlattr **tb = vs_dump_attrs(cb);
-
-	if (tb && (tb[VIRTIO_STATUS_A_DEV_PATH] || tb[VIRTIO_STATUS_A_DEV_BUSID])) {
-		NL_SET_ERR_MSG(cb->extack,
-			       "a dump lists every device and takes no device name");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /**
  * struct vs_dump_ctx - state of one dumpit call
  * @skb: the message being filled
@@ -221,12 +209,23 @@ stop:
  */
 static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nlattr **tb = vs_dump_attrs(cb);
 	struct vs_dump_ctx ctx = {
 		.skb = skb,
 		.cb = cb,
 		.skip = cb->args[0],
 		.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
 	};
+
+	/*
+	 * Checked here rather than in a start callback: 6.1 gives start
+	 * callbacks no extack, so the message would be lost there.
+	 */
+	if (tb && (tb[VIRTIO_STATUS_A_DEV_PATH] || tb[VIRTIO_STATUS_A_DEV_BUSID])) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "a dump lists every device and takes no device name");
+		return -EINVAL;
+	}
 
 	cb->seq = vs_virtio_generation();
 	vs_virtio_for_each(vs_dump_one, &ctx);
@@ -250,7 +249,6 @@ static const struct genl_ops vs_ops[] = {
 		.policy = vs_dev_get_policy,
 		.maxattr = ARRAY_SIZE(vs_dev_get_policy) - 1,
 		.doit = vs_dev_get_doit,
-		.start = vs_dev_get_start,
 		.dumpit = vs_dev_get_dumpit,
 	},
 };

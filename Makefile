@@ -47,10 +47,13 @@ check: deps
 	./selftests/run_all.sh
 
 demo: deps
-	./selftests/demo.sh
+	$(MAKE) -C tools
+	./selftests/demo.py
 
 bench: deps
-	./selftests/bench.sh
+	$(MAKE) -C tools
+	$(MAKE) -C selftests
+	./selftests/bench.py
 
 lint: deps
 	$(CHECKPATCH) -f $(C_FILES)

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run_all.sh [KERNEL_LINE ...]: what `make check` runs.
+#   1. checkpatch --strict on every C file (make lint)
+#   2. the CLI's host unit tests (tools/virtio-status-test)
+#   3. for each kernel line (default: 6.1 6.12): build the module against
+#      that kernel's headers (warnings are errors), then selftests/vm_tests.py
+#      boots it and runs the netlink, CLI, QEMU-oracle, hot-plug and reload
+#      tests inside.
+# Every check prints "ok ..." or "not ok ..."; the last line counts them:
+# "N passed, N failed". Logs go to $VS_CACHE/logs.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export VS_CACHE=${VS_CACHE:-$top/.cache}
+logs=$VS_CACHE/logs
+mkdir -p "$logs"
+lines=("$@")
+[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
+results=$logs/results.txt
+: > "$results"
+
+# record NAME STATUS [LOGFILE]: one top-level check
+record() {
+	local name=$1 rc=$2 log=${3:-}
+
+	if [ "$rc" -eq 0 ]; then
+		echo "ok - $name" | tee -a "$results"
+	else
+		echo "not ok - $name" | tee -a "$results"
+		[ -n "$log" ] && tail -n 30 "$log" | sed 's/^/#   /'
+	fi
+}
+
+# collect LOGFILE PREFIX: copy a sub-run's KTAP result lines into the tally
+collect() {
+	grep -E '^(not )?ok [0-9]+ ' "$1" | sed "s/^\(\(not \)\?ok\) [0-9]* -\? */\1 - $2/" |
+		tee -a "$results"
+}
+
+t0=$(date +%s)
+
+make -s lint > "$logs/lint.log" 2>&1
+st=$?
+grep -qE '^(ERROR|WARNING|CHECK):' "$logs/lint.log" && st=1
+record "lint: checkpatch --strict is clean" $st "$logs/lint.log"
+
+make -s -C tools > "$logs/tools-build.log" 2>&1
+record "build: the CLI" $? "$logs/tools-build.log"
+make -s -C selftests > "$logs/selftests-build.log" 2>&1
+record "build: the selftests" $? "$logs/selftests-build.log"
+
+make -s -C tools test > "$logs/unit.log" 2>&1
+st=$?
+collect "$logs/unit.log" "unit: "
+record "unit: the CLI's host unit tests exit 0" $st "$logs/unit.log"
+
+for line in "${lines[@]}"; do
+	t=$(date +%s)
+	if ! vars=$(selftests/vm/kernels.sh --print "$line" 2>"$logs/kernels-$line.log"); then
+		record "$line: fetch the kernel image and find its headers" 1 "$logs/kernels-$line.log"
+		continue
+	fi
+	eval "$vars"
+	ko=$(selftests/build_module.sh "$KBUILD" "$top/build/$KVER" 2>"$logs/build-$line.log")
+	st=$?
+	grep -q 'warning:' "$logs/build-$line.log" && st=1
+	record "$line: module builds without warnings against $KVER" $st "$logs/build-$line.log"
+	[ $st -eq 0 ] || continue
+
+	python3 selftests/vm_tests.py --kernel "$line" --module "$ko" > "$logs/vm-$line.log" 2>&1
+	st=$?
+	grep '^#' "$logs/vm-$line.log" | grep -E 'booted|took|checks|hotplug:' || true
+	collect "$logs/vm-$line.log" "vm "
+	grep -A40 '^not ok' "$logs/vm-$line.log" | grep '^#' | head -n 60
+	record "$line: VM tests exit 0 ($(( $(date +%s) - t ))s)" $st "$logs/vm-$line.log"
+done
+
+passed=$(grep -c '^ok' "$results")
+failed=$(grep -c '^not ok' "$results")
+echo "# make check took $(( $(date +%s) - t0 ))s; logs in $logs"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

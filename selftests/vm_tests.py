@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The virtio_status tests that need a running kernel, for one kernel.
+
+    vm_tests.py --kernel 6.12 --module build/6.12/virtio_status.ko
+
+Boots the kernel under QEMU (TCG) with about two dozen virtio devices, and
+checks from inside the guest and against QEMU itself:
+  absent    the CLI and the family lookup before the module is loaded
+  netlink   the kselftest tests of the netlink contract (netlink_test)
+  cli       the CLI against sysfs, --qmp mode, every error path
+  oracle    QEMU's own x-query-virtio[-status] against the guest's answers
+  hotplug   device_add/device_del from the host while dumps loop in the guest
+  reload    rmmod/insmod, and the CLI's answer without the module
+  dmesg     no WARN/BUG/Oops/refcount lines in the guest's log
+
+Prints one line per check, "ok N - ..." or "not ok N - ...", and exits 1 if
+any check failed.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'selftests', 'vm'))
+import vmrig  # noqa: E402
+
+CLI = os.path.join(TOP, 'tools', 'virtio-status')
+NETLINK_TEST = os.path.join(TOP, 'selftests', 'netlink_test')
+DUMP_LOOP = os.path.join(TOP, 'selftests', 'dump_loop')
+UAPI_DIR = '/usr/include/linux'
+
+# QEMU's name for a bit that the kernel's uapi headers do not define: it is
+# QEMU's own (vhost-user), and QEMU offers it on every device.
+QEMU_ONLY_BITS = {'VHOST_USER_F_PROTOCOL_FEATURES': 30}
+
+# QEMU's modern virtio-pci transport leaves a device class's legacy-only
+# features out of the device-feature register the guest reads (its
+# VirtioDeviceClass.legacy_features): NOTIFY_ON_EMPTY (24), ANY_LAYOUT (27)
+# and bit 30 for every device, and VIRTIO_NET_F_GSO (6) for virtio-net.
+# QEMU's host-features still include them.
+LEGACY_ONLY = (1 << 24) | (1 << 27) | (1 << 30)
+LEGACY_ONLY_BY_NAME = {'virtio-net': 1 << 6}
+
+# The VirtioStatus keys in schema order, and their JSON types.
+STATUS_KEYS = [
+    ('name', str), ('device-id', int), ('vhost-started', bool),
+    ('device-endian', str), ('guest-features', int), ('host-features', int),
+    ('backend-features', int), ('num-vqs', int), ('status', int),
+    ('isr', int), ('queue-sel', int), ('vm-running', bool), ('broken', bool),
+    ('disabled', bool), ('use-started', bool), ('started', bool),
+    ('start-on-kick', bool), ('disable-legacy-check', bool),
+    ('bus-name', str), ('use-guest-notifier-mask', bool),
+]
+
+HOTPLUG_CYCLES = 6
+
+
+class Report:
+    """KTAP-style result lines, numbered across the run."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, what, diag=''):
+        self.n += 1
+        if cond:
+            print('ok %d - %s %s' % (self.n, self.kernel, what))
+        else:
+            self.failed += 1
+            print('not ok %d - %s %s' % (self.n, self.kernel, what))
+            for line in str(diag).splitlines()[:40]:
+                print('#   ' + line)
+        sys.stdout.flush()
+        return cond
+
+    def equal(self, got, want, what):
+        return self.ok(got == want, what, 'got:  %r\nwant: %r' % (got, want))
+
+
+def vm_config(workdir):
+    """QEMU devices and arguments: a varied set of virtio devices, two of
+    them with no guest driver (9p, crypto: their modules are not in the
+    initramfs), one legacy-only device, enough devices for a dump to need
+    several datagrams, and root ports to hot-plug into."""
+    disk = vmrig.make_disk(os.path.join(workdir, 'disk.img'))
+    share = os.path.join(workdir, 'share')
+    os.makedirs(share, exist_ok=True)
+    args = ['-netdev', 'user,id=n0',
+            '-drive', 'if=none,id=d0,file=%s,format=raw' % disk,
+            '-fsdev', 'local,id=fs0,path=%s,security_model=none' % share,
+            '-object', 'cryptodev-backend-builtin,id=cd0']
+    devs = ['virtio-net-pci,id=net0,netdev=n0',
+            'virtio-blk-pci,id=blk0,drive=d0',
+            'virtio-scsi-pci,id=scsi0',
+            'virtio-serial-pci,id=serial0',
+            'virtio-rng-pci,id=rng0',
+            'virtio-balloon-pci,id=balloon0',
+            'virtio-keyboard-pci,id=kbd0',
+            'virtio-tablet-pci,id=tablet0',
+            'virtio-9p-pci,id=p9,fsdev=fs0,mount_tag=share',
+            'virtio-crypto-pci,id=crypto0,cryptodev=cd0',
+            'virtio-rng-pci,id=legacy0,disable-modern=on,disable-legacy=off']
+    devs += ['virtio-rng-pci,id=fill%d' % i for i in range(10)]
+    devs += ['pcie-root-port,id=rp%d,chassis=%d' % (i, i) for i in (1, 2)]
+    return devs, args
+
+
+# -- helpers -------------------------------------------------------------------
+
+def cli(vm, args, user=None, stdin=None):
+    """Run the CLI in the guest: (rc, stdout, stderr)."""
+    cmd = 'virtio-status ' + args
+    if stdin is not None:
+        cmd = 'printf %%s %s | %s' % (shlex.quote(stdin), cmd)
+    if user:
+        cmd = 'su -s /bin/sh %s -c %s' % (user, shlex.quote(cmd))
+    rc, out = vm.run('%s 2>/tmp/cli.err' % cmd, timeout=120)
+    _, err = vm.run('cat /tmp/cli.err')
+    return rc, out, err
+
+
+def parse_json(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def sysfs_devices(vm):
+    """{busid: {'path', 'device', 'status', 'features', 'driver'}} from sysfs."""
+    out = vm.check('for d in /sys/bus/virtio/devices/*; do [ -e "$d" ] || continue; '
+                   'echo "${d##*/} $(realpath $d) $(cat $d/device) $(cat $d/status) '
+                   '$(cat $d/features) $(basename "$(readlink $d/driver)")"; done; true')
+    devs = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) < 5:
+            continue
+        devs[f[0]] = {'path': f[1], 'device': int(f[2], 16), 'status': int(f[3], 16),
+                      'features': sum(1 << i for i, c in enumerate(f[4]) if c == '1'),
+                      'driver': f[5] if len(f) > 5 else ''}
+    return devs
+
+
+def uapi_symbols():
+    """Feature bit numbers and status masks by name, from the uapi headers."""
+    raw = {}
+    pat = re.compile(r'^#define\s+(\w+)\s+(\w+)\s*(?:/\*.*)?$')
+    for fn in sorted(os.listdir(UAPI_DIR)):
+        if not (fn.startswith('virtio_') or fn.startswith('vhost')):
+            continue
+        with open(os.path.join(UAPI_DIR, fn)) as f:
+            for line in f:
+                m = pat.match(line.strip())
+                if m:
+                    raw.setdefault(m.group(1), m.group(2))
+
+    def value(name, depth=0):
+        v = raw.get(name)
+        if v is None or depth > 4:
+            return None
+        if re.fullmatch(r'0x[0-9a-fA-F]+|\d+', v):
+            return int(v, 0)
+        return value(v, depth + 1)
+
+    bits, statuses = dict(QEMU_ONLY_BITS), {}
+    for name in raw:
+        v = value(name)
+        if v is None:
+            continue
+        if '_F_' in name or name == 'VIRTIO_9P_MOUNT_TAG':
+            bits[name] = v
+        elif name.startswith('VIRTIO_CONFIG_S_'):
+            statuses[name] = v
+    return bits, statuses
+
+
+def qemu_number(obj, names, unknown_key, shift, problems):
+    """QEMU 7.2+ decodes features and status into "SYMBOL: text" lists; turn
+    them back into the number (older QEMU gives the number itself)."""
+    if isinstance(obj, int):
+        return obj
+    value = obj.get(unknown_key, 0)
+    for lst in ('transports', 'dev-features', 'statuses'):
+        for s in obj.get(lst, []):
+            sym = s.split(':', 1)[0].strip()
+            if sym not in names:
+                problems.append(sym)
+                continue
+            value |= (1 << names[sym]) if shift else names[sym]
+    return value
+
+
+# -- test groups ---------------------------------------------------------------
+
+def test_absent(vm, R):
+    rc, out, err = cli(vm, 'x-query-virtio')
+    R.ok(rc == 1 and out == '' and 'not loaded' in err and 'modprobe' in err,
+         'absent: CLI says the module is not loaded, and how to load it',
+         'rc=%d out=%r err=%r' % (rc, out, err))
+    rc, out = vm.run('netlink_test --expect-absent')
+    R.ok(rc == 0, 'absent: family lookup fails with ENOENT', out)
+
+
+def test_netlink(vm, R):
+    rc, out = vm.run('netlink_test', timeout=600)
+    results = re.findall(r'^(ok|not ok) \d+ (\S+)(.*)$', out, re.M)
+    R.ok(results != [], 'netlink: netlink_test ran', out[-2000:])
+    for status, name, rest in results:
+        R.ok(status == 'ok', 'netlink: %s%s' % (name, rest),
+             '\n'.join(line for line in out.splitlines() if name.split('.')[-1] in line))
+    R.ok(rc == 0, 'netlink: netlink_test exit status', 'rc=%d' % rc)
+
+
+def check_status_shape(R, st, what):
+    if not R.ok(isinstance(st, dict), what + ': is an object', st):
+        return False
+    keys = [k for k, _ in STATUS_KEYS]
+    good = list(st.keys()) == keys and all(
+        type(st[k]) is t for k, t in STATUS_KEYS)  # noqa: E721 (bool is not int)
+    return R.ok(good, what + ': every VirtioStatus key, in order, typed',
+                'got %r' % st)
+
+
+def test_cli(vm, R):
+    sysfs = sysfs_devices(vm)
+    R.ok(len(sysfs) >= 20, 'cli: the guest has >= 20 virtio devices', sysfs.keys())
+
+    rc, out, err = cli(vm, 'x-query-virtio')
+    js = parse_json(out)
+    R.ok(rc == 0 and js is not None and err == '', 'cli: x-query-virtio exits 0 with JSON',
+         'rc=%d out=%r err=%r' % (rc, out[:500], err))
+    lst = (js or {}).get('return')
+    R.ok(isinstance(lst, list) and all(list(d.keys()) == ['path', 'name'] for d in lst),
+         'cli: x-query-virtio is {"return": [{"path", "name"}...]}', out[:500])
+    paths = sorted(d['path'] for d in lst or [])
+    R.equal(paths, sorted(d['path'] for d in sysfs.values()),
+            'cli: x-query-virtio lists exactly the sysfs devices')
+
+    bad = []
+    for busid, s in sorted(sysfs.items()):
+        rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % s['path'])
+        st = (parse_json(out) or {}).get('return')
+        if rc != 0 or not isinstance(st, dict):
+            bad.append('%s: rc=%d err=%r' % (busid, rc, err))
+            continue
+        if not check_status_shape(R, st, 'cli: %s status' % busid):
+            continue
+        want = {'device-id': s['device'], 'status': s['status'],
+                'guest-features': s['features'],
+                'started': bool(s['status'] & 4)}
+        got = {k: st[k] for k in want}
+        if got != want:
+            bad.append('%s: got %r want %r' % (busid, got, want))
+        if st['guest-features'] & ~st['host-features']:
+            bad.append('%s: driver features not offered: %#x vs %#x' %
+                       (busid, st['guest-features'], st['host-features']))
+        for alias in (busid, '/sys/bus/virtio/devices/' + busid):
+            rc2, out2, _ = cli(vm, 'x-query-virtio-status --path %s' % alias)
+            if rc2 != 0 or parse_json(out2) != parse_json(out):
+                bad.append('%s: --path %s answers differently' % (busid, alias))
+    R.ok(not bad, 'cli: x-query-virtio-status agrees with sysfs for every device '
+         '(by path, bus id and symlink)', '\n'.join(bad))
+
+    busid = sorted(sysfs)[0]
+    rc, out, _ = cli(vm, '-p x-query-virtio-status --path %s' % busid)
+    R.ok(rc == 0 and out.count('\n') > 10 and parse_json(out) is not None,
+         'cli: -p pretty-prints parseable JSON', out[:300])
+
+    # --qmp: each line answered like QEMU, errors included, session goes on
+    lines = [{'execute': 'x-query-virtio'},
+             {'execute': 'x-query-virtio-status', 'arguments': {'path': busid}, 'id': 7},
+             {'execute': 'x-query-virtio-status', 'arguments': {'path': '/sys/devices/nope/virtio99'}},
+             {'execute': 'x-query-virtio-status'},
+             {'execute': 'no-such-command'}]
+    text = '\n'.join(json.dumps(x) for x in lines) + '\nthis is not json\n'
+    rc, out, err = cli(vm, '--qmp', stdin=text)
+    ans = [parse_json(x) for x in out.splitlines()]
+    R.ok(rc == 0 and len(ans) == 6 and None not in ans,
+         'cli: --qmp answers every line with one JSON line', 'rc=%d out=%r' % (rc, out))
+    if len(ans) == 6 and None not in ans:
+        R.ok(isinstance(ans[0].get('return'), list) and len(ans[0]['return']) == len(sysfs),
+             'cli: --qmp x-query-virtio', ans[0])
+        R.ok(isinstance(ans[1].get('return'), dict) and ans[1].get('id') == 7 and
+             ans[1]['return'].get('device-id') == sysfs[busid]['device'],
+             'cli: --qmp x-query-virtio-status, id echoed', ans[1])
+        errs = [a.get('error', {}) for a in ans[2:]]
+        R.ok([e.get('class') for e in errs] ==
+             ['GenericError', 'GenericError', 'CommandNotFound', 'GenericError'] and
+             all(e.get('desc') for e in errs),
+             'cli: --qmp errors: unknown path, missing argument, unknown command, bad JSON',
+             errs)
+
+    # error paths: a sentence on stderr, nothing on stdout, exit 1
+    for args, needle, what in [
+            ('x-query-virtio-status --path /sys/devices/nope/virtio99', 'no virtio device',
+             'unknown path'),
+            ('x-query-virtio-status --path virtio9999', 'no virtio device', 'unknown bus id'),
+            ('x-query-virtio-status', '--path', 'missing --path'),
+            ('x-query-nothing', 'x-query-nothing', 'unknown command'),
+            ('--bogus x-query-virtio', 'bogus', 'unknown option')]:
+        rc, out, err = cli(vm, args)
+        R.ok(rc == 1 and out == '' and needle in err and err.strip().count('\n') <= 2,
+             'cli: %s -> exit 1 and a sentence' % what, 'rc=%d out=%r err=%r' % (rc, out, err))
+
+    # unprivileged: the list works, device-offered features are refused
+    rc, out, err = cli(vm, 'x-query-virtio', user='nobody')
+    R.ok(rc == 0 and len((parse_json(out) or {}).get('return', [])) == len(sysfs),
+         'cli: unprivileged x-query-virtio works', 'rc=%d err=%r' % (rc, err))
+    rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % busid, user='nobody')
+    R.ok(rc == 1 and out == '' and 'permission denied' in err,
+         'cli: unprivileged x-query-virtio-status -> permission denied',
+         'rc=%d out=%r err=%r' % (rc, out, err))
+
+
+def test_oracle(vm, R):
+    """QEMU's x-query-virtio-status against the guest's, device by device."""
+    bits, statuses = uapi_symbols()
+    ours_list = {d['path']: d['name'] for d in
+                 (parse_json(cli(vm, 'x-query-virtio')[1]) or {}).get('return', [])}
+    sysfs = {d['path']: d for d in sysfs_devices(vm).values()}
+    qemu_list = vm.qmp('x-query-virtio')
+    R.ok(len(qemu_list) == len(sysfs), 'oracle: QEMU and the guest count the same devices',
+         'qemu %d guest %d' % (len(qemu_list), len(sysfs)))
+
+    for dev in sorted(qemu_list, key=lambda d: d['path']):
+        qid = dev['path'].split('/')[3]
+        where = vm.virtio_sysfs(qid)
+        if not R.ok(where is not None, 'oracle: %s is in the guest' % qid, dev):
+            continue
+        rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % where['path'])
+        ours = (parse_json(out) or {}).get('return')
+        if not R.ok(rc == 0 and isinstance(ours, dict), 'oracle: %s guest answer' % qid, err):
+            continue
+        q = vm.qmp('x-query-virtio-status', path=dev['path'])
+        problems = []
+        qn = {
+            'name': dev['name'],
+            'device-id': q['device-id'],
+            'device-endian': q['device-endian'],
+            'guest-features': qemu_number(q['guest-features'], bits,
+                                          'unknown-dev-features', True, problems),
+            'host-features': qemu_number(q['host-features'], bits,
+                                         'unknown-dev-features', True, problems),
+            'status': qemu_number(q['status'], statuses, 'unknown-statuses', False, problems),
+            'num-vqs': q['num-vqs'],
+        }
+        R.ok(not problems, 'oracle: %s every symbol QEMU names is in the uapi headers' % qid,
+             problems)
+        got = {k: ours[k] for k in qn}
+        got['name'] = ours_list.get(where['path'])
+        exempt = []
+        bound = bool(sysfs.get(where['path'], {}).get('driver'))
+        if qid == 'legacy0':
+            # qemu-qmp.md: a legacy virtio-pci device shows the guest only
+            # the low 32 feature bits.
+            qn['host-features'] &= 0xffffffff
+            exempt.append('host-features: low 32 bits (legacy)')
+        else:
+            qn['host-features'] &= ~(LEGACY_ONLY | LEGACY_ONLY_BY_NAME.get(dev['name'], 0))
+            exempt.append('host-features: legacy-only bits the modern transport hides')
+        if not bound:
+            # qemu-qmp.md: with no driver bound QEMU counts the queues it
+            # created, the guest has set up none.
+            R.equal(got['num-vqs'], 0, 'oracle: %s unbound: guest has no queues' % qid)
+            del qn['num-vqs'], got['num-vqs']
+            exempt.append('num-vqs (no driver)')
+        R.equal(got, qn, 'oracle: %s (%s) agrees with QEMU%s' %
+                (qid, dev['name'], ' except ' + ', '.join(exempt) if exempt else ''))
+    # both kinds of device the documented differences are about must be here
+    R.ok(any(not d['driver'] for d in sysfs.values()),
+         'oracle: the set includes a device with no driver bound')
+
+
+def test_hotplug(vm, R):
+    before = sysfs_devices(vm)
+    vm.check('rm -f /tmp/stop /tmp/cli.fail; '
+             'dump_loop 600 > /tmp/dl.out 2>&1 & echo $! > /tmp/dl.pid')
+    vm.check('(while [ ! -e /tmp/stop ]; do virtio-status x-query-virtio > /tmp/hp.json '
+             '2>>/tmp/cli.fail || echo FAIL >> /tmp/cli.fail; done) > /dev/null 2>&1 &')
+    seen_add = seen_del = 0
+    for k in range(HOTPLUG_CYCLES):
+        qid = 'hp%d' % k
+        vm.qmp('device_add', driver='virtio-rng-pci', id=qid, bus='rp%d' % (k % 2 + 1))
+        t = time.monotonic()
+        while time.monotonic() - t < 60 and vm.virtio_sysfs(qid) is None:
+            time.sleep(0.3)
+        seen_add += vm.virtio_sysfs(qid) is not None
+        vm.qmp('device_del', id=qid)
+        try:
+            vm.wait_event('DEVICE_DELETED', timeout=60, device=qid)
+        except vmrig.VMError:
+            pass
+        t = time.monotonic()
+        while time.monotonic() - t < 60 and len(sysfs_devices(vm)) != len(before):
+            time.sleep(0.3)
+        seen_del += len(sysfs_devices(vm)) == len(before)
+    vm.check('touch /tmp/stop; kill -INT $(cat /tmp/dl.pid); '
+             'i=0; while kill -0 $(cat /tmp/dl.pid) 2>/dev/null && [ $i -lt 100 ]; '
+             'do sleep 0.2; i=$((i+1)); done; true')
+    R.ok(seen_add == HOTPLUG_CYCLES and seen_del == HOTPLUG_CYCLES,
+         'hotplug: %d device_add/device_del cycles seen by the guest' % HOTPLUG_CYCLES,
+         'added %d removed %d' % (seen_add, seen_del))
+    out = vm.check('cat /tmp/dl.out')
+    res = parse_json(out.strip().splitlines()[-1] if out.strip() else '') or {}
+    print('# hotplug: dump_loop %s' % json.dumps(res))
+    R.ok(res.get('result') == 'pass' and res.get('inconsistent') == 0 and
+         res.get('errors') == 0, 'hotplug: no inconsistent or failed dump', out)
+    R.ok(res.get('max_devs', 0) > res.get('min_devs', 0),
+         'hotplug: the dumps saw devices come and go', res)
+    R.ok(res.get('intr', 0) > 0, 'hotplug: dumps that raced were flagged NLM_F_DUMP_INTR', res)
+    _, fails = vm.run('cat /tmp/cli.fail 2>/dev/null')
+    R.ok(fails.strip() == '', 'hotplug: the CLI answered every time while devices came and went',
+         fails)
+    vm.run('sleep 0.5')
+    rc, out, _ = cli(vm, 'x-query-virtio')
+    R.equal(sorted(d['path'] for d in (parse_json(out) or {}).get('return', [])),
+            sorted(d['path'] for d in sysfs_devices(vm).values()),
+            'hotplug: afterwards the list equals sysfs again')
+
+
+def test_reload(vm, R):
+    rc, out = vm.run('rmmod virtio_status')
+    R.ok(rc == 0, 'reload: rmmod', out)
+    rc, out, err = cli(vm, 'x-query-virtio')
+    R.ok(rc == 1 and 'not loaded' in err, 'reload: CLI after rmmod says not loaded', err)
+    rc, out = vm.run('insmod /virtio_status.ko && virtio-status x-query-virtio >/dev/null '
+                     '&& rmmod virtio_status && insmod /virtio_status.ko')
+    R.ok(rc == 0, 'reload: insmod, query, rmmod, insmod', out)
+    rc, out, err = cli(vm, 'x-query-virtio')
+    R.ok(rc == 0 and parse_json(out) is not None, 'reload: works after reload', err)
+
+
+def test_dmesg(vm, R):
+    bad = vm.dmesg_problems()
+    R.ok(not bad, 'dmesg: no WARN, BUG, Oops, refcount or call trace', '\n'.join(bad))
+
+
+GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'reload', 'dmesg']
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--kernel', required=True, help='6.1 or 6.12')
+    ap.add_argument('--module', required=True, help='virtio_status.ko for that kernel')
+    ap.add_argument('--only', action='append', choices=GROUPS,
+                    help='run only these groups (absent and dmesg always run)')
+    a = ap.parse_args()
+    R = Report(a.kernel)
+    groups = a.only or GROUPS
+    with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:
+        devs, qargs = vm_config(work)
+        files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
+                 NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop']
+        t0 = time.monotonic()
+        try:
+            with vmrig.VM(kernel=a.kernel, devices=devs, qemu_args=qargs,
+                          extra_files=files, mem='768M') as vm:
+                print('# %s booted in %.1fs' % (vm.kver, vm.boot_seconds))
+                test_absent(vm, R)
+                rc, out = vm.run('insmod /virtio_status.ko')
+                if R.ok(rc == 0, 'insmod virtio_status', out):
+                    for g in GROUPS[1:-1]:
+                        if g in groups:
+                            t = time.monotonic()
+                            globals()['test_' + g](vm, R)
+                            print('# %s: %s took %.1fs' % (a.kernel, g, time.monotonic() - t))
+                test_dmesg(vm, R)
+        except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
+            R.ok(False, 'the VM ran to the end', e)
+        print('# %s: %d checks, %d failed, %.0fs' % (a.kernel, R.n, R.failed,
+                                                    time.monotonic() - t0))
+    return 1 if R.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

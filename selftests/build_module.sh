@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1
-out=$2
+out=$(mkdir -p "$2" && cd "$2" && pwd)
 mkdir -p "$out"
 cp -r "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
 make -s -C "$kdir" M="$out" modules >&2

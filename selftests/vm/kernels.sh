@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch and unpack the Debian test kernels the VM rig boots.
+#
+#   kernels.sh [6.1|6.12 ...]          prepare the lines (default: both), print a summary
+#   kernels.sh --print LINE            prepare one line, print shell assignments:
+#                                        KVER=... VMLINUZ=... VMLINUX=... MODROOT=...
+#                                        KBUILD=... DEBVER=...
+#   kernels.sh --json [LINE ...]       prepare the lines, print one JSON object a line
+#
+# For each line the real image package is found through the Debian meta package
+# (linux-image-amd64 for 6.1, linux-image-6.12-amd64 for 6.12), downloaded with
+# `apt-get download` into $VS_CACHE/kernels/ and unpacked with `dpkg -x`: nothing
+# is installed and /boot is never touched. Compressed modules (.ko.xz) are
+# decompressed and `depmod -b` indexes the unpacked tree. MODROOT is the root of
+# that tree (MODROOT/lib/modules/KVER). KBUILD is the build dir of the installed
+# linux-headers package, which must be for exactly the same KVER (and Debian
+# version) as the image, or the module we build would not load.
+#
+# A second run on a prepared cache does no network work and takes milliseconds.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${VS_CACHE:-$top/.cache}/kernels
+
+die() { echo "kernels.sh: $*" >&2; exit 1; }
+log() { [ "$mode" = summary ] && echo "kernels.sh: $*" >&2 || true; }
+
+# meta package of each kernel line (image, headers)
+meta_image() {
+	case $1 in
+	6.1)  echo linux-image-amd64 ;;
+	6.12) echo linux-image-6.12-amd64 ;;
+	*)    die "unknown kernel line '$1' (known: 6.1 6.12)" ;;
+	esac
+}
+meta_headers() {
+	case $1 in
+	6.1)  echo linux-headers-amd64 ;;
+	6.12) echo linux-headers-6.12-amd64 ;;
+	esac
+}
+
+# The package a meta package depends on, e.g. linux-image-6.1.0-56-amd64.
+real_pkg() {
+	apt-cache depends "$1" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-(image|headers)-[0-9]/ { print $2; exit }'
+}
+
+# The ELF vmlinux inside a bzImage. QEMU boots it through its PVH entry point
+# (CONFIG_PVH=y in Debian), which skips the firmware and the in-guest
+# decompression: 6.1's xz payload alone takes seconds under TCG. The setup
+# header says where the payload is; the build appended its 4-byte size.
+extract_vmlinux() {
+	python3 - "$1" "$2" <<-'EOF'
+	import lzma, struct, subprocess, sys
+	img = open(sys.argv[1], 'rb').read()
+	start = (img[0x1f1] + 1) * 512
+	off, length = struct.unpack_from('<II', img, 0x248)
+	payload = img[start + off:start + off + length - 4]
+	if payload.startswith(b'\xfd7zXZ\x00'):
+	    elf = lzma.decompress(payload, format=lzma.FORMAT_XZ)
+	elif payload.startswith(b'\x28\xb5\x2f\xfd'):
+	    elf = subprocess.run(['zstd', '-dcq'], input=payload, check=True,
+	                         stdout=subprocess.PIPE).stdout
+	else:
+	    sys.exit('unknown kernel compression in ' + sys.argv[1])
+	if not elf.startswith(b'\x7fELF'):
+	    sys.exit('no ELF vmlinux in ' + sys.argv[1])
+	open(sys.argv[2], 'wb').write(elf)
+	EOF
+}
+
+# Prepare one kernel line; sets KVER VMLINUZ MODROOT KBUILD DEBVER.
+prepare() {
+	local line=$1 meta pkg kver dir deb hdr hver
+
+	meta=$(meta_image "$line")
+	# apt-cache takes a second; remember its answer until the apt lists change
+	if [ -s "$cache/$line.pkg" ] && [ "$cache/$line.pkg" -nt /var/lib/apt/lists ]; then
+		pkg=$(cat "$cache/$line.pkg")
+	else
+		pkg=$(real_pkg "$meta")
+		[ -z "$pkg" ] || { mkdir -p "$cache" && echo "$pkg" >"$cache/$line.pkg"; }
+	fi
+	[ -n "$pkg" ] || die "apt-cache does not know $meta; run 'apt-get update' (selftests/deps.sh)"
+	# the package name minus its prefix (and the -unsigned suffix) is the KVER
+	kver=${pkg#linux-image-}
+	kver=${kver%-unsigned}
+	dir=$cache/$kver
+
+	if [ ! -f "$dir/.done" ]; then
+		mkdir -p "$cache/debs"
+		deb=$(ls "$cache/debs/${pkg}_"*.deb 2>/dev/null | tail -n1 || true)
+		if [ -z "$deb" ]; then
+			log "downloading $pkg"
+			(cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
+				die "apt-get download $pkg failed"
+			deb=$(ls "$cache/debs/${pkg}_"*.deb | tail -n1)
+		fi
+		log "unpacking $(basename "$deb")"
+		rm -rf "$dir" && mkdir -p "$dir/root"
+		dpkg -x "$deb" "$dir/root"
+		dpkg-deb -f "$deb" Version >"$dir/version"
+		# merged-/usr packages put modules under usr/lib; depmod -b wants lib/
+		if [ ! -d "$dir/root/lib/modules/$kver" ] &&
+		   [ -d "$dir/root/usr/lib/modules/$kver" ]; then
+			ln -s usr/lib "$dir/root/lib"
+		fi
+		[ -d "$dir/root/lib/modules/$kver" ] ||
+			die "$deb has no lib/modules/$kver"
+		# .ko.xz -> .ko so that busybox and insmod do not need xz support
+		find "$dir/root/lib/modules/$kver/" -name '*.ko.xz' -print0 |
+			xargs -0 -r -n 64 -P "$(nproc)" xz -d
+		depmod -b "$dir/root" "$kver"
+		extract_vmlinux "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinux"
+		touch "$dir/.done"
+	fi
+
+	VMLINUZ=$dir/root/boot/vmlinuz-$kver
+	VMLINUX=$dir/vmlinux
+	[ -f "$VMLINUZ" ] && [ -f "$VMLINUX" ] ||
+		die "$VMLINUZ or $VMLINUX is missing (corrupt cache? rm -rf $dir)"
+	MODROOT=$dir/root
+	KVER=$kver
+	DEBVER=$(cat "$dir/version")
+
+	# The headers: the installed meta package must point at the same KVER.
+	hdr=$(dpkg-query -W -f='${Depends}' "$(meta_headers "$line")" 2>/dev/null |
+		grep -o 'linux-headers-[^ ,]*' | head -n1 || true)
+	[ -n "$hdr" ] || die "$(meta_headers "$line") is not installed; run selftests/deps.sh"
+	[ "${hdr#linux-headers-}" = "$kver" ] ||
+		die "installed headers are for ${hdr#linux-headers-} but the image apt offers is $kver; run 'apt-get install $(meta_headers "$line")' so both match"
+	hver=$(dpkg-query -W -f='${Version}' "$hdr" 2>/dev/null || true)
+	[ "$hver" = "$DEBVER" ] ||
+		die "headers $hdr are version '$hver' but image $pkg is version '$DEBVER'; upgrade the headers so both match"
+	KBUILD=/lib/modules/$kver/build
+	[ -f "$KBUILD/Makefile" ] || die "$KBUILD/Makefile missing although $hdr is installed"
+	local rel
+	# 6.1's kernel.release says "6.1.192"; utsrelease.h holds what vermagic uses
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$KBUILD/include/generated/utsrelease.h" 2>/dev/null || true)
+	[ "$rel" = "$kver" ] || die "$KBUILD is for kernel '$rel', not $kver"
+}
+
+mode=summary
+case ${1:-} in
+--print) mode=print; shift; [ $# -eq 1 ] || die "--print takes exactly one kernel line" ;;
+--json)  mode=json; shift ;;
+-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+[ $# -gt 0 ] || set -- 6.1 6.12
+
+for line in "$@"; do
+	prepare "$line"
+	case $mode in
+	print)
+		printf 'KVER=%q\nVMLINUZ=%q\nVMLINUX=%q\nMODROOT=%q\nKBUILD=%q\nDEBVER=%q\n' \
+			"$KVER" "$VMLINUZ" "$VMLINUX" "$MODROOT" "$KBUILD" "$DEBVER" ;;
+	json)
+		jq -cn --arg line "$line" --arg kver "$KVER" --arg vmlinuz "$VMLINUZ" \
+			--arg vmlinux "$VMLINUX" \
+			--arg modroot "$MODROOT" --arg kbuild "$KBUILD" --arg debver "$DEBVER" \
+			'{line:$line, kver:$kver, vmlinuz:$vmlinuz, vmlinux:$vmlinux, modroot:$modroot,
+			  kbuild:$kbuild, debver:$debver}' ;;
+	summary)
+		echo "$line: KVER=$KVER ($DEBVER)"
+		echo "  vmlinuz  $VMLINUZ"
+		echo "  vmlinux  $VMLINUX (ELF, for PVH boot)"
+		echo "  modules  $MODROOT/lib/modules/$KVER"
+		echo "  headers  $KBUILD" ;;
+	esac
+done

@@ -13,6 +13,8 @@ checks from inside the guest and against QEMU itself:
   hotplug   device_add/device_del from the host while dumps loop in the guest
   reload    rmmod/insmod, and the CLI's answer without the module
   dmesg     no WARN/BUG/Oops/refcount lines in the guest's log
+  mmio      a second VM (machine microvm) whose devices are all virtio-mmio:
+            netlink_test and the QEMU oracle there
 
 Prints one line per check, "ok N - ..." or "not ok N - ...", and exits 1 if
 any check failed.
@@ -322,24 +324,38 @@ def test_cli(vm, R):
          'rc=%d out=%r err=%r' % (rc, out, err))
 
 
-def test_oracle(vm, R):
+def pci_locate(vm, qid, name, ours_list):
+    """Guest sysfs path of a QEMU virtio-pci device, through its PCI address."""
+    where = vm.virtio_sysfs(qid)
+    return where and where['path']
+
+
+def name_locate(vm, qid, name, ours_list):
+    """Guest sysfs path of the one guest device with this name (virtio-mmio
+    has no address QEMU reports; the mmio VM has one device of each kind)."""
+    paths = [p for p, n in ours_list.items() if n == name]
+    return paths[0] if len(paths) == 1 else None
+
+
+def test_oracle(vm, R, locate=pci_locate, is_legacy=lambda qid: qid == 'legacy0',
+                tag='oracle'):
     """QEMU's x-query-virtio-status against the guest's, device by device."""
     bits, statuses = uapi_symbols()
     ours_list = {d['path']: d['name'] for d in
                  (parse_json(cli(vm, 'x-query-virtio')[1]) or {}).get('return', [])}
     sysfs = {d['path']: d for d in sysfs_devices(vm).values()}
     qemu_list = vm.qmp('x-query-virtio')
-    R.ok(len(qemu_list) == len(sysfs), 'oracle: QEMU and the guest count the same devices',
+    R.ok(len(qemu_list) == len(sysfs), '%s: QEMU and the guest count the same devices' % tag,
          'qemu %d guest %d' % (len(qemu_list), len(sysfs)))
 
     for dev in sorted(qemu_list, key=lambda d: d['path']):
         qid = dev['path'].split('/')[3]
-        where = vm.virtio_sysfs(qid)
-        if not R.ok(where is not None, 'oracle: %s is in the guest' % qid, dev):
+        path = locate(vm, qid, dev['name'], ours_list)
+        if not R.ok(path is not None, '%s: %s is in the guest' % (tag, qid), dev):
             continue
-        rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % where['path'])
+        rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % path)
         ours = (parse_json(out) or {}).get('return')
-        if not R.ok(rc == 0 and isinstance(ours, dict), 'oracle: %s guest answer' % qid, err):
+        if not R.ok(rc == 0 and isinstance(ours, dict), '%s: %s guest answer' % (tag, qid), err):
             continue
         q = vm.qmp('x-query-virtio-status', path=dev['path'])
         problems = []
@@ -354,15 +370,15 @@ def test_oracle(vm, R):
             'status': qemu_number(q['status'], statuses, 'unknown-statuses', False, problems),
             'num-vqs': q['num-vqs'],
         }
-        R.ok(not problems, 'oracle: %s every symbol QEMU names is in the uapi headers' % qid,
-             problems)
+        R.ok(not problems, '%s: %s every symbol QEMU names is in the uapi headers' %
+             (tag, qid), problems)
         got = {k: ours[k] for k in qn}
-        got['name'] = ours_list.get(where['path'])
+        got['name'] = ours_list.get(path)
         exempt = []
-        bound = bool(sysfs.get(where['path'], {}).get('driver'))
-        if qid == 'legacy0':
-            # qemu-qmp.md: a legacy virtio-pci device shows the guest only
-            # the low 32 feature bits.
+        bound = bool(sysfs.get(path, {}).get('driver'))
+        if is_legacy(qid):
+            # qemu-qmp.md: a legacy device (virtio-pci, and virtio-mmio
+            # version 1 alike) shows the guest only the low 32 feature bits.
             qn['host-features'] &= 0xffffffff
             exempt.append('host-features: low 32 bits (legacy)')
         else:
@@ -371,14 +387,32 @@ def test_oracle(vm, R):
         if not bound:
             # qemu-qmp.md: with no driver bound QEMU counts the queues it
             # created, the guest has set up none.
-            R.equal(got['num-vqs'], 0, 'oracle: %s unbound: guest has no queues' % qid)
+            R.equal(got['num-vqs'], 0, '%s: %s unbound: guest has no queues' % (tag, qid))
             del qn['num-vqs'], got['num-vqs']
             exempt.append('num-vqs (no driver)')
-        R.equal(got, qn, 'oracle: %s (%s) agrees with QEMU%s' %
-                (qid, dev['name'], ' except ' + ', '.join(exempt) if exempt else ''))
-    # both kinds of device the documented differences are about must be here
-    R.ok(any(not d['driver'] for d in sysfs.values()),
-         'oracle: the set includes a device with no driver bound')
+        R.equal(got, qn, '%s: %s (%s) agrees with QEMU%s' %
+                (tag, qid, dev['name'], ' except ' + ', '.join(exempt) if exempt else ''))
+    if tag == 'oracle':
+        R.ok(any(not d['driver'] for d in sysfs.values()),
+             'oracle: the set includes a device with no driver bound')
+
+
+MMIO_DEVICES = ['virtio-rng-device,id=mrng', 'virtio-net-device,id=mnet,netdev=n0',
+                'virtio-blk-device,id=mblk,drive=d0']
+
+
+def test_mmio(vm, R):
+    """The microvm VM: every device is virtio-mmio (version 1, legacy, as
+    QEMU 7.2 makes them by default); the agent's console port is one too."""
+    sysfs = sysfs_devices(vm)
+    R.ok(len(sysfs) == len(MMIO_DEVICES) + 1 and
+         all('/platform/' in d['path'] for d in sysfs.values()),
+         'mmio: every guest virtio device sits on a platform (virtio-mmio) device', sysfs)
+    rc, out = vm.run('netlink_test', timeout=600)
+    results = re.findall(r'^(ok|not ok) \d+ (\S+)(.*)$', out, re.M)
+    R.ok(rc == 0 and results and all(st == 'ok' for st, _, _ in results),
+         'mmio: netlink_test passes (%d tests)' % len(results), out[-3000:])
+    test_oracle(vm, R, locate=name_locate, is_legacy=lambda qid: True, tag='mmio oracle')
 
 
 def test_hotplug(vm, R):
@@ -445,7 +479,7 @@ def test_dmesg(vm, R):
     R.ok(not bad, 'dmesg: no WARN, BUG, Oops, refcount or call trace', '\n'.join(bad))
 
 
-GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'reload', 'dmesg']
+GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'reload', 'dmesg', 'mmio']
 
 
 def main():
@@ -469,7 +503,7 @@ def main():
                 test_absent(vm, R)
                 rc, out = vm.run('insmod /virtio_status.ko')
                 if R.ok(rc == 0, 'insmod virtio_status', out):
-                    for g in GROUPS[1:-1]:
+                    for g in GROUPS[1:-2]:
                         if g in groups:
                             t = time.monotonic()
                             globals()['test_' + g](vm, R)
@@ -477,6 +511,20 @@ def main():
                 test_dmesg(vm, R)
         except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
             R.ok(False, 'the VM ran to the end', e)
+
+        if 'mmio' in groups:
+            t = time.monotonic()
+            try:
+                with vmrig.VM(kernel=a.kernel, machine='microvm,pit=on,pic=on,rtc=on',
+                              devices=MMIO_DEVICES,
+                              qemu_args=qargs[:4], extra_files=files) as vm:
+                    rc, out = vm.run('insmod /virtio_status.ko')
+                    if R.ok(rc == 0, 'mmio: insmod virtio_status', out):
+                        test_mmio(vm, R)
+                    test_dmesg(vm, R)
+            except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
+                R.ok(False, 'mmio: the VM ran to the end', e)
+            print('# %s: mmio took %.1fs' % (a.kernel, time.monotonic() - t))
         print('# %s: %d checks, %d failed, %.0fs' % (a.kernel, R.n, R.failed,
                                                     time.monotonic() - t0))
     return 1 if R.failed else 0

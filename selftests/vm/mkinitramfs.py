@@ -54,7 +54,8 @@ KMOD_LINKS = ['sbin/modprobe', 'sbin/insmod', 'sbin/rmmod', 'sbin/lsmod',
 INIT = r'''#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the virtio-status test VM: mount, load drivers, hand over to
-# busybox init, which respawns the command agent on /dev/ttyS1.
+# busybox init, which respawns the command agent (on /dev/ttyS1 unless
+# vs.agent= names another port).
 export PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -104,7 +105,7 @@ exec /bin/busybox init
 '''
 
 INITTAB = '''# SPDX-License-Identifier: GPL-2.0
-::respawn:-/sbin/vs-agent /dev/ttyS1
+::respawn:-/sbin/vs-agent
 ::shutdown:/bin/umount -a -r
 '''
 
@@ -125,7 +126,12 @@ exit 0
 AGENT = r'''#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Command agent on a serial port; see mkinitramfs.py for the protocol.
-tty=${1:-/dev/ttyS1}
+# The port: $1, else vs.agent= on the kernel command line, else ttyS1.
+tty=$1
+for arg in $(cat /proc/cmdline); do
+	case $arg in vs.agent=*) [ -n "$tty" ] || tty=${arg#*=} ;; esac
+done
+tty=${tty:-/dev/ttyS1}
 exec <"$tty" >"$tty" 2>/dev/console
 stty raw -echo
 d=/run/vs-agent

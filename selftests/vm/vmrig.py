@@ -12,7 +12,8 @@
         assert not vm.dmesg_problems()
 
 The guest is the busybox initramfs of mkinitramfs.py. ttyS0 is the kernel
-console, written to a log file; ttyS1 carries the command agent (protocol in
+console, written to a log file; ttyS1 carries the command agent (on microvm, which has one serial
+port, a virtio console port hvc0 does; protocol in
 mkinitramfs.py); QMP is on a unix socket. Never KVM: it hangs on this host.
 
 CLI (for demos and quick checks):
@@ -235,8 +236,18 @@ class VM:
                '-chardev', 'file,id=con,path=' + self.console_path,
                '-serial', 'chardev:con',
                '-chardev', 'socket,id=agent,path=%s,server=on,wait=off' % self.agent_path,
-               '-serial', 'chardev:agent',
                '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path]
+        if self.machine.startswith('microvm'):
+            # microvm has one serial port, the console: the agent gets a
+            # virtio console port instead (itself a virtio-mmio device).
+            cmd += ['-device', 'virtio-serial-device,id=agent-bus',
+                    '-device', 'virtconsole,chardev=agent,bus=agent-bus.0']
+            # It has no HPET or PM timer either: under TCG the kernel's TSC
+            # calibration against the PIT fails now and then and the boot
+            # hangs, so tell it the TSC rate instead of measuring it.
+            cmd[cmd.index('-append') + 1] += ' vs.agent=/dev/hvc0 tsc_early_khz=2000000'
+        else:
+            cmd += ['-serial', 'chardev:agent']
         if self.cpu:
             cmd += ['-cpu', self.cpu]
         if self.bios == 'qboot' and os.path.exists(QBOOT):

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The virtio_status generic netlink family: policies, request handling and
- * message building. Device state comes from virtio.c as a struct
- * vs_virtio_info; this file never touches a device.
+ * The virtio_status generic netlink family: policies, and the glue between
+ * requests, the device walkers (virtio.c, vhost.c) and the message
+ * builders (msg.c). This file never touches a device.
  */
 #include <linux/capability.h>
 #include <linux/virtio_status.h>
@@ -19,69 +19,146 @@ static const struct nla_policy vs_dev_get_policy[] = {
 					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
 };
 
-static size_t vs_dev_msg_size(const struct vs_virtio_info *vi)
+/* Where a reply goes: a do's reply, or a dump's next message. */
+struct vs_dest {
+	struct sk_buff *skb;
+	u32 portid;
+	u32 seq;
+	int flags;
+	struct netlink_callback *cb;	/* dumps: for the consistency flag */
+};
+
+static void *vs_msg_start(struct vs_dest *d, u8 cmd)
 {
-	return nla_total_size(strlen(vi->path) + 1) +
-	       nla_total_size(strlen(vi->busid) + 1) +
-	       nla_total_size(strlen(vi->name) + 1) +
-	       nla_total_size(strlen(vi->transport) + 1) +
-	       nla_total_size(strlen(vi->driver) + 1) +
-	       7 * nla_total_size(sizeof(u32)) +	/* index .. generation */
-	       nla_total_size(sizeof(u32)) +		/* features error */
-	       2 * nla_total_size_64bit(sizeof(u64)) +	/* features */
-	       2 * nla_total_size(sizeof(u8));		/* broken, failed */
+	void *hdr = genlmsg_put(d->skb, d->portid, d->seq, &vs_family, d->flags, cmd);
+
+	if (hdr && d->cb)
+		genl_dump_check_consistent(d->cb, hdr);
+	return hdr;
 }
 
-static int vs_dev_put_attrs(struct sk_buff *skb, const struct vs_virtio_info *vi)
+static int vs_emit_virtio(struct vs_dest *d, const struct vs_virtio_info *vi)
 {
-	if (nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, vi->path) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSID, vi->busid) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, vi->name) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_INDEX, vi->index) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VENDOR, vi->vendor) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, vi->transport) ||
-	    (vi->driver[0] &&
-	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->driver)) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, vi->status) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
-			      vi->driver_features, VIRTIO_STATUS_A_PAD) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->num_vqs) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, vi->broken) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_FAILED, vi->failed) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation))
-		return -EMSGSIZE;
+	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_DEV_GET);
 
-	if (vi->device_features_err)
-		return nla_put_u32(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR,
-				   vi->device_features_err);
-	return nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES,
-				 vi->device_features, VIRTIO_STATUS_A_PAD);
-}
-
-/*
- * One device as one message. @cb is set for dump replies, which get the
- * consistency flag when the bus changed since the dump began.
- */
-static int vs_dev_fill(struct sk_buff *skb, const struct vs_virtio_info *vi,
-		       u32 portid, u32 seq, int flags, struct netlink_callback *cb)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &vs_family, flags,
-			  VIRTIO_STATUS_CMD_DEV_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-
-	if (vs_dev_put_attrs(skb, vi)) {
-		genlmsg_cancel(skb, hdr);
+	if (vs_msg_put_virtio(d->skb, vi)) {
+		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(skb, hdr);
+	genlmsg_end(d->skb, hdr);
 	return 0;
+}
+
+static int vs_emit_vhost(const struct vs_vhost_info *vi, void *arg)
+{
+	struct vs_dest *d = arg;
+	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_DEV_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vs_msg_put_vhost(d->skb, vi, vs_virtio_generation())) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* A do's reply: sized for the message, sent, or an extack on failure. */
+static int vs_reply(struct genl_info *info, size_t size,
+		    int (*fill)(struct vs_dest *d, const void *arg), const void *arg)
+{
+	struct vs_dest d = {
+		.portid = info->snd_portid,
+		.seq = info->snd_seq,
+	};
+	int err;
+
+	d.skb = genlmsg_new(size, GFP_KERNEL);
+	if (!d.skb) {
+		NL_SET_ERR_MSG(info->extack, "out of memory building the reply");
+		return -ENOMEM;
+	}
+	err = fill(&d, arg);
+	if (WARN_ON_ONCE(err)) {
+		/* The size estimate was short: a bug in msg.c. */
+		NL_SET_ERR_MSG(info->extack, "reply did not fit its estimated size");
+		nlmsg_free(d.skb);
+		return err;
+	}
+	return genlmsg_reply(d.skb, info);
+}
+
+static int vs_fill_virtio(struct vs_dest *d, const void *arg)
+{
+	return vs_emit_virtio(d, arg);
+}
+
+static int vs_fill_vhost(struct vs_dest *d, const void *arg)
+{
+	return vs_emit_vhost(arg, d);
+}
+
+/* Errors of the vhost walker, as the sentences userspace shows. */
+static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
+{
+	switch (err) {
+	case -ENODEV:
+		NL_SET_ERR_MSG(extack, "no vhost device is open at this path");
+		break;
+	case -EIO:
+		NL_SET_ERR_MSG(extack, "vhost support is off (see the INFO command)");
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG(extack, "interrupted waiting for a vhost device lock");
+		break;
+	case -E2BIG:
+		NL_SET_ERR_MSG(extack, "too many vhost file descriptors to scan");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "out of memory reading vhost devices");
+	}
+}
+
+struct vs_vhost_do {
+	struct genl_info *info;
+	int err;
+};
+
+static int vs_vhost_reply(const struct vs_vhost_info *vi, void *arg)
+{
+	struct vs_vhost_do *v = arg;
+
+	v->err = vs_reply(v->info, vs_msg_vhost_size(vi), vs_fill_vhost, vi);
+	return 0;
+}
+
+/* A do for "/proc/PID/fd/FD": a vhost device, for privileged callers. */
+static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
+			 struct nlattr *path)
+{
+	struct vs_vhost_do v = { .info = info };
+	int pid, fd, n = 0, err;
+
+	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, path,
+				    "vhost devices are visible with CAP_NET_ADMIN only");
+		return -EPERM;
+	}
+	if (sscanf(nla_data(path), "/proc/%d/fd/%d%n", &pid, &fd, &n) != 2 ||
+	    n != nla_len(path) - 1 || pid <= 0 || fd < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, path,
+				    "a vhost device path is /proc/PID/fd/FD");
+		return -ENODEV;
+	}
+	err = vs_vhost_get(pid, fd, vs_vhost_reply, &v);
+	if (err) {
+		vs_vhost_extack(info->extack, err);
+		return err;
+	}
+	return v.err;
 }
 
 static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -91,7 +168,6 @@ static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct virtio_device *vdev;
 	struct vs_virtio_info vi;
-	struct sk_buff *msg;
 	int err;
 
 	if (path && busid) {
@@ -103,6 +179,8 @@ static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(extack, "a device path or bus id is required");
 		return -EINVAL;
 	}
+	if (path && !strncmp(nla_data(path), "/proc/", 6))
+		return vs_vhost_doit(skb, info, path);
 
 	vdev = vs_virtio_find(path ? nla_data(path) : NULL,
 			      busid ? nla_data(busid) : NULL);
@@ -129,39 +207,21 @@ static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 
-	msg = genlmsg_new(vs_dev_msg_size(&vi), GFP_KERNEL);
-	if (!msg) {
-		NL_SET_ERR_MSG(extack, "out of memory building the reply");
-		err = -ENOMEM;
-		goto free_info;
-	}
-	err = vs_dev_fill(msg, &vi, info->snd_portid, info->snd_seq, 0, NULL);
-	if (WARN_ON_ONCE(err)) {
-		/* vs_dev_msg_size() was short: a bug in this file. */
-		NL_SET_ERR_MSG(extack, "reply did not fit its estimated size");
-		nlmsg_free(msg);
-		goto free_info;
-	}
-	vs_virtio_info_free(&vi);
-	return genlmsg_reply(msg, info);
-
-free_info:
+	err = vs_reply(info, vs_msg_virtio_size(&vi), vs_fill_virtio, &vi);
 	vs_virtio_info_free(&vi);
 	return err;
 }
 
 /**
  * struct vs_dump_ctx - state of one dumpit call
- * @skb: the message being filled
- * @cb: the dump
- * @skip: devices emitted by earlier calls
- * @pos: devices walked past so far in this call
+ * @dest: where messages go
+ * @skip: virtio devices emitted by earlier calls
+ * @pos: virtio devices walked past so far in this call
  * @privileged: the dumping socket has CAP_NET_ADMIN
  * @err: why the walk stopped early, 0 if it did not
  */
 struct vs_dump_ctx {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
+	struct vs_dest dest;
 	unsigned long skip;
 	unsigned long pos;
 	bool privileged;
@@ -188,8 +248,7 @@ static int vs_dump_one(struct virtio_device *vdev, void *arg)
 	if (err)
 		goto stop;
 
-	err = vs_dev_fill(ctx->skb, &vi, NETLINK_CB(ctx->cb->skb).portid,
-			  ctx->cb->nlh->nlmsg_seq, NLM_F_MULTI, ctx->cb);
+	err = vs_emit_virtio(&ctx->dest, &vi);
 	vs_virtio_info_free(&vi);
 	if (err)
 		goto stop;
@@ -201,19 +260,43 @@ stop:
 	return err;
 }
 
+/* cb->args: [0] virtio position, [1] in the vhost part, [2] pid, [3] fd */
+enum { VS_CB_VIRTIO_POS, VS_CB_VHOST, VS_CB_VHOST_PID, VS_CB_VHOST_FD };
+
+/* The vhost part of a dump: devices after the (pid, fd) cursor. */
+static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
+{
+	pid_t pid = cb->args[VS_CB_VHOST_PID];
+	int fd = cb->args[VS_CB_VHOST_FD];
+	int err;
+
+	cb->args[VS_CB_VHOST] = 1;
+	err = vs_vhost_dump(vs_emit_vhost, &ctx->dest, &pid, &fd);
+	cb->args[VS_CB_VHOST_PID] = pid;
+	cb->args[VS_CB_VHOST_FD] = fd;
+	/* vhost switched off: the virtio part stands, vhost is left out. */
+	return err == -EIO ? 0 : err;
+}
+
 /*
  * A dump resumes by position on the bus. A device added or removed between
  * two calls shifts positions, but it also changes the generation, and
  * netlink then flags the next message (or the final NLMSG_DONE) with
- * NLM_F_DUMP_INTR so that userspace starts over.
+ * NLM_F_DUMP_INTR so that userspace starts over. vhost devices follow for
+ * privileged callers, resumed by their (pid, fd) name.
  */
 static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **tb = vs_dump_attrs(cb);
 	struct vs_dump_ctx ctx = {
-		.skb = skb,
-		.cb = cb,
-		.skip = cb->args[0],
+		.dest = {
+			.skb = skb,
+			.portid = NETLINK_CB(cb->skb).portid,
+			.seq = cb->nlh->nlmsg_seq,
+			.flags = NLM_F_MULTI,
+			.cb = cb,
+		},
+		.skip = cb->args[VS_CB_VIRTIO_POS],
 		.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
 	};
 
@@ -228,14 +311,20 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 
 	cb->seq = vs_virtio_generation();
-	vs_virtio_for_each(vs_dump_one, &ctx);
-	cb->args[0] = ctx.pos;
+	if (!cb->args[VS_CB_VHOST]) {
+		vs_virtio_for_each(vs_dump_one, &ctx);
+		cb->args[VS_CB_VIRTIO_POS] = ctx.pos;
+	}
+	if (!ctx.err && ctx.privileged)
+		ctx.err = vs_dump_vhost(&ctx, cb);
 
 	if (!ctx.err || (ctx.err == -EMSGSIZE && skb->len))
 		return skb->len;
 
 	if (ctx.err == -EMSGSIZE)
 		NL_SET_ERR_MSG(cb->extack, "a device does not fit in a dump message");
+	else if (cb->args[VS_CB_VHOST])
+		vs_vhost_extack(cb->extack, ctx.err);
 	else if (ctx.err == -EINTR)
 		NL_SET_ERR_MSG(cb->extack, "interrupted waiting for a device lock");
 	else
@@ -243,6 +332,26 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ctx.err;
 }
 
+static int vs_fill_info(struct vs_dest *d, const void *arg)
+{
+	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_INFO);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vs_msg_put_info(d->skb)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+static int vs_info_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vs_reply(info, vs_msg_info_size(), vs_fill_info, NULL);
+}
+
+/* INFO has no policy: strict validation then rejects any attribute. */
 static const struct genl_ops vs_ops[] = {
 	{
 		.cmd = VIRTIO_STATUS_CMD_DEV_GET,
@@ -250,6 +359,10 @@ static const struct genl_ops vs_ops[] = {
 		.maxattr = ARRAY_SIZE(vs_dev_get_policy) - 1,
 		.doit = vs_dev_get_doit,
 		.dumpit = vs_dev_get_dumpit,
+	},
+	{
+		.cmd = VIRTIO_STATUS_CMD_INFO,
+		.doit = vs_info_doit,
 	},
 };
 

@@ -18,11 +18,17 @@ static int __init vs_init(void)
 	if (err)
 		return err;
 
-	err = vs_family_init();
+	err = vs_vhost_init();
 	if (err)
 		goto virtio_exit;
+
+	err = vs_family_init();
+	if (err)
+		goto vhost_exit;
 	return 0;
 
+vhost_exit:
+	vs_vhost_exit();
 virtio_exit:
 	vs_virtio_exit();
 	return err;
@@ -31,6 +37,7 @@ virtio_exit:
 static void __exit vs_exit(void)
 {
 	vs_family_exit();
+	vs_vhost_exit();
 	vs_virtio_exit();
 }
 

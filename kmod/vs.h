@@ -51,6 +51,40 @@ struct vs_virtio_info {
 	u32 generation;
 };
 
+/**
+ * struct vs_vhost_info - one vhost device, read once, then reported
+ * @path: "/proc/PID/fd/FD" of the holder that names it
+ * @name: QEMU's name for it ("vhost-net")
+ * @module: its vhost driver's module ("vhost_net")
+ * @id: virtio device id it backs
+ * @nvqs: its virtqueues
+ * @mem_regions: regions in its memory table
+ * @endian: enum virtio_status_endian
+ * @acked_features: features the owner set (virtqueue 0)
+ * @backend_features: backend features the owner set (virtqueue 0)
+ * @log_enabled: VHOST_F_LOG_ALL is acked
+ * @started: a backend is attached to some virtqueue
+ * @owner_pid: the owner process, 0 if none or not visible
+ * @holders: pids of the processes holding it, kmalloc'ed
+ * @nholders: entries of @holders
+ */
+struct vs_vhost_info {
+	char path[48];
+	const char *name;
+	const char *module;
+	u32 id;
+	u32 nvqs;
+	u32 mem_regions;
+	u32 endian;
+	u64 acked_features;
+	u64 backend_features;
+	bool log_enabled;
+	bool started;
+	pid_t owner_pid;
+	pid_t *holders;
+	u32 nholders;
+};
+
 /* names.c */
 void vs_virtio_name(u32 device_id, char *buf, size_t len);
 
@@ -64,6 +98,26 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 void vs_virtio_info_free(struct vs_virtio_info *info);
 int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 		       void *arg);
+
+/* vhost.c */
+int vs_vhost_init(void);
+void vs_vhost_exit(void);
+bool vs_vhost_state(char *reason, size_t len);
+const char *vs_vhost_layout(void);
+int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
+		  void *arg, pid_t *pid, int *fd);
+int vs_vhost_get(pid_t pid, int fd,
+		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg);
+void vs_vhost_info_free(struct vs_vhost_info *vi);
+
+/* msg.c */
+size_t vs_msg_virtio_size(const struct vs_virtio_info *vi);
+int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi);
+size_t vs_msg_vhost_size(const struct vs_vhost_info *vi);
+int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
+		     u32 generation);
+size_t vs_msg_info_size(void);
+int vs_msg_put_info(struct sk_buff *skb);
 
 /* family.c */
 int vs_family_init(void);

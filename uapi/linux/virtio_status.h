@@ -24,13 +24,18 @@
  * @VIRTIO_STATUS_CMD_UNSPEC: unused
  * @VIRTIO_STATUS_CMD_DEV_GET: do: the device named by exactly one of
  *	VIRTIO_STATUS_A_DEV_PATH or VIRTIO_STATUS_A_DEV_BUSID; dump (no
- *	attributes): every device on the virtio bus. Replies carry the same
- *	command. A dump that raced with a device being added, removed, bound
- *	or unbound is flagged with NLM_F_DUMP_INTR.
+ *	attributes): every device on the virtio bus, then (for CAP_NET_ADMIN
+ *	callers) every vhost device held open by a process the caller can
+ *	see. Replies carry the same command. A dump that raced with a virtio
+ *	device being added, removed, bound or unbound is flagged with
+ *	NLM_F_DUMP_INTR (vhost devices have no such signal).
+ * @VIRTIO_STATUS_CMD_INFO: do, no attributes: the module's state
+ *	(VIRTIO_STATUS_A_INFO_*).
  */
 enum virtio_status_cmd {
 	VIRTIO_STATUS_CMD_UNSPEC,
 	VIRTIO_STATUS_CMD_DEV_GET,
+	VIRTIO_STATUS_CMD_INFO,
 
 	__VIRTIO_STATUS_CMD_MAX,
 	VIRTIO_STATUS_CMD_MAX = __VIRTIO_STATUS_CMD_MAX - 1
@@ -46,6 +51,29 @@ enum virtio_status_endian {
 	VIRTIO_STATUS_ENDIAN_UNKNOWN,
 	VIRTIO_STATUS_ENDIAN_LITTLE,
 	VIRTIO_STATUS_ENDIAN_BIG,
+};
+
+/**
+ * enum virtio_status_kind - what a VIRTIO_STATUS_CMD_DEV_GET reply describes
+ * @VIRTIO_STATUS_KIND_UNSPEC: unused
+ * @VIRTIO_STATUS_KIND_VIRTIO: a device on the virtio bus (guest side)
+ * @VIRTIO_STATUS_KIND_VHOST: a vhost device held open by a process (host
+ *	side); its path is "/proc/PID/fd/FD" of one of its holders
+ */
+enum virtio_status_kind {
+	VIRTIO_STATUS_KIND_UNSPEC,
+	VIRTIO_STATUS_KIND_VIRTIO,
+	VIRTIO_STATUS_KIND_VHOST,
+};
+
+/**
+ * enum virtio_status_vhost_state - can the module report vhost devices
+ * @VIRTIO_STATUS_VHOST_OFF: no: VIRTIO_STATUS_A_INFO_VHOST_REASON says why
+ * @VIRTIO_STATUS_VHOST_ON: yes
+ */
+enum virtio_status_vhost_state {
+	VIRTIO_STATUS_VHOST_OFF,
+	VIRTIO_STATUS_VHOST_ON,
 };
 
 /*
@@ -95,6 +123,46 @@ enum virtio_status_attr {
 	VIRTIO_STATUS_A_DEV_ENDIAN,		/* u32: enum virtio_status_endian */
 	VIRTIO_STATUS_A_DEV_GENERATION,		/* u32: bus generation the
 						 * reply was built in
+						 */
+	VIRTIO_STATUS_A_DEV_KIND,		/* u32: enum virtio_status_kind */
+
+	/*
+	 * vhost devices (KIND_VHOST). They carry PATH, NAME, ID, TRANSPORT
+	 * ("vhost"), DRIVER (the vhost module), STATUS (0: vhost has no
+	 * status byte), DRIVER_FEATURES (= VHOST_ACKED_FEATURES), NUM_VQS,
+	 * BROKEN (0), ENDIAN, GENERATION, KIND and these; BUSID, INDEX,
+	 * VENDOR, FAILED and DEVICE_FEATURES are virtio-bus only.
+	 */
+	VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES, /* u64: features the owner
+						   * set (virtqueue 0)
+						   */
+	VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES, /* u64: backend features
+						     * the owner set (vq 0)
+						     */
+	VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,	/* u32: regions in the memory
+						 * table, 0 if none set
+						 */
+	VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,	/* u8: VHOST_F_LOG_ALL acked */
+	VIRTIO_STATUS_A_DEV_VHOST_STARTED,	/* u8: a backend is attached
+						 * to some virtqueue
+						 */
+	VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,	/* u32: the process that set
+						 * itself owner (pid in the
+						 * caller's namespace); absent
+						 * if none or not visible
+						 */
+	VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,	/* u32, repeated: each process
+						 * holding the device open
+						 */
+
+	/* VIRTIO_STATUS_CMD_INFO replies */
+	VIRTIO_STATUS_A_INFO_VHOST_STATE,	/* u32: enum
+						 * virtio_status_vhost_state
+						 */
+	VIRTIO_STATUS_A_INFO_VHOST_REASON,	/* string: why vhost is off */
+	VIRTIO_STATUS_A_INFO_VHOST_LAYOUT,	/* string: the kernel release
+						 * the vhost layout was taken
+						 * from, and how
 						 */
 
 	__VIRTIO_STATUS_A_MAX,

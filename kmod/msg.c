@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The attributes of each kind of reply, and how much room they take. Pure
+ * message building: the state comes in as plain structures.
+ */
+#include <linux/virtio_status.h>
+#include <net/genetlink.h>
+
+#include "vs.h"
+
+static size_t vs_str_size(const char *s)
+{
+	return nla_total_size(strlen(s) + 1);
+}
+
+/**
+ * vs_msg_virtio_size() - room the attributes of a virtio device take
+ * @vi: the device
+ *
+ * Return: bytes, an upper bound.
+ */
+size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
+{
+	return vs_str_size(vi->path) + vs_str_size(vi->busid) +
+	       vs_str_size(vi->name) + vs_str_size(vi->transport) +
+	       vs_str_size(vi->driver) +
+	       9 * nla_total_size(sizeof(u32)) +	/* index .. features err */
+	       2 * nla_total_size_64bit(sizeof(u64)) +	/* features */
+	       2 * nla_total_size(sizeof(u8));		/* broken, failed */
+}
+
+/**
+ * vs_msg_put_virtio() - the attributes of a virtio device
+ * @skb: the message
+ * @vi: the device
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi)
+{
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, vi->path) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSID, vi->busid) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, vi->name) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_INDEX, vi->index) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VENDOR, vi->vendor) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, vi->transport) ||
+	    (vi->driver[0] &&
+	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->driver)) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, vi->status) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
+			      vi->driver_features, VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->num_vqs) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, vi->broken) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_FAILED, vi->failed) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation))
+		return -EMSGSIZE;
+
+	if (vi->device_features_err)
+		return nla_put_u32(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR,
+				   vi->device_features_err);
+	return nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES,
+				 vi->device_features, VIRTIO_STATUS_A_PAD);
+}
+
+/**
+ * vs_msg_vhost_size() - room the attributes of a vhost device take
+ * @vi: the device
+ *
+ * Return: bytes, an upper bound.
+ */
+size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
+{
+	return vs_str_size(vi->path) + vs_str_size(vi->name) +
+	       vs_str_size("vhost") + vs_str_size(vi->module) +
+	       9 * nla_total_size(sizeof(u32)) +	/* kind .. owner */
+	       3 * nla_total_size_64bit(sizeof(u64)) +	/* features */
+	       3 * nla_total_size(sizeof(u8)) +		/* broken .. started */
+	       vi->nholders * nla_total_size(sizeof(u32));
+}
+
+/**
+ * vs_msg_put_vhost() - the attributes of a vhost device
+ * @skb: the message
+ * @vi: the device
+ * @generation: the virtio bus generation the reply belongs to
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
+		     u32 generation)
+{
+	u32 i;
+
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, vi->path) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, vi->name) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost") ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->module) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, 0) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
+			      vi->acked_features, VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->nvqs) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, 0) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, generation) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
+			      vi->acked_features, VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
+			      vi->backend_features, VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, vi->mem_regions) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED, vi->log_enabled) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_STARTED, vi->started) ||
+	    (vi->owner_pid &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, vi->owner_pid)))
+		return -EMSGSIZE;
+	for (i = 0; i < vi->nholders; i++)
+		if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
+				vi->holders[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * vs_msg_info_size() - room the attributes of an INFO reply take
+ *
+ * Return: bytes, an upper bound.
+ */
+size_t vs_msg_info_size(void)
+{
+	return nla_total_size(sizeof(u32)) + nla_total_size(160) +
+	       vs_str_size(vs_vhost_layout());
+}
+
+/**
+ * vs_msg_put_info() - the attributes of an INFO reply
+ * @skb: the message
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_info(struct sk_buff *skb)
+{
+	char reason[160];
+	bool on = vs_vhost_state(reason, sizeof(reason));
+
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_INFO_VHOST_STATE,
+			on ? VIRTIO_STATUS_VHOST_ON : VIRTIO_STATUS_VHOST_OFF) ||
+	    (!on && nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_REASON, reason)) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT, vs_vhost_layout()))
+		return -EMSGSIZE;
+	return 0;
+}

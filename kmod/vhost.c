@@ -1,0 +1,749 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host side: finding vhost devices held open by processes and reading
+ * their state. This is the only file that looks inside vhost's structures.
+ *
+ * No list of vhost devices exists. Each request walks the processes the
+ * caller can see (its pid namespace) and their file tables, keeping the
+ * files whose file_operations belong to a vhost module, each pinned with
+ * get_file() until the request is done. One device held by several
+ * processes (fork, fd passing) is one file, so it is reported once, with
+ * all its holders; its path names the owner (the process whose mm the
+ * device is bound to) if that process holds it, else the holder with the
+ * lowest pid, and that process's lowest fd for it: "/proc/PID/fd/FD".
+ *
+ * struct vhost_dev and struct vhost_virtqueue are private to vhost and
+ * change between kernels, even inside one stable series. Their layout comes
+ * from the BTF of the vhost modules of the kernel we were built for (see
+ * gen_vhost_layout.py, which writes vhost_layout.h). Before the layout is
+ * used, the BTF of the loaded modules (/sys/kernel/btf/MODULE) must be the
+ * one it was taken from, and each device must pass structure checks done
+ * with fault-tolerant reads (nvqs in range, every vqs[i]->dev pointing
+ * back). Any mismatch turns vhost support off, with a reason the family's
+ * INFO command reports; nothing is then read through the layout.
+ *
+ * Locking follows vhost: dev->mutex, then each vq->mutex, both killable.
+ */
+#include <linux/crc32.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/namei.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+#include <linux/vhost_iotlb.h>
+#include <linux/vhost_types.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_status.h>
+
+#include "vs.h"
+#include "vhost_layout.h"
+
+/* More than any vhost driver sets up (vhost-scsi has the most, 130). */
+#define VS_VHOST_MAX_VQS	1024
+/* Upper bound on vhost fds one request will pin. */
+#define VS_VHOST_SCAN_MAX	BIT(20)
+
+#ifdef VS_VHOST_LAYOUT_MISSING
+#define VS_VHOST_NET_DEV	-1
+#define VS_VHOST_VSOCK_DEV	-1
+#define VS_VHOST_SCSI_DEV	-1
+#define VS_VHOST_VDPA_DEV	-1
+#define VS_VHOST_LAYOUT_FROM	"none"
+#define VS_VHOST_BTF_TABLE
+#endif
+
+/**
+ * struct vs_vhost_type - a vhost driver
+ * @module: name of its module, which owns its device files' fops
+ * @name: QEMU's name for such a device
+ * @id: virtio device id of the device it backs (0: depends on the device)
+ * @dev_off: offset of the struct vhost_dev in its private data, -1 unknown
+ */
+struct vs_vhost_type {
+	const char *module;
+	const char *name;
+	u32 id;
+	long dev_off;
+};
+
+static const struct vs_vhost_type vs_vhost_types[] = {
+	{ "vhost_net", "vhost-net", 1, VS_VHOST_NET_DEV },
+	{ "vhost_vsock", "vhost-vsock", 19, VS_VHOST_VSOCK_DEV },
+	{ "vhost_scsi", "vhost-scsi", 8, VS_VHOST_SCSI_DEV },
+	{ "vhost_vdpa", "vhost-vdpa", 0, VS_VHOST_VDPA_DEV },
+};
+
+/**
+ * struct vs_vhost_btf - the BTF a module must have for the layout to hold
+ * @module: module name
+ * @size: size of its BTF
+ * @crc: its CRC32 (as zlib computes it)
+ */
+struct vs_vhost_btf {
+	const char *module;
+	u32 size;
+	u32 crc;
+};
+
+static const struct vs_vhost_btf vs_vhost_btf[] = {
+	VS_VHOST_BTF_TABLE
+	{ NULL, 0, 0 }
+};
+
+/* Guards the two below. */
+static DEFINE_MUTEX(vs_vhost_lock);
+/* Per entry of vs_vhost_btf: 0 unchecked, 1 matches. Reset on module events. */
+static u8 vs_vhost_btf_ok[ARRAY_SIZE(vs_vhost_btf)];
+/* Why vhost support is off; empty while it is on. Sticky. */
+static char vs_vhost_reason[160];
+
+static void vs_vhost_off(const char *fmt, ...)
+{
+	va_list ap;
+
+	lockdep_assert_held(&vs_vhost_lock);
+	if (vs_vhost_reason[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(vs_vhost_reason, sizeof(vs_vhost_reason), fmt, ap);
+	va_end(ap);
+	pr_warn("vhost support off: %s\n", vs_vhost_reason);
+}
+
+/**
+ * vs_vhost_state() - is vhost support on
+ * @reason: where to copy why it is off
+ * @len: size of @reason
+ *
+ * Return: true if on.
+ */
+bool vs_vhost_state(char *reason, size_t len)
+{
+	bool on;
+
+	mutex_lock(&vs_vhost_lock);
+	on = !vs_vhost_reason[0];
+	strscpy(reason, vs_vhost_reason, len);
+	mutex_unlock(&vs_vhost_lock);
+	return on;
+}
+
+/**
+ * vs_vhost_layout() - where the vhost layout was taken from
+ *
+ * Return: a constant string.
+ */
+const char *vs_vhost_layout(void)
+{
+	return VS_VHOST_LAYOUT_FROM;
+}
+
+/*
+ * Read a sysfs file whole, resolving @path from init's root so that a
+ * caller in another mount namespace sees the same /sys. Not through
+ * kernel_read_file(): that is for firmware and modules, and LSMs police it.
+ */
+static void *vs_read_sysfs(const char *path, size_t *lenp, int *errp)
+{
+	struct path root;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t len;
+	void *buf;
+
+	get_fs_root(init_task.fs, &root);
+	f = file_open_root(&root, path, O_RDONLY, 0);
+	path_put(&root);
+	if (IS_ERR(f)) {
+		*errp = PTR_ERR(f);
+		return NULL;
+	}
+	len = i_size_read(file_inode(f));
+	buf = len > 0 && len < SZ_16M ? kvmalloc(len, GFP_KERNEL) : NULL;
+	if (!buf) {
+		*errp = len > 0 ? -ENOMEM : -EFBIG;
+		fput(f);
+		return NULL;
+	}
+	/* sysfs hands binary attributes out a page at a time. */
+	while (pos < len) {
+		ssize_t n = kernel_read(f, buf + pos, len - pos, &pos);
+
+		if (n <= 0) {
+			*errp = n ? n : -EIO;
+			fput(f);
+			kvfree(buf);
+			return NULL;
+		}
+	}
+	fput(f);
+	*lenp = len;
+	return buf;
+}
+
+/* Compare a loaded module's BTF with the one the layout came from. */
+static int vs_vhost_check_btf(unsigned int i)
+{
+	const struct vs_vhost_btf *b = &vs_vhost_btf[i];
+	char path[64];
+	size_t len = 0;
+	void *buf;
+	int err = 0;
+	u32 crc;
+
+	lockdep_assert_held(&vs_vhost_lock);
+	if (vs_vhost_btf_ok[i])
+		return 0;
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", b->module);
+	buf = vs_read_sysfs(path, &len, &err);
+	if (!buf) {
+		vs_vhost_off("cannot read %s (error %d)", path, err);
+		return -EIO;
+	}
+	crc = ~crc32_le(~0U, buf, len);
+	kvfree(buf);
+	if (len != b->size || crc != b->crc) {
+		vs_vhost_off("loaded %s is not the one the layout was built from (%s)",
+			     b->module, VS_VHOST_LAYOUT_FROM);
+		return -EIO;
+	}
+	vs_vhost_btf_ok[i] = 1;
+	return 0;
+}
+
+/* Check the BTF of vhost and of @module; 0 if both match. */
+static int vs_vhost_check_modules(const char *module)
+{
+	unsigned int i;
+	bool known = false;
+	int err = 0;
+
+	mutex_lock(&vs_vhost_lock);
+	if (vs_vhost_reason[0]) {
+		err = -EIO;
+		goto unlock;
+	}
+	for (i = 0; vs_vhost_btf[i].module; i++) {
+		if (strcmp(vs_vhost_btf[i].module, "vhost") &&
+		    strcmp(vs_vhost_btf[i].module, module))
+			continue;
+		known |= !strcmp(vs_vhost_btf[i].module, module);
+		err = vs_vhost_check_btf(i);
+		if (err)
+			goto unlock;
+	}
+	if (!known) {
+		vs_vhost_off("no layout for %s: it was not built for %s",
+			     module, VS_VHOST_LAYOUT_FROM);
+		err = -EIO;
+	}
+unlock:
+	mutex_unlock(&vs_vhost_lock);
+	return err;
+}
+
+static int vs_vhost_module_event(struct notifier_block *nb, unsigned long action,
+				 void *data)
+{
+	struct module *mod = data;
+	unsigned int i;
+
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&vs_vhost_lock);
+	for (i = 0; vs_vhost_btf[i].module; i++)
+		if (!strcmp(vs_vhost_btf[i].module, mod->name))
+			vs_vhost_btf_ok[i] = 0;
+	mutex_unlock(&vs_vhost_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vs_vhost_module_nb = {
+	.notifier_call = vs_vhost_module_event,
+};
+
+#ifndef VS_VHOST_LAYOUT_MISSING
+/*
+ * Reads through the layout. vs_vhost_check_dev() validates a device with
+ * fault-tolerant reads first; the plain accessors are used only after it.
+ */
+#define vs_at(base, off, type)	((type *)((char *)(base) + (off)))
+
+static int vs_vhost_check_dev(void *dev, int *nvqsp)
+{
+	void **vqs, *vq, *back;
+	int nvqs, i;
+
+	if (copy_from_kernel_nofault(&nvqs, vs_at(dev, VS_VHOST_DEV_NVQS, int),
+				     sizeof(nvqs)) ||
+	    copy_from_kernel_nofault(&vqs, vs_at(dev, VS_VHOST_DEV_VQS, void **),
+				     sizeof(vqs)))
+		return -EFAULT;
+	if (nvqs < 1 || nvqs > VS_VHOST_MAX_VQS)
+		return -ERANGE;
+	for (i = 0; i < nvqs; i++) {
+		if (copy_from_kernel_nofault(&vq, &vqs[i], sizeof(vq)) || !vq ||
+		    copy_from_kernel_nofault(&back, vs_at(vq, VS_VQ_DEV, void *),
+					     sizeof(back)))
+			return -EFAULT;
+		if (back != dev)
+			return -EINVAL;
+	}
+	*nvqsp = nvqs;
+	return 0;
+}
+
+static void *vs_vhost_owner_mm(void *dev)
+{
+	void *mm = NULL;
+
+	if (copy_from_kernel_nofault(&mm, vs_at(dev, VS_VHOST_DEV_MM, void *),
+				     sizeof(mm)))
+		return NULL;
+	return mm;
+}
+
+/* The device's state, under dev->mutex and each vq->mutex. */
+static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
+{
+	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
+	void **vqs = *vs_at(dev, VS_VHOST_DEV_VQS, void **);
+	struct vhost_iotlb *umem;
+	int i, err = 0;
+
+	BUILD_BUG_ON(sizeof(struct mutex) != VS_VHOST_DEV_MUTEX_SIZE);
+	BUILD_BUG_ON(sizeof(struct mutex) != VS_VQ_MUTEX_SIZE);
+
+	if (mutex_lock_killable(dev_mutex))
+		return -EINTR;
+	umem = *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
+	vi->mem_regions = umem ? umem->nmaps : 0;
+	for (i = 0; i < nvqs; i++) {
+		struct mutex *vq_mutex = vs_at(vqs[i], VS_VQ_MUTEX, struct mutex);
+
+		if (mutex_lock_killable(vq_mutex)) {
+			err = -EINTR;
+			break;
+		}
+		if (!i) {
+			vi->acked_features =
+				*vs_at(vqs[i], VS_VQ_ACKED_FEATURES, u64);
+			vi->backend_features =
+				*vs_at(vqs[i], VS_VQ_ACKED_BACKEND_FEATURES, u64);
+		}
+		if (*vs_at(vqs[i], VS_VQ_PRIVATE_DATA, void *))
+			vi->started = true;
+		mutex_unlock(vq_mutex);
+	}
+	mutex_unlock(dev_mutex);
+	return err;
+}
+#else
+static int vs_vhost_check_dev(void *dev, int *nvqsp)
+{
+	return -EOPNOTSUPP;
+}
+
+static void *vs_vhost_owner_mm(void *dev)
+{
+	return NULL;
+}
+
+static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/**
+ * struct vs_vhost_fd - one fd on a vhost device, found by the scan
+ * @file: the file, pinned
+ * @mm: the holder's mm, compared with the device's owner, never used
+ * @pid: the holder, in the caller's pid namespace
+ * @fd: the fd number in the holder
+ * @type: index in vs_vhost_types
+ */
+struct vs_vhost_fd {
+	struct file *file;
+	void *mm;
+	pid_t pid;
+	int fd;
+	int type;
+};
+
+/**
+ * struct vs_vhost_dev - one device: a run of vs_vhost_fd with the same file
+ * @first: its first fd (sorted by file, pid, fd)
+ * @nfds: fds on it
+ * @pid: the process that names it (owner if it holds it, else lowest pid)
+ * @fd: that process's lowest fd on it
+ * @dev: its struct vhost_dev, NULL if its type has no layout
+ * @owner: the owner's pid, 0 if no owner or not visible
+ */
+struct vs_vhost_dev {
+	struct vs_vhost_fd *first;
+	unsigned int nfds;
+	pid_t pid;
+	int fd;
+	void *dev;
+	pid_t owner;
+};
+
+/**
+ * struct vs_vhost_scan - what one request found
+ * @fds: every vhost fd in the visible processes
+ * @nfds: used entries of @fds
+ * @cap: size of @fds
+ * @overflow: @fds was too small
+ * @devs: the devices, sorted by (pid, fd)
+ * @ndevs: entries of @devs
+ * @pid: while walking: the current process
+ * @mm: while walking: its mm
+ */
+struct vs_vhost_scan {
+	struct vs_vhost_fd *fds;
+	size_t nfds;
+	size_t cap;
+	bool overflow;
+	struct vs_vhost_dev *devs;
+	size_t ndevs;
+	pid_t pid;
+	void *mm;
+};
+
+static int vs_vhost_type_of(const struct file *f)
+{
+	const struct file_operations *fop = f->f_op;
+	unsigned int i;
+
+	if (!fop || !fop->owner)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(vs_vhost_types); i++)
+		if (!strcmp(fop->owner->name, vs_vhost_types[i].module))
+			return i;
+	return -1;
+}
+
+/* iterate_fd() callback, under the holder's file_lock: no sleeping. */
+static int vs_vhost_scan_fd(const void *arg, struct file *f, unsigned int fd)
+{
+	struct vs_vhost_scan *s = (struct vs_vhost_scan *)arg;
+	int type = vs_vhost_type_of(f);
+
+	if (type < 0)
+		return 0;
+	if (s->nfds == s->cap) {
+		s->overflow = true;
+		return 1;
+	}
+	get_file(f);
+	s->fds[s->nfds++] = (struct vs_vhost_fd) {
+		.file = f, .mm = s->mm, .pid = s->pid, .fd = fd, .type = type,
+	};
+	return 0;
+}
+
+static void vs_vhost_scan_free(struct vs_vhost_scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfds; i++)
+		fput(s->fds[i].file);
+	kvfree(s->fds);
+	kvfree(s->devs);
+	s->fds = NULL;
+	s->devs = NULL;
+	s->nfds = 0;
+	s->ndevs = 0;
+}
+
+/* Pin every vhost file of every process visible to the caller. */
+static int vs_vhost_scan_fds(struct vs_vhost_scan *s)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct task_struct *p;
+
+	for (s->cap = 64;; s->cap *= 4) {
+		s->fds = kvmalloc_array(s->cap, sizeof(*s->fds), GFP_KERNEL);
+		if (!s->fds)
+			return -ENOMEM;
+		s->overflow = false;
+
+		rcu_read_lock();
+		for_each_process(p) {
+			s->pid = task_tgid_nr_ns(p, ns);
+			if (!s->pid)
+				continue;
+			task_lock(p);
+			s->mm = p->mm;
+			if (p->files)
+				iterate_fd(p->files, 0, vs_vhost_scan_fd, s);
+			task_unlock(p);
+			if (s->overflow)
+				break;
+		}
+		rcu_read_unlock();
+
+		if (!s->overflow)
+			return 0;
+		vs_vhost_scan_free(s);
+		if (s->cap >= VS_VHOST_SCAN_MAX)
+			return -E2BIG;
+	}
+}
+
+static int vs_vhost_cmp_fd(const void *a, const void *b)
+{
+	const struct vs_vhost_fd *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->fd - y->fd;
+}
+
+static int vs_vhost_cmp_dev(const void *a, const void *b)
+{
+	const struct vs_vhost_dev *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->fd - y->fd;
+}
+
+/* Name a device by its owner if it holds it, else its lowest holder. */
+static void vs_vhost_name_dev(struct vs_vhost_dev *d)
+{
+	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
+	void *owner_mm = NULL;
+	unsigned int i;
+
+	d->pid = d->first->pid;
+	d->fd = d->first->fd;
+	if (t->dev_off < 0 || vs_vhost_check_modules(t->module))
+		return;
+	d->dev = (char *)d->first->file->private_data + t->dev_off;
+	owner_mm = vs_vhost_owner_mm(d->dev);
+	if (!owner_mm)
+		return;
+	/* Sorted by pid then fd: the first match is the owner's lowest fd. */
+	for (i = 0; i < d->nfds; i++) {
+		if (d->first[i].mm == owner_mm) {
+			d->owner = d->first[i].pid;
+			d->pid = d->first[i].pid;
+			d->fd = d->first[i].fd;
+			return;
+		}
+	}
+}
+
+/* Find all devices, each named and sorted by its name. */
+static int vs_vhost_scan(struct vs_vhost_scan *s)
+{
+	size_t i;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = vs_vhost_scan_fds(s);
+	if (err)
+		return err;
+	sort(s->fds, s->nfds, sizeof(*s->fds), vs_vhost_cmp_fd, NULL);
+
+	s->devs = kvcalloc(s->nfds ?: 1, sizeof(*s->devs), GFP_KERNEL);
+	if (!s->devs) {
+		vs_vhost_scan_free(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->nfds; i++) {
+		if (i && s->fds[i].file == s->fds[i - 1].file) {
+			s->devs[s->ndevs - 1].nfds++;
+			continue;
+		}
+		s->devs[s->ndevs].first = &s->fds[i];
+		s->devs[s->ndevs].nfds = 1;
+		s->ndevs++;
+	}
+	for (i = 0; i < s->ndevs; i++)
+		vs_vhost_name_dev(&s->devs[i]);
+	sort(s->devs, s->ndevs, sizeof(*s->devs), vs_vhost_cmp_dev, NULL);
+	return 0;
+}
+
+/**
+ * vs_vhost_info_free() - release what vs_vhost_read() allocated
+ * @vi: the device state
+ */
+void vs_vhost_info_free(struct vs_vhost_info *vi)
+{
+	kfree(vi->holders);
+	vi->holders = NULL;
+}
+
+/* Everything about one device, for one reply message. */
+static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
+{
+	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
+	unsigned int i;
+	int nvqs, err;
+
+	memset(vi, 0, sizeof(*vi));
+	if (!d->dev) {
+		/* vs_vhost_name_dev() found no usable layout: vhost is off. */
+		mutex_lock(&vs_vhost_lock);
+		vs_vhost_off("no layout for %s in this build (%s)", t->module,
+			     VS_VHOST_LAYOUT_FROM);
+		mutex_unlock(&vs_vhost_lock);
+		return -EIO;
+	}
+	err = vs_vhost_check_dev(d->dev, &nvqs);
+	if (err) {
+		mutex_lock(&vs_vhost_lock);
+		vs_vhost_off("%s device failed the layout check (%s: %d)",
+			     t->name, err == -EINVAL ? "vq->dev mismatch" :
+			     err == -ERANGE ? "nvqs out of range" : "unreadable",
+			     err);
+		mutex_unlock(&vs_vhost_lock);
+		return -EIO;
+	}
+
+	vi->holders = kcalloc(d->nfds, sizeof(*vi->holders), GFP_KERNEL);
+	if (!vi->holders)
+		return -ENOMEM;
+	for (i = 0; i < d->nfds; i++)
+		if (!vi->nholders ||
+		    vi->holders[vi->nholders - 1] != d->first[i].pid)
+			vi->holders[vi->nholders++] = d->first[i].pid;
+
+	err = vs_vhost_read_locked(d->dev, nvqs, vi);
+	if (err) {
+		vs_vhost_info_free(vi);
+		return err;
+	}
+	snprintf(vi->path, sizeof(vi->path), "/proc/%d/fd/%d", d->pid, d->fd);
+	vi->name = t->name;
+	vi->module = t->module;
+	vi->id = t->id;
+	vi->nvqs = nvqs;
+	vi->owner_pid = d->owner;
+	vi->log_enabled = !!(vi->acked_features & BIT_ULL(VHOST_F_LOG_ALL));
+	vi->endian = (vi->acked_features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
+		     virtio_legacy_is_little_endian() ?
+		     VIRTIO_STATUS_ENDIAN_LITTLE : VIRTIO_STATUS_ENDIAN_BIG;
+	return 0;
+}
+
+/**
+ * vs_vhost_dump() - report vhost devices after a cursor, in path order
+ * @emit: called per device; -EMSGSIZE stops the walk
+ * @arg: for @emit
+ * @pid: cursor: the pid of the last device reported, 0 to start
+ * @fd: cursor: its fd; both are updated to the last device @emit took
+ *
+ * Every file found is pinned only until this returns.
+ *
+ * Return: 0 when every device after the cursor was reported, -EMSGSIZE if
+ * @emit ran out of room, -EIO if vhost support is (now) off, -EINTR,
+ * -ENOMEM, -E2BIG.
+ */
+int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
+		  void *arg, pid_t *pid, int *fd)
+{
+	struct vs_vhost_scan s;
+	struct vs_vhost_info vi;
+	size_t i;
+	int err;
+
+	err = vs_vhost_scan(&s);
+	if (err)
+		return err;
+	for (i = 0; i < s.ndevs; i++) {
+		struct vs_vhost_dev *d = &s.devs[i];
+
+		if (d->pid < *pid || (d->pid == *pid && d->fd <= *fd))
+			continue;
+		err = vs_vhost_read(d, &vi);
+		if (err)
+			break;
+		err = emit(&vi, arg);
+		vs_vhost_info_free(&vi);
+		if (err)
+			break;
+		*pid = d->pid;
+		*fd = d->fd;
+	}
+	vs_vhost_scan_free(&s);
+	return err;
+}
+
+/**
+ * vs_vhost_get() - report the vhost device open as fd @fd in process @pid
+ * @pid: a holder, in the caller's pid namespace
+ * @fd: its fd on the device
+ * @emit: called once with the device
+ * @arg: for @emit
+ *
+ * Return: what @emit returned, -ENODEV if that fd is not a vhost device,
+ * or the errors of vs_vhost_dump().
+ */
+int vs_vhost_get(pid_t pid, int fd,
+		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg)
+{
+	struct vs_vhost_scan s;
+	struct vs_vhost_info vi;
+	size_t i, j;
+	int err;
+
+	err = vs_vhost_scan(&s);
+	if (err)
+		return err;
+	err = -ENODEV;
+	for (i = 0; i < s.ndevs && err == -ENODEV; i++) {
+		for (j = 0; j < s.devs[i].nfds; j++) {
+			if (s.devs[i].first[j].pid != pid ||
+			    s.devs[i].first[j].fd != fd)
+				continue;
+			err = vs_vhost_read(&s.devs[i], &vi);
+			if (!err) {
+				err = emit(&vi, arg);
+				vs_vhost_info_free(&vi);
+			}
+			break;
+		}
+	}
+	vs_vhost_scan_free(&s);
+	return err;
+}
+
+/**
+ * vs_vhost_init() - start following vhost module loads
+ *
+ * Return: 0 or a negative errno.
+ */
+int vs_vhost_init(void)
+{
+#ifdef VS_VHOST_LAYOUT_MISSING
+	mutex_lock(&vs_vhost_lock);
+	vs_vhost_off("%s", VS_VHOST_LAYOUT_MISSING);
+	mutex_unlock(&vs_vhost_lock);
+#endif
+	return register_module_notifier(&vs_vhost_module_nb);
+}
+
+/**
+ * vs_vhost_exit() - undo vs_vhost_init()
+ */
+void vs_vhost_exit(void)
+{
+	unregister_module_notifier(&vs_vhost_module_nb);
+}

@@ -13,25 +13,35 @@ void vs_usage(FILE *f)
 {
 	fputs("Usage: virtio-status [-p] x-query-virtio\n"
 	      "       virtio-status [-p] x-query-virtio-status --path DEVICE\n"
+	      "       virtio-status [-p] info\n"
 	      "       virtio-status [-p] --qmp\n"
 	      "       virtio-status -h\n"
 	      "\n"
-	      "Print the state of this machine's virtio devices as the JSON that\n"
-	      "QEMU's QMP commands of the same name answer.\n"
+	      "Print the state of this machine's virtio devices, and of the vhost\n"
+	      "devices its processes hold open, as the JSON that QEMU's QMP\n"
+	      "commands of the same name answer.\n"
 	      "\n"
 	      "Commands:\n"
-	      "  x-query-virtio         the virtio devices: [{\"path\", \"name\"}]\n"
+	      "  x-query-virtio         the devices: [{\"path\", \"name\"}]\n"
 	      "  x-query-virtio-status  the VirtioStatus of one device\n"
+	      "  info                   whether the module can report vhost devices,\n"
+	      "                         and why not (QMP: x-virtio-status-info)\n"
 	      "\n"
 	      "Options:\n"
-	      "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0) or a\n"
-	      "                 virtio bus id (virtio0)\n"
+	      "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0), a\n"
+	      "                 virtio bus id (virtio0), or for a vhost device\n"
+	      "                 /proc/PID/fd/FD of a process holding it (as\n"
+	      "                 x-query-virtio lists it; taken as written)\n"
 	      "  --qmp          read QMP commands from standard input, one JSON object\n"
 	      "                 a line, and answer each on standard output\n"
 	      "  -p, --pretty   indent the JSON\n"
 	      "  -h, --help     print this help\n"
 	      "\n"
-	      "host-features (the features a device offers) needs CAP_NET_ADMIN.\n"
+	      "host-features (the features a device offers) needs CAP_NET_ADMIN, and\n"
+	      "vhost devices are listed only to CAP_NET_ADMIN callers. For a vhost\n"
+	      "device, host-features is asked from its driver: virtio-status opens\n"
+	      "/dev/vhost-net (-vsock, -scsi) once per run, which briefly creates and\n"
+	      "destroys an unused vhost device. vhost-vdpa devices cannot be asked.\n"
 	      "Exit status: 0 on success, 1 on any error.\n", f);
 }
 
@@ -107,6 +117,30 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 	return 0;
 }
 
+/*
+ * Tell a caller who should see vhost devices that the module leaves them
+ * out, and why. Silent when the module cannot say (no
+ * VIRTIO_STATUS_CMD_INFO, or any other failure: the answer itself stands).
+ */
+static void vs_warn_vhost_off(const struct vs_backend *be, FILE *err)
+{
+	struct vs_info info;
+	struct vs_err e;
+
+	if (!be->ops->privileged(be->ctx))
+		return;
+	vs_err_clear(&e);
+	if (be->ops->info(be->ctx, &info, &e) < 0)
+		return;
+	if (!vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_STATE) ||
+	    info.vhost_state != VIRTIO_STATUS_VHOST_OFF)
+		return;
+	fprintf(err, "virtio-status: vhost devices are not listed: %s\n",
+		vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_REASON) &&
+		info.vhost_reason[0] ? info.vhost_reason :
+				       "the module gives no reason");
+}
+
 int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 	       FILE *in, FILE *out, FILE *err)
 {
@@ -143,6 +177,8 @@ int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 		fprintf(err, "cannot write the answer\n");
 		return 1;
 	}
+	if (o->cmd->warn_vhost_off)
+		vs_warn_vhost_off(be, err);
 	return 0;
 }
 

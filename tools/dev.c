@@ -61,9 +61,30 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_DEV_FAILED] = { "DEV_FAILED", VS_ATTR_U8 },
 	[VIRTIO_STATUS_A_DEV_ENDIAN] = { "DEV_ENDIAN", VS_ATTR_U32 },
 	[VIRTIO_STATUS_A_DEV_GENERATION] = { "DEV_GENERATION", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_KIND] = { "DEV_KIND", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES] = {
+		"DEV_VHOST_ACKED_FEATURES", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES] = {
+		"DEV_VHOST_BACKEND_FEATURES", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS] = {
+		"DEV_VHOST_MEM_REGIONS", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED] = {
+		"DEV_VHOST_LOG_ENABLED", VS_ATTR_U8 },
+	[VIRTIO_STATUS_A_DEV_VHOST_STARTED] = {
+		"DEV_VHOST_STARTED", VS_ATTR_U8 },
+	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] = {
+		"DEV_VHOST_OWNER_PID", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID] = {
+		"DEV_VHOST_HOLDER_PID", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = {
+		"INFO_VHOST_STATE", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = {
+		"INFO_VHOST_REASON", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] = {
+		"INFO_VHOST_LAYOUT", VS_ATTR_STRING },
 };
 
-/* vs_dev.have is a 32-bit mask of attribute numbers. */
+/* vs_dev.have and vs_info.have are 32-bit masks of attribute numbers. */
 static_assert(VIRTIO_STATUS_A_MAX < 32, "attributes outgrew vs_dev.have");
 
 const char *vs_attr_name(int attr)
@@ -102,6 +123,11 @@ void vs_err_set(struct vs_err *e, enum vs_err_kind kind, int errnum,
 	}
 }
 
+bool vs_is_proc_path(const char *s)
+{
+	return !strncmp(s, "/proc/", 6);
+}
+
 static void vs_sys_sentence(const struct vs_err *e, const char *arg,
 			    char *buf, size_t len)
 {
@@ -110,6 +136,8 @@ static void vs_sys_sentence(const struct vs_err *e, const char *arg,
 	if (e->errnum == EPERM)
 		snprintf(head, sizeof(head),
 			 "permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root");
+	else if (e->errnum == ENODEV && arg && vs_is_proc_path(arg))
+		snprintf(head, sizeof(head), "no vhost device at %s", arg);
 	else if (e->errnum == ENODEV && arg)
 		snprintf(head, sizeof(head), "no virtio device at %s", arg);
 	else
@@ -197,22 +225,30 @@ int vs_target_parse(const char *arg, struct vs_target *t, struct vs_err *e)
 
 	memset(t, 0, sizeof(*t));
 	t->arg = arg;
+	if (arg[0] == '/' && strlen(arg) >= sizeof(t->value)) {
+		vs_err_set(e, VS_ERR_MSG, ENAMETOOLONG,
+			   "device path is longer than %d bytes",
+			   VIRTIO_STATUS_PATH_MAX - 1);
+		return -1;
+	}
+	if (vs_is_proc_path(arg)) {
+		/*
+		 * The kernel looks the fd up itself, in our pid namespace:
+		 * resolving the link here would give the device node, which
+		 * every vhost device of its kind shares.
+		 */
+		t->kind = VS_TARGET_PROC;
+		snprintf(t->value, sizeof(t->value), "%s", arg);
+		return 0;
+	}
 	if (arg[0] == '/') {
 		t->kind = VS_TARGET_PATH;
 		real = realpath(arg, NULL);
-		if (real && strlen(real) < sizeof(t->value)) {
+		if (real && strlen(real) < sizeof(t->value))
 			snprintf(t->value, sizeof(t->value), "%s", real);
-			free(real);
-			return 0;
-		}
+		else
+			snprintf(t->value, sizeof(t->value), "%s", arg);
 		free(real);
-		if (strlen(arg) >= sizeof(t->value)) {
-			vs_err_set(e, VS_ERR_MSG, ENAMETOOLONG,
-				   "device path is longer than %d bytes",
-				   VIRTIO_STATUS_PATH_MAX - 1);
-			return -1;
-		}
-		snprintf(t->value, sizeof(t->value), "%s", arg);
 		return 0;
 	}
 	if (vs_is_busid(arg)) {
@@ -226,7 +262,7 @@ int vs_target_parse(const char *arg, struct vs_target *t, struct vs_err *e)
 		return 0;
 	}
 	vs_err_set(e, VS_ERR_MSG, EINVAL,
-		   "'%s' names no device: give a sysfs path (/sys/bus/virtio/devices/virtioN) or a virtio bus id (virtioN)",
+		   "'%s' names no device: give a sysfs path (/sys/bus/virtio/devices/virtioN), a virtio bus id (virtioN) or a vhost device's /proc/PID/fd/FD",
 		   arg);
 	return -1;
 }

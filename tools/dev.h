@@ -19,10 +19,14 @@
 #define VS_NAME_MAX	64
 #define VS_STR_MAX	64
 #define VS_MSG_MAX	512
+/* Holders of one vhost device kept; n_holder_pids counts every one sent. */
+#define VS_HOLDERS_MAX	64
 
 /*
  * One VIRTIO_STATUS_CMD_DEV_GET reply, decoded. A member is valid only when
- * vs_dev_has() says its attribute was in the reply.
+ * vs_dev_has() says its attribute was in the reply. What the reply describes
+ * is vs_dev_kind(): a virtio device (guest side) or a vhost device (host
+ * side); the vhost_* members are for the latter only.
  */
 struct vs_dev {
 	u32 have;			/* bit (1 << VIRTIO_STATUS_A_*) */
@@ -43,6 +47,16 @@ struct vs_dev {
 	bool failed;
 	u32 endian;		/* enum virtio_status_endian */
 	u32 generation;
+	u32 kind;		/* enum virtio_status_kind */
+	u64 vhost_acked_features;
+	u64 vhost_backend_features;
+	u32 vhost_mem_regions;
+	bool vhost_log_enabled;
+	bool vhost_started;
+	u32 vhost_owner_pid;
+	/* the first VS_HOLDERS_MAX VHOST_HOLDER_PIDs, in the reply's order */
+	u32 holder_pids[VS_HOLDERS_MAX];
+	u32 n_holder_pids;	/* how many the reply carried, all of them */
 };
 
 static inline bool vs_dev_has(const struct vs_dev *d, int attr)
@@ -53,6 +67,37 @@ static inline bool vs_dev_has(const struct vs_dev *d, int attr)
 static inline void vs_dev_set(struct vs_dev *d, int attr)
 {
 	d->have |= 1u << attr;
+}
+
+/*
+ * A reply without VIRTIO_STATUS_A_DEV_KIND comes from a module that knew
+ * virtio devices only.
+ */
+static inline u32 vs_dev_kind(const struct vs_dev *d)
+{
+	if (!vs_dev_has(d, VIRTIO_STATUS_A_DEV_KIND))
+		return VIRTIO_STATUS_KIND_VIRTIO;
+	return d->kind;
+}
+
+/* Holder pids actually kept in @d->holder_pids. */
+static inline u32 vs_dev_holders_kept(const struct vs_dev *d)
+{
+	return d->n_holder_pids < VS_HOLDERS_MAX ? d->n_holder_pids :
+						   VS_HOLDERS_MAX;
+}
+
+/* One VIRTIO_STATUS_CMD_INFO reply, decoded; vs_info_has() as above. */
+struct vs_info {
+	u32 have;			/* bit (1 << VIRTIO_STATUS_A_*) */
+	u32 vhost_state;		/* enum virtio_status_vhost_state */
+	char vhost_reason[VS_MSG_MAX];
+	char vhost_layout[VS_MSG_MAX];
+};
+
+static inline bool vs_info_has(const struct vs_info *i, int attr)
+{
+	return i->have & (1u << attr);
 }
 
 /* Devices of a dump, in the order the kernel sent them. */
@@ -90,6 +135,10 @@ const char *vs_attr_name(int attr);
 enum vs_target_kind {
 	VS_TARGET_PATH,		/* sent as VIRTIO_STATUS_A_DEV_PATH */
 	VS_TARGET_BUSID,	/* sent as VIRTIO_STATUS_A_DEV_BUSID */
+	VS_TARGET_PROC,		/* "/proc/PID/fd/FD" of a vhost device's
+				 * holder: sent as VIRTIO_STATUS_A_DEV_PATH,
+				 * verbatim
+				 */
 };
 
 struct vs_target {
@@ -127,17 +176,37 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 		     char *buf, size_t len);
 
 /*
- * Classify a device argument: "/..." is a path (resolved with realpath()
- * when it exists here), "virtioN" a bus id. Returns 0, or -1 with @e set.
+ * Classify a device argument: "/proc/..." names a vhost device by a
+ * holder's fd and is kept verbatim (realpath() would turn it into
+ * /dev/vhost-net, which names no one device); any other "/..." is a sysfs
+ * path (resolved with realpath() when it exists here); "virtioN" is a bus
+ * id. Returns 0, or -1 with @e set.
  */
 int vs_target_parse(const char *arg, struct vs_target *t, struct vs_err *e);
+/* Whether @s is a /proc path (a vhost device named by a holder's fd). */
+bool vs_is_proc_path(const char *s);
 
-/* Where devices come from. Each returns 0, or -1 with @e set. */
+/*
+ * Where devices come from. dev_get, dev_dump and info return 0, or -1 with
+ * @e set; for info, a module without VIRTIO_STATUS_CMD_INFO is VS_ERR_SYS
+ * with errnum EOPNOTSUPP.
+ *
+ * vhost_features: the features the vhost driver behind device node @node
+ * ("/dev/vhost-net") offers, as VHOST_GET_FEATURES answers on a fresh open
+ * of the node. Returns 0, or the positive errno of the open() or ioctl()
+ * that failed. The real one caches its answer per node for the run.
+ *
+ * privileged: whether the caller may see vhost devices (CAP_NET_ADMIN), as
+ * far as userspace can tell; only used to decide whether to warn.
+ */
 struct vs_backend_ops {
 	int (*dev_get)(void *ctx, const struct vs_target *t,
 		       struct vs_dev *dev, struct vs_err *e);
 	int (*dev_dump)(void *ctx, struct vs_dev_list *list,
 			struct vs_err *e);
+	int (*info)(void *ctx, struct vs_info *info, struct vs_err *e);
+	int (*vhost_features)(void *ctx, const char *node, u64 *features);
+	bool (*privileged)(void *ctx);
 };
 
 struct vs_backend {

@@ -384,7 +384,93 @@ static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_DEV_GENERATION:
 		dev->generation = nla_get_u32(a);
 		break;
+	case VIRTIO_STATUS_A_DEV_KIND:
+		dev->kind = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES:
+		dev->vhost_acked_features = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES:
+		dev->vhost_backend_features = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS:
+		dev->vhost_mem_regions = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED:
+		dev->vhost_log_enabled = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_STARTED:
+		dev->vhost_started = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID:
+		dev->vhost_owner_pid = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID:
+		/* repeated: vs_dev_holders() reads every one */
+		break;
 	}
+}
+
+/* Every VHOST_HOLDER_PID of a reply, in order; sizes already checked. */
+static void vs_dev_holders(struct vs_dev *dev, struct nlattr *head, int len)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID)
+			continue;
+		if (dev->n_holder_pids < VS_HOLDERS_MAX)
+			dev->holder_pids[dev->n_holder_pids] = nla_get_u32(a);
+		dev->n_holder_pids++;
+	}
+}
+
+/*
+ * Parse the attributes of @nlh, a reply to @cmd, into @tb, checking the
+ * size of each one this tool knows, repeated ones included. @what names
+ * the object for messages. 0, or -1 with @e set.
+ */
+static int vs_reply_parse(struct nlmsghdr *nlh, u8 cmd, const char *what,
+			  struct nlattr **tb, struct vs_err *e)
+{
+	struct genlmsghdr *gnlh;
+	struct nlattr *a;
+	int ret, rem, type;
+
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a truncated message");
+		return -1;
+	}
+	gnlh = nlmsg_data(nlh);
+	if (gnlh->cmd != cmd) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module answered with command %u, expected %u",
+			   gnlh->cmd, cmd);
+		return -1;
+	}
+	/* attributes newer than this tool are skipped */
+	ret = genlmsg_parse(nlh, 0, tb, VIRTIO_STATUS_A_MAX, NULL);
+	if (ret < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a malformed %s: %s",
+			   what, nl_geterror(ret));
+		return -1;
+	}
+	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		type = nla_type(a);
+		if (type <= 0 || type > VIRTIO_STATUS_A_MAX)
+			continue;
+		if (!vs_attr_ok(type, a)) {
+			vs_err_set(e, VS_ERR_MSG, 0,
+				   "the virtio_status module sent a malformed VIRTIO_STATUS_A_%s",
+				   vs_attr_name(type));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
@@ -392,54 +478,58 @@ int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
 {
 	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct genlmsghdr *gnlh;
-	int ret, i;
+	int i;
 
 	memset(dev, 0, sizeof(*dev));
-	if (!genlmsg_valid_hdr(nlh, 0)) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module sent a truncated message");
+	if (vs_reply_parse(nlh, VIRTIO_STATUS_CMD_DEV_GET, "device", tb, e) < 0)
 		return -1;
-	}
-	gnlh = nlmsg_data(nlh);
-	if (gnlh->cmd != VIRTIO_STATUS_CMD_DEV_GET) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module answered with command %u, expected %u",
-			   gnlh->cmd, VIRTIO_STATUS_CMD_DEV_GET);
-		return -1;
-	}
-	/* attributes newer than this tool are skipped */
-	ret = genlmsg_parse(nlh, 0, tb, VIRTIO_STATUS_A_MAX, NULL);
-	if (ret < 0) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module sent a malformed device: %s",
-			   nl_geterror(ret));
-		return -1;
-	}
 	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++) {
 		if (!tb[i])
 			continue;
-		if (!vs_attr_ok(i, tb[i])) {
-			vs_err_set(e, VS_ERR_MSG, 0,
-				   "the virtio_status module sent a malformed VIRTIO_STATUS_A_%s",
-				   vs_attr_name(i));
-			return -1;
-		}
 		vs_dev_set(dev, i);
 		vs_dev_attr(dev, i, tb[i]);
+	}
+	vs_dev_holders(dev, genlmsg_attrdata(nlmsg_data(nlh), 0),
+		       genlmsg_attrlen(nlmsg_data(nlh), 0));
+	return 0;
+}
+
+int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
+		     struct vs_err *e)
+{
+	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	struct nlattr *a;
+
+	memset(info, 0, sizeof(*info));
+	if (vs_reply_parse(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_INFO, "info",
+			   tb, e) < 0)
+		return -1;
+	a = tb[VIRTIO_STATUS_A_INFO_VHOST_STATE];
+	if (a) {
+		info->have |= 1u << VIRTIO_STATUS_A_INFO_VHOST_STATE;
+		info->vhost_state = nla_get_u32(a);
+	}
+	a = tb[VIRTIO_STATUS_A_INFO_VHOST_REASON];
+	if (a) {
+		info->have |= 1u << VIRTIO_STATUS_A_INFO_VHOST_REASON;
+		nla_strlcpy(info->vhost_reason, a, sizeof(info->vhost_reason));
+	}
+	a = tb[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT];
+	if (a) {
+		info->have |= 1u << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+		nla_strlcpy(info->vhost_layout, a, sizeof(info->vhost_layout));
 	}
 	return 0;
 }
 
-static struct nl_msg *vs_dev_msg(struct vs_nl *nl, int flags)
+static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 flags, VIRTIO_STATUS_CMD_DEV_GET,
-			 VIRTIO_STATUS_FAMILY_VERSION)) {
+			 flags, cmd, VIRTIO_STATUS_FAMILY_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -476,7 +566,7 @@ int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
 
 	attr = t->kind == VS_TARGET_BUSID ? VIRTIO_STATUS_A_DEV_BUSID :
 					    VIRTIO_STATUS_A_DEV_PATH;
-	msg = vs_dev_msg(nl, NLM_F_ACK);
+	msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_DEV_GET, NLM_F_ACK);
 	if (!msg || nla_put_string(msg, attr, t->value) < 0) {
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free_msg;
@@ -524,7 +614,7 @@ int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 		r.arg = list;
 		list->n = 0;
 
-		msg = vs_dev_msg(nl, NLM_F_DUMP);
+		msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_DEV_GET, NLM_F_DUMP);
 		if (!msg) {
 			vs_err_sys(e, ENOMEM, NULL);
 			goto free_list;
@@ -541,6 +631,51 @@ int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 free_list:
 	vs_dev_list_free(list);
 	return -1;
+}
+
+struct vs_info_arg {
+	struct vs_info *info;
+	bool got;
+};
+
+static int vs_info_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct vs_info_arg *g = arg;
+
+	if (g->got) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module answered its info twice");
+		return -1;
+	}
+	if (vs_info_from_msg(msg, g->info, e) < 0)
+		return -1;
+	g->got = true;
+	return 0;
+}
+
+int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e)
+{
+	struct vs_info_arg g = { .info = info };
+	struct vs_req r = { .parse = vs_info_parse, .arg = &g };
+	struct nl_msg *msg;
+	int ret = -1;
+
+	msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_INFO, NLM_F_ACK);
+	if (!msg) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	if (vs_nl_request(nl, msg, &r, e) < 0)
+		goto free_msg;
+	if (!g.got) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module acknowledged the info request but sent no info");
+		goto free_msg;
+	}
+	ret = 0;
+free_msg:
+	nlmsg_free(msg);
+	return ret;
 }
 
 /* The backend the CLI uses */
@@ -571,7 +706,29 @@ static int vs_lazy_dump(void *ctx, struct vs_dev_list *list,
 	return vs_nl_dev_dump(&((struct vs_nl_lazy *)ctx)->nl, list, e);
 }
 
+static int vs_lazy_info(void *ctx, struct vs_info *info, struct vs_err *e)
+{
+	if (vs_lazy_open(ctx, e) < 0)
+		return -1;
+	return vs_nl_info(&((struct vs_nl_lazy *)ctx)->nl, info, e);
+}
+
+static int vs_lazy_vhost_features(void *ctx, const char *node, u64 *features)
+{
+	return vs_vhost_features_cached(&((struct vs_nl_lazy *)ctx)->probes,
+					node, features);
+}
+
+static bool vs_lazy_privileged(void *ctx)
+{
+	(void)ctx;
+	return vs_has_net_admin();
+}
+
 const struct vs_backend_ops vs_nl_backend_ops = {
 	.dev_get = vs_lazy_get,
 	.dev_dump = vs_lazy_dump,
+	.info = vs_lazy_info,
+	.vhost_features = vs_lazy_vhost_features,
+	.privileged = vs_lazy_privileged,
 };

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "dev.h"
+#include "vhost.h"
 
 struct nl_sock;
 struct nl_msg;
@@ -31,14 +32,20 @@ int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
 		  struct vs_dev *dev, struct vs_err *e);
 int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 		   struct vs_err *e);
+/* VIRTIO_STATUS_CMD_INFO; an old module fails it with EOPNOTSUPP. */
+int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e);
 
 /*
- * Decode one VIRTIO_STATUS_CMD_DEV_GET reply into @dev. Returns 0, or -1
- * with @e set when the message is malformed. Whether the attributes a
+ * Decode one VIRTIO_STATUS_CMD_DEV_GET reply into @dev (every repeated
+ * VHOST_HOLDER_PID counted, the first VS_HOLDERS_MAX kept). Returns 0, or
+ * -1 with @e set when the message is malformed. Whether the attributes a
  * command needs are there is for the caller to check.
  */
 int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
 		    struct vs_err *e);
+/* The same for one VIRTIO_STATUS_CMD_INFO reply. */
+int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
+		     struct vs_err *e);
 
 /*
  * Copy NLMSGERR_ATTR_MSG of an error or DONE message @nlh into @buf; its
@@ -51,11 +58,12 @@ int vs_nl_extack(const struct nlmsghdr *nlh, size_t off, char *buf,
 /*
  * A backend over a vs_nl that opens it on first use, so a run that fails
  * before talking to the kernel (usage errors, --qmp with bad input) never
- * needs the module.
+ * needs the module. Its vhost_features and privileged ops are vhost.c's.
  */
 struct vs_nl_lazy {
 	struct vs_nl nl;
 	bool opened;
+	struct vs_vhost_probes probes;	/* vhost_features answers so far */
 };
 
 extern const struct vs_backend_ops vs_nl_backend_ops;

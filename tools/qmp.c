@@ -15,12 +15,13 @@
 #define VIRTIO_CONFIG_S_DRIVER_OK	4
 
 /*
- * VirtioStatus members that have no source a guest can see, with the value
- * we answer and why. This is the only place these values are written.
+ * The members of VirtioStatus and VhostStatus that have no source of their
+ * own, with the value we answer and why, for each kind of device. This is
+ * the only place these values are written.
  */
-static const struct {
-	bool vhost_started;
-	u64 backend_features;
+struct vs_const_view {
+	bool vhost_started;	/* guest view only: a vhost device has its own */
+	u64 backend_features;	/* guest view only: a vhost device has its own */
 	u8 isr;
 	u16 queue_sel;
 	bool vm_running;
@@ -30,7 +31,10 @@ static const struct {
 	bool disable_legacy_check;
 	const char *bus_name;
 	bool use_guest_notifier_mask;
-} vs_guest_view = {
+};
+
+/* A device on the virtio bus, seen from inside the guest. */
+static const struct vs_const_view vs_guest_view = {
 	/* a guest cannot see whether the host runs the device in vhost */
 	.vhost_started = false,
 	/* the backend (tap, file, vhost-user, ...) is invisible to a guest */
@@ -56,6 +60,69 @@ static const struct {
 	/* a host-side QEMU optimisation with no guest-visible trace */
 	.use_guest_notifier_mask = false,
 	/* vhost-dev is never emitted, for the reason of vhost_started */
+};
+
+/*
+ * A kernel vhost device, seen from the host. vhost-started and
+ * backend-features are the device's own (VHOST_STARTED, VHOST_BACKEND_*).
+ */
+static const struct vs_const_view vs_vhost_view = {
+	/* vhost has no ISR: it signals the guest through its call eventfds */
+	.isr = 0,
+	/* queue_sel is a register of the transport the VMM emulates */
+	.queue_sel = 0,
+	/* the owner, the VMM, holds the device open */
+	.vm_running = true,
+	/* there is no transport to disable on the kernel's side */
+	.disabled = false,
+	/* "started" below is vhost-started */
+	.use_started = true,
+	/* a VMM policy for legacy devices; vhost starts on VHOST_SET_VRING_* */
+	.start_on_kick = false,
+	/* a QEMU property the kernel never sees */
+	.disable_legacy_check = false,
+	/* QEMU's bus name is a QOM name */
+	.bus_name = "",
+	/* a QEMU irqfd setting the kernel never sees */
+	.use_guest_notifier_mask = false,
+};
+
+/* VhostStatus members a kernel vhost device has no source for. */
+static const struct {
+	int n_tmp_sections;
+	int vq_index;
+	u64 protocol_features;
+	u64 max_queues;
+	u64 backend_cap;
+	u64 log_size;
+} vs_vhost_dev_view = {
+	/* QEMU-internal scratch list of its memory listener */
+	.n_tmp_sections = 0,
+	/* a kernel vhost device's queues start at 0 */
+	.vq_index = 0,
+	/* vhost-user only */
+	.protocol_features = 0,
+	/* one kernel vhost device serves one queue pair / one device */
+	.max_queues = 1,
+	/* QEMU-internal */
+	.backend_cap = 0,
+	/* the kernel is given only the dirty log's address, not its size */
+	.log_size = 0,
+};
+
+/*
+ * The kernel's vhost drivers by module name (VIRTIO_STATUS_A_DEV_DRIVER),
+ * and the node to ask for the features each offers. vhost-vdpa has one
+ * node per device, opened exclusively by its owner: it cannot be asked.
+ */
+static const struct {
+	const char *driver;
+	const char *node;	/* NULL: cannot be probed */
+} vs_vhost_drivers[] = {
+	{ "vhost_net", "/dev/vhost-net" },
+	{ "vhost_vsock", "/dev/vhost-vsock" },
+	{ "vhost_scsi", "/dev/vhost-scsi" },
+	{ "vhost_vdpa", NULL },
 };
 
 static const char *vs_endian_name(u32 endian)
@@ -103,7 +170,86 @@ static int vs_add_bool(struct json_object *o, const char *key, bool v)
 	return vs_add(o, key, json_object_new_boolean(v));
 }
 
+/* The VirtioStatus members a device has a source for. */
+struct vs_status_vals {
+	const char *name;
+	u32 device_id;
+	bool vhost_started;
+	u32 endian;
+	u64 guest_features;
+	u64 host_features;
+	u64 backend_features;
+	u32 num_vqs;
+	u32 status;
+	bool broken;
+	bool started;
+};
+
+/* VirtioStatus; takes @vhost_dev (NULL: no "vhost-dev"). */
+static struct json_object *vs_json_status_of(const struct vs_status_vals *v,
+					     const struct vs_const_view *c,
+					     struct json_object *vhost_dev)
+{
+	struct json_object *o = json_object_new_object();
+	int err = 0;
+
+	if (!o) {
+		json_object_put(vhost_dev);
+		return NULL;
+	}
+	/* the schema's order */
+	err |= vs_add_str(o, "name", v->name);
+	err |= vs_add_uint(o, "device-id", v->device_id);
+	err |= vs_add_bool(o, "vhost-started", v->vhost_started);
+	err |= vs_add_str(o, "device-endian", vs_endian_name(v->endian));
+	err |= vs_add_uint(o, "guest-features", v->guest_features);
+	err |= vs_add_uint(o, "host-features", v->host_features);
+	err |= vs_add_uint(o, "backend-features", v->backend_features);
+	err |= vs_add_int(o, "num-vqs", v->num_vqs);
+	err |= vs_add_uint(o, "status", v->status);
+	err |= vs_add_uint(o, "isr", c->isr);
+	err |= vs_add_uint(o, "queue-sel", c->queue_sel);
+	err |= vs_add_bool(o, "vm-running", c->vm_running);
+	err |= vs_add_bool(o, "broken", v->broken);
+	err |= vs_add_bool(o, "disabled", c->disabled);
+	err |= vs_add_bool(o, "use-started", c->use_started);
+	err |= vs_add_bool(o, "started", v->started);
+	err |= vs_add_bool(o, "start-on-kick", c->start_on_kick);
+	err |= vs_add_bool(o, "disable-legacy-check",
+			   c->disable_legacy_check);
+	err |= vs_add_str(o, "bus-name", c->bus_name);
+	err |= vs_add_bool(o, "use-guest-notifier-mask",
+			   c->use_guest_notifier_mask);
+	if (vhost_dev)
+		err |= vs_add(o, "vhost-dev", vhost_dev);
+	if (err) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 struct json_object *vs_json_status(const struct vs_dev *d)
+{
+	const struct vs_const_view *c = &vs_guest_view;
+	struct vs_status_vals v = {
+		.name = d->name,
+		.device_id = d->device_id,
+		.vhost_started = c->vhost_started,
+		.endian = d->endian,
+		.guest_features = d->driver_features,
+		.host_features = d->device_features,
+		.backend_features = c->backend_features,
+		.num_vqs = d->num_vqs,
+		.status = d->status,
+		.broken = d->broken,
+		.started = d->status & VIRTIO_CONFIG_S_DRIVER_OK,
+	};
+
+	return vs_json_status_of(&v, c, NULL);
+}
+
+struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered)
 {
 	struct json_object *o = json_object_new_object();
 	int err = 0;
@@ -111,35 +257,88 @@ struct json_object *vs_json_status(const struct vs_dev *d)
 	if (!o)
 		return NULL;
 	/* the schema's order */
-	err |= vs_add_str(o, "name", d->name);
-	err |= vs_add_uint(o, "device-id", d->device_id);
-	err |= vs_add_bool(o, "vhost-started", vs_guest_view.vhost_started);
-	err |= vs_add_str(o, "device-endian", vs_endian_name(d->endian));
-	err |= vs_add_uint(o, "guest-features", d->driver_features);
-	err |= vs_add_uint(o, "host-features", d->device_features);
-	err |= vs_add_uint(o, "backend-features",
-			   vs_guest_view.backend_features);
-	err |= vs_add_int(o, "num-vqs", d->num_vqs);
-	err |= vs_add_uint(o, "status", d->status);
-	err |= vs_add_uint(o, "isr", vs_guest_view.isr);
-	err |= vs_add_uint(o, "queue-sel", vs_guest_view.queue_sel);
-	err |= vs_add_bool(o, "vm-running", vs_guest_view.vm_running);
-	err |= vs_add_bool(o, "broken", d->broken);
-	err |= vs_add_bool(o, "disabled", vs_guest_view.disabled);
-	err |= vs_add_bool(o, "use-started", vs_guest_view.use_started);
-	err |= vs_add_bool(o, "started",
-			   d->status & VIRTIO_CONFIG_S_DRIVER_OK);
-	err |= vs_add_bool(o, "start-on-kick", vs_guest_view.start_on_kick);
-	err |= vs_add_bool(o, "disable-legacy-check",
-			   vs_guest_view.disable_legacy_check);
-	err |= vs_add_str(o, "bus-name", vs_guest_view.bus_name);
-	err |= vs_add_bool(o, "use-guest-notifier-mask",
-			   vs_guest_view.use_guest_notifier_mask);
+	err |= vs_add_int(o, "n-mem-sections", d->vhost_mem_regions);
+	err |= vs_add_int(o, "n-tmp-sections",
+			  vs_vhost_dev_view.n_tmp_sections);
+	err |= vs_add_uint(o, "nvqs", d->num_vqs);
+	err |= vs_add_int(o, "vq-index", vs_vhost_dev_view.vq_index);
+	err |= vs_add_uint(o, "features", offered);
+	err |= vs_add_uint(o, "acked-features", d->vhost_acked_features);
+	err |= vs_add_uint(o, "backend-features", d->vhost_backend_features);
+	err |= vs_add_uint(o, "protocol-features",
+			   vs_vhost_dev_view.protocol_features);
+	err |= vs_add_uint(o, "max-queues", vs_vhost_dev_view.max_queues);
+	err |= vs_add_uint(o, "backend-cap", vs_vhost_dev_view.backend_cap);
+	err |= vs_add_bool(o, "log-enabled", d->vhost_log_enabled);
+	err |= vs_add_uint(o, "log-size", vs_vhost_dev_view.log_size);
 	if (err) {
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
+}
+
+struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered)
+{
+	struct vs_status_vals v = {
+		.name = d->name,
+		.device_id = d->device_id,
+		.vhost_started = d->vhost_started,
+		.endian = d->endian,
+		.guest_features = d->vhost_acked_features,
+		.host_features = offered,
+		.backend_features = d->vhost_backend_features,
+		.num_vqs = d->num_vqs,
+		.status = d->status,
+		.broken = d->broken,
+		.started = d->vhost_started,
+	};
+	struct json_object *dev = vs_json_vhost_dev(d, offered);
+
+	if (!dev)
+		return NULL;
+	return vs_json_status_of(&v, &vs_vhost_view, dev);
+}
+
+struct json_object *vs_json_info(const struct vs_info *info,
+				 struct vs_err *e)
+{
+	struct json_object *o;
+	const char *state;
+	int err = 0;
+
+	if (!vs_info_has(info, VIRTIO_STATUS_A_INFO_VHOST_STATE)) {
+		vs_err_set(e, VS_ERR_OLD, 0, "its reply lacks VIRTIO_STATUS_A_%s",
+			   vs_attr_name(VIRTIO_STATUS_A_INFO_VHOST_STATE));
+		return NULL;
+	}
+	switch (info->vhost_state) {
+	case VIRTIO_STATUS_VHOST_ON:
+		state = "on";
+		break;
+	case VIRTIO_STATUS_VHOST_OFF:
+		state = "off";
+		break;
+	default:
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module reports vhost state %u, which this virtio-status does not know",
+			   info->vhost_state);
+		return NULL;
+	}
+	o = json_object_new_object();
+	if (!o)
+		goto nomem;
+	err |= vs_add_str(o, "vhost", state);
+	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_VHOST_REASON))
+		err |= vs_add_str(o, "vhost-reason", info->vhost_reason);
+	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT))
+		err |= vs_add_str(o, "vhost-layout", info->vhost_layout);
+	if (!err)
+		return o;
+	json_object_put(o);
+nomem:
+	vs_err_sys(e, ENOMEM, NULL);
+	return NULL;
 }
 
 struct json_object *vs_json_list(const struct vs_dev_list *l)
@@ -183,7 +382,7 @@ static int vs_dev_require(const struct vs_dev *d, const int *attrs,
 	return 0;
 }
 
-int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
+static int vs_check_virtio_status(const struct vs_dev *d, struct vs_err *e)
 {
 	static const int need[] = {
 		VIRTIO_STATUS_A_DEV_NAME,
@@ -209,6 +408,41 @@ int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
 		return -1;
 	}
 	return 0;
+}
+
+static int vs_check_vhost_status(const struct vs_dev *d, struct vs_err *e)
+{
+	static const int need[] = {
+		VIRTIO_STATUS_A_DEV_NAME,
+		VIRTIO_STATUS_A_DEV_ID,
+		VIRTIO_STATUS_A_DEV_DRIVER,
+		VIRTIO_STATUS_A_DEV_ENDIAN,
+		VIRTIO_STATUS_A_DEV_NUM_VQS,
+		VIRTIO_STATUS_A_DEV_STATUS,
+		VIRTIO_STATUS_A_DEV_BROKEN,
+		VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
+		VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
+		VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,
+		VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,
+		VIRTIO_STATUS_A_DEV_VHOST_STARTED,
+	};
+
+	return vs_dev_require(d, need, ARRAY_SIZE(need), e);
+}
+
+int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
+{
+	switch (vs_dev_kind(d)) {
+	case VIRTIO_STATUS_KIND_VIRTIO:
+		return vs_check_virtio_status(d, e);
+	case VIRTIO_STATUS_KIND_VHOST:
+		return vs_check_vhost_status(d, e);
+	default:
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module describes a kind of device (%u) this virtio-status does not know",
+			   d->kind);
+		return -1;
+	}
 }
 
 int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e)
@@ -343,11 +577,44 @@ free_list:
 	return ret;
 }
 
+int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
+		     u64 *features, struct vs_err *e)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(vs_vhost_drivers); i++)
+		if (!strcmp(vs_vhost_drivers[i].driver, d->driver))
+			break;
+	if (i == ARRAY_SIZE(vs_vhost_drivers)) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot read the features the vhost driver '%s' offers: this virtio-status does not know its device node",
+			   d->driver);
+		return -1;
+	}
+	if (!vs_vhost_drivers[i].node) {
+		vs_err_set(e, VS_ERR_MSG, EBUSY,
+			   "cannot read the features the %s driver offers: its device node /dev/vhost-vdpa-N is opened exclusively by its owner and cannot be probed (%s)",
+			   d->driver, strerror(EBUSY));
+		return -1;
+	}
+	err = be->ops->vhost_features(be->ctx, vs_vhost_drivers[i].node,
+				      features);
+	if (err) {
+		vs_err_set(e, VS_ERR_MSG, err,
+			   "cannot read the features the %s driver offers from %s: %s",
+			   d->driver, vs_vhost_drivers[i].node, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
 static struct json_object *vs_run_query_status(const struct vs_backend *be,
 					       const char *path,
 					       struct vs_err *e)
 {
 	struct json_object *ret = NULL;
+	u64 offered;
 	struct vs_target *t;
 	struct vs_dev *d;
 
@@ -363,13 +630,34 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 		goto free;
 	if (vs_dev_check_status(d, e) < 0)
 		goto free;
-	ret = vs_json_status(d);
+	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST) {
+		if (vs_vhost_offered(be, d, &offered, e) < 0)
+			goto free;
+		ret = vs_json_vhost_status(d, offered);
+	} else {
+		ret = vs_json_status(d);
+	}
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
 free:
 	free(d);
 	free(t);
 	return ret;
+}
+
+static struct json_object *vs_run_info(const struct vs_backend *be,
+				       const char *path, struct vs_err *e)
+{
+	struct vs_info info;
+
+	(void)path;
+	if (be->ops->info(be->ctx, &info, e) < 0) {
+		if (e->kind == VS_ERR_SYS && e->errnum == EOPNOTSUPP)
+			vs_err_set(e, VS_ERR_OLD, EOPNOTSUPP,
+				   "it does not answer VIRTIO_STATUS_CMD_INFO");
+		return NULL;
+	}
+	return vs_json_info(&info, e);
 }
 
 /* Spoken by QMP clients first; there is nothing to negotiate. */
@@ -387,9 +675,13 @@ static struct json_object *vs_run_capabilities(const struct vs_backend *be,
 }
 
 static const struct vs_cmd vs_cmds[] = {
-	{ .name = "x-query-virtio", .run = vs_run_query_virtio },
+	{ .name = "x-query-virtio", .warn_vhost_off = true,
+	  .run = vs_run_query_virtio },
 	{ .name = "x-query-virtio-status", .takes_path = true,
-	  .run = vs_run_query_status },
+	  .warn_vhost_off = true, .run = vs_run_query_status },
+	{ .name = "info", .cli_only = true, .run = vs_run_info },
+	{ .name = "x-virtio-status-info", .qmp_only = true,
+	  .run = vs_run_info },
 	{ .name = "qmp_capabilities", .qmp_only = true,
 	  .run = vs_run_capabilities },
 };
@@ -401,7 +693,8 @@ const struct vs_cmd *vs_cmd_find(const char *name, bool qmp)
 	for (i = 0; i < ARRAY_SIZE(vs_cmds); i++) {
 		if (strcmp(vs_cmds[i].name, name))
 			continue;
-		if (vs_cmds[i].qmp_only && !qmp)
+		if ((vs_cmds[i].qmp_only && !qmp) ||
+		    (vs_cmds[i].cli_only && qmp))
 			return NULL;
 		return &vs_cmds[i];
 	}

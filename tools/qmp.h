@@ -14,15 +14,42 @@
 
 struct json_object;
 
-/* VirtioStatus of @d, keys in the schema's order; NULL on ENOMEM. */
+/*
+ * VirtioStatus of @d, a virtio device (no "vhost-dev"), keys in the
+ * schema's order; NULL on ENOMEM.
+ */
 struct json_object *vs_json_status(const struct vs_dev *d);
+/*
+ * VirtioStatus of @d, a vhost device, with its "vhost-dev"; @offered is
+ * what its vhost driver offers (host-features, vhost-dev.features).
+ */
+struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered);
+/* VhostStatus of @d, a vhost device. */
+struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered);
+/*
+ * The answer of the info command: {"vhost": "on"|"off", "vhost-reason",
+ * "vhost-layout"}, the last two when the module sent them. NULL with @e
+ * set.
+ */
+struct json_object *vs_json_info(const struct vs_info *info,
+				 struct vs_err *e);
+
+/*
+ * What the vhost driver of @d (a vhost device) offers, asked through the
+ * backend's vhost_features op. 0, or -1 with @e set to a sentence naming
+ * the device node and the errno; vhost-vdpa always fails (its node is
+ * held exclusively by its owner).
+ */
+int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
+		     u64 *features, struct vs_err *e);
 /* [VirtioInfo] of @l, in @l's order; NULL on ENOMEM. */
 struct json_object *vs_json_list(const struct vs_dev_list *l);
 
 /*
- * Whether a reply holds what VirtioStatus / VirtioInfo need. 0, or -1 with
- * @e set (VS_ERR_OLD for a missing attribute, VS_ERR_FEATURES when the
- * kernel could not read the device's features).
+ * Whether a reply holds what VirtioStatus / VirtioInfo need, by the kind
+ * of device it describes. 0, or -1 with @e set (VS_ERR_OLD for a missing
+ * attribute, VS_ERR_FEATURES when the kernel could not read a virtio
+ * device's features, VS_ERR_MSG for a kind this tool does not know).
  */
 int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e);
 int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e);
@@ -42,6 +69,9 @@ struct vs_cmd {
 	const char *name;
 	bool takes_path;	/* its one argument, "path" / --path */
 	bool qmp_only;		/* not offered on the command line */
+	bool cli_only;		/* not offered over --qmp */
+	/* on the command line, warn when vhost devices are left out */
+	bool warn_vhost_off;
 	/* the QMP "return" value, or NULL with @e set */
 	struct json_object *(*run)(const struct vs_backend *be,
 				   const char *path, struct vs_err *e);

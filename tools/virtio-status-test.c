@@ -5,6 +5,7 @@
  * involved: devices come from a fake backend or from messages built here.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "dev.h"
 #include "nl.h"
 #include "qmp.h"
+#include "vhost.h"
 
 #define BIT60		BIT_ULL(60)
 /* EXPECT_STREQ with the expected text last, so it can sit on a line of its own */
@@ -37,6 +39,57 @@
 #define WANT_LIST2 "{\"return\": [{\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"name\": \"virtio-net\"}, {\"path\": \"/sys/devices/platform/a000.virtio_mmio/virtio1\", \"name\": \"virtio-blk\"}]}"
 #define WANT_NOMOD "virtio_status kernel module is not loaded (load it with: modprobe virtio_status, or insmod virtio_status.ko)"
 #define WANT_EPERM_FEAT "permission denied: reading the features a device offers needs CAP_NET_ADMIN; run as root"
+
+#define VHOST_PATH	"/proc/1234/fd/17"
+#define VSOCK_PATH	"/proc/1300/fd/9"
+
+/* fill_vhost() asked with acked features 5, its driver offering 7 */
+#define WANT_VHOST_STATUS "{\"return\": {\"name\": \"vhost-net\", \"device-id\": 1, \"vhost-started\": true, \"device-endian\": \"little\", \"guest-features\": 5, \"host-features\": 7, \"backend-features\": 2, \"num-vqs\": 2, \"status\": 0, \"isr\": 0, \"queue-sel\": 0, \"vm-running\": true, \"broken\": false, \"disabled\": false, \"use-started\": true, \"started\": true, \"start-on-kick\": false, \"disable-legacy-check\": false, \"bus-name\": \"\", \"use-guest-notifier-mask\": false, \"vhost-dev\": {\"n-mem-sections\": 3, \"n-tmp-sections\": 0, \"nvqs\": 2, \"vq-index\": 0, \"features\": 7, \"acked-features\": 5, \"backend-features\": 2, \"protocol-features\": 0, \"max-queues\": 1, \"backend-cap\": 0, \"log-enabled\": false, \"log-size\": 0}}}"
+
+/* A vhost-net device held by pids 1234 and 1240, as the module sends it. */
+static void fill_vhost(struct vs_dev *d)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_DEV_PATH, VIRTIO_STATUS_A_DEV_NAME,
+		VIRTIO_STATUS_A_DEV_ID, VIRTIO_STATUS_A_DEV_TRANSPORT,
+		VIRTIO_STATUS_A_DEV_DRIVER, VIRTIO_STATUS_A_DEV_STATUS,
+		VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
+		VIRTIO_STATUS_A_DEV_NUM_VQS, VIRTIO_STATUS_A_DEV_BROKEN,
+		VIRTIO_STATUS_A_DEV_ENDIAN, VIRTIO_STATUS_A_DEV_GENERATION,
+		VIRTIO_STATUS_A_DEV_KIND,
+		VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
+		VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
+		VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,
+		VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,
+		VIRTIO_STATUS_A_DEV_VHOST_STARTED,
+		VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
+		VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
+	};
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", VHOST_PATH);
+	snprintf(d->name, sizeof(d->name), "%s", "vhost-net");
+	snprintf(d->transport, sizeof(d->transport), "%s", "vhost");
+	snprintf(d->driver, sizeof(d->driver), "%s", "vhost_net");
+	d->device_id = 1;
+	d->status = 0;
+	d->driver_features = 5;
+	d->num_vqs = 2;
+	d->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
+	d->kind = VIRTIO_STATUS_KIND_VHOST;
+	d->vhost_acked_features = 5;
+	d->vhost_backend_features = 2;
+	d->vhost_mem_regions = 3;
+	d->vhost_log_enabled = false;
+	d->vhost_started = true;
+	d->vhost_owner_pid = 1234;
+	d->holder_pids[0] = 1234;
+	d->holder_pids[1] = 1240;
+	d->n_holder_pids = 2;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		vs_dev_set(d, attrs[i]);
+}
 
 /* A device as a current module would describe it. */
 static void fill_dev(struct vs_dev *d)
@@ -71,8 +124,16 @@ struct fake {
 	struct vs_err get_err;		/* dev_get fails when kind is set */
 	struct vs_dev_list list;	/* answer of dev_dump */
 	struct vs_target last;		/* what dev_get was asked */
+	struct vs_info info;		/* answer of info */
+	int info_errnum;		/* info fails with this errno if set */
+	u64 features;			/* answer of vhost_features */
+	int probe_errnum;		/* vhost_features fails with it if set */
+	char probed[64];		/* the node vhost_features was asked */
+	bool privileged;
 	int gets;
 	int dumps;
+	int infos;
+	int probes;
 };
 
 static int fake_get(void *ctx, const struct vs_target *t, struct vs_dev *dev,
@@ -108,9 +169,42 @@ static int fake_dump(void *ctx, struct vs_dev_list *list, struct vs_err *e)
 	return 0;
 }
 
+static int fake_info(void *ctx, struct vs_info *info, struct vs_err *e)
+{
+	struct fake *f = ctx;
+
+	f->infos++;
+	if (f->info_errnum) {
+		vs_err_sys(e, f->info_errnum, NULL);
+		return -1;
+	}
+	*info = f->info;
+	return 0;
+}
+
+static int fake_vhost_features(void *ctx, const char *node, u64 *features)
+{
+	struct fake *f = ctx;
+
+	f->probes++;
+	snprintf(f->probed, sizeof(f->probed), "%s", node);
+	if (f->probe_errnum)
+		return f->probe_errnum;
+	*features = f->features;
+	return 0;
+}
+
+static bool fake_privileged(void *ctx)
+{
+	return ((struct fake *)ctx)->privileged;
+}
+
 static const struct vs_backend_ops fake_ops = {
 	.dev_get = fake_get,
 	.dev_dump = fake_dump,
+	.info = fake_info,
+	.vhost_features = fake_vhost_features,
+	.privileged = fake_privileged,
 };
 
 static struct fake *fake_new(struct vs_backend *be)
@@ -1008,6 +1102,664 @@ TEST(extack_from_capped_error)
 	/* an offset past the message */
 	m.nlh.nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
 	EXPECT_EQ(-1, vs_nl_extack(&m.nlh, sizeof(m), buf, sizeof(buf)));
+}
+
+/* vhost devices */
+
+static const char * const vhost_dev_keys[] = {
+	"n-mem-sections", "n-tmp-sections", "nvqs", "vq-index", "features",
+	"acked-features", "backend-features", "protocol-features",
+	"max-queues", "backend-cap", "log-enabled", "log-size",
+};
+
+TEST(vhost_status_keys_types_and_nesting)
+{
+	struct json_object *o, *vd;
+	struct vs_dev d;
+	size_t i = 0;
+
+	fill_vhost(&d);
+	d.vhost_log_enabled = true;
+	d.vhost_started = false;
+	d.broken = true;
+	o = vs_json_vhost_status(&d, BIT_ULL(63) | 7);
+	ASSERT_NE(NULL, o);
+	/* VirtioStatus in the schema's order, then vhost-dev, last */
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		const char *want = i < ARRAY_SIZE(status_keys) ?
+				   status_keys[i] : "vhost-dev";
+
+		EXPECT_STREQ(want, k);
+		i++;
+	}
+	EXPECT_EQ(ARRAY_SIZE(status_keys) + 1, i);
+	vd = member(o, "vhost-dev");
+	ASSERT_NE(NULL, vd);
+	ASSERT_TRUE(json_object_is_type(vd, json_type_object));
+	i = 0;
+	json_object_object_foreach(vd, k2, v2) {
+		ASSERT_LT(i, ARRAY_SIZE(vhost_dev_keys));
+		EXPECT_STREQ(vhost_dev_keys[i], k2);
+		enum json_type want = strcmp(k2, "log-enabled") ?
+				      json_type_int : json_type_boolean;
+
+		EXPECT_TRUE(json_object_is_type(v2, want)) TH_LOG("%s", k2);
+		i++;
+	}
+	EXPECT_EQ(ARRAY_SIZE(vhost_dev_keys), i);
+
+	/* from the device */
+	EXPECT_FALSE(json_object_get_boolean(member(o, "vhost-started")));
+	EXPECT_FALSE(json_object_get_boolean(member(o, "started")));
+	EXPECT_TRUE(json_object_get_boolean(member(o, "broken")));
+	EXPECT_EQ(BIT_ULL(63) | 7,
+		  json_object_get_uint64(member(o, "host-features")));
+	EXPECT_EQ(BIT_ULL(63) | 7,
+		  json_object_get_uint64(member(vd, "features")));
+	EXPECT_EQ(5, json_object_get_uint64(member(o, "guest-features")));
+	EXPECT_EQ(5, json_object_get_uint64(member(vd, "acked-features")));
+	EXPECT_EQ(2, json_object_get_uint64(member(o, "backend-features")));
+	EXPECT_EQ(2, json_object_get_uint64(member(vd, "backend-features")));
+	EXPECT_EQ(3, json_object_get_int64(member(vd, "n-mem-sections")));
+	EXPECT_EQ(2, json_object_get_int64(member(vd, "nvqs")));
+	EXPECT_TRUE(json_object_get_boolean(member(vd, "log-enabled")));
+	/* the constants */
+	EXPECT_EQ(0, json_object_get_int64(member(vd, "n-tmp-sections")));
+	EXPECT_EQ(0, json_object_get_int64(member(vd, "vq-index")));
+	EXPECT_EQ(0, json_object_get_uint64(member(vd, "protocol-features")));
+	EXPECT_EQ(1, json_object_get_uint64(member(vd, "max-queues")));
+	EXPECT_EQ(0, json_object_get_uint64(member(vd, "backend-cap")));
+	EXPECT_EQ(0, json_object_get_uint64(member(vd, "log-size")));
+	EXPECT_EQ(0, json_object_get_int64(member(o, "isr")));
+	EXPECT_EQ(0, json_object_get_int64(member(o, "queue-sel")));
+	EXPECT_TRUE(json_object_get_boolean(member(o, "vm-running")));
+	EXPECT_TRUE(json_object_get_boolean(member(o, "use-started")));
+	EXPECT_STREQ("", json_object_get_string(member(o, "bus-name")));
+	json_object_put(o);
+}
+
+TEST(vhost_status_cli_exact)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_vhost(&f->dev);
+	f->features = 7;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
+	EXPECT_TEXT(out, WANT_VHOST_STATUS "\n");
+	EXPECT_STREQ("", err);
+	/* the path went out as written, marked as a /proc path */
+	EXPECT_EQ(VS_TARGET_PROC, f->last.kind);
+	EXPECT_STREQ(VHOST_PATH, f->last.value);
+	EXPECT_EQ(1, f->probes);
+	EXPECT_STREQ("/dev/vhost-net", f->probed);
+	free(out);
+	free(err);
+
+	/* vsock and scsi are probed at their own nodes */
+	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_vsock");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VSOCK_PATH)));
+	EXPECT_STREQ("/dev/vhost-vsock", f->probed);
+	free(out);
+	free(err);
+	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_scsi");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VSOCK_PATH)));
+	EXPECT_STREQ("/dev/vhost-scsi", f->probed);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(vhost_status_over_qmp)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *s;
+
+	fill_vhost(&f->dev);
+	f->features = 7;
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"/proc/1234/fd/17\"}}");
+	EXPECT_STREQ(WANT_VHOST_STATUS, s);
+	free(s);
+	fake_free(f);
+}
+
+TEST(vhost_probe_failure_sentence)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_vhost(&f->dev);
+	f->probe_errnum = EACCES;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err,
+		    "cannot read the features the vhost_net driver offers from /dev/vhost-net: Permission denied\n");
+	free(out);
+	free(err);
+
+	f->probe_errnum = ENOENT;
+	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_vsock");
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VSOCK_PATH)));
+	EXPECT_TEXT(err,
+		    "cannot read the features the vhost_vsock driver offers from /dev/vhost-vsock: No such file or directory\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(vhost_vdpa_is_not_probed)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_vhost(&f->dev);
+	snprintf(f->dev.name, sizeof(f->dev.name), "%s", "vhost-vdpa");
+	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_vdpa");
+	f->dev.device_id = 0;
+	f->features = 7;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err,
+		    "cannot read the features the vhost_vdpa driver offers: its device node /dev/vhost-vdpa-N is opened exclusively by its owner and cannot be probed (Device or resource busy)\n");
+	EXPECT_EQ(0, f->probes);
+	free(out);
+	free(err);
+
+	/* a driver this tool has no node for: no guessing either */
+	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_blk");
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
+	EXPECT_TEXT(err,
+		    "cannot read the features the vhost driver 'vhost_blk' offers: this virtio-status does not know its device node\n");
+	EXPECT_EQ(0, f->probes);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(vhost_check_by_kind)
+{
+	char buf[VS_MSG_MAX * 2];
+	struct vs_err e;
+	struct vs_dev d;
+
+	/* no DEVICE_FEATURES, BUSID or VENDOR needed for vhost */
+	fill_vhost(&d);
+	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
+	EXPECT_EQ(0, vs_dev_check_info(&d, &e));
+
+	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS);
+	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
+	vs_err_sentence(&e, VHOST_PATH, buf, sizeof(buf));
+	EXPECT_TEXT(buf,
+		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS");
+
+	/* owner and holders are optional */
+	fill_vhost(&d);
+	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
+	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
+
+	/* the same reply marked virtio needs the virtio attributes */
+	fill_vhost(&d);
+	d.kind = VIRTIO_STATUS_KIND_VIRTIO;
+	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
+	EXPECT_EQ(VS_ERR_OLD, e.kind);
+	EXPECT_NE(NULL, strstr(e.detail, "DEV_DEVICE_FEATURES"));
+
+	/* a kind from a newer module */
+	fill_vhost(&d);
+	d.kind = 9;
+	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module describes a kind of device (9) this virtio-status does not know");
+}
+
+TEST(list_with_vhost_entries_in_dump_order)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *out, *err;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = vs_dev_list_add(&f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	d = vs_dev_list_add(&f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	snprintf(d->path, sizeof(d->path), "%s", VSOCK_PATH);
+	snprintf(d->name, sizeof(d->name), "%s", "vhost-vsock");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(out,
+		    "{\"return\": [{\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"name\": \"virtio-net\"}, {\"path\": \"/proc/1234/fd/17\", \"name\": \"vhost-net\"}, {\"path\": \"/proc/1300/fd/9\", \"name\": \"vhost-vsock\"}]}\n");
+	EXPECT_STREQ("", err);
+	/* listing asks no driver for its features */
+	EXPECT_EQ(0, f->probes);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(target_proc_path_verbatim)
+{
+	static const char * const paths[] = {
+		/* exists here, and realpath() would resolve it */
+		"/proc/self/fd/0",
+		"/proc/1234/fd/17",
+		"/proc/1/fd/../fd/3",
+	};
+	char self[64];
+	struct vs_target t;
+	struct vs_err e;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		ASSERT_EQ(0, vs_target_parse(paths[i], &t, &e));
+		EXPECT_EQ(VS_TARGET_PROC, t.kind) TH_LOG("%s", paths[i]);
+		EXPECT_STREQ(paths[i], t.value);
+	}
+	snprintf(self, sizeof(self), "/proc/%d/fd/0", getpid());
+	ASSERT_EQ(0, vs_target_parse(self, &t, &e));
+	EXPECT_STREQ(self, t.value);
+	/* a path that merely mentions proc is a sysfs path */
+	ASSERT_EQ(0, vs_target_parse("/nonexistent/proc/1/fd/3", &t, &e));
+	EXPECT_EQ(VS_TARGET_PATH, t.kind);
+	EXPECT_TRUE(vs_is_proc_path("/proc/1/fd/2"));
+	EXPECT_FALSE(vs_is_proc_path("/procfs/1"));
+	EXPECT_FALSE(vs_is_proc_path("/sys/devices/virtio0"));
+}
+
+TEST(vhost_enodev_and_eperm_sentences)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *s;
+
+	vs_err_sys(&f->get_err, ENODEV, "no vhost device at this fd");
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"/proc/99/fd/4\"}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no vhost device at /proc/99/fd/4 (kernel: no vhost device at this fd)\"}}");
+	free(s);
+	vs_err_sys(&f->get_err, EPERM, "vhost devices need CAP_NET_ADMIN");
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"/proc/99/fd/4\"}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root (kernel: vhost devices need CAP_NET_ADMIN)\"}}");
+	free(s);
+	EXPECT_EQ(VS_TARGET_PROC, f->last.kind);
+	EXPECT_EQ(0, f->probes);
+	fake_free(f);
+}
+
+/* info, and the warning when vhost is off */
+
+static void fake_info_off(struct fake *f, const char *reason)
+{
+	memset(&f->info, 0, sizeof(f->info));
+	f->info.have = 1u << VIRTIO_STATUS_A_INFO_VHOST_STATE |
+		       1u << VIRTIO_STATUS_A_INFO_VHOST_REASON |
+		       1u << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	snprintf(f->info.vhost_reason, sizeof(f->info.vhost_reason), "%s",
+		 reason);
+	snprintf(f->info.vhost_layout, sizeof(f->info.vhost_layout), "%s",
+		 "none");
+}
+
+TEST(info_command_output)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	f->info.have = 1u << VIRTIO_STATUS_A_INFO_VHOST_STATE |
+		       1u << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	snprintf(f->info.vhost_layout, sizeof(f->info.vhost_layout), "%s",
+		 "6.12.117: BTF of vhost.ko");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_TEXT(out,
+		    "{\"return\": {\"vhost\": \"on\", \"vhost-layout\": \"6.12.117: BTF of vhost.ko\"}}\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	fake_info_off(f, "vhost.ko has no BTF");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_TEXT(out,
+		    "{\"return\": {\"vhost\": \"off\", \"vhost-reason\": \"vhost.ko has no BTF\", \"vhost-layout\": \"none\"}}\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* QMP spelling */
+	s = qmp(&be, "{\"execute\": \"x-virtio-status-info\"}");
+	EXPECT_TEXT(s,
+		    "{\"return\": {\"vhost\": \"off\", \"vhost-reason\": \"vhost.ko has no BTF\", \"vhost-layout\": \"none\"}}");
+	free(s);
+
+	/* an old module */
+	f->info_errnum = EOPNOTSUPP;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err,
+		    "kernel module too old: it does not answer VIRTIO_STATUS_CMD_INFO\n");
+	free(out);
+	free(err);
+
+	/* a state this tool does not know, and a reply without one */
+	f->info_errnum = 0;
+	f->info.vhost_state = 5;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_NE(NULL, strstr(err, "vhost state 5"));
+	free(out);
+	free(err);
+	f->info.have = 0;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_TEXT(err,
+		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_INFO_VHOST_STATE\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(info_args)
+{
+	char msg[VS_MSG_MAX];
+	struct vs_opts o;
+
+	ASSERT_EQ(0, PARSE(&o, msg, "info"));
+	EXPECT_STREQ("info", o.cmd->name);
+	EXPECT_EQ(-1, PARSE(&o, msg, "info", "--path", "virtio0"));
+	EXPECT_STREQ("info takes no --path", msg);
+	/* each spelling in its own place */
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-virtio-status-info"));
+	EXPECT_EQ(NULL, vs_cmd_find("info", true));
+	EXPECT_NE(NULL, vs_cmd_find("x-virtio-status-info", true));
+}
+
+TEST(vhost_off_warning_on_stderr)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	fake_info_off(f, "vhost.ko has no BTF");
+	f->privileged = true;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(out,
+		    "{\"return\": [{\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"name\": \"virtio-net\"}]}\n");
+	EXPECT_TEXT(err,
+		    "virtio-status: vhost devices are not listed: vhost.ko has no BTF\n");
+	free(out);
+	free(err);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0")));
+	EXPECT_EQ(0, strncmp(out, "{\"return\": {\"name\": \"virtio-net\", ", 34));
+	EXPECT_TEXT(err,
+		    "virtio-status: vhost devices are not listed: vhost.ko has no BTF\n");
+	free(out);
+	free(err);
+
+	/* not for the info command itself, which says so on stdout */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* nor over --qmp, whose answers are all on stdout */
+	EXPECT_EQ(0, run_cli(&be, "{\"execute\": \"x-query-virtio\"}\n",
+			     &out, &err, ARGV("--qmp")));
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(vhost_off_warning_silent_cases)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+	int infos;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	fake_info_off(f, "vhost.ko has no BTF");
+
+	/* unprivileged: vhost devices are not for this caller anyway */
+	f->privileged = false;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_STREQ("", err);
+	EXPECT_EQ(0, f->infos);
+	free(out);
+	free(err);
+
+	/* vhost on */
+	f->privileged = true;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* an old module without VIRTIO_STATUS_CMD_INFO */
+	f->info_errnum = EOPNOTSUPP;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_STREQ("", err);
+	EXPECT_NE(NULL, strstr(out, "virtio-net"));
+	free(out);
+	free(err);
+
+	/* a failed command: its sentence only */
+	f->info_errnum = 0;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	vs_err_sys(&f->get_err, ENODEV, NULL);
+	infos = f->infos;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio9")));
+	EXPECT_STREQ("no virtio device at virtio9\n", err);
+	EXPECT_EQ(infos, f->infos);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+/* The real features probe, on nodes that are not vhost */
+
+TEST(vhost_probe_real_errors_and_cache)
+{
+	char dir[] = "/tmp/vs-probe-XXXXXX";
+	struct vs_vhost_probes c = { 0 };
+	char node[256];
+	u64 features = 42;
+	int fd;
+
+	/* not a vhost node: the ioctl fails, the open did not */
+	EXPECT_EQ(ENOTTY, vs_vhost_probe_features("/dev/null", &features));
+	EXPECT_EQ(42, features);
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(node, sizeof(node), "%s/vhost-net", dir);
+	EXPECT_EQ(ENOENT, vs_vhost_probe_features(node, &features));
+
+	/* the first answer stands for the rest of the run */
+	EXPECT_EQ(ENOENT, vs_vhost_features_cached(&c, node, &features));
+	fd = open(node, O_RDWR | O_CREAT, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(ENOTTY, vs_vhost_probe_features(node, &features));
+	EXPECT_EQ(ENOENT, vs_vhost_features_cached(&c, node, &features));
+	EXPECT_EQ(1, c.n);
+	EXPECT_EQ(ENOTTY, vs_vhost_features_cached(&c, "/dev/null",
+						   &features));
+	EXPECT_EQ(2, c.n);
+	unlink(node);
+	rmdir(dir);
+}
+
+/* Decoding vhost and info replies */
+
+TEST(decode_vhost_reply_with_holders)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, VHOST_PATH));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "vhost_net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_STATUS, 0));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, BIT60 | 5));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 2));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_BROKEN, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ENDIAN, VIRTIO_STATUS_ENDIAN_LITTLE));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 7));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES, BIT60 | 5));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES, 6));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, 4));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED, 1));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_VHOST_STARTED, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, 1234));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1234));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1240));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 77));
+
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(VIRTIO_STATUS_KIND_VHOST, vs_dev_kind(d));
+	EXPECT_STREQ(VHOST_PATH, d->path);
+	EXPECT_STREQ("vhost_net", d->driver);
+	EXPECT_STREQ("vhost", d->transport);
+	EXPECT_EQ(BIT60 | 5, d->vhost_acked_features);
+	EXPECT_EQ(6, d->vhost_backend_features);
+	EXPECT_EQ(4, d->vhost_mem_regions);
+	EXPECT_TRUE(d->vhost_log_enabled);
+	EXPECT_TRUE(d->vhost_started);
+	EXPECT_EQ(1234, d->vhost_owner_pid);
+	ASSERT_EQ(3, d->n_holder_pids);
+	EXPECT_EQ(3, vs_dev_holders_kept(d));
+	EXPECT_EQ(1234, d->holder_pids[0]);
+	EXPECT_EQ(1240, d->holder_pids[1]);
+	EXPECT_EQ(77, d->holder_pids[2]);
+	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSID));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES));
+	EXPECT_EQ(0, vs_dev_check_status(d, &e));
+	EXPECT_EQ(0, vs_dev_check_info(d, &e));
+	nlmsg_free(msg);
+	free(d);
+}
+
+TEST(decode_many_holders_and_bad_holder)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_err e;
+	u32 i;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
+	for (i = 0; i < VS_HOLDERS_MAX + 6; i++)
+		ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 100 + i));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(VS_HOLDERS_MAX + 6, d->n_holder_pids);
+	EXPECT_EQ(VS_HOLDERS_MAX, vs_dev_holders_kept(d));
+	EXPECT_EQ(100, d->holder_pids[0]);
+	EXPECT_EQ(100 + VS_HOLDERS_MAX - 1, d->holder_pids[VS_HOLDERS_MAX - 1]);
+	nlmsg_free(msg);
+
+	/* a short holder pid, even after a good one, is malformed */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1));
+	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 2));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 3));
+	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID");
+	nlmsg_free(msg);
+	free(d);
+}
+
+TEST(decode_missing_kind_is_virtio)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	/* an old module's reply: no KIND */
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_STATUS, 0x0f));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 5));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, 7));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 3));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_BROKEN, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ENDIAN, VIRTIO_STATUS_ENDIAN_LITTLE));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_KIND));
+	EXPECT_EQ(VIRTIO_STATUS_KIND_VIRTIO, vs_dev_kind(d));
+	EXPECT_EQ(0, d->n_holder_pids);
+	EXPECT_EQ(0, vs_dev_check_status(d, &e));
+	nlmsg_free(msg);
+
+	/* and a current module's virtio reply says so */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(VIRTIO_STATUS_KIND_VIRTIO, vs_dev_kind(d));
+	nlmsg_free(msg);
+	free(d);
+}
+
+TEST(decode_info_reply)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_INFO);
+	struct vs_info info;
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_VHOST_STATE, VIRTIO_STATUS_VHOST_OFF));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_INFO_VHOST_REASON, "no layout for 6.13"));
+	ASSERT_EQ(0, vs_info_from_msg(msg, &info, &e));
+	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_STATE));
+	EXPECT_EQ(VIRTIO_STATUS_VHOST_OFF, info.vhost_state);
+	EXPECT_STREQ("no layout for 6.13", info.vhost_reason);
+	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT));
+	nlmsg_free(msg);
+
+	/* a device reply is not an info reply */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	EXPECT_EQ(-1, vs_info_from_msg(msg, &info, &e));
+	EXPECT_EQ(VS_ERR_MSG, e.kind);
+	nlmsg_free(msg);
 }
 
 TEST_HARNESS_MAIN

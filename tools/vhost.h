@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-status: what the tool itself asks the host about vhost, outside
+ * the netlink family: the features a vhost driver offers, and whether the
+ * caller holds CAP_NET_ADMIN.
+ */
+#ifndef VS_VHOST_H
+#define VS_VHOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* Probes of one run, one per device node ("/dev/vhost-net"). */
+#define VS_VHOST_PROBES_MAX	8
+
+struct vs_vhost_probe {
+	char node[64];
+	int err;		/* positive errno, or 0 and @features */
+	u64 features;
+};
+
+struct vs_vhost_probes {
+	struct vs_vhost_probe p[VS_VHOST_PROBES_MAX];
+	size_t n;
+};
+
+/*
+ * VHOST_GET_FEATURES on a fresh open of @node. Opening a vhost node
+ * creates a new, unowned vhost device in the kernel, and closing it
+ * destroys that device again: nothing else sees it, but it is real (it
+ * allocates the device's memory and, for vhost-net, its virtqueues).
+ * Returns 0, or the positive errno of the open() or the ioctl().
+ */
+int vs_vhost_probe_features(const char *node, u64 *features);
+
+/*
+ * vs_vhost_probe_features() once per node per run: later calls answer
+ * from @c, failures included. Nodes past VS_VHOST_PROBES_MAX, or with
+ * longer names than the cache keeps, are probed each time.
+ */
+int vs_vhost_features_cached(struct vs_vhost_probes *c, const char *node,
+			     u64 *features);
+
+/* CAP_NET_ADMIN in the effective set (of our own user namespace). */
+bool vs_has_net_admin(void);
+
+#endif /* VS_VHOST_H */

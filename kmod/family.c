@@ -135,20 +135,42 @@ static int vs_vhost_reply(const struct vs_vhost_info *vi, void *arg)
 	return 0;
 }
 
+/*
+ * One decimal number of a /proc path, as procfs spells it (no sign, no
+ * leading zero, no overflow), followed by @end. Return: past @end, or NULL.
+ */
+static const char *vs_parse_num(const char *s, const char *end, int *val)
+{
+	char digits[12];
+	size_t n = strspn(s, "0123456789");
+
+	if (!n || n >= sizeof(digits) || (n > 1 && s[0] == '0') ||
+	    strncmp(s + n, end, strlen(end)))
+		return NULL;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if (kstrtoint(digits, 10, val))
+		return NULL;
+	return s + n + strlen(end);
+}
+
 /* A do for "/proc/PID/fd/FD": a vhost device, for privileged callers. */
 static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
 			 struct nlattr *path)
 {
 	struct vs_vhost_do v = { .info = info };
-	int pid, fd, n = 0, err;
+	const char *p = (const char *)nla_data(path) + strlen("/proc/");
+	int pid, fd, err;
 
 	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, path,
 				    "vhost devices are visible with CAP_NET_ADMIN only");
 		return -EPERM;
 	}
-	if (sscanf(nla_data(path), "/proc/%d/fd/%d%n", &pid, &fd, &n) != 2 ||
-	    n != nla_len(path) - 1 || pid <= 0 || fd < 0) {
+	p = vs_parse_num(p, "/fd/", &pid);
+	if (p)
+		p = vs_parse_num(p, "", &fd);
+	if (!p || *p || pid <= 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, path,
 				    "a vhost device path is /proc/PID/fd/FD");
 		return -ENODEV;

@@ -522,6 +522,30 @@ static int vs_vhost_cmp_dev(const void *a, const void *b)
 	return x->fd - y->fd;
 }
 
+/*
+ * The visible process whose mm is @mm, for an owner that holds no fd on its
+ * device any more (it passed it on): the lowest pid of those sharing it.
+ */
+static pid_t vs_vhost_find_owner(void *mm)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct task_struct *p;
+	pid_t found = 0, pid;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		pid = task_tgid_nr_ns(p, ns);
+		if (!pid || (found && pid > found))
+			continue;
+		task_lock(p);
+		if (p->mm == mm)
+			found = pid;
+		task_unlock(p);
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 /* Name a device by its owner if it holds it, else its lowest holder. */
 static void vs_vhost_name_dev(struct vs_vhost_dev *d)
 {
@@ -546,6 +570,7 @@ static void vs_vhost_name_dev(struct vs_vhost_dev *d)
 			return;
 		}
 	}
+	d->owner = vs_vhost_find_owner(owner_mm);
 }
 
 /* Find all devices, each named and sorted by its name. */

@@ -30,9 +30,12 @@ def build_module(line):
                                    '--print', line], text=True)
     kv = dict(x.split('=', 1) for x in env.split())
     kv = {k: v.strip('\'"') for k, v in kv.items()}
+    env = dict(os.environ, VS_VMLINUX=kv['VMLINUX'],
+               VS_VHOST_MODDIR='%s/lib/modules/%s/kernel/drivers/vhost' % (kv['MODROOT'],
+                                                                            kv['KVER']))
     return subprocess.check_output([os.path.join(TOP, 'selftests/build_module.sh'),
                                     kv['KBUILD'], os.path.join(TOP, 'build', kv['KVER'])],
-                                   text=True).strip()
+                                   text=True, env=env).strip()
 
 
 def main():

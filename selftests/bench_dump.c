@@ -107,7 +107,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bench_dump: dump failed\n");
 				return 1;
 			}
-			ndev = l.n;
+			/* sysfs has the virtio-bus devices only */
+			ndev = vs_devlist_count(&l, VIRTIO_STATUS_KIND_VIRTIO);
 			vs_devlist_free(&l);
 		}
 		t_dump += now() - t;

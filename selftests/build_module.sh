@@ -10,5 +10,7 @@ kdir=$1
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 mkdir -p "$out"
 cp -r "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
+# VS_VMLINUX / VS_VHOST_MODDIR (from the environment) point the vhost layout
+# generator at the target kernel's BTF when it is not the running kernel.
 make -s -C "$kdir" M="$out" modules >&2
 echo "$out/virtio_status.ko"

@@ -13,7 +13,7 @@ cache=${VS_CACHE:-$top/.cache}
 mkdir -p "$cache"
 
 pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
-      qemu-system-x86 busybox-static kmod xz-utils zstd cpio jq python3
+      qemu-system-x86 busybox-static kmod xz-utils zstd cpio jq python3 dwarves
       linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12)
 
 missing=()

@@ -9,15 +9,18 @@
  *   errors		dumps that failed with an errno (first_error says why)
  *   intr		dumps flagged NLM_F_DUMP_INTR (expected under hot-plug)
  *   complete		dumps not flagged
- *   changed		complete dumps whose device set differs from the
+ *   changed		complete dumps whose set of paths differs from the
  *			previous complete dump
- *   min_devs, max_devs	device counts seen in complete dumps
+ *   min_devs, max_devs	device counts seen in complete dumps (vhost
+ *			devices included)
  *   max_datagrams	most datagrams one dump arrived in
  *   feat_err_enodev,	replies whose DEVICE_FEATURES_ERR was ENODEV / EINTR
  *   feat_err_eintr	(allowed: the device was going away)
  *   inconsistent	complete dumps that were wrong: an unparsable reply,
- *			a missing mandatory attribute, a repeated bus id or
- *			path, or replies from different bus generations
+ *			a reply failing vs_dev_check() (by its kind), a
+ *			virtio-bus device after a vhost one, a repeated bus
+ *			id or path, or virtio-bus replies from different bus
+ *			generations
  *			(first_inconsistency says what)
  *
  * BUFSIZE (default 4096) is the receive buffer; a small one makes the kernel
@@ -79,49 +82,35 @@ static char **sorted_names(const struct vs_devlist *l, bool path)
 	return v;
 }
 
-/* Checks a dump not flagged INTR. 0 if consistent, else -1 with @why. */
+/*
+ * Checks a dump not flagged INTR: vs_devlist_check() (each reply by its
+ * kind, virtio-bus devices first, no bus id or path twice), and one bus
+ * generation for all virtio-bus devices. 0 if consistent, else -1 with @why.
+ */
 static int check_dump(const struct vs_devlist *l, char *why, size_t len)
 {
-	char **names;
+	const struct vs_dev *first = NULL;
 	size_t i;
-	int pass, ret = 0;
 
-	if (l->bad) {
-		snprintf(why, len, "%u unparsable replies, first: %s", l->bad,
-			 l->bad_why);
+	if (vs_devlist_check(l, why, len))
 		return -1;
-	}
 	for (i = 0; i < l->n; i++) {
-		if (vs_dev_check(&l->dev[i], why, len))
-			return -1;
-		if (l->dev[i].generation != l->dev[0].generation) {
+		if (VS_IS_VHOST(&l->dev[i]))
+			continue;
+		if (!first)
+			first = &l->dev[i];
+		if (l->dev[i].generation != first->generation) {
 			snprintf(why, len,
 				 "%s has generation %u, %s has %u, dump not flagged",
-				 l->dev[0].busid, l->dev[0].generation,
+				 first->busid, first->generation,
 				 l->dev[i].busid, l->dev[i].generation);
 			return -1;
 		}
 	}
-	for (pass = 0; pass < 2 && !ret; pass++) {
-		names = sorted_names(l, pass);
-		if (!names) {
-			snprintf(why, len, "out of memory");
-			return -1;
-		}
-		for (i = 1; i < l->n; i++) {
-			if (!strcmp(names[i - 1], names[i])) {
-				snprintf(why, len, "%s listed twice",
-					 names[i]);
-				ret = -1;
-				break;
-			}
-		}
-		free(names);
-	}
-	return ret;
+	return 0;
 }
 
-/* Do two consistent dumps list the same set of bus ids? */
+/* Do two consistent dumps list the same set of paths? */
 static bool same_set(const struct vs_devlist *a, const struct vs_devlist *b)
 {
 	char **x, **y;
@@ -130,8 +119,8 @@ static bool same_set(const struct vs_devlist *a, const struct vs_devlist *b)
 
 	if (!same)
 		return false;
-	x = sorted_names(a, false);
-	y = sorted_names(b, false);
+	x = sorted_names(a, true);
+	y = sorted_names(b, true);
 	for (i = 0; x && y && i < a->n && same; i++)
 		same = !strcmp(x[i], y[i]);
 	same = same && x && y;

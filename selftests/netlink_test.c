@@ -4,6 +4,11 @@
  *
  *   netlink_test [harness options]   the tests; the module must be loaded
  *   netlink_test --expect-absent     passes only if the family is absent
+ *
+ * Only virtio-bus replies (KIND_VIRTIO) are compared with sysfs. So that
+ * every dump also carries vhost replies where the machine has vhost-net,
+ * each test holds a /dev/vhost-net device of its own (vhost_test.c tests
+ * those replies themselves).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <linux/vhost.h>
 
 #include "vs_netlink.h"
 #include "kselftest_harness.h"
@@ -26,6 +33,7 @@
 #define SMALL_MIN_DEVS	16
 #define NOBODY		65534
 #define VIRTIO_F_VERSION_1	32
+#define VHOST_NET_DEV	"/dev/vhost-net"
 
 /* What sysfs says about one virtio device. */
 struct sysdev {
@@ -225,6 +233,7 @@ FIXTURE(vs) {
 	struct vs_nl nl;
 	struct sysdev *sys;
 	size_t nsys;
+	int vhost_fd;		/* a vhost-net device held meanwhile, or -1 */
 };
 
 FIXTURE_SETUP(vs)
@@ -244,10 +253,16 @@ FIXTURE_SETUP(vs)
 	if (err)
 		TH_LOG("cannot read %s: %s", SYS_VIRTIO, strerror(-err));
 	ASSERT_EQ(0, err);
+	/* Not a failure if there is no vhost-net: the dumps are then virtio only. */
+	self->vhost_fd = open(VHOST_NET_DEV, O_RDWR | O_CLOEXEC);
+	if (self->vhost_fd >= 0 && ioctl(self->vhost_fd, VHOST_SET_OWNER))
+		TH_LOG("VHOST_SET_OWNER: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(vs)
 {
+	if (self->vhost_fd >= 0)
+		close(self->vhost_fd);
 	vs_nl_close(&self->nl);
 	free(self->sys);
 }
@@ -326,6 +341,22 @@ static void check_same(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->failed, b->failed);
 	EXPECT_EQ(a->endian, b->endian);
 	EXPECT_EQ(a->generation, b->generation);
+	EXPECT_EQ(a->kind, b->kind);
+}
+
+/*
+ * Checks a whole dump (every reply by its kind, virtio-bus devices first, no
+ * path twice), then keeps only the virtio-bus devices in @l.
+ */
+static void keep_virtio(struct __test_metadata *_metadata,
+			struct vs_devlist *l)
+{
+	size_t vhost = vs_devlist_count(l, VIRTIO_STATUS_KIND_VHOST);
+	char why[256];
+
+	ASSERT_EQ(0, vs_devlist_check(l, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ASSERT_EQ(vhost, vs_devlist_keep(l, VIRTIO_STATUS_KIND_VIRTIO));
 }
 
 /*
@@ -350,6 +381,7 @@ static void dump_and_match(struct __test_metadata *_metadata,
 		TH_LOG("every dump was interrupted");
 	ASSERT_EQ(0, l->bad)
 		TH_LOG("%u bad replies, first: %s", l->bad, l->bad_why);
+	keep_virtio(_metadata, l);
 
 	for (i = 0; i < l->n; i++) {
 		for (j = 0; j < i; j++)
@@ -375,6 +407,91 @@ TEST_F(vs, family_info)
 		TH_LOG("DEV_GET has no do (flags %#x)", self->nl.get_flags);
 	EXPECT_TRUE(self->nl.get_flags & GENL_CMD_CAP_DUMP)
 		TH_LOG("DEV_GET has no dump (flags %#x)", self->nl.get_flags);
+	EXPECT_TRUE(self->nl.info_flags & GENL_CMD_CAP_DO)
+		TH_LOG("INFO has no do (flags %#x)", self->nl.info_flags);
+}
+
+/* INFO answers with a vhost state, and a reason exactly when it is off. */
+TEST_F(vs, info)
+{
+	struct vs_info *info = malloc(sizeof(*info));
+	bool reason, layout;
+	char why[256];
+	int err;
+
+	ASSERT_NE(NULL, info);
+	err = vs_info_get(&self->nl, info, why, sizeof(why));
+	ASSERT_EQ(0, err)
+		TH_LOG("INFO: %s (extack \"%s\", %s)", strerror(-err),
+		       self->nl.extack, why);
+	ASSERT_TRUE(VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_STATE))
+		TH_LOG("INFO reply without INFO_VHOST_STATE");
+	ASSERT_EQ(0, info->present & ~(VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_STATE) |
+				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_REASON) |
+				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_LAYOUT)))
+		TH_LOG("INFO reply with other attributes (%#llx)",
+		       (unsigned long long)info->present);
+	reason = VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_REASON);
+	layout = VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT);
+	TH_LOG("vhost %s, reason \"%s\", layout \"%s\"",
+	       info->vhost_state == VIRTIO_STATUS_VHOST_ON ? "on" : "off",
+	       info->vhost_reason, info->vhost_layout);
+	switch (info->vhost_state) {
+	case VIRTIO_STATUS_VHOST_ON:
+		EXPECT_FALSE(reason)
+			TH_LOG("vhost is on, yet a reason: %s",
+			       info->vhost_reason);
+		EXPECT_TRUE(layout && info->vhost_layout[0])
+			TH_LOG("vhost is on without a layout");
+		break;
+	case VIRTIO_STATUS_VHOST_OFF:
+		EXPECT_TRUE(reason && info->vhost_reason[0])
+			TH_LOG("vhost is off without a reason");
+		break;
+	default:
+		ASSERT_TRUE(false)
+			TH_LOG("INFO_VHOST_STATE %u", info->vhost_state);
+	}
+	if (layout)
+		EXPECT_NE(0, info->vhost_layout[0]);
+	free(info);
+}
+
+/*
+ * With vhost on, a privileged dump lists the vhost-net device this test
+ * holds, after the virtio-bus devices; the rest of this file only checks
+ * that vhost replies do not disturb the virtio-bus ones.
+ */
+TEST_F_TIMEOUT(vs, dump_lists_vhost, VS_TIMEOUT)
+{
+	struct vs_devlist l = {};
+	struct vs_info *info;
+	char why[256];
+	size_t i, mine = 0;
+
+	if (self->vhost_fd < 0)
+		SKIP(return, "cannot open %s", VHOST_NET_DEV);
+	if (have_net_admin() != 1)
+		SKIP(return, "needs CAP_NET_ADMIN");
+	info = malloc(sizeof(*info));
+	ASSERT_NE(NULL, info);
+	ASSERT_EQ(0, vs_info_get(&self->nl, info, why, sizeof(why)));
+	if (info->vhost_state != VIRTIO_STATUS_VHOST_ON)
+		SKIP(free(info); return, "vhost is off: %.200s",
+		     info->vhost_reason);
+	free(info);
+
+	ASSERT_EQ(0, vs_dump(&self->nl, &l))
+		TH_LOG("dump failed: %s", self->nl.extack);
+	ASSERT_EQ(0, vs_devlist_check(&l, why, sizeof(why)))
+		TH_LOG("%s", why);
+	for (i = 0; i < l.n; i++)
+		if (VS_IS_VHOST(&l.dev[i]) &&
+		    vs_dev_has_holder(&l.dev[i], getpid()))
+			mine++;
+	EXPECT_EQ(1, mine)
+		TH_LOG("%zu vhost entries held by this process", mine);
+	vs_devlist_free(&l);
 }
 
 TEST_F_TIMEOUT(vs, dump_matches_sysfs, VS_TIMEOUT)
@@ -732,6 +849,12 @@ static int unprivileged_child(size_t nsys)
 		fprintf(stderr, "# dump: %s %s (%u bad: %s)\n", strerror(-err),
 			nl.extack, l.bad, l.bad_why);
 		return 13;
+	}
+	/* vhost devices are for CAP_NET_ADMIN only. */
+	if (vs_devlist_count(&l, VIRTIO_STATUS_KIND_VHOST)) {
+		fprintf(stderr, "# an unprivileged dump lists %zu vhost devices\n",
+			vs_devlist_count(&l, VIRTIO_STATUS_KIND_VHOST));
+		return 19;
 	}
 	if (!l.intr && l.n != nsys) {
 		fprintf(stderr, "# dump has %zu devices, sysfs %zu\n", l.n,

@@ -64,13 +64,20 @@ for line in "${lines[@]}"; do
 		continue
 	fi
 	eval "$vars"
+	# the vhost layout comes from this kernel's own BTF (see kmod/gen_vhost_layout.py)
+	export VS_VMLINUX=$VMLINUX VS_VHOST_MODDIR=$MODROOT/lib/modules/$KVER/kernel/drivers/vhost
 	ko=$(selftests/build_module.sh "$KBUILD" "$top/build/$KVER" 2>"$logs/build-$line.log")
 	st=$?
-	grep -q 'warning:' "$logs/build-$line.log" && st=1
+	grep -qE 'warning:|vhost support off' "$logs/build-$line.log" && st=1
 	record "$line: module builds without warnings against $KVER" $st "$logs/build-$line.log"
 	[ $st -eq 0 ] || continue
+	# the same module with a deliberately wrong vhost layout, for the tests
+	wrong=$(VS_VHOST_LAYOUT_TEST=wrong selftests/build_module.sh "$KBUILD" \
+		"$top/build/$KVER-wrong-layout" 2>>"$logs/build-$line.log")
+	record "$line: test module with a wrong vhost layout builds" $? "$logs/build-$line.log"
 
-	python3 selftests/vm_tests.py --kernel "$line" --module "$ko" > "$logs/vm-$line.log" 2>&1
+	python3 selftests/vm_tests.py --kernel "$line" --module "$ko" --wrong-layout-module "$wrong" \
+		> "$logs/vm-$line.log" 2>&1
 	st=$?
 	grep '^#' "$logs/vm-$line.log" | grep -E 'booted|took|checks|hotplug:' || true
 	collect "$logs/vm-$line.log" "vm "

@@ -13,6 +13,8 @@ checks from inside the guest and against QEMU itself:
   hotplug   device_add/device_del from the host while dumps loop in the guest
   reload    rmmod/insmod, and the CLI's answer without the module
   dmesg     no WARN/BUG/Oops/refcount lines in the guest's log
+  vhost     vhost-net/vsock devices held by guest processes: vhost_test,
+            the CLI, unprivileged callers, churn, a wrong layout
   mmio      a second VM (machine microvm) whose devices are all virtio-mmio:
             netlink_test and the QEMU oracle there
 
@@ -36,6 +38,8 @@ import vmrig  # noqa: E402
 CLI = os.path.join(TOP, 'tools', 'virtio-status')
 NETLINK_TEST = os.path.join(TOP, 'selftests', 'netlink_test')
 DUMP_LOOP = os.path.join(TOP, 'selftests', 'dump_loop')
+VHOST_TEST = os.path.join(TOP, 'selftests', 'vhost_test')
+VHOST_CHURN = os.path.join(TOP, 'selftests', 'vhost_churn')
 UAPI_DIR = '/usr/include/linux'
 
 # QEMU's name for a bit that the kernel's uapi headers do not define: it is
@@ -215,11 +219,7 @@ def test_absent(vm, R):
 
 def test_netlink(vm, R):
     rc, out = vm.run('netlink_test', timeout=600)
-    results = re.findall(r'^(ok|not ok) \d+ (\S+)(.*)$', out, re.M)
-    R.ok(results != [], 'netlink: netlink_test ran', out[-2000:])
-    for status, name, rest in results:
-        R.ok(status == 'ok', 'netlink: %s%s' % (name, rest),
-             '\n'.join(line for line in out.splitlines() if name.split('.')[-1] in line))
+    ktap(R, out, 'netlink: netlink_test')
     R.ok(rc == 0, 'netlink: netlink_test exit status', 'rc=%d' % rc)
 
 
@@ -474,18 +474,105 @@ def test_reload(vm, R):
     R.ok(rc == 0 and parse_json(out) is not None, 'reload: works after reload', err)
 
 
+def ktap(R, out, what):
+    """Fold a kselftest program's KTAP lines into the report."""
+    results = re.findall(r'^(ok|not ok) \d+ (\S+)(.*)$', out, re.M)
+    R.ok(results != [], '%s ran' % what, out[-2000:])
+    for status, name, rest in results:
+        R.ok(status == 'ok' or rest.strip().startswith('# SKIP'),
+             '%s: %s%s' % (what, name, rest),
+             '\n'.join(line for line in out.splitlines() if name.split('.')[-1] in line))
+
+
+def hold_vhost(vm, node):
+    """Start a process holding NODE open as fd 3; return its /proc path."""
+    pid = vm.check('(exec 3<>%s; exec sleep 1000) >/dev/null 2>&1 & echo $!' % node).strip()
+    vm.run('sleep 0.3')
+    return '/proc/%s/fd/3' % pid, pid
+
+
+def vhost_entries(out):
+    return [d for d in (parse_json(out) or {}).get('return', [])
+            if d.get('name', '').startswith('vhost-')]
+
+
+VHOST_KEYS = ['n-mem-sections', 'n-tmp-sections', 'nvqs', 'vq-index', 'features',
+              'acked-features', 'backend-features', 'protocol-features', 'max-queues',
+              'backend-cap', 'log-enabled', 'log-size']
+
+
+def test_vhost(vm, R, wrong_ko=None):
+    rc, out = vm.run('vhost_test', timeout=600)
+    ktap(R, out, 'vhost: vhost_test')
+    R.ok(rc == 0, 'vhost: vhost_test exit status', 'rc=%d' % rc)
+
+    path, pid = hold_vhost(vm, '/dev/vhost-net')
+    rc, out, err = cli(vm, 'x-query-virtio')
+    mine = [d for d in vhost_entries(out) if d['path'] == path]
+    R.ok(rc == 0 and len(mine) == 1 and mine[0]['name'] == 'vhost-net',
+         'vhost: x-query-virtio lists the held vhost-net device at %s' % path, out)
+    rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % path)
+    st = (parse_json(out) or {}).get('return') or {}
+    vd = st.get('vhost-dev') or {}
+    R.ok(rc == 0 and st.get('name') == 'vhost-net' and st.get('device-id') == 1 and
+         list(vd.keys()) == VHOST_KEYS and vd.get('nvqs') == 2 and
+         st.get('num-vqs') == 2 and vd.get('acked-features') == 0 and
+         vd.get('n-mem-sections') == 0 and st.get('vhost-started') is False and
+         vd.get('features', 0) != 0 and vd.get('features') == st.get('host-features'),
+         'vhost: x-query-virtio-status of a fresh vhost-net device', out + err)
+    rc, out, err = cli(vm, 'x-query-virtio', user='nobody')
+    R.ok(rc == 0 and vhost_entries(out) == [],
+         'vhost: an unprivileged x-query-virtio shows no vhost device', out + err)
+    rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % path, user='nobody')
+    R.ok(rc == 1 and out == '' and 'permission denied' in err.lower(),
+         'vhost: an unprivileged query of a vhost path -> permission denied', err)
+    rc, out, err = cli(vm, 'info')
+    info = (parse_json(out) or {}).get('return') or {}
+    R.ok(rc == 0 and info.get('vhost') == 'on' and vm.kver in info.get('vhost-layout', ''),
+         'vhost: info says vhost support is on, layout from this kernel', out + err)
+    vm.run('kill %s' % pid)
+
+    rc, out = vm.run('vhost_churn 20 4', timeout=180)
+    res = parse_json(out.strip().splitlines()[-1] if out.strip() else '') or {}
+    print('# vhost churn: %s' % json.dumps(res))
+    R.ok(rc == 0 and res.get('result') == 'pass',
+         'vhost: churn (processes opening, passing, closing vhost fds while dumps loop)',
+         out[-2000:])
+
+    if not wrong_ko:
+        return
+    rc, out = vm.run('rmmod virtio_status && insmod /virtio_status_wrong.ko')
+    if not R.ok(rc == 0, 'vhost: load the module built with a wrong vhost layout', out):
+        return
+    path, pid = hold_vhost(vm, '/dev/vhost-net')
+    rc, out, err = cli(vm, 'x-query-virtio')
+    R.ok(rc == 0 and vhost_entries(out) == [] and 'not listed' in err,
+         'vhost: wrong layout: no vhost device listed, and stderr says why', out + err)
+    rc, out, err = cli(vm, 'info')
+    info = (parse_json(out) or {}).get('return') or {}
+    R.ok(info.get('vhost') == 'off' and 'layout check' in info.get('vhost-reason', ''),
+         'vhost: wrong layout: info says off, with the reason', out + err)
+    _, dmesg = vm.run('dmesg | grep "vhost support off"')
+    R.ok('layout check' in dmesg, 'vhost: wrong layout: the kernel log says so once', dmesg)
+    vm.run('kill %s' % pid)
+    rc, out = vm.run('sleep 0.3; rmmod virtio_status && insmod /virtio_status.ko')
+    R.ok(rc == 0, 'vhost: back to the right module', out)
+
+
 def test_dmesg(vm, R):
     bad = vm.dmesg_problems()
     R.ok(not bad, 'dmesg: no WARN, BUG, Oops, refcount or call trace', '\n'.join(bad))
 
 
-GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'reload', 'dmesg', 'mmio']
+GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'reload', 'dmesg', 'mmio']
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kernel', required=True, help='6.1 or 6.12')
     ap.add_argument('--module', required=True, help='virtio_status.ko for that kernel')
+    ap.add_argument('--wrong-layout-module',
+                    help='the same built with VS_VHOST_LAYOUT_TEST=wrong')
     ap.add_argument('--only', action='append', choices=GROUPS,
                     help='run only these groups (absent and dmesg always run)')
     a = ap.parse_args()
@@ -494,7 +581,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:
         devs, qargs = vm_config(work)
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
-                 NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop']
+                 NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
+                 VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn']
+        if a.wrong_layout_module:
+            files.append(a.wrong_layout_module + ':/virtio_status_wrong.ko')
         t0 = time.monotonic()
         try:
             with vmrig.VM(kernel=a.kernel, devices=devs, qemu_args=qargs,
@@ -506,7 +596,10 @@ def main():
                     for g in GROUPS[1:-2]:
                         if g in groups:
                             t = time.monotonic()
-                            globals()['test_' + g](vm, R)
+                            if g == 'vhost':
+                                test_vhost(vm, R, a.wrong_layout_module)
+                            else:
+                                globals()['test_' + g](vm, R)
                             print('# %s: %s took %.1fs' % (a.kernel, g, time.monotonic() - t))
                 test_dmesg(vm, R)
         except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
@@ -517,7 +610,7 @@ def main():
             try:
                 with vmrig.VM(kernel=a.kernel, machine='microvm,pit=on,pic=on,rtc=on',
                               devices=MMIO_DEVICES,
-                              qemu_args=qargs[:4], extra_files=files) as vm:
+                              qemu_args=qargs[:4], extra_files=files[:4]) as vm:
                     rc, out = vm.run('insmod /virtio_status.ko')
                     if R.ok(rc == 0, 'mmio: insmod virtio_status', out):
                         test_mmio(vm, R)

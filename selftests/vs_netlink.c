@@ -104,6 +104,14 @@ int vs_msg_put_str(struct vs_msg *m, __u16 type, const char *s)
 int vs_attr_parse(const struct nlattr **tb, int maxtype, const void *data,
 		  size_t len)
 {
+	return vs_attr_parse_multi(tb, maxtype, data, len,
+				   VS_BIT(VIRTIO_STATUS_A_PAD));
+}
+
+/* As vs_attr_parse(), but the types in the mask @multi may repeat. */
+int vs_attr_parse_multi(const struct nlattr **tb, int maxtype,
+			const void *data, size_t len, __u64 multi)
+{
 	const char *p = data;
 	int dup = 0;
 
@@ -116,7 +124,7 @@ int vs_attr_parse(const struct nlattr **tb, int maxtype, const void *data,
 		if (nla->nla_len < NLA_HDRLEN || nla->nla_len > len)
 			return -EINVAL;
 		if (type <= maxtype) {
-			if (tb[type] && type != VIRTIO_STATUS_A_PAD)
+			if (tb[type] && !(type < 64 && (multi & VS_BIT(type))))
 				dup = -EEXIST;
 			tb[type] = nla;
 		}
@@ -332,6 +340,8 @@ static void vs_ctrl_ops(struct vs_nl *nl, const struct nlattr *ops)
 			       NLA_HDRLEN, 4);
 			if (id == VIRTIO_STATUS_CMD_DEV_GET)
 				nl->get_flags = flags;
+			else if (id == VIRTIO_STATUS_CMD_INFO)
+				nl->info_flags = flags;
 		}
 		step = NLA_ALIGN(op->nla_len);
 		if (step >= len)
@@ -412,6 +422,17 @@ static const char * const vs_attr_names[] = {
 	[VIRTIO_STATUS_A_DEV_FAILED] = "FAILED",
 	[VIRTIO_STATUS_A_DEV_ENDIAN] = "ENDIAN",
 	[VIRTIO_STATUS_A_DEV_GENERATION] = "GENERATION",
+	[VIRTIO_STATUS_A_DEV_KIND] = "KIND",
+	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES] = "VHOST_ACKED_FEATURES",
+	[VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES] = "VHOST_BACKEND_FEATURES",
+	[VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS] = "VHOST_MEM_REGIONS",
+	[VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED] = "VHOST_LOG_ENABLED",
+	[VIRTIO_STATUS_A_DEV_VHOST_STARTED] = "VHOST_STARTED",
+	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] = "VHOST_OWNER_PID",
+	[VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID] = "VHOST_HOLDER_PID",
+	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = "INFO_VHOST_STATE",
+	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = "INFO_VHOST_REASON",
+	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] = "INFO_VHOST_LAYOUT",
 };
 
 const char *vs_attr_name(unsigned int type)
@@ -458,7 +479,24 @@ static const struct vs_field vs_fields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_DEV_FAILED] = VS_FIELD(VS_U8, 1, failed),
 	[VIRTIO_STATUS_A_DEV_ENDIAN] = VS_FIELD(VS_U32, 4, endian),
 	[VIRTIO_STATUS_A_DEV_GENERATION] = VS_FIELD(VS_U32, 4, generation),
+	[VIRTIO_STATUS_A_DEV_KIND] = VS_FIELD(VS_U32, 4, kind),
+	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES] =
+		VS_FIELD(VS_U64, 8, vhost_acked_features),
+	[VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES] =
+		VS_FIELD(VS_U64, 8, vhost_backend_features),
+	[VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS] =
+		VS_FIELD(VS_U32, 4, vhost_mem_regions),
+	[VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED] =
+		VS_FIELD(VS_U8, 1, vhost_log_enabled),
+	[VIRTIO_STATUS_A_DEV_VHOST_STARTED] =
+		VS_FIELD(VS_U8, 1, vhost_started),
+	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] =
+		VS_FIELD(VS_U32, 4, vhost_owner_pid),
+	/* HOLDER_PID repeats: vs_dev_parse() collects it by hand. */
 };
+
+/* Every attribute type has a bit in a __u64 presence mask. */
+static_assert(VIRTIO_STATUS_A_MAX < 64, "attribute types overflow present");
 
 /* The sizes above must match struct vs_dev. */
 static_assert(sizeof(((struct vs_dev *)0)->path) == VIRTIO_STATUS_PATH_MAX, "path");
@@ -466,6 +504,40 @@ static_assert(sizeof(((struct vs_dev *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "b
 static_assert(sizeof(((struct vs_dev *)0)->name) == VS_NAME_MAX, "name");
 static_assert(sizeof(((struct vs_dev *)0)->transport) == VS_NAME_MAX, "transport");
 static_assert(sizeof(((struct vs_dev *)0)->driver) == VS_NAME_MAX, "driver");
+
+/* Collects every HOLDER_PID of a reply; attributes already checked. */
+static int vs_dev_parse_holders(const struct nlmsghdr *nlh, struct vs_dev *d,
+				char *why, size_t whylen)
+{
+	const char *p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	size_t len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *nla = (const struct nlattr *)p;
+		size_t step = NLA_ALIGN(nla->nla_len);
+		__u32 pid;
+
+		if ((nla->nla_type & NLA_TYPE_MASK) ==
+		    VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID) {
+			if (nla->nla_len != NLA_HDRLEN + sizeof(pid)) {
+				snprintf(why, whylen,
+					 "VHOST_HOLDER_PID: %u bytes, expected 4",
+					 nla->nla_len - NLA_HDRLEN);
+				return -EINVAL;
+			}
+			memcpy(&pid, p + NLA_HDRLEN, sizeof(pid));
+			if (d->n_holders < VS_HOLDERS_MAX)
+				d->holders[d->n_holders] = pid;
+			d->n_holders++;
+			d->present |= VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
+		}
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return 0;
+}
 
 /*
  * Decodes one reply into @d. Every known attribute must have exactly its
@@ -490,14 +562,19 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 		snprintf(why, whylen, "reply has cmd %u", g->cmd);
 		return -EINVAL;
 	}
-	err = vs_attr_parse(tb, VIRTIO_STATUS_A_MAX,
-			    (const char *)g + GENL_HDRLEN,
-			    nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	err = vs_attr_parse_multi(tb, VIRTIO_STATUS_A_MAX,
+				  (const char *)g + GENL_HDRLEN,
+				  nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
+				  VS_BIT(VIRTIO_STATUS_A_PAD) |
+				  VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID));
 	if (err) {
 		snprintf(why, whylen, "%s", err == -EEXIST ?
 			 "an attribute is repeated" : "attributes overrun");
 		return -EINVAL;
 	}
+	err = vs_dev_parse_holders(nlh, d, why, whylen);
+	if (err)
+		return err;
 
 	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
 		const struct vs_field *f = &vs_fields[type];
@@ -533,10 +610,11 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 	return 0;
 }
 
-/* Checks what every reply must satisfy on its own. 0 if fine, else -1. */
-int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
+/* Checks a virtio-bus reply on its own. 0 if fine, else -1. */
+static int vs_virtio_check(const struct vs_dev *d, char *why, size_t whylen)
 {
 	__u64 missing = VS_MANDATORY & ~d->present;
+	__u64 extra = VS_VHOST_ONLY & d->present;
 	bool feat = VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	bool ferr = VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	const char *base;
@@ -545,6 +623,11 @@ int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
 	if (missing) {
 		snprintf(why, whylen, "%s: missing %s", d->busid,
 			 vs_attr_name(__builtin_ctzll(missing)));
+		return -1;
+	}
+	if (extra) {
+		snprintf(why, whylen, "%s: a virtio device with %s", d->busid,
+			 vs_attr_name(__builtin_ctzll(extra)));
 		return -1;
 	}
 	if (feat == ferr) {
@@ -584,6 +667,198 @@ int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
 		return -1;
 	}
 	return 0;
+}
+
+/* The vhost drivers: QEMU's name, virtio device id, module. */
+static const struct {
+	const char *name;
+	__u32 id;
+	const char *driver;
+} vs_vhost_types[] = {
+	{ "vhost-net", 1, "vhost_net" },
+	{ "vhost-vsock", 19, "vhost_vsock" },
+	{ "vhost-scsi", 8, "vhost_scsi" },
+	{ "vhost-vdpa", 0, "vhost_vdpa" },
+};
+
+/*
+ * Parses exactly ^/proc/[0-9]+/fd/[0-9]+$ (no sign, no blank, no leading
+ * zero, nothing after, each number fits 31 bits). 0 if it matches, else -1.
+ */
+int vs_proc_path_parse(const char *path, __u32 *pid, __u32 *fd)
+{
+	const char *p = path;
+	__u32 *out[2] = { pid, fd };
+	int i;
+
+	if (strncmp(p, "/proc/", 6))
+		return -1;
+	p += 6;
+	for (i = 0; i < 2; i++) {
+		unsigned long long v = 0;
+		const char *start = p;
+
+		while (*p >= '0' && *p <= '9') {
+			v = v * 10 + (*p - '0');
+			if (v > 0x7fffffff)
+				return -1;
+			p++;
+		}
+		if (p == start || (*start == '0' && p - start > 1))
+			return -1;
+		*out[i] = v;
+		if (i == 0) {
+			if (strncmp(p, "/fd/", 4))
+				return -1;
+			p += 4;
+		}
+	}
+	return *p ? -1 : 0;
+}
+
+bool vs_dev_has_holder(const struct vs_dev *d, __u32 pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_holders && i < VS_HOLDERS_MAX; i++)
+		if (d->holders[i] == pid)
+			return true;
+	return false;
+}
+
+/* Checks the holders, the owner and which of them the path names. */
+static int vs_vhost_check_pids(const struct vs_dev *d, __u32 path_pid,
+			       char *why, size_t whylen)
+{
+	bool owner = VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	__u32 lowest = 0;
+	unsigned int i, j;
+
+	if (!d->n_holders) {
+		snprintf(why, whylen, "%s: no VHOST_HOLDER_PID", d->path);
+		return -1;
+	}
+	if (owner && !d->vhost_owner_pid) {
+		snprintf(why, whylen, "%s: VHOST_OWNER_PID 0", d->path);
+		return -1;
+	}
+	if (d->n_holders > VS_HOLDERS_MAX)
+		return 0;	/* not all kept: nothing more to compare */
+	for (i = 0; i < d->n_holders; i++) {
+		if (!d->holders[i] || d->holders[i] > 0x7fffffff) {
+			snprintf(why, whylen, "%s: VHOST_HOLDER_PID %u",
+				 d->path, d->holders[i]);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			if (d->holders[i] == d->holders[j]) {
+				snprintf(why, whylen,
+					 "%s: holder %u listed twice",
+					 d->path, d->holders[i]);
+				return -1;
+			}
+		}
+		if (!lowest || d->holders[i] < lowest)
+			lowest = d->holders[i];
+	}
+	/* The owner names it if it holds it, else the lowest holder does. */
+	if (owner && vs_dev_has_holder(d, d->vhost_owner_pid)) {
+		if (path_pid != d->vhost_owner_pid) {
+			snprintf(why, whylen,
+				 "%s: the owner %u holds it but is not named",
+				 d->path, d->vhost_owner_pid);
+			return -1;
+		}
+	} else if (path_pid != lowest) {
+		snprintf(why, whylen,
+			 "%s: named by %u, lowest holder is %u (owner %s)",
+			 d->path, path_pid, lowest,
+			 owner ? "not holding it" : "absent");
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks a vhost reply on its own. 0 if fine, else -1. */
+static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
+{
+	__u64 missing = VS_VHOST_MANDATORY & ~d->present;
+	__u64 extra = VS_VIRTIO_ONLY & d->present;
+	bool log = d->vhost_acked_features & (1ULL << VS_VHOST_F_LOG_ALL);
+	__u32 pid, fd;
+	size_t i;
+
+	if (missing) {
+		snprintf(why, whylen, "vhost %s: missing %s", d->path,
+			 vs_attr_name(__builtin_ctzll(missing)));
+		return -1;
+	}
+	if (extra) {
+		snprintf(why, whylen, "vhost %s: carries %s", d->path,
+			 vs_attr_name(__builtin_ctzll(extra)));
+		return -1;
+	}
+	if (vs_proc_path_parse(d->path, &pid, &fd)) {
+		snprintf(why, whylen, "vhost PATH %s is not /proc/PID/fd/FD",
+			 d->path);
+		return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(vs_vhost_types); i++)
+		if (!strcmp(d->name, vs_vhost_types[i].name))
+			break;
+	if (i == ARRAY_SIZE(vs_vhost_types)) {
+		snprintf(why, whylen, "%s: unknown vhost NAME %s", d->path,
+			 d->name);
+		return -1;
+	}
+	if (d->id != vs_vhost_types[i].id ||
+	    strcmp(d->driver, vs_vhost_types[i].driver) ||
+	    strcmp(d->transport, "vhost")) {
+		snprintf(why, whylen, "%s: %s with ID %u DRIVER %s TRANSPORT %s",
+			 d->path, d->name, d->id, d->driver, d->transport);
+		return -1;
+	}
+	if (d->status || d->broken || d->endian > VIRTIO_STATUS_ENDIAN_BIG ||
+	    d->vhost_log_enabled > 1 || d->vhost_started > 1) {
+		snprintf(why, whylen,
+			 "%s: STATUS %u BROKEN %u ENDIAN %u LOG_ENABLED %u STARTED %u",
+			 d->path, d->status, d->broken, d->endian,
+			 d->vhost_log_enabled, d->vhost_started);
+		return -1;
+	}
+	if (d->driver_features != d->vhost_acked_features ||
+	    d->vhost_log_enabled != log) {
+		snprintf(why, whylen,
+			 "%s: DRIVER_FEATURES %#llx ACKED %#llx LOG_ENABLED %u",
+			 d->path, (unsigned long long)d->driver_features,
+			 (unsigned long long)d->vhost_acked_features,
+			 d->vhost_log_enabled);
+		return -1;
+	}
+	return vs_vhost_check_pids(d, pid, why, whylen);
+}
+
+/*
+ * Checks what every reply must satisfy on its own, by its KIND. 0 if fine,
+ * else -1 with the reason in @why.
+ */
+int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
+{
+	if (!VS_HAS(d, VIRTIO_STATUS_A_DEV_KIND)) {
+		snprintf(why, whylen, "%s: missing KIND",
+			 d->busid[0] ? d->busid : d->path);
+		return -1;
+	}
+	switch (d->kind) {
+	case VIRTIO_STATUS_KIND_VIRTIO:
+		return vs_virtio_check(d, why, whylen);
+	case VIRTIO_STATUS_KIND_VHOST:
+		return vs_vhost_check(d, why, whylen);
+	default:
+		snprintf(why, whylen, "%s: KIND %u",
+			 d->busid[0] ? d->busid : d->path, d->kind);
+		return -1;
+	}
 }
 
 static int vs_dump_cb(const struct nlmsghdr *nlh, void *arg)
@@ -639,6 +914,105 @@ void vs_devlist_free(struct vs_devlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static int vs_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/* Is some string in @v[0..n) there twice? Sorts @v. */
+static const char *vs_first_dup(char **v, size_t n)
+{
+	size_t i;
+
+	qsort(v, n, sizeof(*v), vs_cmp_str);
+	for (i = 1; i < n; i++)
+		if (!strcmp(v[i - 1], v[i]))
+			return v[i];
+	return NULL;
+}
+
+/*
+ * Checks a whole dump: no unparsable reply, every reply passes
+ * vs_dev_check(), virtio-bus devices come before vhost devices, no PATH and
+ * no BUSID appears twice. 0 if fine, else -1 with the reason in @why.
+ */
+int vs_devlist_check(const struct vs_devlist *l, char *why, size_t whylen)
+{
+	char **paths, **busids;
+	const char *dup;
+	size_t i, nbus = 0;
+	bool vhost = false;
+	int ret = -1;
+
+	if (l->bad) {
+		snprintf(why, whylen, "%u unparsable replies, first: %s", l->bad,
+			 l->bad_why);
+		return -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		if (vs_dev_check(&l->dev[i], why, whylen))
+			return -1;
+		if (VS_IS_VHOST(&l->dev[i])) {
+			vhost = true;
+		} else if (vhost) {
+			snprintf(why, whylen, "%s comes after a vhost device",
+				 l->dev[i].busid);
+			return -1;
+		}
+	}
+
+	paths = calloc(l->n + 1, sizeof(*paths));
+	busids = calloc(l->n + 1, sizeof(*busids));
+	if (!paths || !busids) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < l->n; i++) {
+		paths[i] = l->dev[i].path;
+		if (!VS_IS_VHOST(&l->dev[i]))
+			busids[nbus++] = l->dev[i].busid;
+	}
+	dup = vs_first_dup(paths, l->n);
+	if (!dup)
+		dup = vs_first_dup(busids, nbus);
+	if (dup) {
+		snprintf(why, whylen, "%s listed twice", dup);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(paths);
+	free(busids);
+	return ret;
+}
+
+/* How many entries of @l have KIND @kind. */
+size_t vs_devlist_count(const struct vs_devlist *l, __u32 kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		n += l->dev[i].kind == kind;
+	return n;
+}
+
+/* Keeps the entries of KIND @kind, in order; returns how many were dropped. */
+size_t vs_devlist_keep(struct vs_devlist *l, __u32 kind)
+{
+	size_t i, n = 0, dropped;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->dev[i].kind != kind)
+			continue;
+		if (n != i)
+			memcpy(&l->dev[n], &l->dev[i], sizeof(l->dev[n]));
+		n++;
+	}
+	dropped = l->n - n;
+	l->n = n;
+	return dropped;
+}
+
 struct vs_get_ctx {
 	struct vs_dev *d;
 	int replies;
@@ -679,5 +1053,110 @@ int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d)
 	free(m);
 	if (!err && ctx.replies != 1)
 		err = -EPROTO;
+	return err;
+}
+
+struct vs_info_ctx {
+	struct vs_info *info;
+	int replies;
+	char *why;
+	size_t whylen;
+};
+
+/* Copies a NUL-terminated string attribute that must fit @size. */
+static int vs_info_str(const struct nlattr *a, char *buf, size_t size)
+{
+	const char *data = (const char *)a + NLA_HDRLEN;
+	size_t len = a->nla_len - NLA_HDRLEN;
+
+	if (!len || data[len - 1] || strlen(data) != len - 1 || len > size)
+		return -1;
+	memcpy(buf, data, len);
+	return 0;
+}
+
+static int vs_info_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	static const __u16 strs[] = { VIRTIO_STATUS_A_INFO_VHOST_REASON,
+				      VIRTIO_STATUS_A_INFO_VHOST_LAYOUT };
+	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	struct vs_info_ctx *ctx = arg;
+	struct vs_info *info = ctx->info;
+	const struct nlattr *a;
+	char *bufs[2];
+	int type;
+	size_t i;
+
+	bufs[0] = info->vhost_reason;
+	bufs[1] = info->vhost_layout;
+	if (ctx->replies++) {
+		snprintf(ctx->why, ctx->whylen, "more than one reply");
+		return -EPROTO;
+	}
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
+	    g->cmd != VIRTIO_STATUS_CMD_INFO) {
+		snprintf(ctx->why, ctx->whylen, "reply is not an INFO reply");
+		return -EPROTO;
+	}
+	if (vs_attr_parse(tb, VIRTIO_STATUS_A_MAX,
+			  (const char *)g + GENL_HDRLEN,
+			  nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN))) {
+		snprintf(ctx->why, ctx->whylen,
+			 "attributes overrun or repeat");
+		return -EPROTO;
+	}
+	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
+		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
+			info->present |= VS_BIT(type);
+
+	a = tb[VIRTIO_STATUS_A_INFO_VHOST_STATE];
+	if (a) {
+		if (a->nla_len != NLA_HDRLEN + sizeof(__u32)) {
+			snprintf(ctx->why, ctx->whylen,
+				 "INFO_VHOST_STATE is not a u32");
+			return -EPROTO;
+		}
+		memcpy(&info->vhost_state, (const char *)a + NLA_HDRLEN, 4);
+	}
+	for (i = 0; i < ARRAY_SIZE(strs); i++) {
+		a = tb[strs[i]];
+		if (a && vs_info_str(a, bufs[i], VS_INFO_STR_MAX)) {
+			snprintf(ctx->why, ctx->whylen,
+				 "%s: not a NUL-terminated string of at most %d bytes",
+				 vs_attr_name(strs[i]), VS_INFO_STR_MAX);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+/*
+ * VIRTIO_STATUS_CMD_INFO. Returns 0 with @info filled (check info->present
+ * for what the reply carried), the kernel's -errno (message in nl->extack),
+ * or -EPROTO for a malformed reply (reason in @why).
+ */
+int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
+		size_t whylen)
+{
+	struct vs_info_ctx ctx = { .info = info, .why = why,
+				   .whylen = whylen };
+	struct vs_msg *m;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	if (whylen)
+		why[0] = '\0';
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_ACK,
+		    VIRTIO_STATUS_CMD_INFO, VIRTIO_STATUS_FAMILY_VERSION);
+	err = vs_nl_request(nl, m, vs_info_cb, &ctx);
+	free(m);
+	if (!err && ctx.replies != 1) {
+		snprintf(why, whylen, "no reply");
+		err = -EPROTO;
+	}
 	return err;
 }

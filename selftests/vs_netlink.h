@@ -21,6 +21,12 @@
 #define VS_MSG_MAX		(2 * VIRTIO_STATUS_PATH_MAX + 1024)
 #define VS_EXTACK_MAX		256
 #define VS_NAME_MAX		64
+/* Holder pids kept per reply; more are counted in n_holders, not kept. */
+#define VS_HOLDERS_MAX		64
+/* Longest string kept from a VIRTIO_STATUS_CMD_INFO reply, NUL included. */
+#define VS_INFO_STR_MAX		1024
+/* VHOST_F_LOG_ALL, from <linux/vhost.h> (not included here). */
+#define VS_VHOST_F_LOG_ALL	26
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
@@ -33,6 +39,7 @@ struct vs_nl {
 	__u16 family;		/* from CTRL_CMD_GETFAMILY */
 	__u32 version;		/* CTRL_ATTR_VERSION */
 	__u32 get_flags;	/* GENL_CMD_CAP_* of VIRTIO_STATUS_CMD_DEV_GET */
+	__u32 info_flags;	/* GENL_CMD_CAP_* of VIRTIO_STATUS_CMD_INFO */
 	size_t bufsize;		/* every recvmsg() uses exactly this much */
 	char *buf;
 
@@ -72,6 +79,8 @@ int vs_nl_request(struct vs_nl *nl, struct vs_msg *m, vs_msg_cb cb,
 
 int vs_attr_parse(const struct nlattr **tb, int maxtype, const void *data,
 		  size_t len);
+int vs_attr_parse_multi(const struct nlattr **tb, int maxtype,
+			const void *data, size_t len, __u64 multi);
 
 /* One VIRTIO_STATUS_CMD_DEV_GET reply, decoded. */
 struct vs_dev {
@@ -94,30 +103,79 @@ struct vs_dev {
 	__u8 failed;
 	__u32 endian;
 	__u32 generation;
+	__u32 kind;			/* enum virtio_status_kind */
+	/* KIND_VHOST only */
+	__u64 vhost_acked_features;
+	__u64 vhost_backend_features;
+	__u32 vhost_mem_regions;
+	__u8 vhost_log_enabled;
+	__u8 vhost_started;
+	__u32 vhost_owner_pid;
+	unsigned int n_holders;		/* HOLDER_PID attributes in the reply */
+	__u32 holders[VS_HOLDERS_MAX];	/* the first VS_HOLDERS_MAX of them */
 };
 
-#define VS_HAS(d, type)		(!!((d)->present & (1ULL << (type))))
+#define VS_BIT(type)		(1ULL << (type))
+#define VS_HAS(d, type)		(!!((d)->present & VS_BIT(type)))
+#define VS_IS_VHOST(d)		((d)->kind == VIRTIO_STATUS_KIND_VHOST)
 
-/* Attributes every reply must carry; DRIVER and the features pair aside. */
-#define VS_MANDATORY	((1ULL << VIRTIO_STATUS_A_DEV_PATH) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_BUSID) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_NAME) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_INDEX) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_ID) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_VENDOR) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_TRANSPORT) |	\
-			 (1ULL << VIRTIO_STATUS_A_DEV_STATUS) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_DRIVER_FEATURES) |	\
-			 (1ULL << VIRTIO_STATUS_A_DEV_NUM_VQS) |	\
-			 (1ULL << VIRTIO_STATUS_A_DEV_BROKEN) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_FAILED) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_ENDIAN) |		\
-			 (1ULL << VIRTIO_STATUS_A_DEV_GENERATION))
+/* Attributes every virtio-bus reply must carry; DRIVER and features aside. */
+#define VS_MANDATORY	(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_BUSID) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_INDEX) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VENDOR) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_TRANSPORT) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_STATUS) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER_FEATURES) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NUM_VQS) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_BROKEN) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_FAILED) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ENDIAN) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND))
+
+/* Attributes only virtio-bus replies may carry. */
+#define VS_VIRTIO_ONLY	(VS_BIT(VIRTIO_STATUS_A_DEV_BUSID) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_INDEX) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VENDOR) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_FAILED) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR))
+
+/* Attributes only vhost replies may carry. */
+#define VS_VHOST_ONLY	(VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES) | \
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES) | \
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_STARTED) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID))
+
+/* Attributes every vhost reply must carry (OWNER_PID is optional). */
+#define VS_VHOST_MANDATORY						\
+			(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_TRANSPORT) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_STATUS) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER_FEATURES) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NUM_VQS) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_BROKEN) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ENDIAN) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND) |		\
+			 (VS_VHOST_ONLY &				\
+			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID)))
 
 const char *vs_attr_name(unsigned int type);
 int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 		 size_t whylen);
 int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen);
+int vs_proc_path_parse(const char *path, __u32 *pid, __u32 *fd);
+bool vs_dev_has_holder(const struct vs_dev *d, __u32 pid);
 
 /* The result of one dump. */
 struct vs_devlist {
@@ -131,6 +189,20 @@ struct vs_devlist {
 
 int vs_dump(struct vs_nl *nl, struct vs_devlist *l);
 void vs_devlist_free(struct vs_devlist *l);
+int vs_devlist_check(const struct vs_devlist *l, char *why, size_t whylen);
+size_t vs_devlist_keep(struct vs_devlist *l, __u32 kind);
+size_t vs_devlist_count(const struct vs_devlist *l, __u32 kind);
 int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d);
+
+/* A VIRTIO_STATUS_CMD_INFO reply, decoded. */
+struct vs_info {
+	__u64 present;			/* bit n set: attribute type n was seen */
+	__u32 vhost_state;		/* enum virtio_status_vhost_state */
+	char vhost_reason[VS_INFO_STR_MAX];
+	char vhost_layout[VS_INFO_STR_MAX];
+};
+
+int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
+		size_t whylen);
 
 #endif /* VS_NETLINK_H */

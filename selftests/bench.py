@@ -9,6 +9,11 @@ Boots the VM of the tests (about two dozen virtio devices), loads the module
 and runs selftests/bench_dump, which interleaves the two in rounds. Prints
 its JSON line and a sentence with the ratio; absolute times under TCG mean
 little, the ratio is the number to compare.
+
+Then the vhost part (selftests/bench_vhost): full dumps with 1, 100 and
+1000 open vhost-net devices, and with 1 device beside 1000 idle processes
+or 100000 unrelated fds, giving the cost per vhost device, per process and
+per fd, each against the 1-device dump of the same run.
 """
 
 import argparse
@@ -38,6 +43,27 @@ def build_module(line):
                                    text=True, env=env).strip()
 
 
+VHOST_RUNS = [(1, 0, 0, 200), (100, 0, 0, 100), (1000, 0, 0, 20),
+              (1, 1000, 0, 100), (1, 10, 100000, 20)]
+
+
+def vhost_bench(vm):
+    """Dump cost against vhost devices, processes and fds."""
+    res = {}
+    for ndev, nproc, nfds, iters in VHOST_RUNS:
+        out = vm.check('bench_vhost %d %d %d %d' % (ndev, nproc, nfds, iters), timeout=600)
+        r = json.loads(out.strip().splitlines()[-1])
+        res[(ndev, nproc, nfds)] = r['dump_us']
+        print(json.dumps(r))
+    base = res[(1, 0, 0)]
+    print('%s: vhost dump with 1 device %.0f us; per extra vhost device %.1f us '
+          '(100: %.0f us, 1000: %.0f us); per idle process %.2f us; per unrelated fd %.3f us' %
+          (vm.kver, base, (res[(1000, 0, 0)] - base) / 999, res[(100, 0, 0)],
+           res[(1000, 0, 0)], (res[(1, 1000, 0)] - base) / 1000,
+           (res[(1, 10, 100000)] - base) / 100000))
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kernel', action='append', help='6.1 and/or 6.12 (default both)')
@@ -48,7 +74,8 @@ def main():
         with tempfile.TemporaryDirectory(prefix='vs-bench-') as work:
             devs, qargs = vm_tests.vm_config(work)
             files = [ko + ':/virtio_status.ko',
-                     os.path.join(TOP, 'selftests/bench_dump') + ':/usr/bin/bench_dump']
+                     os.path.join(TOP, 'selftests/bench_dump') + ':/usr/bin/bench_dump',
+                     os.path.join(TOP, 'selftests/bench_vhost') + ':/usr/bin/bench_vhost']
             with vmrig.VM(kernel=line, devices=devs, qemu_args=qargs,
                           extra_files=files, mem='768M') as vm:
                 vm.check('insmod /virtio_status.ko')
@@ -61,6 +88,7 @@ def main():
                       (vm.kver, res['devices'], res['dump_us'], res['sysfs_us'],
                        res['sysfs_over_dump']))
                 sys.stdout.flush()
+                vhost_bench(vm)
     return 0
 
 

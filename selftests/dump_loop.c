@@ -129,20 +129,6 @@ static bool same_set(const struct vs_devlist *a, const struct vs_devlist *b)
 	return same;
 }
 
-static void json_str(const char *key, const char *s)
-{
-	printf(",\"%s\":\"", key);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_summary(const struct stats *st, double secs, size_t buf,
 			  bool ok)
 {
@@ -155,9 +141,9 @@ static void print_summary(const struct stats *st, double secs, size_t buf,
 	printf(",\"feat_err_enodev\":%lu,\"feat_err_eintr\":%lu",
 	       st->feat_enodev, st->feat_eintr);
 	printf(",\"inconsistent\":%lu", st->inconsistent);
-	json_str("first_error", st->first_error);
-	json_str("first_inconsistency", st->first_inconsistency);
-	json_str("result", ok ? "pass" : "fail");
+	vs_json_put_str("first_error", st->first_error);
+	vs_json_put_str("first_inconsistency", st->first_inconsistency);
+	vs_json_put_str("result", ok ? "pass" : "fail");
 	printf("}\n");
 	fflush(stdout);
 }

@@ -25,6 +25,7 @@
 #include <linux/vhost.h>
 
 #include "vs_netlink.h"
+#include "vs_vhost.h"
 #include "kselftest_harness.h"
 
 #define SYS_VIRTIO	"/sys/bus/virtio/devices"
@@ -212,23 +213,6 @@ static const char *qemu_name(__u32 id)
 }
 
 /* Is CAP_NET_ADMIN (bit 12) in this process's effective set? */
-static int have_net_admin(void)
-{
-	char line[256];
-	unsigned long long eff;
-	int found = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/status", "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			found = !!(eff & (1ULL << 12));
-	fclose(f);
-	return found;
-}
-
 FIXTURE(vs) {
 	struct vs_nl nl;
 	struct sysdev *sys;
@@ -471,7 +455,7 @@ TEST_F_TIMEOUT(vs, dump_lists_vhost, VS_TIMEOUT)
 
 	if (self->vhost_fd < 0)
 		SKIP(return, "cannot open %s", VHOST_NET_DEV);
-	if (have_net_admin() != 1)
+	if (vs_have_net_admin() != 1)
 		SKIP(return, "needs CAP_NET_ADMIN");
 	info = malloc(sizeof(*info));
 	ASSERT_NE(NULL, info);
@@ -833,7 +817,7 @@ static int unprivileged_child(size_t nsys)
 		perror("# drop privileges");
 		return 10;
 	}
-	if (have_net_admin() != 0) {
+	if (vs_have_net_admin() != 0) {
 		fprintf(stderr, "# CAP_NET_ADMIN still effective\n");
 		return 11;
 	}
@@ -916,7 +900,7 @@ TEST_F_TIMEOUT(vs, privileged_device_features, VS_TIMEOUT)
 	struct vs_devlist l = {};
 	size_t i;
 
-	if (have_net_admin() != 1)
+	if (vs_have_net_admin() != 1)
 		SKIP(return, "needs CAP_NET_ADMIN");
 	if (!self->nsys)
 		SKIP(return, "no virtio devices");

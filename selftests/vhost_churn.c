@@ -204,20 +204,6 @@ static int worker(double deadline, bool vsock, unsigned int seed)
 	return failed || !pairs;
 }
 
-static void json_str(const char *key, const char *s)
-{
-	printf(",\"%s\":\"", key);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void note(char *first, size_t len, unsigned long count,
 		 const char *what, const char *why)
 {
@@ -469,9 +455,9 @@ int main(int argc, char **argv)
 	printf(",\"gets\":%lu,\"gets_enodev\":%lu", st.gets, st.gets_enodev);
 	printf(",\"inconsistent\":%lu,\"worker_failures\":%lu",
 	       st.inconsistent, st.worker_failures);
-	json_str("first_error", st.first_error);
-	json_str("first_inconsistency", st.first_inconsistency);
-	json_str("result", ok ? "pass" : "fail");
+	vs_json_put_str("first_error", st.first_error);
+	vs_json_put_str("first_inconsistency", st.first_inconsistency);
+	vs_json_put_str("result", ok ? "pass" : "fail");
 	printf("}\n");
 	fflush(stdout);
 	vs_devlist_free(&l);

@@ -1160,3 +1160,24 @@ int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
 	}
 	return err;
 }
+
+/**
+ * vs_json_put_str() - print ',"KEY":"S"' with S escaped for JSON
+ * @key: the member name (plain ASCII)
+ * @s: the value
+ *
+ * For the one-line summaries the test programs print.
+ */
+void vs_json_put_str(const char *key, const char *s)
+{
+	printf(",\"%s\":\"", key);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}

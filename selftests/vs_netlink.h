@@ -205,4 +205,6 @@ struct vs_info {
 int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
 		size_t whylen);
 
+void vs_json_put_str(const char *key, const char *s);
+
 #endif /* VS_NETLINK_H */

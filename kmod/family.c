@@ -19,6 +19,14 @@ static const struct nla_policy vs_dev_get_policy[] = {
 					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
 };
 
+static const struct nla_policy vs_queue_get_policy[] = {
+	[VIRTIO_STATUS_A_DEV_PATH] = { .type = NLA_NUL_STRING,
+				       .len = VIRTIO_STATUS_PATH_MAX - 1 },
+	[VIRTIO_STATUS_A_DEV_BUSID] = { .type = NLA_NUL_STRING,
+					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
+	[VIRTIO_STATUS_A_QUEUE_INDEX] = { .type = NLA_U32 },
+};
+
 /* Where a reply goes: a do's reply, or a dump's next message. */
 struct vs_dest {
 	struct sk_buff *skb;
@@ -154,27 +162,41 @@ static const char *vs_parse_num(const char *s, const char *end, int *val)
 	return s + n + strlen(end);
 }
 
-/* A do for "/proc/PID/fd/FD": a vhost device, for privileged callers. */
-static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
-			 struct nlattr *path)
+/*
+ * A "/proc/PID/fd/FD" path of a vhost device, for privileged callers:
+ * 0 with @pid and @fd, or an errno with the extack set.
+ */
+static int vs_vhost_path(struct sk_buff *skb, struct genl_info *info,
+			 struct nlattr *path, int *pid, int *fd)
 {
-	struct vs_vhost_do v = { .info = info };
 	const char *p = (const char *)nla_data(path) + strlen("/proc/");
-	int pid, fd, err;
 
 	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, path,
 				    "vhost devices are visible with CAP_NET_ADMIN only");
 		return -EPERM;
 	}
-	p = vs_parse_num(p, "/fd/", &pid);
+	p = vs_parse_num(p, "/fd/", pid);
 	if (p)
-		p = vs_parse_num(p, "", &fd);
-	if (!p || *p || pid <= 0) {
+		p = vs_parse_num(p, "", fd);
+	if (!p || *p || *pid <= 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, path,
 				    "a vhost device path is /proc/PID/fd/FD");
 		return -ENODEV;
 	}
+	return 0;
+}
+
+/* A do for "/proc/PID/fd/FD": a vhost device. */
+static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
+			 struct nlattr *path)
+{
+	struct vs_vhost_do v = { .info = info };
+	int pid, fd, err;
+
+	err = vs_vhost_path(skb, info, path, &pid, &fd);
+	if (err)
+		return err;
 	err = vs_vhost_get(pid, fd, vs_vhost_reply, &v);
 	if (err) {
 		vs_vhost_extack(info->extack, err);
@@ -183,55 +205,145 @@ static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
 	return v.err;
 }
 
-static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+/* The request's virtio device, pinned, or an ERR_PTR with the extack set. */
+static struct virtio_device *vs_virtio_lookup(struct genl_info *info,
+					      struct nlattr *path, struct nlattr *busid)
 {
-	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
-	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
-	struct netlink_ext_ack *extack = info->extack;
 	struct virtio_device *vdev;
-	struct vs_virtio_info vi;
-	int err;
-
-	if (path && busid) {
-		NL_SET_ERR_MSG_ATTR(extack, busid,
-				    "name the device by path or by bus id, not both");
-		return -EINVAL;
-	}
-	if (!path && !busid) {
-		NL_SET_ERR_MSG(extack, "a device path or bus id is required");
-		return -EINVAL;
-	}
-	if (path && !strncmp(nla_data(path), "/proc/", 6))
-		return vs_vhost_doit(skb, info, path);
 
 	vdev = vs_virtio_find(path ? nla_data(path) : NULL,
 			      busid ? nla_data(busid) : NULL);
 	if (IS_ERR(vdev)) {
-		err = PTR_ERR(vdev);
-		if (err == -ENODEV)
-			NL_SET_ERR_MSG_ATTR(extack, path ?: busid,
+		if (PTR_ERR(vdev) == -ENODEV)
+			NL_SET_ERR_MSG_ATTR(info->extack, path ?: busid,
 					    "no virtio device has this name");
 		else
-			NL_SET_ERR_MSG(extack, "out of memory looking the device up");
-		return err;
+			NL_SET_ERR_MSG(info->extack, "out of memory looking the device up");
 	}
+	return vdev;
+}
 
+/* Errors of reading a virtio device, as sentences. */
+static int vs_virtio_extack(struct genl_info *info, struct nlattr *name, int err)
+{
+	if (err == -ENODEV)
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "the virtio device is going away");
+	else if (err == -EINTR)
+		NL_SET_ERR_MSG(info->extack, "interrupted waiting for the device lock");
+	else if (err == -ERANGE)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX],
+				    "the device has no virtqueue with this index");
+	else if (err)
+		NL_SET_ERR_MSG(info->extack, "out of memory reading the device");
+	return err;
+}
+
+/* Exactly one of PATH and BUSID; the one given, or NULL with the extack set. */
+static struct nlattr *vs_dev_selector(struct genl_info *info)
+{
+	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
+	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
+
+	if (path && busid) {
+		NL_SET_ERR_MSG_ATTR(info->extack, busid,
+				    "name the device by path or by bus id, not both");
+		return NULL;
+	}
+	if (!path && !busid) {
+		NL_SET_ERR_MSG(info->extack, "a device path or bus id is required");
+		return NULL;
+	}
+	return path ?: busid;
+}
+
+static bool vs_is_vhost_path(struct genl_info *info)
+{
+	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
+
+	return path && !strncmp(nla_data(path), "/proc/", 6);
+}
+
+static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
+	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
+	struct nlattr *name = vs_dev_selector(info);
+	struct virtio_device *vdev;
+	struct vs_virtio_info vi;
+	int err;
+
+	if (!name)
+		return -EINVAL;
+	if (vs_is_vhost_path(info))
+		return vs_vhost_doit(skb, info, path);
+
+	vdev = vs_virtio_lookup(info, path, busid);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
 	err = vs_virtio_read(vdev, netlink_capable(skb, CAP_NET_ADMIN), &vi);
 	put_device(&vdev->dev);
-	if (err == -ENODEV) {
-		NL_SET_ERR_MSG_ATTR(extack, path ?: busid, "the virtio device is going away");
-		return err;
-	} else if (err == -EINTR) {
-		NL_SET_ERR_MSG(extack, "interrupted waiting for the device lock");
-		return err;
-	} else if (err) {
-		NL_SET_ERR_MSG(extack, "out of memory reading the device");
-		return err;
-	}
+	if (err)
+		return vs_virtio_extack(info, name, err);
 
 	err = vs_reply(info, vs_msg_virtio_size(&vi), vs_fill_virtio, &vi);
 	vs_virtio_info_free(&vi);
 	return err;
+}
+
+static int vs_fill_queue(struct vs_dest *d, const void *arg)
+{
+	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_QUEUE_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vs_msg_put_queue(d->skb, arg)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
+	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
+	struct nlattr *name = vs_dev_selector(info);
+	struct virtio_device *vdev;
+	struct vs_queue_info qi;
+	int pid, fd, err;
+	u32 index;
+
+	if (!name)
+		return -EINVAL;
+	if (!info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]) {
+		NL_SET_ERR_MSG(info->extack, "a queue index is required");
+		return -EINVAL;
+	}
+	index = nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]);
+
+	if (vs_is_vhost_path(info)) {
+		err = vs_vhost_path(skb, info, path, &pid, &fd);
+		if (err)
+			return err;
+		err = vs_vhost_get_queue(pid, fd, index, &qi);
+		if (err == -ERANGE)
+			return vs_virtio_extack(info, name, err);
+		if (err) {
+			vs_vhost_extack(info->extack, err);
+			return err;
+		}
+	} else {
+		vdev = vs_virtio_lookup(info, path, busid);
+		if (IS_ERR(vdev))
+			return PTR_ERR(vdev);
+		err = vs_virtio_queue_read(vdev, index, &qi);
+		put_device(&vdev->dev);
+		if (err)
+			return vs_virtio_extack(info, name, err);
+	}
+	return vs_reply(info, vs_msg_queue_size(&qi), vs_fill_queue, &qi);
 }
 
 /**
@@ -385,6 +497,12 @@ static const struct genl_ops vs_ops[] = {
 	{
 		.cmd = VIRTIO_STATUS_CMD_INFO,
 		.doit = vs_info_doit,
+	},
+	{
+		.cmd = VIRTIO_STATUS_CMD_QUEUE_GET,
+		.policy = vs_queue_get_policy,
+		.maxattr = ARRAY_SIZE(vs_queue_get_policy) - 1,
+		.doit = vs_queue_get_doit,
 	},
 };
 

@@ -47,6 +47,14 @@ CORE = [
     ('VS_VQ_PRIVATE_DATA', 'vhost_virtqueue', 'private_data', 8),
     ('VS_VQ_ACKED_FEATURES', 'vhost_virtqueue', 'acked_features', 8),
     ('VS_VQ_ACKED_BACKEND_FEATURES', 'vhost_virtqueue', 'acked_backend_features', 8),
+    ('VS_VQ_DESC', 'vhost_virtqueue', 'desc', 8),
+    ('VS_VQ_AVAIL', 'vhost_virtqueue', 'avail', 8),
+    ('VS_VQ_USED', 'vhost_virtqueue', 'used', 8),
+    ('VS_VQ_LAST_AVAIL_IDX', 'vhost_virtqueue', 'last_avail_idx', 2),
+    ('VS_VQ_AVAIL_IDX', 'vhost_virtqueue', 'avail_idx', 2),
+    ('VS_VQ_LAST_USED_IDX', 'vhost_virtqueue', 'last_used_idx', 2),
+    ('VS_VQ_KICK', 'vhost_virtqueue', 'kick', 8),
+    ('VS_VQ_CALL_CTX', 'vhost_virtqueue', 'call_ctx', None),
 ]
 
 # module -> its device structure, which embeds a struct vhost_dev
@@ -139,7 +147,8 @@ def generate(a, tmp):
         if rel != a.kernelrelease:
             raise Missing('%s is for %s, not %s' % (os.path.basename(ko), rel, a.kernelrelease))
 
-    layout = {s: members(vmlinux, core, s) for s in ('vhost_dev', 'vhost_virtqueue')}
+    layout = {s: members(vmlinux, core, s)
+              for s in ('vhost_dev', 'vhost_virtqueue', 'vhost_vring_call')}
     for cname, struct, member, size in CORE:
         if member not in layout[struct]:
             raise Missing('struct %s has no member %s' % (struct, member))
@@ -148,6 +157,12 @@ def generate(a, tmp):
             raise Missing('%s.%s is %d bytes, expected %d' % (struct, member, msize, size))
         if cname == 'VS_VHOST_DEV_VQS' and a.test_wrong_layout:
             off += 8
+        if cname == 'VS_VQ_CALL_CTX':
+            # the eventfd is call_ctx.ctx
+            if layout['vhost_vring_call'].get('ctx', (0, 0, ''))[1] != 8:
+                raise Missing('struct vhost_vring_call has no 8-byte ctx')
+            off += layout['vhost_vring_call']['ctx'][0]
+            size = 8
         lines.append('#define %-32s %d' % (cname, off))
         if size is None:
             lines.append('#define %-32s %d' % (cname + '_SIZE', msize))

@@ -153,3 +153,56 @@ int vs_msg_put_info(struct sk_buff *skb)
 		return -EMSGSIZE;
 	return 0;
 }
+
+/**
+ * vs_msg_queue_size() - room the attributes of a queue reply take
+ * @qi: the queue
+ *
+ * Return: bytes, an upper bound.
+ */
+size_t vs_msg_queue_size(const struct vs_queue_info *qi)
+{
+	return vs_str_size(qi->name) + 8 * nla_total_size(sizeof(u32)) +
+	       3 * nla_total_size_64bit(sizeof(u64)) +
+	       4 * nla_total_size(sizeof(u8));
+}
+
+/**
+ * vs_msg_put_queue() - the attributes of a queue reply
+ * @skb: the message
+ * @qi: the queue
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
+{
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_INDEX, qi->index) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_NUM, qi->num) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_DESC, qi->desc,
+			      VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_AVAIL, qi->avail,
+			      VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_USED, qi->used,
+			      VIRTIO_STATUS_A_PAD) ||
+	    (qi->has_idx &&
+	     (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, qi->avail_idx) ||
+	      nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, qi->used_idx))))
+		return -EMSGSIZE;
+
+	if (qi->vhost)
+		return nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX,
+				   qi->last_avail_idx) ||
+		       nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_KICK, qi->kick) ||
+		       nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_CALL, qi->call) ?
+		       -EMSGSIZE : 0;
+
+	if (nla_put_string(skb, VIRTIO_STATUS_A_QUEUE_NAME, qi->name) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_NUM_FREE, qi->num_free) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_PACKED, qi->packed) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_BROKEN, qi->broken) ||
+	    (qi->has_idx &&
+	     (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, qi->avail_flags) ||
+	      nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, qi->used_flags))))
+		return -EMSGSIZE;
+	return 0;
+}

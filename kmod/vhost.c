@@ -348,8 +348,43 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
 	mutex_unlock(dev_mutex);
 	return err;
 }
+
+/* One virtqueue, under dev->mutex and its vq->mutex. */
+static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi)
+{
+	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
+	void *vq = (*vs_at(dev, VS_VHOST_DEV_VQS, void **))[index];
+	struct mutex *vq_mutex = vs_at(vq, VS_VQ_MUTEX, struct mutex);
+
+	if (mutex_lock_killable(dev_mutex))
+		return -EINTR;
+	if (mutex_lock_killable(vq_mutex)) {
+		mutex_unlock(dev_mutex);
+		return -EINTR;
+	}
+	qi->vhost = true;
+	qi->index = index;
+	qi->num = *vs_at(vq, VS_VQ_NUM, unsigned int);
+	qi->desc = (unsigned long)*vs_at(vq, VS_VQ_DESC, void *);
+	qi->avail = (unsigned long)*vs_at(vq, VS_VQ_AVAIL, void *);
+	qi->used = (unsigned long)*vs_at(vq, VS_VQ_USED, void *);
+	qi->last_avail_idx = *vs_at(vq, VS_VQ_LAST_AVAIL_IDX, u16);
+	qi->avail_idx = *vs_at(vq, VS_VQ_AVAIL_IDX, u16);
+	qi->used_idx = *vs_at(vq, VS_VQ_LAST_USED_IDX, u16);
+	qi->has_idx = true;
+	qi->kick = !!*vs_at(vq, VS_VQ_KICK, void *);
+	qi->call = !!*vs_at(vq, VS_VQ_CALL_CTX, void *);
+	mutex_unlock(vq_mutex);
+	mutex_unlock(dev_mutex);
+	return 0;
+}
 #else
 static int vs_vhost_check_dev(void *dev, int *nvqsp)
+{
+	return -EOPNOTSUPP;
+}
+
+static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi)
 {
 	return -EOPNOTSUPP;
 }
@@ -615,6 +650,27 @@ void vs_vhost_info_free(struct vs_vhost_info *vi)
 	vi->holders = NULL;
 }
 
+/*
+ * @d cannot be read through the layout: switch vhost support off, saying
+ * why (@err from vs_vhost_check_dev(), or 0: no usable layout at all).
+ */
+static int vs_vhost_layout_failed(struct vs_vhost_dev *d, int err)
+{
+	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
+
+	mutex_lock(&vs_vhost_lock);
+	if (!err)
+		vs_vhost_off("no layout for %s in this build (%s)", t->module,
+			     VS_VHOST_LAYOUT_FROM);
+	else
+		vs_vhost_off("%s device failed the layout check (%s: %d)",
+			     t->name, err == -EINVAL ? "vq->dev mismatch" :
+			     err == -ERANGE ? "nvqs out of range" : "unreadable",
+			     err);
+	mutex_unlock(&vs_vhost_lock);
+	return -EIO;
+}
+
 /* Everything about one device, for one reply message. */
 static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 {
@@ -623,24 +679,11 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 	int nvqs, err;
 
 	memset(vi, 0, sizeof(*vi));
-	if (!d->dev) {
-		/* vs_vhost_name_dev() found no usable layout: vhost is off. */
-		mutex_lock(&vs_vhost_lock);
-		vs_vhost_off("no layout for %s in this build (%s)", t->module,
-			     VS_VHOST_LAYOUT_FROM);
-		mutex_unlock(&vs_vhost_lock);
-		return -EIO;
-	}
+	if (!d->dev)
+		return vs_vhost_layout_failed(d, 0);
 	err = vs_vhost_check_dev(d->dev, &nvqs);
-	if (err) {
-		mutex_lock(&vs_vhost_lock);
-		vs_vhost_off("%s device failed the layout check (%s: %d)",
-			     t->name, err == -EINVAL ? "vq->dev mismatch" :
-			     err == -ERANGE ? "nvqs out of range" : "unreadable",
-			     err);
-		mutex_unlock(&vs_vhost_lock);
-		return -EIO;
-	}
+	if (err)
+		return vs_vhost_layout_failed(d, err);
 
 	vi->holders = kcalloc(d->nfds, sizeof(*vi->holders), GFP_KERNEL);
 	if (!vi->holders)
@@ -711,6 +754,19 @@ int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
 	return err;
 }
 
+/* The device that @pid holds as @fd, among those @s found. */
+static struct vs_vhost_dev *vs_vhost_find(struct vs_vhost_scan *s, pid_t pid, int fd)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ndevs; i++)
+		for (j = 0; j < s->devs[i].nfds; j++)
+			if (s->devs[i].first[j].pid == pid &&
+			    s->devs[i].first[j].fd == fd)
+				return &s->devs[i];
+	return NULL;
+}
+
 /**
  * vs_vhost_get() - report the vhost device open as fd @fd in process @pid
  * @pid: a holder, in the caller's pid namespace
@@ -726,26 +782,59 @@ int vs_vhost_get(pid_t pid, int fd,
 {
 	struct vs_vhost_scan s;
 	struct vs_vhost_info vi;
-	size_t i, j;
+	struct vs_vhost_dev *d;
 	int err;
 
 	err = vs_vhost_scan(&s);
 	if (err)
 		return err;
-	err = -ENODEV;
-	for (i = 0; i < s.ndevs && err == -ENODEV; i++) {
-		for (j = 0; j < s.devs[i].nfds; j++) {
-			if (s.devs[i].first[j].pid != pid ||
-			    s.devs[i].first[j].fd != fd)
-				continue;
-			err = vs_vhost_read(&s.devs[i], &vi);
-			if (!err) {
-				err = emit(&vi, arg);
-				vs_vhost_info_free(&vi);
-			}
-			break;
-		}
+	d = vs_vhost_find(&s, pid, fd);
+	err = d ? vs_vhost_read(d, &vi) : -ENODEV;
+	if (!err) {
+		err = emit(&vi, arg);
+		vs_vhost_info_free(&vi);
 	}
+	vs_vhost_scan_free(&s);
+	return err;
+}
+
+/**
+ * vs_vhost_get_queue() - read one virtqueue of a vhost device
+ * @pid: a holder of the device, in the caller's pid namespace
+ * @fd: its fd on the device
+ * @index: the queue's index
+ * @qi: filled in
+ *
+ * Return: 0, -ERANGE if the device has no queue @index, or the errors of
+ * vs_vhost_get().
+ */
+int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
+{
+	struct vs_vhost_scan s;
+	struct vs_vhost_dev *d;
+	int nvqs = 0, err;
+
+	memset(qi, 0, sizeof(*qi));
+	err = vs_vhost_scan(&s);
+	if (err)
+		return err;
+	d = vs_vhost_find(&s, pid, fd);
+	if (!d) {
+		err = -ENODEV;
+		goto out;
+	}
+	if (!d->dev) {
+		err = vs_vhost_layout_failed(d, 0);
+		goto out;
+	}
+	err = vs_vhost_check_dev(d->dev, &nvqs);
+	if (err)
+		err = vs_vhost_layout_failed(d, err);
+	else if (index >= nvqs)
+		err = -ERANGE;
+	else
+		err = vs_vhost_read_queue(d->dev, index, qi);
+out:
 	vs_vhost_scan_free(&s);
 	return err;
 }

@@ -24,6 +24,7 @@
 #include <linux/virtio.h>
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
 #include <linux/virtio_status.h>
 
 #include "vs.h"
@@ -273,6 +274,70 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 	else
 		info->endian = VIRTIO_STATUS_ENDIAN_BIG;
 	return 0;
+}
+
+/* A ring field as the device stores it, in the driver's byte order. */
+static u16 vs_ring16(struct virtio_device *vdev, __virtio16 v)
+{
+	if ((vdev->features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
+	    virtio_legacy_is_little_endian())
+		return le16_to_cpu((__force __le16)v);
+	return be16_to_cpu((__force __be16)v);
+}
+
+/**
+ * vs_virtio_queue_read() - read one virtqueue of a device
+ * @vdev: the device, pinned by the caller
+ * @index: the queue's index
+ * @qi: filled in
+ *
+ * The ring's idx and flags are read from ring memory while the driver may
+ * be using it: a snapshot, as for any reader outside the driver. Packed
+ * rings keep no idx; only split rings report them.
+ *
+ * Return: 0, -ERANGE if the device has no queue @index, or the errors of
+ * vs_virtio_read().
+ */
+int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
+			 struct vs_queue_info *qi)
+{
+	struct virtqueue *vq;
+	const struct vring *vr;
+	int err;
+
+	memset(qi, 0, sizeof(*qi));
+	err = vs_lock_live(vdev);
+	if (err)
+		return err;
+
+	err = -ERANGE;
+	qi->packed = !!(vdev->features & BIT_ULL(VIRTIO_F_RING_PACKED));
+	spin_lock(&vdev->vqs_list_lock);
+	list_for_each_entry(vq, &vdev->vqs, list) {
+		if (vq->index != index)
+			continue;
+		qi->index = index;
+		strscpy(qi->name, vq->name ?: "", sizeof(qi->name));
+		qi->num = virtqueue_get_vring_size(vq);
+		qi->num_free = vq->num_free;
+		qi->desc = virtqueue_get_desc_addr(vq);
+		qi->avail = virtqueue_get_avail_addr(vq);
+		qi->used = virtqueue_get_used_addr(vq);
+		qi->broken = virtqueue_is_broken(vq);
+		if (!qi->packed) {
+			vr = virtqueue_get_vring(vq);
+			qi->avail_idx = vs_ring16(vdev, READ_ONCE(vr->avail->idx));
+			qi->avail_flags = vs_ring16(vdev, READ_ONCE(vr->avail->flags));
+			qi->used_idx = vs_ring16(vdev, READ_ONCE(vr->used->idx));
+			qi->used_flags = vs_ring16(vdev, READ_ONCE(vr->used->flags));
+			qi->has_idx = true;
+		}
+		err = 0;
+		break;
+	}
+	spin_unlock(&vdev->vqs_list_lock);
+	vs_unlock_live(vdev);
+	return err;
 }
 
 /**

@@ -85,6 +85,48 @@ struct vs_vhost_info {
 	u32 nholders;
 };
 
+/**
+ * struct vs_queue_info - one virtqueue, guest or vhost, read once
+ * @index: queue index
+ * @name: the driver's name for it (guest), empty for vhost
+ * @num: ring size
+ * @num_free: free descriptors (guest)
+ * @desc: descriptor area address (guest: DMA; vhost: owner's user address)
+ * @avail: driver area address
+ * @used: device area address
+ * @packed: packed ring (guest)
+ * @has_idx: @avail_idx, @used_idx and the flags are known
+ * @avail_idx: avail ring idx
+ * @used_idx: used ring idx
+ * @avail_flags: avail ring flags
+ * @used_flags: used ring flags
+ * @broken: the queue is marked broken (guest)
+ * @vhost: this is a vhost queue; the fields below are valid
+ * @last_avail_idx: next avail entry vhost will take
+ * @kick: a kick eventfd is set
+ * @call: a call eventfd is set
+ */
+struct vs_queue_info {
+	u32 index;
+	char name[32];
+	u32 num;
+	u32 num_free;
+	u64 desc;
+	u64 avail;
+	u64 used;
+	bool packed;
+	bool has_idx;
+	u32 avail_idx;
+	u32 used_idx;
+	u32 avail_flags;
+	u32 used_flags;
+	bool broken;
+	bool vhost;
+	u32 last_avail_idx;
+	bool kick;
+	bool call;
+};
+
 /* names.c */
 void vs_virtio_name(u32 device_id, char *buf, size_t len);
 
@@ -96,6 +138,8 @@ struct virtio_device *vs_virtio_find(const char *path, const char *busid);
 int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 		   struct vs_virtio_info *info);
 void vs_virtio_info_free(struct vs_virtio_info *info);
+int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
+			 struct vs_queue_info *qi);
 int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 		       void *arg);
 
@@ -109,6 +153,7 @@ int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
 int vs_vhost_get(pid_t pid, int fd,
 		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg);
 void vs_vhost_info_free(struct vs_vhost_info *vi);
+int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi);
 
 /* msg.c */
 size_t vs_msg_virtio_size(const struct vs_virtio_info *vi);
@@ -117,6 +162,8 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi);
 int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 		     u32 generation);
 size_t vs_msg_info_size(void);
+size_t vs_msg_queue_size(const struct vs_queue_info *qi);
+int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi);
 int vs_msg_put_info(struct sk_buff *skb);
 
 /* family.c */

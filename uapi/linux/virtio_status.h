@@ -31,11 +31,14 @@
  *	NLM_F_DUMP_INTR (vhost devices have no such signal).
  * @VIRTIO_STATUS_CMD_INFO: do, no attributes: the module's state
  *	(VIRTIO_STATUS_A_INFO_*).
+ * @VIRTIO_STATUS_CMD_QUEUE_GET: do: one virtqueue (VIRTIO_STATUS_A_QUEUE_*)
+ *	of the device named as for DEV_GET, by VIRTIO_STATUS_A_QUEUE_INDEX.
  */
 enum virtio_status_cmd {
 	VIRTIO_STATUS_CMD_UNSPEC,
 	VIRTIO_STATUS_CMD_DEV_GET,
 	VIRTIO_STATUS_CMD_INFO,
+	VIRTIO_STATUS_CMD_QUEUE_GET,
 
 	__VIRTIO_STATUS_CMD_MAX,
 	VIRTIO_STATUS_CMD_MAX = __VIRTIO_STATUS_CMD_MAX - 1
@@ -163,6 +166,43 @@ enum virtio_status_attr {
 	VIRTIO_STATUS_A_INFO_VHOST_LAYOUT,	/* string: the kernel release
 						 * the vhost layout was taken
 						 * from, and how
+						 */
+
+	/*
+	 * VIRTIO_STATUS_CMD_QUEUE_GET. Ring indices and flags are read from
+	 * ring memory (guest) or the vhost virtqueue (host) without stopping
+	 * the queue: a snapshot. Addresses are what the device is given: DMA
+	 * addresses (guest), the owner's user addresses (vhost).
+	 */
+	VIRTIO_STATUS_A_QUEUE_INDEX,		/* u32, request: queue index */
+	VIRTIO_STATUS_A_QUEUE_NAME,		/* string: the driver's name
+						 * for the queue (guest)
+						 */
+	VIRTIO_STATUS_A_QUEUE_NUM,		/* u32: ring size */
+	VIRTIO_STATUS_A_QUEUE_NUM_FREE,		/* u32: free descriptors (guest) */
+	VIRTIO_STATUS_A_QUEUE_DESC,		/* u64: descriptor area */
+	VIRTIO_STATUS_A_QUEUE_AVAIL,		/* u64: driver (avail) area */
+	VIRTIO_STATUS_A_QUEUE_USED,		/* u64: device (used) area */
+	VIRTIO_STATUS_A_QUEUE_PACKED,		/* u8: packed ring (guest) */
+	VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,	/* u32: avail ring idx (guest:
+						 * split rings only; vhost:
+						 * last read from the ring)
+						 */
+	VIRTIO_STATUS_A_QUEUE_USED_IDX,		/* u32: used ring idx (guest:
+						 * split only; vhost: last
+						 * used idx written)
+						 */
+	VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS,	/* u32: avail ring flags (split) */
+	VIRTIO_STATUS_A_QUEUE_USED_FLAGS,	/* u32: used ring flags (split) */
+	VIRTIO_STATUS_A_QUEUE_BROKEN,		/* u8: queue is broken (guest) */
+	VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX,	/* u32: next avail entry vhost
+						 * will take (vhost)
+						 */
+	VIRTIO_STATUS_A_QUEUE_KICK,		/* u8: a kick eventfd is set
+						 * (vhost)
+						 */
+	VIRTIO_STATUS_A_QUEUE_CALL,		/* u8: a call eventfd is set
+						 * (vhost)
 						 */
 
 	__VIRTIO_STATUS_A_MAX,

@@ -162,9 +162,34 @@ int vs_msg_put_info(struct sk_buff *skb)
  */
 size_t vs_msg_queue_size(const struct vs_queue_info *qi)
 {
-	return vs_str_size(qi->name) + 8 * nla_total_size(sizeof(u32)) +
-	       3 * nla_total_size_64bit(sizeof(u64)) +
+	return vs_str_size(qi->name) + 10 * nla_total_size(sizeof(u32)) +
+	       6 * nla_total_size_64bit(sizeof(u64)) +
 	       4 * nla_total_size(sizeof(u8));
+}
+
+/* What only a vhost queue has. */
+static int vs_msg_put_vhost_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
+{
+	static const int gpa_attr[] = {
+		VIRTIO_STATUS_A_QUEUE_DESC_GPA,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_GPA,
+		VIRTIO_STATUS_A_QUEUE_USED_GPA,
+	};
+	unsigned int i;
+
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX, qi->last_avail_idx) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_KICK, qi->kick) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_CALL, qi->call) ||
+	    (qi->kick_fd >= 0 &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_KICK_FD, qi->kick_fd)) ||
+	    (qi->call_fd >= 0 &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_CALL_FD, qi->call_fd)))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(gpa_attr); i++)
+		if ((qi->gpa_valid & BIT(i)) &&
+		    nla_put_u64_64bit(skb, gpa_attr[i], qi->gpa[i], VIRTIO_STATUS_A_PAD))
+			return -EMSGSIZE;
+	return 0;
 }
 
 /**
@@ -190,11 +215,7 @@ int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
 		return -EMSGSIZE;
 
 	if (qi->vhost)
-		return nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX,
-				   qi->last_avail_idx) ||
-		       nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_KICK, qi->kick) ||
-		       nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_CALL, qi->call) ?
-		       -EMSGSIZE : 0;
+		return vs_msg_put_vhost_queue(skb, qi);
 
 	if (nla_put_string(skb, VIRTIO_STATUS_A_QUEUE_NAME, qi->name) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_NUM_FREE, qi->num_free) ||

@@ -25,6 +25,7 @@
  * Locking follows vhost: dev->mutex, then each vq->mutex, both killable.
  */
 #include <linux/crc32.h>
+#include <linux/eventfd.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -349,12 +350,34 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
 	return err;
 }
 
-/* One virtqueue, under dev->mutex and its vq->mutex. */
-static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi)
+/* A user address of the owner as a guest physical address, by the table. */
+static bool vs_vhost_gpa(struct vhost_iotlb *umem, u64 hva, u64 *gpa)
+{
+	struct vhost_iotlb_map *map;
+
+	if (!umem)
+		return false;
+	list_for_each_entry(map, &umem->list, link) {
+		if (hva >= map->addr && hva - map->addr < map->size) {
+			*gpa = map->start + (hva - map->addr);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * One virtqueue, under dev->mutex and its vq->mutex. @kickp and @callp get
+ * the eventfds' identities, for comparison only once the locks are gone.
+ */
+static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
+			       void **kickp, void **callp)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void *vq = (*vs_at(dev, VS_VHOST_DEV_VQS, void **))[index];
 	struct mutex *vq_mutex = vs_at(vq, VS_VQ_MUTEX, struct mutex);
+	struct vhost_iotlb *umem;
+	unsigned int i;
 
 	if (mutex_lock_killable(dev_mutex))
 		return -EINTR;
@@ -372,8 +395,15 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi)
 	qi->avail_idx = *vs_at(vq, VS_VQ_AVAIL_IDX, u16);
 	qi->used_idx = *vs_at(vq, VS_VQ_LAST_USED_IDX, u16);
 	qi->has_idx = true;
-	qi->kick = !!*vs_at(vq, VS_VQ_KICK, void *);
-	qi->call = !!*vs_at(vq, VS_VQ_CALL_CTX, void *);
+	*kickp = *vs_at(vq, VS_VQ_KICK, void *);
+	*callp = *vs_at(vq, VS_VQ_CALL_CTX, void *);
+	qi->kick = !!*kickp;
+	qi->call = !!*callp;
+	umem = *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
+	for (i = 0; i < ARRAY_SIZE(qi->gpa); i++)
+		if (vs_vhost_gpa(umem, i == 0 ? qi->desc : i == 1 ? qi->avail : qi->used,
+				 &qi->gpa[i]))
+			qi->gpa_valid |= BIT(i);
 	mutex_unlock(vq_mutex);
 	mutex_unlock(dev_mutex);
 	return 0;
@@ -384,7 +414,8 @@ static int vs_vhost_check_dev(void *dev, int *nvqsp)
 	return -EOPNOTSUPP;
 }
 
-static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi)
+static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
+			       void **kickp, void **callp)
 {
 	return -EOPNOTSUPP;
 }
@@ -798,6 +829,54 @@ int vs_vhost_get(pid_t pid, int fd,
 	return err;
 }
 
+/* Where a queue's eventfds sit in one process's fd table. */
+struct vs_vhost_efd {
+	void *kick;		/* struct file of the kick eventfd */
+	void *call;		/* eventfd_ctx of the call eventfd */
+	struct vs_queue_info *qi;
+};
+
+/* iterate_fd() callback, under the file_lock: no sleeping. */
+static int vs_vhost_efd_scan(const void *arg, struct file *f, unsigned int fd)
+{
+	const struct vs_vhost_efd *e = arg;
+	struct eventfd_ctx *ctx;
+
+	if (e->kick && f == e->kick && e->qi->kick_fd < 0)
+		e->qi->kick_fd = fd;
+	if (e->call && e->qi->call_fd < 0) {
+		ctx = eventfd_ctx_fileget(f);
+		if (!IS_ERR(ctx)) {
+			if (ctx == e->call)
+				e->qi->call_fd = fd;
+			eventfd_ctx_put(ctx);
+		}
+	}
+	return e->qi->kick_fd >= 0 && (e->qi->call_fd >= 0 || !e->call);
+}
+
+/* Find the queue's eventfds among the fds of @pid (caller's namespace). */
+static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
+			       struct vs_queue_info *qi)
+{
+	struct vs_vhost_efd e = { .kick = kick, .call = call, .qi = qi };
+	struct task_struct *p;
+
+	qi->kick_fd = -1;
+	qi->call_fd = -1;
+	if (!kick && !call)
+		return;
+	rcu_read_lock();
+	p = pid_task(find_vpid(pid), PIDTYPE_TGID);
+	if (p) {
+		task_lock(p);
+		if (p->files)
+			iterate_fd(p->files, 0, vs_vhost_efd_scan, &e);
+		task_unlock(p);
+	}
+	rcu_read_unlock();
+}
+
 /**
  * vs_vhost_get_queue() - read one virtqueue of a vhost device
  * @pid: a holder of the device, in the caller's pid namespace
@@ -812,6 +891,7 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
 {
 	struct vs_vhost_scan s;
 	struct vs_vhost_dev *d;
+	void *kick, *call;
 	int nvqs = 0, err;
 
 	memset(qi, 0, sizeof(*qi));
@@ -833,7 +913,9 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
 	else if (index >= nvqs)
 		err = -ERANGE;
 	else
-		err = vs_vhost_read_queue(d->dev, index, qi);
+		err = vs_vhost_read_queue(d->dev, index, qi, &kick, &call);
+	if (!err)
+		vs_vhost_find_efds(d->pid, kick, call, qi);
 out:
 	vs_vhost_scan_free(&s);
 	return err;

@@ -105,6 +105,10 @@ struct vs_vhost_info {
  * @last_avail_idx: next avail entry vhost will take
  * @kick: a kick eventfd is set
  * @call: a call eventfd is set
+ * @kick_fd: the kick eventfd's fd in the naming process, -1 if none
+ * @call_fd: the call eventfd's fd in the naming process, -1 if none
+ * @gpa_valid: bit n: @gpa[n] is known (0 desc, 1 avail, 2 used)
+ * @gpa: the ring areas as guest physical addresses, via the memory table
  */
 struct vs_queue_info {
 	u32 index;
@@ -125,6 +129,10 @@ struct vs_queue_info {
 	u32 last_avail_idx;
 	bool kick;
 	bool call;
+	int kick_fd;
+	int call_fd;
+	u8 gpa_valid;
+	u64 gpa[3];
 };
 
 /* names.c */

@@ -68,7 +68,7 @@ for line in "${lines[@]}"; do
 	export VS_VMLINUX=$VMLINUX VS_VHOST_MODDIR=$MODROOT/lib/modules/$KVER/kernel/drivers/vhost
 	ko=$(selftests/build_module.sh "$KBUILD" "$top/build/$KVER" 2>"$logs/build-$line.log")
 	st=$?
-	grep -qE 'warning:|vhost support off' "$logs/build-$line.log" && st=1
+	grep -qiE 'warning|vhost support off' "$logs/build-$line.log" && st=1
 	record "$line: module builds without warnings against $KVER" $st "$logs/build-$line.log"
 	[ $st -eq 0 ] || continue
 	# the same module with a deliberately wrong vhost layout, for the tests

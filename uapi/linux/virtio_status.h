@@ -204,6 +204,20 @@ enum virtio_status_attr {
 	VIRTIO_STATUS_A_QUEUE_CALL,		/* u8: a call eventfd is set
 						 * (vhost)
 						 */
+	VIRTIO_STATUS_A_QUEUE_KICK_FD,		/* u32: the kick eventfd's fd in
+						 * the process the path names;
+						 * absent if unset or not there
+						 */
+	VIRTIO_STATUS_A_QUEUE_CALL_FD,		/* u32: the same for the call
+						 * eventfd
+						 */
+	VIRTIO_STATUS_A_QUEUE_DESC_GPA,		/* u64: descriptor area as a
+						 * guest physical address,
+						 * through the memory table
+						 * (vhost); absent if outside
+						 */
+	VIRTIO_STATUS_A_QUEUE_AVAIL_GPA,	/* u64: the same, driver area */
+	VIRTIO_STATUS_A_QUEUE_USED_GPA,		/* u64: the same, device area */
 
 	__VIRTIO_STATUS_A_MAX,
 	VIRTIO_STATUS_A_MAX = __VIRTIO_STATUS_A_MAX - 1

@@ -8,11 +8,14 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "show.h"
 
 void vs_usage(FILE *f)
 {
-	fputs("Usage: virtio-status [-p] x-query-virtio\n"
+	fputs("Usage: virtio-status [show [DEVICE]]\n"
+	      "       virtio-status [-p] x-query-virtio\n"
 	      "       virtio-status [-p] x-query-virtio-status --path DEVICE\n"
+	      "                     [--decode | --raw-and-decoded]\n"
 	      "       virtio-status [-p] info\n"
 	      "       virtio-status [-p] --qmp\n"
 	      "       virtio-status -h\n"
@@ -22,6 +25,10 @@ void vs_usage(FILE *f)
 	      "commands of the same name answer.\n"
 	      "\n"
 	      "Commands:\n"
+	      "  show                   (the default) a table of the devices, for a\n"
+	      "                         person; not a stable format\n"
+	      "  show DEVICE            one device: its facts and its features by\n"
+	      "                         name, negotiated and offered\n"
 	      "  x-query-virtio         the devices: [{\"path\", \"name\"}]\n"
 	      "  x-query-virtio-status  the VirtioStatus of one device\n"
 	      "  info                   whether the module can report vhost devices,\n"
@@ -32,6 +39,19 @@ void vs_usage(FILE *f)
 	      "                 virtio bus id (virtio0), or for a vhost device\n"
 	      "                 /proc/PID/fd/FD of a process holding it (as\n"
 	      "                 x-query-virtio lists it; taken as written)\n"
+	      "  --decode       x-query-virtio-status: features, status and protocol\n"
+	      "                 features decoded as QEMU 7.2 and later answer:\n"
+	      "                 {\"transports\": [...], \"dev-features\": [...],\n"
+	      "                 \"unknown-dev-features\": N}, {\"statuses\": [...]},\n"
+	      "                 {\"protocols\": [...]}, each \"SYMBOL: description\"\n"
+	      "                 (QMP: argument \"decode\": true)\n"
+	      "  --raw-and-decoded\n"
+	      "                 as --decode, and each decoded object also carries\n"
+	      "                 \"raw\" (the integer), \"raw-hex\" (\"0x%016llx\", exact\n"
+	      "                 where JSON numbers are doubles) and \"symbols\" (the\n"
+	      "                 bare symbols, in the order of the strings): an\n"
+	      "                 extension of ours, QEMU has no such members\n"
+	      "                 (QMP: argument \"raw-and-decoded\": true)\n"
 	      "  --qmp          read QMP commands from standard input, one JSON object\n"
 	      "                 a line, and answer each on standard output\n"
 	      "  -p, --pretty   indent the JSON\n"
@@ -48,7 +68,7 @@ void vs_usage(FILE *f)
 int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		  char *msg, size_t len)
 {
-	const char *cmd = NULL;
+	const char *cmd = NULL, *arg = NULL;
 	bool have_path = false;
 	const char *a;
 	int i;
@@ -64,6 +84,11 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 			o->pretty = true;
 		} else if (!strcmp(a, "--qmp")) {
 			o->qmp = true;
+		} else if (!strcmp(a, "--decode")) {
+			if (o->mode < VS_JSON_DECODED)
+				o->mode = VS_JSON_DECODED;
+		} else if (!strcmp(a, "--raw-and-decoded")) {
+			o->mode = VS_JSON_RAW_AND_DECODED;
 		} else if (!strcmp(a, "--path")) {
 			if (i + 1 >= argc) {
 				snprintf(msg, len, "option --path needs a device");
@@ -79,6 +104,8 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 			return -1;
 		} else if (!cmd) {
 			cmd = a;
+		} else if (!strcmp(cmd, "show") && !arg) {
+			arg = a;
 		} else {
 			snprintf(msg, len, "unexpected argument '%s'", a);
 			return -1;
@@ -86,16 +113,30 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 	}
 
 	if (o->qmp) {
-		if (cmd || have_path) {
+		if (cmd || have_path || o->mode) {
 			snprintf(msg, len,
-				 "--qmp reads its commands from standard input and takes no command or --path");
+				 "--qmp reads its commands from standard input and takes no command, --path or --decode");
 			return -1;
 		}
 		return 0;
 	}
-	if (!cmd) {
-		snprintf(msg, len, "no command given");
-		return -1;
+	if (!cmd || !strcmp(cmd, "show")) {
+		if (o->mode) {
+			snprintf(msg, len,
+				 "show prints text; --decode and --raw-and-decoded are for x-query-virtio-status");
+			return -1;
+		}
+		if (arg && have_path) {
+			snprintf(msg, len, "show takes one DEVICE");
+			return -1;
+		}
+		o->show = true;
+		o->path = arg ? arg : o->path;
+		if (o->path && !o->path[0]) {
+			snprintf(msg, len, "the device is empty");
+			return -1;
+		}
+		return 0;
 	}
 	o->cmd = vs_cmd_find(cmd, false);
 	if (!o->cmd) {
@@ -108,6 +149,11 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 	}
 	if (!o->cmd->takes_path && have_path) {
 		snprintf(msg, len, "%s takes no --path", o->cmd->name);
+		return -1;
+	}
+	if (o->mode && !o->cmd->takes_decode) {
+		snprintf(msg, len,
+			 "--decode and --raw-and-decoded are for x-query-virtio-status");
 		return -1;
 	}
 	if (have_path && !o->path[0]) {
@@ -144,10 +190,12 @@ static void vs_warn_vhost_off(const struct vs_backend *be, FILE *err)
 int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 	       FILE *in, FILE *out, FILE *err)
 {
+	struct vs_call c = { .path = o->path, .mode = o->mode };
 	char sentence[2 * VS_MSG_MAX];
 	struct json_object *ret, *rsp;
 	struct vs_err e;
 	char *text;
+	int status;
 
 	if (o->qmp) {
 		if (vs_qmp_loop(be, in, out, o->pretty) < 0) {
@@ -157,8 +205,22 @@ int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 		return 0;
 	}
 
+	if (o->show) {
+		if (o->path)
+			status = vs_show_dev(be, o->path, out, err);
+		else
+			status = vs_show_list(be, out, err);
+		if (fflush(out)) {
+			fprintf(err, "cannot write the answer\n");
+			return 1;
+		}
+		if (!o->path && !status)
+			vs_warn_vhost_off(be, err);
+		return status;
+	}
+
 	vs_err_clear(&e);
-	ret = o->cmd->run(be, o->path, &e);
+	ret = o->cmd->run(be, &c, &e);
 	if (!ret) {
 		vs_err_sentence(&e, o->path, sentence, sizeof(sentence));
 		fprintf(err, "%s\n", sentence);

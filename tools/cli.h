@@ -15,8 +15,11 @@ struct vs_opts {
 	bool help;
 	bool pretty;
 	bool qmp;
+	/* "show" (or no command): text for a person; cmd is NULL */
+	bool show;
 	const struct vs_cmd *cmd;
-	const char *path;	/* --path, or NULL */
+	const char *path;	/* --path (or show's PATH), or NULL */
+	enum vs_json_mode mode;	/* --decode, --raw-and-decoded */
 };
 
 /*

@@ -84,8 +84,8 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 		"INFO_VHOST_LAYOUT", VS_ATTR_STRING },
 };
 
-/* vs_dev.have and vs_info.have are 32-bit masks of attribute numbers. */
-static_assert(VIRTIO_STATUS_A_MAX < 32, "attributes outgrew vs_dev.have");
+/* vs_dev.have and vs_info.have are 64-bit masks of attribute numbers. */
+static_assert(VIRTIO_STATUS_A_MAX < 64, "attributes outgrew vs_dev.have");
 
 const char *vs_attr_name(int attr)
 {

@@ -29,7 +29,7 @@
  * side); the vhost_* members are for the latter only.
  */
 struct vs_dev {
-	u32 have;			/* bit (1 << VIRTIO_STATUS_A_*) */
+	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
 	char path[VIRTIO_STATUS_PATH_MAX];
 	char busid[VIRTIO_STATUS_BUSID_MAX];
 	char name[VS_NAME_MAX];
@@ -61,12 +61,12 @@ struct vs_dev {
 
 static inline bool vs_dev_has(const struct vs_dev *d, int attr)
 {
-	return d->have & (1u << attr);
+	return d->have & (1ULL << attr);
 }
 
 static inline void vs_dev_set(struct vs_dev *d, int attr)
 {
-	d->have |= 1u << attr;
+	d->have |= 1ULL << attr;
 }
 
 /*
@@ -89,7 +89,7 @@ static inline u32 vs_dev_holders_kept(const struct vs_dev *d)
 
 /* One VIRTIO_STATUS_CMD_INFO reply, decoded; vs_info_has() as above. */
 struct vs_info {
-	u32 have;			/* bit (1 << VIRTIO_STATUS_A_*) */
+	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
 	u32 vhost_state;		/* enum virtio_status_vhost_state */
 	char vhost_reason[VS_MSG_MAX];
 	char vhost_layout[VS_MSG_MAX];
@@ -97,7 +97,7 @@ struct vs_info {
 
 static inline bool vs_info_has(const struct vs_info *i, int attr)
 {
-	return i->have & (1u << attr);
+	return i->have & (1ULL << attr);
 }
 
 /* Devices of a dump, in the order the kernel sent them. */

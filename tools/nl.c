@@ -506,17 +506,17 @@ int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
 		return -1;
 	a = tb[VIRTIO_STATUS_A_INFO_VHOST_STATE];
 	if (a) {
-		info->have |= 1u << VIRTIO_STATUS_A_INFO_VHOST_STATE;
+		info->have |= 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE;
 		info->vhost_state = nla_get_u32(a);
 	}
 	a = tb[VIRTIO_STATUS_A_INFO_VHOST_REASON];
 	if (a) {
-		info->have |= 1u << VIRTIO_STATUS_A_INFO_VHOST_REASON;
+		info->have |= 1ULL << VIRTIO_STATUS_A_INFO_VHOST_REASON;
 		nla_strlcpy(info->vhost_reason, a, sizeof(info->vhost_reason));
 	}
 	a = tb[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT];
 	if (a) {
-		info->have |= 1u << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+		info->have |= 1ULL << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
 		nla_strlcpy(info->vhost_layout, a, sizeof(info->vhost_layout));
 	}
 	return 0;

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "features.h"
 #include "qmp.h"
 
 #define VIRTIO_CONFIG_S_DRIVER_OK	4
@@ -155,6 +156,19 @@ static int vs_add_str(struct json_object *o, const char *key, const char *s)
 	return vs_add(o, key, json_object_new_string(s));
 }
 
+static int vs_add_array_str(struct json_object *a, const char *s)
+{
+	struct json_object *v = json_object_new_string(s);
+
+	if (!v)
+		return -1;
+	if (json_object_array_add(a, v) < 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
 static int vs_add_uint(struct json_object *o, const char *key, u64 v)
 {
 	return vs_add(o, key, json_object_new_uint64(v));
@@ -170,6 +184,103 @@ static int vs_add_bool(struct json_object *o, const char *key, bool v)
 	return vs_add(o, key, json_object_new_boolean(v));
 }
 
+/* The three shapes of a decoded bitmap (see enum vs_json_mode). */
+enum vs_bits_kind {
+	VS_BITS_FEATURES,	/* VirtioDeviceFeatures */
+	VS_BITS_STATUS,		/* VirtioDeviceStatus */
+	VS_BITS_PROTOCOLS,	/* VhostDeviceProtocols */
+};
+
+static const struct {
+	const char *list;	/* named bits (device bits for features) */
+	const char *unknown;
+} vs_bits_keys[] = {
+	[VS_BITS_FEATURES] = { "dev-features", "unknown-dev-features" },
+	[VS_BITS_STATUS] = { "statuses", "unknown-statuses" },
+	[VS_BITS_PROTOCOLS] = { "protocols", "unknown-protocols" },
+};
+
+/* Append "SYMBOL: description" of @n entries to @strs, symbols to @syms. */
+static int vs_add_feats(struct json_object *strs, struct json_object *syms,
+			const struct vs_feat * const *f, size_t n)
+{
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (vs_add_array_str(strs, vs_feat_string(f[i], buf,
+							  sizeof(buf))))
+			return -1;
+		if (syms && vs_add_array_str(syms, f[i]->sym))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * @bits as @mode asks: an integer, or the decoded object of @kind. Device
+ * bits are named after device @id; @as as vs_decode() takes it.
+ */
+static struct json_object *vs_json_bits(u64 bits, enum vs_bits_kind kind,
+					unsigned int id, enum vs_decode_as as,
+					enum vs_json_mode mode)
+{
+	struct json_object *o, *tr = NULL, *list, *syms = NULL;
+	struct vs_decoded dec;
+	char hex[24];
+	int err = 0;
+
+	if (mode == VS_JSON_RAW)
+		return json_object_new_uint64(bits);
+	if (kind == VS_BITS_PROTOCOLS) {
+		/* vhost-user protocol bits: a kernel device has none to name */
+		memset(&dec, 0, sizeof(dec));
+		dec.unknown = bits;
+	} else {
+		vs_decode(bits, id, kind == VS_BITS_STATUS ? VS_AS_STATUS : as,
+			  &dec);
+	}
+	o = json_object_new_object();
+	if (!o)
+		return NULL;
+	if (kind == VS_BITS_FEATURES) {
+		tr = json_object_new_array();
+		err |= vs_add(o, "transports", tr);
+	}
+	list = json_object_new_array();
+	err |= vs_add(o, vs_bits_keys[kind].list, list);
+	if (mode == VS_JSON_RAW_AND_DECODED)
+		syms = json_object_new_array();
+	if (err || (mode == VS_JSON_RAW_AND_DECODED && !syms))
+		goto free;
+	if (tr && vs_add_feats(tr, syms, dec.transport, dec.n_transport))
+		goto free;
+	if (vs_add_feats(list, syms, dec.dev, dec.n_dev))
+		goto free;
+	if (dec.unknown)
+		err |= vs_add_uint(o, vs_bits_keys[kind].unknown, dec.unknown);
+	if (mode == VS_JSON_RAW_AND_DECODED) {
+		snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)bits);
+		err |= vs_add_uint(o, "raw", bits);
+		err |= vs_add_str(o, "raw-hex", hex);
+		err |= vs_add(o, "symbols", syms);
+		syms = NULL;
+	}
+	if (!err)
+		return o;
+free:
+	json_object_put(syms);
+	json_object_put(o);
+	return NULL;
+}
+
+static int vs_add_bits(struct json_object *o, const char *key, u64 bits,
+		       enum vs_bits_kind kind, unsigned int id,
+		       enum vs_decode_as as, enum vs_json_mode mode)
+{
+	return vs_add(o, key, vs_json_bits(bits, kind, id, as, mode));
+}
+
 /* The VirtioStatus members a device has a source for. */
 struct vs_status_vals {
 	const char *name;
@@ -183,12 +294,16 @@ struct vs_status_vals {
 	u32 status;
 	bool broken;
 	bool started;
+	/* how the features are decoded */
+	enum vs_decode_as feat_as;
+	enum vs_decode_as backend_as;
 };
 
 /* VirtioStatus; takes @vhost_dev (NULL: no "vhost-dev"). */
 static struct json_object *vs_json_status_of(const struct vs_status_vals *v,
 					     const struct vs_const_view *c,
-					     struct json_object *vhost_dev)
+					     struct json_object *vhost_dev,
+					     enum vs_json_mode mode)
 {
 	struct json_object *o = json_object_new_object();
 	int err = 0;
@@ -202,11 +317,15 @@ static struct json_object *vs_json_status_of(const struct vs_status_vals *v,
 	err |= vs_add_uint(o, "device-id", v->device_id);
 	err |= vs_add_bool(o, "vhost-started", v->vhost_started);
 	err |= vs_add_str(o, "device-endian", vs_endian_name(v->endian));
-	err |= vs_add_uint(o, "guest-features", v->guest_features);
-	err |= vs_add_uint(o, "host-features", v->host_features);
-	err |= vs_add_uint(o, "backend-features", v->backend_features);
+	err |= vs_add_bits(o, "guest-features", v->guest_features,
+			   VS_BITS_FEATURES, v->device_id, v->feat_as, mode);
+	err |= vs_add_bits(o, "host-features", v->host_features,
+			   VS_BITS_FEATURES, v->device_id, v->feat_as, mode);
+	err |= vs_add_bits(o, "backend-features", v->backend_features,
+			   VS_BITS_FEATURES, v->device_id, v->backend_as, mode);
 	err |= vs_add_int(o, "num-vqs", v->num_vqs);
-	err |= vs_add_uint(o, "status", v->status);
+	err |= vs_add_bits(o, "status", v->status, VS_BITS_STATUS,
+			   v->device_id, VS_AS_STATUS, mode);
 	err |= vs_add_uint(o, "isr", c->isr);
 	err |= vs_add_uint(o, "queue-sel", c->queue_sel);
 	err |= vs_add_bool(o, "vm-running", c->vm_running);
@@ -229,7 +348,8 @@ static struct json_object *vs_json_status_of(const struct vs_status_vals *v,
 	return o;
 }
 
-struct json_object *vs_json_status(const struct vs_dev *d)
+struct json_object *vs_json_status_mode(const struct vs_dev *d,
+					enum vs_json_mode mode)
 {
 	const struct vs_const_view *c = &vs_guest_view;
 	struct vs_status_vals v = {
@@ -244,13 +364,22 @@ struct json_object *vs_json_status(const struct vs_dev *d)
 		.status = d->status,
 		.broken = d->broken,
 		.started = d->status & VIRTIO_CONFIG_S_DRIVER_OK,
+		.feat_as = VS_AS_GUEST,
+		.backend_as = VS_AS_GUEST,
 	};
 
-	return vs_json_status_of(&v, c, NULL);
+	return vs_json_status_of(&v, c, NULL, mode);
 }
 
-struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered)
+struct json_object *vs_json_status(const struct vs_dev *d)
 {
+	return vs_json_status_mode(d, VS_JSON_RAW);
+}
+
+struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d, u64 offered,
+					   enum vs_json_mode mode)
+{
+	unsigned int id = d->device_id;
 	struct json_object *o = json_object_new_object();
 	int err = 0;
 
@@ -262,11 +391,15 @@ struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered)
 			  vs_vhost_dev_view.n_tmp_sections);
 	err |= vs_add_uint(o, "nvqs", d->num_vqs);
 	err |= vs_add_int(o, "vq-index", vs_vhost_dev_view.vq_index);
-	err |= vs_add_uint(o, "features", offered);
-	err |= vs_add_uint(o, "acked-features", d->vhost_acked_features);
-	err |= vs_add_uint(o, "backend-features", d->vhost_backend_features);
-	err |= vs_add_uint(o, "protocol-features",
-			   vs_vhost_dev_view.protocol_features);
+	err |= vs_add_bits(o, "features", offered, VS_BITS_FEATURES, id,
+			   VS_AS_VHOST, mode);
+	err |= vs_add_bits(o, "acked-features", d->vhost_acked_features,
+			   VS_BITS_FEATURES, id, VS_AS_VHOST, mode);
+	err |= vs_add_bits(o, "backend-features", d->vhost_backend_features,
+			   VS_BITS_FEATURES, id, VS_AS_VHOST_BACKEND, mode);
+	err |= vs_add_bits(o, "protocol-features",
+			   vs_vhost_dev_view.protocol_features,
+			   VS_BITS_PROTOCOLS, id, VS_AS_VHOST, mode);
 	err |= vs_add_uint(o, "max-queues", vs_vhost_dev_view.max_queues);
 	err |= vs_add_uint(o, "backend-cap", vs_vhost_dev_view.backend_cap);
 	err |= vs_add_bool(o, "log-enabled", d->vhost_log_enabled);
@@ -278,7 +411,14 @@ struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered)
 	return o;
 }
 
-struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered)
+struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered)
+{
+	return vs_json_vhost_dev_mode(d, offered, VS_JSON_RAW);
+}
+
+struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
+					      u64 offered,
+					      enum vs_json_mode mode)
 {
 	struct vs_status_vals v = {
 		.name = d->name,
@@ -292,12 +432,19 @@ struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered)
 		.status = d->status,
 		.broken = d->broken,
 		.started = d->vhost_started,
+		.feat_as = VS_AS_VHOST,
+		.backend_as = VS_AS_VHOST_BACKEND,
 	};
-	struct json_object *dev = vs_json_vhost_dev(d, offered);
+	struct json_object *dev = vs_json_vhost_dev_mode(d, offered, mode);
 
 	if (!dev)
 		return NULL;
-	return vs_json_status_of(&v, &vs_vhost_view, dev);
+	return vs_json_status_of(&v, &vs_vhost_view, dev, mode);
+}
+
+struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered)
+{
+	return vs_json_vhost_status_mode(d, offered, VS_JSON_RAW);
 }
 
 struct json_object *vs_json_info(const struct vs_info *info,
@@ -556,14 +703,14 @@ char *vs_json_text(struct json_object *o, bool pretty)
 /* Commands */
 
 static struct json_object *vs_run_query_virtio(const struct vs_backend *be,
-					       const char *path,
+					       const struct vs_call *c,
 					       struct vs_err *e)
 {
 	struct vs_dev_list l = { 0 };
 	struct json_object *ret = NULL;
 	size_t i;
 
-	(void)path;
+	(void)c;
 	if (be->ops->dev_dump(be->ctx, &l, e) < 0)
 		return NULL;
 	for (i = 0; i < l.n; i++)
@@ -610,7 +757,7 @@ int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
 }
 
 static struct json_object *vs_run_query_status(const struct vs_backend *be,
-					       const char *path,
+					       const struct vs_call *c,
 					       struct vs_err *e)
 {
 	struct json_object *ret = NULL;
@@ -624,7 +771,7 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free;
 	}
-	if (vs_target_parse(path, t, e) < 0)
+	if (vs_target_parse(c->path, t, e) < 0)
 		goto free;
 	if (be->ops->dev_get(be->ctx, t, d, e) < 0)
 		goto free;
@@ -633,9 +780,9 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST) {
 		if (vs_vhost_offered(be, d, &offered, e) < 0)
 			goto free;
-		ret = vs_json_vhost_status(d, offered);
+		ret = vs_json_vhost_status_mode(d, offered, c->mode);
 	} else {
-		ret = vs_json_status(d);
+		ret = vs_json_status_mode(d, c->mode);
 	}
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
@@ -646,11 +793,11 @@ free:
 }
 
 static struct json_object *vs_run_info(const struct vs_backend *be,
-				       const char *path, struct vs_err *e)
+				       const struct vs_call *c, struct vs_err *e)
 {
 	struct vs_info info;
 
-	(void)path;
+	(void)c;
 	if (be->ops->info(be->ctx, &info, e) < 0) {
 		if (e->kind == VS_ERR_SYS && e->errnum == EOPNOTSUPP)
 			vs_err_set(e, VS_ERR_OLD, EOPNOTSUPP,
@@ -662,13 +809,13 @@ static struct json_object *vs_run_info(const struct vs_backend *be,
 
 /* Spoken by QMP clients first; there is nothing to negotiate. */
 static struct json_object *vs_run_capabilities(const struct vs_backend *be,
-					       const char *path,
+					       const struct vs_call *c,
 					       struct vs_err *e)
 {
 	struct json_object *ret = json_object_new_object();
 
 	(void)be;
-	(void)path;
+	(void)c;
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
 	return ret;
@@ -678,7 +825,8 @@ static const struct vs_cmd vs_cmds[] = {
 	{ .name = "x-query-virtio", .warn_vhost_off = true,
 	  .run = vs_run_query_virtio },
 	{ .name = "x-query-virtio-status", .takes_path = true,
-	  .warn_vhost_off = true, .run = vs_run_query_status },
+	  .takes_decode = true, .warn_vhost_off = true,
+	  .run = vs_run_query_status },
 	{ .name = "info", .cli_only = true, .run = vs_run_info },
 	{ .name = "x-virtio-status-info", .qmp_only = true,
 	  .run = vs_run_info },
@@ -703,17 +851,17 @@ const struct vs_cmd *vs_cmd_find(const char *name, bool qmp)
 
 struct json_object *vs_cmd_answer(const struct vs_cmd *cmd,
 				  const struct vs_backend *be,
-				  const char *path)
+				  const struct vs_call *c)
 {
 	char desc[2 * VS_MSG_MAX];
 	struct json_object *ret;
 	struct vs_err e;
 
 	vs_err_clear(&e);
-	ret = cmd->run(be, path, &e);
+	ret = cmd->run(be, c, &e);
 	if (ret)
 		return vs_qmp_return(ret);
-	vs_err_sentence(&e, path, desc, sizeof(desc));
+	vs_err_sentence(&e, c->path, desc, sizeof(desc));
 	return vs_qmp_error("GenericError", desc);
 }
 
@@ -734,32 +882,73 @@ static struct json_object *vs_qmp_errorf(const char *class, const char *fmt,
 	return vs_qmp_error(class, desc);
 }
 
-/* Check "arguments" against @cmd; sets *path. NULL when they are fine. */
+/*
+ * The optional boolean arguments of a command that decodes (our
+ * extension: QEMU 7.2+ always decodes and takes no such argument), with
+ * the mode each selects when true.
+ */
+static const struct {
+	const char *name;
+	enum vs_json_mode mode;
+} vs_decode_args[] = {
+	{ "decode", VS_JSON_DECODED },
+	{ "raw-and-decoded", VS_JSON_RAW_AND_DECODED },
+};
+
+static bool vs_is_decode_arg(const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vs_decode_args); i++)
+		if (!strcmp(k, vs_decode_args[i].name))
+			return true;
+	return false;
+}
+
+/* Check "arguments" against @cmd; fills @c. NULL when they are fine. */
 static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 				       struct json_object *args,
-				       const char **path)
+				       struct vs_call *c)
 {
 	struct json_object *p;
+	size_t i;
 
-	*path = NULL;
+	memset(c, 0, sizeof(*c));
 	if (args) {
 		json_object_object_foreach(args, k, v) {
 			(void)v;
 			if (cmd->takes_path && !strcmp(k, "path"))
 				continue;
+			if (cmd->takes_decode && vs_is_decode_arg(k))
+				continue;
 			return vs_qmp_errorf("GenericError",
 					     "Parameter '%s' is unexpected", k);
 		}
 	}
-	if (!cmd->takes_path)
+	if (cmd->takes_path) {
+		if (!args || !json_object_object_get_ex(args, "path", &p))
+			return vs_qmp_error("GenericError",
+					    "Parameter 'path' is missing");
+		if (!json_object_is_type(p, json_type_string))
+			return vs_qmp_error("GenericError",
+					    "Invalid parameter type for 'path', expected: string");
+		c->path = json_object_get_string(p);
+	}
+	if (!cmd->takes_decode || !args)
 		return NULL;
-	if (!args || !json_object_object_get_ex(args, "path", &p))
-		return vs_qmp_error("GenericError",
-				    "Parameter 'path' is missing");
-	if (!json_object_is_type(p, json_type_string))
-		return vs_qmp_error("GenericError",
-				    "Invalid parameter type for 'path', expected: string");
-	*path = json_object_get_string(p);
+	/* the richer mode wins when both are true */
+	for (i = 0; i < ARRAY_SIZE(vs_decode_args); i++) {
+		if (!json_object_object_get_ex(args, vs_decode_args[i].name,
+					       &p))
+			continue;
+		if (!json_object_is_type(p, json_type_boolean))
+			return vs_qmp_errorf("GenericError",
+					     "Invalid parameter type for '%s', expected: boolean",
+					     vs_decode_args[i].name);
+		if (json_object_get_boolean(p) &&
+		    vs_decode_args[i].mode > c->mode)
+			c->mode = vs_decode_args[i].mode;
+	}
 	return NULL;
 }
 
@@ -769,8 +958,8 @@ static struct json_object *vs_qmp_request(const struct vs_backend *be,
 {
 	struct json_object *exec = NULL, *args = NULL;
 	const struct vs_cmd *cmd;
-	const char *path;
 	struct json_object *rsp;
+	struct vs_call c;
 
 	if (!json_object_is_type(req, json_type_object))
 		return vs_qmp_error("GenericError",
@@ -799,10 +988,10 @@ static struct json_object *vs_qmp_request(const struct vs_backend *be,
 		return vs_qmp_errorf("CommandNotFound",
 				     "The command %s has not been found",
 				     json_object_get_string(exec));
-	rsp = vs_qmp_args(cmd, args, &path);
+	rsp = vs_qmp_args(cmd, args, &c);
 	if (rsp)
 		return rsp;
-	return vs_cmd_answer(cmd, be, path);
+	return vs_cmd_answer(cmd, be, &c);
 }
 
 struct json_object *vs_qmp_line(const struct vs_backend *be,

@@ -15,17 +15,52 @@
 struct json_object;
 
 /*
+ * How feature, status and protocol bitmaps are written.
+ *
+ * VS_JSON_RAW: integers, as QEMU 7.1 and the schema in our reference.
+ *
+ * VS_JSON_DECODED: as released QEMU (7.2+) writes them:
+ *   features  {"transports": [str], "dev-features": [str],
+ *              "unknown-dev-features": uint64 (only when not 0)}
+ *   status    {"statuses": [str], "unknown-statuses": uint8 (when not 0)}
+ *   protocols {"protocols": [str], "unknown-protocols": uint64 (when not 0)}
+ * each string "SYMBOL: description", in ascending bit order (QEMU's order
+ * follows its own tables; compare symbols, not positions). "dev-features"
+ * is always there, [] when no device bit is set, as QEMU 7.2 answers.
+ *
+ * VS_JSON_RAW_AND_DECODED, our extension: the decoded object, then
+ *   "raw": the integer, "raw-hex": "0x%016llx" of it (exact for consumers
+ *   whose numbers are doubles), "symbols": the bare symbols of the strings
+ *   above, in their order (transports first, then dev-features).
+ */
+enum vs_json_mode {
+	VS_JSON_RAW,
+	VS_JSON_DECODED,
+	VS_JSON_RAW_AND_DECODED,
+};
+
+/*
  * VirtioStatus of @d, a virtio device (no "vhost-dev"), keys in the
  * schema's order; NULL on ENOMEM.
  */
 struct json_object *vs_json_status(const struct vs_dev *d);
+struct json_object *vs_json_status_mode(const struct vs_dev *d,
+					enum vs_json_mode mode);
 /*
  * VirtioStatus of @d, a vhost device, with its "vhost-dev"; @offered is
  * what its vhost driver offers (host-features, vhost-dev.features).
+ * Features are decoded with the table of the device type the vhost device
+ * backs (its device id), plus VHOST_F_LOG_ALL; backend-features with the
+ * VHOST_BACKEND_F_* bits.
  */
 struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered);
+struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
+					      u64 offered,
+					      enum vs_json_mode mode);
 /* VhostStatus of @d, a vhost device. */
 struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered);
+struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d, u64 offered,
+					   enum vs_json_mode mode);
 /*
  * The answer of the info command: {"vhost": "on"|"off", "vhost-reason",
  * "vhost-layout"}, the last two when the module sent them. NULL with @e
@@ -64,17 +99,25 @@ struct json_object *vs_qmp_error(const char *class, const char *desc);
  */
 char *vs_json_text(struct json_object *o, bool pretty);
 
+/* What a command is asked: its arguments. */
+struct vs_call {
+	const char *path;	/* "path" / --path, or NULL */
+	enum vs_json_mode mode;	/* "decode", "raw-and-decoded" / --decode... */
+};
+
 /* A command of both the command line and --qmp. */
 struct vs_cmd {
 	const char *name;
 	bool takes_path;	/* its one argument, "path" / --path */
+	/* optional "decode" / "raw-and-decoded" (--decode, --raw-and-decoded) */
+	bool takes_decode;
 	bool qmp_only;		/* not offered on the command line */
 	bool cli_only;		/* not offered over --qmp */
 	/* on the command line, warn when vhost devices are left out */
 	bool warn_vhost_off;
 	/* the QMP "return" value, or NULL with @e set */
 	struct json_object *(*run)(const struct vs_backend *be,
-				   const char *path, struct vs_err *e);
+				   const struct vs_call *c, struct vs_err *e);
 };
 
 const struct vs_cmd *vs_cmd_find(const char *name, bool qmp);
@@ -85,7 +128,7 @@ const struct vs_cmd *vs_cmd_find(const char *name, bool qmp);
  */
 struct json_object *vs_cmd_answer(const struct vs_cmd *cmd,
 				  const struct vs_backend *be,
-				  const char *path);
+				  const struct vs_call *c);
 
 /*
  * Answer one --qmp input line. NULL for a blank line (nothing to answer)

@@ -23,7 +23,9 @@
 #include "cli.h"
 #include "dev.h"
 #include "nl.h"
+#include "features.h"
 #include "qmp.h"
+#include "uapi-check.h"
 #include "vhost.h"
 
 #define BIT60		BIT_ULL(60)
@@ -440,7 +442,7 @@ TEST(status_check_missing_and_features_err)
 	vs_err_clear(&e);
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 
-	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_NUM_VQS);
+	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_NUM_VQS);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(VS_ERR_OLD, e.kind);
 	vs_err_sentence(&e, "virtio0", buf, sizeof(buf));
@@ -448,7 +450,7 @@ TEST(status_check_missing_and_features_err)
 		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_DEV_NUM_VQS");
 
 	fill_dev(&d);
-	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	d.device_features_err = EPERM;
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
@@ -459,7 +461,7 @@ TEST(status_check_missing_and_features_err)
 
 	/* neither the features nor why they are missing */
 	fill_dev(&d);
-	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(VS_ERR_OLD, e.kind);
 	EXPECT_NE(NULL, strstr(e.detail, "DEV_DEVICE_FEATURES"));
@@ -669,8 +671,10 @@ TEST(args_errors)
 	EXPECT_STREQ("unexpected argument 'extra'", msg);
 
 	EXPECT_EQ(-1, PARSE(&o, msg, "--qmp", "x-query-virtio"));
-	EXPECT_EQ(-1, PARSE(&o, msg, "-p"));
-	EXPECT_STREQ("no command given", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "show", "virtio0", "virtio1"));
+	EXPECT_STREQ("unexpected argument 'virtio1'", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "show", "virtio0", "--path", "virtio1"));
+	EXPECT_STREQ("show takes one DEVICE", msg);
 }
 
 /* Error sentences */
@@ -842,7 +846,7 @@ TEST(qmp_backend_errors)
 	EXPECT_EQ(VS_TARGET_PATH, f->last.kind);
 
 	vs_err_clear(&f->get_err);
-	f->dev.have &= ~(1u << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	f->dev.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	f->dev.device_features_err = EPERM;
 	s = qmp(&be,
@@ -903,7 +907,7 @@ TEST(cli_query_virtio)
 	free(err);
 
 	/* a module that leaves out the path is too old */
-	f->list.devs[1].have &= ~(1u << VIRTIO_STATUS_A_DEV_PATH);
+	f->list.devs[1].have &= ~(1ULL << VIRTIO_STATUS_A_DEV_PATH);
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
 	EXPECT_STREQ("", out);
 	EXPECT_TEXT(err,
@@ -1300,7 +1304,7 @@ TEST(vhost_check_by_kind)
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(0, vs_dev_check_info(&d, &e));
 
-	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS);
+	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	vs_err_sentence(&e, VHOST_PATH, buf, sizeof(buf));
 	EXPECT_TEXT(buf,
@@ -1308,8 +1312,8 @@ TEST(vhost_check_by_kind)
 
 	/* owner and holders are optional */
 	fill_vhost(&d);
-	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
-	d.have &= ~(1u << VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
+	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 
 	/* the same reply marked virtio needs the virtio attributes */
@@ -1411,9 +1415,9 @@ TEST(vhost_enodev_and_eperm_sentences)
 static void fake_info_off(struct fake *f, const char *reason)
 {
 	memset(&f->info, 0, sizeof(f->info));
-	f->info.have = 1u << VIRTIO_STATUS_A_INFO_VHOST_STATE |
-		       1u << VIRTIO_STATUS_A_INFO_VHOST_REASON |
-		       1u << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+	f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE |
+		       1ULL << VIRTIO_STATUS_A_INFO_VHOST_REASON |
+		       1ULL << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
 	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
 	snprintf(f->info.vhost_reason, sizeof(f->info.vhost_reason), "%s",
 		 reason);
@@ -1427,8 +1431,8 @@ TEST(info_command_output)
 	struct fake *f = fake_new(&be);
 	char *out, *err, *s;
 
-	f->info.have = 1u << VIRTIO_STATUS_A_INFO_VHOST_STATE |
-		       1u << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+	f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE |
+		       1ULL << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
 	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
 	snprintf(f->info.vhost_layout, sizeof(f->info.vhost_layout), "%s",
 		 "6.12.117: BTF of vhost.ko");
@@ -1760,6 +1764,652 @@ TEST(decode_info_reply)
 	EXPECT_EQ(-1, vs_info_from_msg(msg, &info, &e));
 	EXPECT_EQ(VS_ERR_MSG, e.kind);
 	nlmsg_free(msg);
+}
+
+/* Feature tables and decoding */
+
+/* Entries no uapi header has, with the values the specification gives. */
+static const struct {
+	const char *sym;
+	unsigned int bit;
+} spec_bits[] = {
+	{ "VHOST_USER_F_PROTOCOL_FEATURES", 30 },	/* QEMU's vhost-user */
+	{ "VIRTIO_BLK_F_LIFETIME", 15 },
+	{ "VIRTIO_VSOCK_F_STREAM", 0 },
+	{ "VIRTIO_VSOCK_F_NO_IMPLIED_STREAM", 2 },
+	{ "VIRTIO_CRYPTO_F_REVISION_1", 0 },
+	{ "VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE", 1 },
+	{ "VIRTIO_CRYPTO_F_HASH_STATELESS_MODE", 2 },
+	{ "VIRTIO_CRYPTO_F_MAC_STATELESS_MODE", 3 },
+	{ "VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE", 4 },
+	{ "VIRTIO_FS_F_NOTIFICATION", 0 },
+};
+
+/*
+ * Every entry of features-table.h against the uapi headers: a symbol
+ * misspelt, or a bit mistyped, fails here.
+ */
+TEST(feature_table_matches_uapi)
+{
+	unsigned long long v, want;
+	size_t i, j, absent = 0;
+	char *end;
+
+	ASSERT_LT(50, vs_uapi_n_entries);
+	EXPECT_EQ(vs_n_feats, vs_uapi_n_entries);
+	for (i = 0; i < vs_uapi_n_entries; i++) {
+		const struct vs_uapi_entry *u = &vs_uapi_entries[i];
+		bool defined = strcmp(u->sym, u->expansion);
+
+		ASSERT_LT(i, vs_n_feats);
+
+		switch (u->src) {
+		case 'H':
+		case 'S':
+			if (!defined) {
+				/* older headers than the table: only then */
+				EXPECT_FALSE(vs_uapi_complete)
+					TH_LOG("%s is in no uapi header", u->sym);
+				absent++;
+				break;
+			}
+			errno = 0;
+			v = strtoull(u->expansion, &end, 0);
+			EXPECT_TRUE(!errno && !*end)
+				TH_LOG("%s is \"%s\", not a number", u->sym,
+				       u->expansion);
+			/* S: the status byte's mask */
+			want = u->src == 'H' ? u->bit : 1ULL << u->bit;
+			EXPECT_EQ(want, v) TH_LOG("%s", u->sym);
+			break;
+		case 'E':
+			for (j = 0; j < vs_uapi_n_enums; j++)
+				if (!strcmp(vs_uapi_enums[j].sym, u->sym))
+					break;
+			ASSERT_LT(j, vs_uapi_n_enums)
+				TH_LOG("%s: add it to uapi-check.c", u->sym);
+			if (!vs_uapi_complete) {
+				absent++;
+				break;
+			}
+			EXPECT_EQ(u->bit, vs_uapi_enums[j].val) TH_LOG("%s", u->sym);
+			break;
+		case 'N':
+			/* not in uapi: a header that gains it must say H */
+			EXPECT_FALSE(defined)
+				TH_LOG("%s is in uapi now: mark it H", u->sym);
+			for (j = 0; j < ARRAY_SIZE(spec_bits); j++)
+				if (!strcmp(spec_bits[j].sym, u->sym))
+					break;
+			ASSERT_LT(j, ARRAY_SIZE(spec_bits)) TH_LOG("%s", u->sym);
+			EXPECT_EQ(spec_bits[j].bit, u->bit) TH_LOG("%s", u->sym);
+			break;
+		default:
+			EXPECT_EQ(0, u->src)
+				TH_LOG("%s: source %c", u->sym, u->src);
+		}
+		/* the tool's table is the same list */
+		EXPECT_STREQ(u->sym, vs_feats[i].sym);
+		EXPECT_EQ(u->bit, vs_feats[i].bit);
+		EXPECT_EQ(u->table, vs_feats[i].table);
+		EXPECT_STREQ(u->desc, vs_feats[i].desc);
+	}
+	if (absent)
+		TH_LOG("%zu symbols are newer than the uapi headers checked",
+		       absent);
+}
+
+TEST(feature_tables_ordered_and_disjoint)
+{
+	const struct vs_feat *f, *prev = NULL;
+	struct vs_feat_table t;
+	bool transport;
+	size_t i, n = 0;
+
+	for (i = 0; i < vs_n_feats; i++) {
+		f = &vs_feats[i];
+		EXPECT_GT(64, f->bit);
+		EXPECT_LT(0, strlen(f->desc));
+		/* a table's entries together, in ascending bit order */
+		if (prev && prev->table == f->table) {
+			EXPECT_LT(prev->bit, f->bit) TH_LOG("%s", f->sym);
+		} else {
+			ASSERT_TRUE(vs_feat_table(f->table, &t));
+			EXPECT_EQ(f, t.feats) TH_LOG("%s", f->sym);
+			n += t.n;
+		}
+		prev = f;
+		if (f->table >= VS_TBL_TRANSPORT)
+			continue;
+		/* device bits never hide transport or shared bits */
+		EXPECT_EQ(f, vs_feat_find(f->bit, f->table, VS_AS_VHOST,
+					  &transport)) TH_LOG("%s", f->sym);
+		EXPECT_NE(NULL, vs_feat_type_name(f->table));
+	}
+	EXPECT_EQ(vs_n_feats, n);
+	/* the transport range is the transport's */
+	ASSERT_TRUE(vs_feat_table(VS_TBL_TRANSPORT, &t));
+	EXPECT_EQ(24, t.feats[0].bit);
+	EXPECT_EQ(41, t.feats[t.n - 1].bit);
+	/* device types of the uapi headers with bits have a table */
+	EXPECT_TRUE(vs_feat_table(1, &t));	/* net */
+	EXPECT_TRUE(vs_feat_table(2, &t));	/* blk */
+	EXPECT_TRUE(vs_feat_table(9, &t));	/* 9p */
+	EXPECT_TRUE(vs_feat_table(19, &t));	/* vsock */
+	EXPECT_TRUE(vs_feat_table(41, &t));	/* gpio */
+	EXPECT_FALSE(vs_feat_table(4, &t));	/* rng: no bits */
+	EXPECT_FALSE(vs_feat_table(18, &t));	/* input: no bits */
+}
+
+TEST(status_flags_short)
+{
+	char buf[64];
+
+	EXPECT_STREQ("ACK,DRV,FEAT,OK", vs_status_flags(0x0f, buf, sizeof(buf)));
+	EXPECT_STREQ("-", vs_status_flags(0, buf, sizeof(buf)));
+	EXPECT_STREQ("ACK,DRV,RESET,FAILED,0x30",
+		     vs_status_flags(0xf3, buf, sizeof(buf)));
+}
+
+static char *member_text(struct json_object *o, const char *key)
+{
+	struct json_object *m = member(o, key);
+
+	return m ? vs_json_text(m, false) : strdup("(absent)");
+}
+
+#define D_VERSION_1	"VIRTIO_F_VERSION_1: speaks virtio 1.0 or later (not legacy)"
+#define D_CSUM		"VIRTIO_NET_F_CSUM: device checksums partially checksummed packets"
+#define D_GUEST_CSUM	"VIRTIO_NET_F_GUEST_CSUM: driver accepts partially checksummed packets"
+#define D_CTRL_OFFL	"VIRTIO_NET_F_CTRL_GUEST_OFFLOADS: receive offloads switchable at run time"
+#define D_RSS		"VIRTIO_NET_F_RSS: receive side scaling"
+#define D_SPEED		"VIRTIO_NET_F_SPEED_DUPLEX: link speed and duplex in the config space"
+#define D_ACK		"VIRTIO_CONFIG_S_ACKNOWLEDGE: the guest noticed the device"
+#define D_DRIVER	"VIRTIO_CONFIG_S_DRIVER: the guest has a driver for it"
+#define D_DRIVER_OK	"VIRTIO_CONFIG_S_DRIVER_OK: the driver is ready, the device is live"
+#define D_FEAT_OK	"VIRTIO_CONFIG_S_FEATURES_OK: feature negotiation is complete"
+#define D_RESET		"VIRTIO_CONFIG_S_NEEDS_RESET: the device hit an error and needs a reset"
+#define D_FAILED	"VIRTIO_CONFIG_S_FAILED: the driver gave up on the device"
+
+TEST(decoded_net_exact)
+{
+	struct json_object *o;
+	struct vs_dev d;
+	char *s;
+
+	fill_dev(&d);
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	ASSERT_NE(NULL, o);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\""
+		    D_VERSION_1
+		    "\"], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \""
+		    D_CTRL_OFFL
+		    "\", \""
+		    D_RSS
+		    "\"]}");
+	free(s);
+	s = member_text(o, "host-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\""
+		    D_VERSION_1
+		    "\"], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \""
+		    D_GUEST_CSUM
+		    "\", \""
+		    D_CTRL_OFFL
+		    "\", \""
+		    D_RSS
+		    "\", \""
+		    D_SPEED
+		    "\"]}");
+	free(s);
+	/* a guest has no backend: nothing set, "dev-features" still there */
+	s = member_text(o, "backend-features");
+	EXPECT_TEXT(s, "{\"transports\": [], \"dev-features\": []}");
+	free(s);
+	s = member_text(o, "status");
+	EXPECT_TEXT(s,
+		    "{\"statuses\": [\""
+		    D_ACK
+		    "\", \""
+		    D_DRIVER
+		    "\", \""
+		    D_DRIVER_OK
+		    "\", \""
+		    D_FEAT_OK
+		    "\"]}");
+	free(s);
+	/* everything else as before */
+	EXPECT_EQ(3, json_object_get_int(member(o, "num-vqs")));
+	EXPECT_EQ(20, json_object_object_length(o));
+	json_object_put(o);
+}
+
+TEST(decoded_unknown_bits)
+{
+	struct json_object *o;
+	struct vs_dev d;
+	char *s;
+
+	fill_dev(&d);
+	/* net: bits 4 and 51 have no name; 40 is RING_RESET */
+	d.driver_features = BIT_ULL(51) | BIT_ULL(40) | BIT_ULL(4);
+	/* rng (id 4) has no device bits at all: 0 and 58 are unknown */
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\"VIRTIO_F_RING_RESET: single virtqueues can be reset\"], \"dev-features\": [], \"unknown-dev-features\": 2251799813685264}");
+	free(s);
+	json_object_put(o);
+
+	d.device_id = 4;
+	d.driver_features = BIT_ULL(58) | BIT_ULL(30) | BIT_ULL(0);
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\"VHOST_USER_F_PROTOCOL_FEATURES: vhost-user protocol feature negotiation\"], \"unknown-dev-features\": 288230376151711745}");
+	free(s);
+	json_object_put(o);
+
+	/* an id no table knows (and past 16 bits) never crashes */
+	d.device_id = 0x12345;
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\"VHOST_USER_F_PROTOCOL_FEATURES: vhost-user protocol feature negotiation\"], \"unknown-dev-features\": 288230376151711745}");
+	free(s);
+	json_object_put(o);
+}
+
+TEST(decoded_status_reset_failed_unknown)
+{
+	struct json_object *o;
+	struct vs_dev d;
+	char *s;
+
+	fill_dev(&d);
+	d.status = 0xc0 | 0x30 | 0x01;
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	s = member_text(o, "status");
+	EXPECT_TEXT(s,
+		    "{\"statuses\": [\""
+		    D_ACK
+		    "\", \""
+		    D_RESET
+		    "\", \""
+		    D_FAILED
+		    "\"], \"unknown-statuses\": 48}");
+	free(s);
+	EXPECT_FALSE(json_object_get_boolean(member(o, "started")));
+	json_object_put(o);
+
+	d.status = 0;
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	s = member_text(o, "status");
+	EXPECT_TEXT(s, "{\"statuses\": []}");
+	free(s);
+	json_object_put(o);
+}
+
+TEST(decoded_vhost_with_backed_device_table)
+{
+	struct json_object *o, *dev;
+	struct vs_dev d;
+	char *s;
+
+	fill_vhost(&d);
+	d.vhost_acked_features = BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(0);
+	d.vhost_backend_features = BIT_ULL(1) | BIT_ULL(3) | BIT_ULL(20);
+	o = vs_json_vhost_status_mode(&d, BIT_ULL(63) | BIT_ULL(26) | 1,
+				      VS_JSON_DECODED);
+	ASSERT_NE(NULL, o);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\""
+		    D_VERSION_1
+		    "\"], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \"VHOST_F_LOG_ALL: dirty page logging for live migration\"]}");
+	free(s);
+	s = member_text(o, "backend-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\"VHOST_BACKEND_F_IOTLB_MSG_V2: IOTLB messages in the v2 format\", \"VHOST_BACKEND_F_IOTLB_ASID: IOTLB messages carry an address space id\"], \"unknown-dev-features\": 1048576}");
+	free(s);
+	s = member_text(o, "status");
+	EXPECT_TEXT(s, "{\"statuses\": []}");
+	free(s);
+	dev = member(o, "vhost-dev");
+	ASSERT_NE(NULL, dev);
+	s = member_text(dev, "features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \"VHOST_F_LOG_ALL: dirty page logging for live migration\", \""
+		    D_SPEED
+		    "\"]}");
+	free(s);
+	s = member_text(dev, "acked-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\""
+		    D_VERSION_1
+		    "\"], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \"VHOST_F_LOG_ALL: dirty page logging for live migration\"]}");
+	free(s);
+	s = member_text(dev, "protocol-features");
+	EXPECT_TEXT(s, "{\"protocols\": []}");
+	free(s);
+	/* the plain members stay numbers */
+	EXPECT_EQ(2, json_object_get_int(member(dev, "nvqs")));
+	json_object_put(o);
+
+	/* vhost-vsock: bit 1 is the vsock table's, not net's */
+	d.device_id = 19;
+	d.vhost_acked_features = BIT_ULL(1);
+	o = vs_json_vhost_status_mode(&d, 0, VS_JSON_DECODED);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\"VIRTIO_VSOCK_F_SEQPACKET: seqpacket sockets\"]}");
+	free(s);
+	json_object_put(o);
+}
+
+TEST(raw_and_decoded_extras)
+{
+	struct json_object *o;
+	struct vs_dev d;
+	char *s;
+
+	fill_dev(&d);
+	d.device_features = BIT_ULL(63) | 1;
+	d.status = 0x0f | 0x20;
+	o = vs_json_status_mode(&d, VS_JSON_RAW_AND_DECODED);
+	ASSERT_NE(NULL, o);
+	s = member_text(o, "host-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \""
+		    D_SPEED
+		    "\"], \"raw\": 9223372036854775809, \"raw-hex\": \"0x8000000000000001\", \"symbols\": [\"VIRTIO_NET_F_CSUM\", \"VIRTIO_NET_F_SPEED_DUPLEX\"]}");
+	free(s);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\""
+		    D_VERSION_1
+		    "\"], \"dev-features\": [\""
+		    D_CSUM
+		    "\", \""
+		    D_CTRL_OFFL
+		    "\", \""
+		    D_RSS
+		    "\"], \"raw\": 1152921508901814277, \"raw-hex\": \"0x1000000100000005\", \"symbols\": [\"VIRTIO_F_VERSION_1\", \"VIRTIO_NET_F_CSUM\", \"VIRTIO_NET_F_CTRL_GUEST_OFFLOADS\", \"VIRTIO_NET_F_RSS\"]}");
+	free(s);
+	s = member_text(o, "status");
+	EXPECT_TEXT(s,
+		    "{\"statuses\": [\""
+		    D_ACK
+		    "\", \""
+		    D_DRIVER
+		    "\", \""
+		    D_DRIVER_OK
+		    "\", \""
+		    D_FEAT_OK
+		    "\"], \"unknown-statuses\": 32, \"raw\": 47, \"raw-hex\": \"0x000000000000002f\", \"symbols\": [\"VIRTIO_CONFIG_S_ACKNOWLEDGE\", \"VIRTIO_CONFIG_S_DRIVER\", \"VIRTIO_CONFIG_S_DRIVER_OK\", \"VIRTIO_CONFIG_S_FEATURES_OK\"]}");
+	free(s);
+	json_object_put(o);
+
+	/* vhost protocol features: raw-hex too */
+	fill_vhost(&d);
+	o = vs_json_vhost_dev_mode(&d, 7, VS_JSON_RAW_AND_DECODED);
+	s = member_text(o, "protocol-features");
+	EXPECT_TEXT(s,
+		    "{\"protocols\": [], \"raw\": 0, \"raw-hex\": \"0x0000000000000000\", \"symbols\": []}");
+	free(s);
+	json_object_put(o);
+}
+
+TEST(cli_decode_options)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char msg[VS_MSG_MAX];
+	struct vs_opts o;
+	char *out, *err;
+
+	ASSERT_EQ(0, PARSE(&o, msg, "x-query-virtio-status", "--path",
+			   "virtio0", "--decode"));
+	EXPECT_EQ(VS_JSON_DECODED, o.mode);
+	ASSERT_EQ(0, PARSE(&o, msg, "--raw-and-decoded", "x-query-virtio-status",
+			   "--path", "virtio0", "--decode"));
+	EXPECT_EQ(VS_JSON_RAW_AND_DECODED, o.mode);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio", "--decode"));
+	EXPECT_STREQ("--decode and --raw-and-decoded are for x-query-virtio-status",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "show", "--decode"));
+	EXPECT_EQ(-1, PARSE(&o, msg, "--qmp", "--decode"));
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0",
+				  "--decode")));
+	EXPECT_NE(NULL, strstr(out, "\"status\": {\"statuses\": [\"" D_ACK "\""));
+	EXPECT_NE(NULL, strstr(out, "\"num-vqs\": 3, "));
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0",
+				  "--raw-and-decoded")));
+	EXPECT_NE(NULL, strstr(out, "\"raw-hex\": \"0x9000000100000007\""));
+	free(out);
+	free(err);
+
+	/* without the options: the raw numbers, unchanged */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0")));
+	EXPECT_NE(NULL, strstr(out, "\"status\": 15, "));
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(qmp_decode_argument)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *s;
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\", \"decode\": true}}");
+	EXPECT_NE(NULL, strstr(s, "\"status\": {\"statuses\": [\"" D_ACK "\""));
+	EXPECT_EQ(NULL, strstr(s, "raw-hex"));
+	free(s);
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"decode\": true, \"path\": \"virtio0\", \"raw-and-decoded\": true}}");
+	EXPECT_NE(NULL, strstr(s, "\"raw-hex\": \"0x000000000000000f\""));
+	free(s);
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\", \"decode\": false}}");
+	EXPECT_NE(NULL, strstr(s, "\"status\": 15, "));
+	free(s);
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\", \"decode\": 1}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Invalid parameter type for 'decode', expected: boolean\"}}");
+	free(s);
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\", \"decoded\": true}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'decoded' is unexpected\"}}");
+	free(s);
+
+	s = qmp(&be, "{\"execute\": \"x-query-virtio\", \"arguments\": {\"decode\": true}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'decode' is unexpected\"}}");
+	free(s);
+
+	s = qmp(&be, "{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"decode\": true}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'path' is missing\"}}");
+	free(s);
+	fake_free(f);
+}
+
+/* show */
+
+TEST(show_table_exact)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *out, *err;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = &f->list.devs[0];
+	snprintf(d->driver, sizeof(d->driver), "virtio_net");
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
+	fake_add(f, MMIO_PATH, "virtio-blk");
+	d = &f->list.devs[1];
+	snprintf(d->busid, sizeof(d->busid), "virtio1");
+	d->device_id = 2;
+	d->status = 0x83;
+	d->driver_features = 0;
+	d->num_vqs = 0;
+	d = vs_dev_list_add(&f->list);
+	fill_vhost(d);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_TEXT(out,
+		    "NAME        ID       DRIVER      STATUS           FEATURES  VQS  PATH\n"
+		    "virtio-net  virtio0  virtio_net  ACK,DRV,FEAT,OK  4         3    /sys/devices/pci0000:00/0000:00:03.0/virtio0\n"
+		    "virtio-blk  virtio1  -           ACK,DRV,FAILED   0         0    /sys/devices/platform/a000.virtio_mmio/virtio1\n"
+		    "vhost-net   1234/17  vhost_net   started          2         2    /proc/1234/fd/17\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* no command at all is show */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("-p")));
+	EXPECT_EQ(0, strncmp(out, "NAME  ", 6));
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(show_device_exact)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	snprintf(f->dev.driver, sizeof(f->dev.driver), "virtio_net");
+	snprintf(f->dev.transport, sizeof(f->dev.transport), "pci");
+	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DRIVER);
+	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_TRANSPORT);
+	f->dev.driver_features |= BIT_ULL(40) | BIT_ULL(4);
+	f->dev.device_features |= BIT_ULL(40) | BIT_ULL(4) | BIT_ULL(51);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio0")));
+	EXPECT_TEXT(out,
+		    "virtio-net virtio0\n"
+		    "  path:             /sys/devices/pci0000:00/0000:00:03.0/virtio0\n"
+		    "  device id:        1 (net)\n"
+		    "  driver:           virtio_net\n"
+		    "  transport:        pci\n"
+		    "  status:           0x0f ACK,DRV,FEAT,OK\n"
+		    "  queues:           3\n"
+		    "  broken:           no\n"
+		    "negotiated features (5):\n"
+		    "  VIRTIO_NET_F_CSUM                 device checksums partially checksummed packets\n"
+		    "  VIRTIO_NET_F_CTRL_GUEST_OFFLOADS  receive offloads switchable at run time\n"
+		    "  VIRTIO_F_VERSION_1                speaks virtio 1.0 or later (not legacy)\n"
+		    "  VIRTIO_F_RING_RESET               single virtqueues can be reset\n"
+		    "  VIRTIO_NET_F_RSS                  receive side scaling\n"
+		    "offered, not negotiated (2):\n"
+		    "  VIRTIO_NET_F_GUEST_CSUM    driver accepts partially checksummed packets\n"
+		    "  VIRTIO_NET_F_SPEED_DUPLEX  link speed and duplex in the config space\n"
+		    "bits without a name:\n"
+		    "  negotiated               0x0000000000000010\n"
+		    "  offered, not negotiated  0x0008000000000000\n");
+	EXPECT_STREQ("", err);
+	EXPECT_EQ(VS_TARGET_BUSID, f->last.kind);
+	free(out);
+	free(err);
+
+	/* unprivileged: what there is, and one line on what is not */
+	f->dev.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	f->dev.device_features_err = EPERM;
+	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio0")));
+	EXPECT_NE(NULL, strstr(out, "negotiated features (5):\n"));
+	EXPECT_NE(NULL, strstr(out,
+			       "\noffered features not shown: reading them needs CAP_NET_ADMIN (run as root)\n"
+			       "bits without a name:\n"
+			       "  negotiated               0x0000000000000010\n"));
+	EXPECT_EQ(NULL, strstr(out, "offered, not negotiated"));
+	free(out);
+	free(err);
+
+	/* errors are a sentence, as for the JSON commands */
+	vs_err_set(&f->get_err, VS_ERR_SYS, ENODEV, NULL);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("show", "virtio7")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, "no virtio device at virtio7\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+#define WANT_SHOW_EACCES "\noffered features not shown: cannot read the features the vhost_net driver offers from /dev/vhost-net: Permission denied\n"
+
+TEST(show_vhost_device)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_vhost(&f->dev);
+	f->dev.vhost_acked_features = BIT_ULL(32) | BIT_ULL(26);
+	f->features = BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(15);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", VHOST_PATH)));
+	EXPECT_TEXT(out,
+		    "vhost-net 1234/17\n"
+		    "  path:             /proc/1234/fd/17\n"
+		    "  device id:        1 (net)\n"
+		    "  driver:           vhost_net\n"
+		    "  owner pid:        1234\n"
+		    "  holder pids:      1234 1240\n"
+		    "  started:          yes\n"
+		    "  queues:           2\n"
+		    "  memory regions:   3\n"
+		    "  dirty log:        off\n"
+		    "  backend features: 0x2 VHOST_BACKEND_F_IOTLB_MSG_V2\n"
+		    "negotiated features (2):\n"
+		    "  VHOST_F_LOG_ALL     dirty page logging for live migration\n"
+		    "  VIRTIO_F_VERSION_1  speaks virtio 1.0 or later (not legacy)\n"
+		    "offered, not negotiated (1):\n"
+		    "  VIRTIO_NET_F_MRG_RXBUF  receive packets may span merged buffers\n");
+	EXPECT_STREQ("/dev/vhost-net", f->probed);
+	free(out);
+	free(err);
+
+	/* the driver cannot be asked: said in one line */
+	f->probe_errnum = EACCES;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", VHOST_PATH)));
+	EXPECT_NE(NULL, strstr(out, WANT_SHOW_EACCES));
+	free(out);
+	free(err);
+	fake_free(f);
 }
 
 TEST_HARNESS_MAIN

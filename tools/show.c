@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-status show: plain text views of the devices.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features.h"
+#include "qmp.h"
+#include "show.h"
+
+#define VS_COL_MAX	(VIRTIO_STATUS_PATH_MAX + 16)
+
+enum {
+	VS_COL_NAME,
+	VS_COL_ID,
+	VS_COL_DRIVER,
+	VS_COL_STATUS,
+	VS_COL_FEATURES,
+	VS_COL_VQS,
+	VS_COL_PATH,
+	VS_NR_COLS,
+};
+
+static const char * const vs_col_heads[VS_NR_COLS] = {
+	"NAME", "ID", "DRIVER", "STATUS", "FEATURES", "VQS", "PATH",
+};
+
+struct vs_row {
+	char col[VS_NR_COLS][VS_COL_MAX];
+};
+
+static bool vs_is_vhost(const struct vs_dev *d)
+{
+	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
+}
+
+/* "virtioN", or "PID/FD" of a vhost device's /proc/PID/fd/FD. */
+static void vs_short_id(const struct vs_dev *d, char *buf, size_t len)
+{
+	unsigned int pid, fd;
+
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSID) && d->busid[0]) {
+		snprintf(buf, len, "%s", d->busid);
+		return;
+	}
+	if (sscanf(d->path, "/proc/%u/fd/%u", &pid, &fd) == 2) {
+		snprintf(buf, len, "%u/%u", pid, fd);
+		return;
+	}
+	snprintf(buf, len, "-");
+}
+
+/* What the driver (virtio) or the owner (vhost) accepted. */
+static u64 vs_negotiated(const struct vs_dev *d)
+{
+	return vs_is_vhost(d) ? d->vhost_acked_features : d->driver_features;
+}
+
+static enum vs_decode_as vs_feat_as(const struct vs_dev *d)
+{
+	return vs_is_vhost(d) ? VS_AS_VHOST : VS_AS_GUEST;
+}
+
+static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
+{
+	bool have_neg = vs_is_vhost(d) ?
+		vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES) :
+		vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
+
+	snprintf(r->col[VS_COL_NAME], VS_COL_MAX, "%s", d->name);
+	vs_short_id(d, r->col[VS_COL_ID], VS_COL_MAX);
+	snprintf(r->col[VS_COL_DRIVER], VS_COL_MAX, "%s",
+		 vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?
+		 d->driver : "-");
+	if (vs_is_vhost(d))
+		/* no status byte: say whether a backend is attached */
+		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "%s",
+			 d->vhost_started ? "started" : "-");
+	else
+		vs_status_flags(d->status, r->col[VS_COL_STATUS], VS_COL_MAX);
+	if (have_neg)
+		snprintf(r->col[VS_COL_FEATURES], VS_COL_MAX, "%d",
+			 __builtin_popcountll(vs_negotiated(d)));
+	else
+		snprintf(r->col[VS_COL_FEATURES], VS_COL_MAX, "-");
+	snprintf(r->col[VS_COL_VQS], VS_COL_MAX, "%u", d->num_vqs);
+	snprintf(r->col[VS_COL_PATH], VS_COL_MAX, "%s", d->path);
+}
+
+static void vs_print_row(FILE *out, const char * const *cols,
+			 const size_t *width)
+{
+	int i;
+
+	for (i = 0; i < VS_NR_COLS - 1; i++)
+		fprintf(out, "%-*s  ", (int)width[i], cols[i]);
+	fprintf(out, "%s\n", cols[VS_NR_COLS - 1]);
+}
+
+int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
+{
+	char sentence[2 * VS_MSG_MAX];
+	const char *cols[VS_NR_COLS];
+	struct vs_dev_list l = { 0 };
+	size_t width[VS_NR_COLS];
+	struct vs_row *rows;
+	struct vs_err e;
+	size_t i;
+	int c;
+
+	vs_err_clear(&e);
+	if (be->ops->dev_dump(be->ctx, &l, &e) < 0) {
+		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+		fprintf(err, "%s\n", sentence);
+		return 1;
+	}
+	rows = calloc(l.n ? l.n : 1, sizeof(*rows));
+	if (!rows) {
+		vs_dev_list_free(&l);
+		fprintf(err, "out of memory\n");
+		return 1;
+	}
+	for (c = 0; c < VS_NR_COLS; c++)
+		width[c] = strlen(vs_col_heads[c]);
+	for (i = 0; i < l.n; i++) {
+		vs_fill_row(&l.devs[i], &rows[i]);
+		for (c = 0; c < VS_NR_COLS; c++)
+			if (strlen(rows[i].col[c]) > width[c])
+				width[c] = strlen(rows[i].col[c]);
+	}
+	vs_print_row(out, vs_col_heads, width);
+	for (i = 0; i < l.n; i++) {
+		for (c = 0; c < VS_NR_COLS; c++)
+			cols[c] = rows[i].col[c];
+		vs_print_row(out, cols, width);
+	}
+	free(rows);
+	vs_dev_list_free(&l);
+	return 0;
+}
+
+/* "  key:" padded, then the value. */
+static void vs_kv(FILE *out, const char *key, const char *fmt, ...)
+	__printf(3, 4);
+
+static void vs_kv(FILE *out, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "  %-17s ", key);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
+
+/* The named bits of @bits one per line, symbols aligned; unnamed ORed in. */
+static void vs_print_feats(FILE *out, const char *title, u64 bits,
+			   const struct vs_dev *d, u64 *unknown)
+{
+	const struct vs_feat *f;
+	size_t w = 0, n = 0;
+	unsigned int bit;
+	bool transport;
+
+	for (bit = 0; bit < 64; bit++) {
+		if (!(bits & BIT_ULL(bit)))
+			continue;
+		f = vs_feat_find(bit, d->device_id, vs_feat_as(d), &transport);
+		if (!f) {
+			*unknown |= BIT_ULL(bit);
+			continue;
+		}
+		n++;
+		if (strlen(f->sym) > w)
+			w = strlen(f->sym);
+	}
+	fprintf(out, "%s (%zu):\n", title, n);
+	if (!n)
+		fputs("  (none)\n", out);
+	for (bit = 0; bit < 64; bit++) {
+		if (!(bits & BIT_ULL(bit)))
+			continue;
+		f = vs_feat_find(bit, d->device_id, vs_feat_as(d), &transport);
+		if (f)
+			fprintf(out, "  %-*s  %s\n", (int)w, f->sym, f->desc);
+	}
+}
+
+static void vs_show_vhost_facts(FILE *out, const struct vs_dev *d)
+{
+	char buf[VS_MSG_MAX];
+	size_t i, off = 0;
+
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID))
+		vs_kv(out, "owner pid:", "%u", d->vhost_owner_pid);
+	else
+		vs_kv(out, "owner pid:", "none");
+	buf[0] = '\0';
+	for (i = 0; i < vs_dev_holders_kept(d) && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%u",
+				i ? " " : "", d->holder_pids[i]);
+	if (d->n_holder_pids > vs_dev_holders_kept(d) && off < sizeof(buf))
+		snprintf(buf + off, sizeof(buf) - off, " (%u in all)",
+			 d->n_holder_pids);
+	vs_kv(out, "holder pids:", "%s", buf[0] ? buf : "-");
+	vs_kv(out, "started:", "%s", d->vhost_started ? "yes" : "no");
+	vs_kv(out, "queues:", "%u", d->num_vqs);
+	vs_kv(out, "memory regions:", "%u", d->vhost_mem_regions);
+	vs_kv(out, "dirty log:", "%s", d->vhost_log_enabled ? "on" : "off");
+	buf[0] = '\0';
+	off = 0;
+	for (i = 0; i < 64 && off < sizeof(buf); i++) {
+		const struct vs_feat *f;
+		bool tr;
+
+		if (!(d->vhost_backend_features & BIT_ULL(i)))
+			continue;
+		f = vs_feat_find(i, d->device_id, VS_AS_VHOST_BACKEND, &tr);
+		if (f)
+			off += snprintf(buf + off, sizeof(buf) - off, " %s",
+					f->sym);
+		else
+			off += snprintf(buf + off, sizeof(buf) - off,
+					" bit%zu", i);
+	}
+	vs_kv(out, "backend features:", "0x%llx%s",
+	      (unsigned long long)d->vhost_backend_features, buf);
+}
+
+static void vs_show_virtio_facts(FILE *out, const struct vs_dev *d)
+{
+	char flags[64];
+
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_TRANSPORT))
+		vs_kv(out, "transport:", "%s", d->transport);
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VENDOR))
+		vs_kv(out, "vendor id:", "0x%04x", d->vendor);
+	vs_kv(out, "status:", "0x%02x %s", d->status,
+	      vs_status_flags(d->status, flags, sizeof(flags)));
+	vs_kv(out, "queues:", "%u", d->num_vqs);
+	vs_kv(out, "broken:", "%s", d->broken ? "yes" : "no");
+}
+
+/*
+ * What the device (virtio) or its vhost driver offers. 0 and @offered, or
+ * -1 with one line on @out saying why it is not shown.
+ */
+static int vs_show_offered(const struct vs_backend *be, FILE *out,
+			   const struct vs_dev *d, u64 *offered)
+{
+	char sentence[2 * VS_MSG_MAX];
+	struct vs_err e;
+
+	vs_err_clear(&e);
+	if (vs_is_vhost(d)) {
+		if (!vs_vhost_offered(be, d, offered, &e))
+			return 0;
+		vs_err_sentence(&e, d->path, sentence, sizeof(sentence));
+		fprintf(out, "offered features not shown: %s\n", sentence);
+		return -1;
+	}
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES)) {
+		*offered = d->device_features;
+		return 0;
+	}
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) &&
+	    d->device_features_err == EPERM)
+		fprintf(out, "%s\n",
+			"offered features not shown: reading them needs CAP_NET_ADMIN (run as root)");
+	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR))
+		fprintf(out,
+			"offered features not shown: the kernel could not read them (%s)\n",
+			strerror((int)d->device_features_err));
+	else
+		fputs("offered features not shown: the kernel module does not report them\n",
+		      out);
+	return -1;
+}
+
+int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
+		FILE *err)
+{
+	char sentence[2 * VS_MSG_MAX], id[VS_COL_MAX];
+	u64 neg, offered = 0, unknown_neg = 0, unknown_off = 0;
+	const char *type;
+	struct vs_target *tg;
+	struct vs_dev *d;
+	bool have_off;
+	struct vs_err e;
+	int ret = 1;
+
+	vs_err_clear(&e);
+	tg = malloc(sizeof(*tg));
+	d = malloc(sizeof(*d));
+	if (!tg || !d) {
+		vs_err_sys(&e, ENOMEM, NULL);
+		goto fail;
+	}
+	if (vs_target_parse(path, tg, &e) < 0 ||
+	    be->ops->dev_get(be->ctx, tg, d, &e) < 0 ||
+	    vs_dev_check_info(d, &e) < 0)
+		goto fail;
+	if (vs_dev_kind(d) != VIRTIO_STATUS_KIND_VIRTIO && !vs_is_vhost(d)) {
+		vs_err_set(&e, VS_ERR_MSG, 0,
+			   "the virtio_status module describes a kind of device (%u) this virtio-status does not know",
+			   d->kind);
+		goto fail;
+	}
+
+	vs_short_id(d, id, sizeof(id));
+	fprintf(out, "%s %s\n", d->name, id);
+	vs_kv(out, "path:", "%s", d->path);
+	type = vs_feat_type_name(d->device_id);
+	vs_kv(out, "device id:", "%u%s%s%s", d->device_id,
+	      type ? " (" : "", type ? type : "", type ? ")" : "");
+	vs_kv(out, "driver:", "%s",
+	      vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?
+	      d->driver : "none bound");
+	if (vs_is_vhost(d))
+		vs_show_vhost_facts(out, d);
+	else
+		vs_show_virtio_facts(out, d);
+
+	neg = vs_negotiated(d);
+	vs_print_feats(out, "negotiated features", neg, d, &unknown_neg);
+	have_off = !vs_show_offered(be, out, d, &offered);
+	if (have_off)
+		vs_print_feats(out, "offered, not negotiated", offered & ~neg,
+			       d, &unknown_off);
+	if (unknown_neg || unknown_off) {
+		fputs("bits without a name:\n", out);
+		if (unknown_neg)
+			fprintf(out, "  negotiated               0x%016llx\n",
+				(unsigned long long)unknown_neg);
+		if (unknown_off)
+			fprintf(out, "  offered, not negotiated  0x%016llx\n",
+				(unsigned long long)unknown_off);
+	}
+	ret = 0;
+	goto free;
+
+fail:
+	vs_err_sentence(&e, path, sentence, sizeof(sentence));
+	fprintf(err, "%s\n", sentence);
+free:
+	free(d);
+	free(tg);
+	return ret;
+}

@@ -317,6 +317,11 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!name)
 		return -EINVAL;
+	/* Ring addresses are DMA (often physical) addresses: not for everyone. */
+	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "queue status needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	if (!info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]) {
 		NL_SET_ERR_MSG(info->extack, "a queue index is required");
 		return -EINVAL;

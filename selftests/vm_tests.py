@@ -40,6 +40,7 @@ NETLINK_TEST = os.path.join(TOP, 'selftests', 'netlink_test')
 DUMP_LOOP = os.path.join(TOP, 'selftests', 'dump_loop')
 VHOST_TEST = os.path.join(TOP, 'selftests', 'vhost_test')
 VHOST_CHURN = os.path.join(TOP, 'selftests', 'vhost_churn')
+QUEUE_TEST = os.path.join(TOP, 'selftests', 'queue_test')
 UAPI_DIR = '/usr/include/linux'
 
 # QEMU's name for a bit that the kernel's uapi headers do not define: it is
@@ -221,6 +222,12 @@ def test_netlink(vm, R):
     rc, out = vm.run('netlink_test', timeout=600)
     ktap(R, out, 'netlink: netlink_test')
     R.ok(rc == 0, 'netlink: netlink_test exit status', 'rc=%d' % rc)
+    rc, out = vm.run('queue_test', timeout=600)
+    ktap(R, out, 'netlink: queue_test')
+    R.ok(rc == 0, 'netlink: queue_test exit status', 'rc=%d' % rc)
+    rc, out = vm.run('su -s /bin/sh nobody -c "queue_test -r vq.every_guest_queue"')
+    R.ok(rc != 0 and 'Operation not permitted' in out,
+         'netlink: queue status is refused to an unprivileged caller', out[-1500:])
 
 
 def check_status_shape(R, st, what):
@@ -324,6 +331,45 @@ def test_cli(vm, R):
          'rc=%d out=%r err=%r' % (rc, out, err))
 
 
+def symbols(obj):
+    """The bare symbols of a decoded VirtioDeviceFeatures/-Status object."""
+    if not isinstance(obj, dict):
+        return set()
+    return {x.split(':', 1)[0].strip() for k in ('transports', 'dev-features', 'statuses')
+            for x in obj.get(k, [])}
+
+
+def check_decoded(vm, R, tag, qid, path, q, bits, legacy, name):
+    """--decode against QEMU's own decoding: every symbol QEMU names for a
+    bit the guest can see is ours too, and every bit we name that QEMU
+    leaves unknown is one the kernel's uapi headers define."""
+    rc, out, err = cli(vm, 'x-query-virtio-status --decode --path %s' % path)
+    dec = (parse_json(out) or {}).get('return')
+    if not R.ok(rc == 0 and isinstance(dec, dict), '%s: %s --decode answers' % (tag, qid),
+                out + err):
+        return
+    hidden = 0xffffffff00000000 if legacy else \
+        LEGACY_ONLY | LEGACY_ONLY_BY_NAME.get(name, 0)
+    problems = []
+    for field in ('guest-features', 'host-features'):
+        theirs = {x for x in symbols(q[field]) if not (1 << bits.get(x, 0)) & hidden}
+        ours = symbols(dec[field])
+        unknown = q[field].get('unknown-dev-features', 0) if isinstance(q[field], dict) else 0
+        for x in sorted(theirs - ours):
+            problems.append('%s: QEMU names %s, we do not' % (field, x))
+        for x in sorted(ours - symbols(q[field])):
+            if x not in bits:
+                problems.append('%s: %s is not in the uapi headers' % (field, x))
+            elif not (1 << bits[x]) & unknown:
+                problems.append('%s: we name %s, QEMU neither names it nor has it unknown'
+                                % (field, x))
+    if symbols(q['status']) != symbols(dec['status']):
+        problems.append('status: QEMU %s, ours %s' % (sorted(symbols(q['status'])),
+                                                     sorted(symbols(dec['status']))))
+    R.ok(not problems, '%s: %s decoded features and status agree with QEMU\'s decoding'
+         % (tag, qid), '\n'.join(problems))
+
+
 def pci_locate(vm, qid, name, ours_list):
     """Guest sysfs path of a QEMU virtio-pci device, through its PCI address."""
     where = vm.virtio_sysfs(qid)
@@ -392,6 +438,7 @@ def test_oracle(vm, R, locate=pci_locate, is_legacy=lambda qid: qid == 'legacy0'
             exempt.append('num-vqs (no driver)')
         R.equal(got, qn, '%s: %s (%s) agrees with QEMU%s' %
                 (tag, qid, dev['name'], ' except ' + ', '.join(exempt) if exempt else ''))
+        check_decoded(vm, R, tag, qid, path, q, bits, is_legacy(qid), dev['name'])
     if tag == 'oracle':
         R.ok(any(not d['driver'] for d in sysfs.values()),
              'oracle: the set includes a device with no driver bound')
@@ -582,7 +629,8 @@ def main():
         devs, qargs = vm_config(work)
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
                  NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
-                 VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn']
+                 VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
+                 QUEUE_TEST + ':/usr/bin/queue_test']
         if a.wrong_layout_module:
             files.append(a.wrong_layout_module + ':/virtio_status_wrong.ko')
         t0 = time.monotonic()

@@ -342,6 +342,8 @@ static void vs_ctrl_ops(struct vs_nl *nl, const struct nlattr *ops)
 				nl->get_flags = flags;
 			else if (id == VIRTIO_STATUS_CMD_INFO)
 				nl->info_flags = flags;
+			else if (id == VIRTIO_STATUS_CMD_QUEUE_GET)
+				nl->queue_flags = flags;
 		}
 		step = NLA_ALIGN(op->nla_len);
 		if (step >= len)
@@ -433,6 +435,27 @@ static const char * const vs_attr_names[] = {
 	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = "INFO_VHOST_STATE",
 	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = "INFO_VHOST_REASON",
 	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] = "INFO_VHOST_LAYOUT",
+	[VIRTIO_STATUS_A_QUEUE_INDEX] = "QUEUE_INDEX",
+	[VIRTIO_STATUS_A_QUEUE_NAME] = "QUEUE_NAME",
+	[VIRTIO_STATUS_A_QUEUE_NUM] = "QUEUE_NUM",
+	[VIRTIO_STATUS_A_QUEUE_NUM_FREE] = "QUEUE_NUM_FREE",
+	[VIRTIO_STATUS_A_QUEUE_DESC] = "QUEUE_DESC",
+	[VIRTIO_STATUS_A_QUEUE_AVAIL] = "QUEUE_AVAIL",
+	[VIRTIO_STATUS_A_QUEUE_USED] = "QUEUE_USED",
+	[VIRTIO_STATUS_A_QUEUE_PACKED] = "QUEUE_PACKED",
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = "QUEUE_AVAIL_IDX",
+	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = "QUEUE_USED_IDX",
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] = "QUEUE_AVAIL_FLAGS",
+	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = "QUEUE_USED_FLAGS",
+	[VIRTIO_STATUS_A_QUEUE_BROKEN] = "QUEUE_BROKEN",
+	[VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX] = "QUEUE_LAST_AVAIL_IDX",
+	[VIRTIO_STATUS_A_QUEUE_KICK] = "QUEUE_KICK",
+	[VIRTIO_STATUS_A_QUEUE_CALL] = "QUEUE_CALL",
+	[VIRTIO_STATUS_A_QUEUE_KICK_FD] = "QUEUE_KICK_FD",
+	[VIRTIO_STATUS_A_QUEUE_CALL_FD] = "QUEUE_CALL_FD",
+	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = "QUEUE_DESC_GPA",
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = "QUEUE_AVAIL_GPA",
+	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = "QUEUE_USED_GPA",
 };
 
 const char *vs_attr_name(unsigned int type)
@@ -1180,4 +1203,232 @@ void vs_json_put_str(const char *key, const char *s)
 			putchar(*s);
 	}
 	putchar('"');
+}
+
+#define VS_QFIELD(k, len, member) \
+	{ .kind = (k), .size = (len), .off = offsetof(struct vs_queue, member) }
+
+/* How each queue reply attribute is stored in struct vs_queue. */
+static const struct vs_field vs_qfields[VIRTIO_STATUS_A_MAX + 1] = {
+	[VIRTIO_STATUS_A_QUEUE_INDEX] = VS_QFIELD(VS_U32, 4, index),
+	[VIRTIO_STATUS_A_QUEUE_NAME] = VS_QFIELD(VS_STR, VS_NAME_MAX, name),
+	[VIRTIO_STATUS_A_QUEUE_NUM] = VS_QFIELD(VS_U32, 4, num),
+	[VIRTIO_STATUS_A_QUEUE_NUM_FREE] = VS_QFIELD(VS_U32, 4, num_free),
+	[VIRTIO_STATUS_A_QUEUE_DESC] = VS_QFIELD(VS_U64, 8, desc),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL] = VS_QFIELD(VS_U64, 8, avail),
+	[VIRTIO_STATUS_A_QUEUE_USED] = VS_QFIELD(VS_U64, 8, used),
+	[VIRTIO_STATUS_A_QUEUE_PACKED] = VS_QFIELD(VS_U8, 1, packed),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = VS_QFIELD(VS_U32, 4, avail_idx),
+	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = VS_QFIELD(VS_U32, 4, used_idx),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] =
+		VS_QFIELD(VS_U32, 4, avail_flags),
+	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = VS_QFIELD(VS_U32, 4, used_flags),
+	[VIRTIO_STATUS_A_QUEUE_BROKEN] = VS_QFIELD(VS_U8, 1, broken),
+	[VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX] =
+		VS_QFIELD(VS_U32, 4, last_avail_idx),
+	[VIRTIO_STATUS_A_QUEUE_KICK] = VS_QFIELD(VS_U8, 1, kick),
+	[VIRTIO_STATUS_A_QUEUE_CALL] = VS_QFIELD(VS_U8, 1, call),
+	[VIRTIO_STATUS_A_QUEUE_KICK_FD] = VS_QFIELD(VS_U32, 4, kick_fd),
+	[VIRTIO_STATUS_A_QUEUE_CALL_FD] = VS_QFIELD(VS_U32, 4, call_fd),
+	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = VS_QFIELD(VS_U64, 8, desc_gpa),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = VS_QFIELD(VS_U64, 8, avail_gpa),
+	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = VS_QFIELD(VS_U64, 8, used_gpa),
+};
+
+static_assert(sizeof(((struct vs_queue *)0)->name) == VS_NAME_MAX, "qname");
+
+/*
+ * Decodes one VIRTIO_STATUS_CMD_QUEUE_GET reply into @q. Every attribute
+ * is recorded in q->present; the queue attributes must have exactly their
+ * type's size, the name must be a NUL-terminated string that fits, and no
+ * attribute but the pad may repeat. Returns 0, or -EINVAL with the reason
+ * in @why.
+ */
+int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
+		   size_t whylen)
+{
+	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	int type, err;
+
+	memset(q, 0, sizeof(*q));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN)) {
+		snprintf(why, whylen, "message too short (%u)",
+			 nlh->nlmsg_len);
+		return -EINVAL;
+	}
+	if (g->cmd != VIRTIO_STATUS_CMD_QUEUE_GET) {
+		snprintf(why, whylen, "reply has cmd %u", g->cmd);
+		return -EINVAL;
+	}
+	err = vs_attr_parse(tb, VIRTIO_STATUS_A_MAX,
+			    (const char *)g + GENL_HDRLEN,
+			    nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	if (err) {
+		snprintf(why, whylen, "%s", err == -EEXIST ?
+			 "an attribute is repeated" : "attributes overrun");
+		return -EINVAL;
+	}
+
+	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
+		const struct vs_field *f = &vs_qfields[type];
+		const struct nlattr *a = tb[type];
+		const char *data;
+		size_t len;
+
+		if (!a || type == VIRTIO_STATUS_A_PAD)
+			continue;
+		q->present |= VS_BIT(type);
+		if (f->kind == VS_NONE)
+			continue;	/* not a queue attribute: see present */
+		data = (const char *)a + NLA_HDRLEN;
+		len = a->nla_len - NLA_HDRLEN;
+
+		if (f->kind == VS_STR) {
+			if (!len || data[len - 1] || strlen(data) != len - 1) {
+				snprintf(why, whylen,
+					 "%s: not a NUL-terminated string",
+					 vs_attr_name(type));
+				return -EINVAL;
+			}
+			if (len > f->size) {
+				snprintf(why, whylen, "%s: %zu bytes, max %zu",
+					 vs_attr_name(type), len, f->size);
+				return -EINVAL;
+			}
+		} else if (len != f->size) {
+			snprintf(why, whylen, "%s: %zu bytes, expected %zu",
+				 vs_attr_name(type), len, f->size);
+			return -EINVAL;
+		}
+		memcpy((char *)q + f->off, data, len);
+	}
+	return 0;
+}
+
+/*
+ * Checks a queue reply on its own: exactly the attributes of its kind (a
+ * vhost queue if @vhost, else a guest queue, split or packed), flags that
+ * are 0 or 1, 16-bit ring indices and flags. For a guest queue also a
+ * non-empty name, a ring size that is non-zero (a power of two for a split
+ * ring), no more free descriptors than that, and three distinct non-zero
+ * ring addresses. How far the indices are apart is not checked here: they
+ * are a snapshot (vs_queue_in_flight()). 0 if fine, else -1 with the reason
+ * in @why.
+ */
+int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
+		   size_t whylen)
+{
+	__u64 want = vhost ? VS_QUEUE_VHOST :
+		     q->packed ? VS_QUEUE_PACKED : VS_QUEUE_SPLIT;
+	__u64 missing = want & ~q->present;
+	__u64 extra = q->present & ~want & ~(vhost ? VS_QUEUE_VHOST_OPT : 0);
+	__u64 idx = VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX);
+	const char *kind = vhost ? "vhost" : q->packed ? "packed" : "split";
+
+	if (missing || extra) {
+		snprintf(why, whylen, "queue %u (%s): %s %s", q->index, kind,
+			 missing ? "missing" : "unexpected",
+			 vs_attr_name(__builtin_ctzll(missing ?: extra)));
+		return -1;
+	}
+	if (q->packed > 1 || q->broken > 1 || q->kick > 1 || q->call > 1) {
+		snprintf(why, whylen,
+			 "queue %u: PACKED %u BROKEN %u KICK %u CALL %u",
+			 q->index, q->packed, q->broken, q->kick, q->call);
+		return -1;
+	}
+	if ((q->present & idx) &&
+	    (q->avail_idx > 0xffff || q->used_idx > 0xffff ||
+	     q->avail_flags > 0xffff || q->used_flags > 0xffff ||
+	     q->last_avail_idx > 0xffff)) {
+		snprintf(why, whylen,
+			 "queue %u: a ring index or flags over 16 bits: AVAIL_IDX %u USED_IDX %u AVAIL_FLAGS %#x USED_FLAGS %#x LAST_AVAIL_IDX %u",
+			 q->index, q->avail_idx, q->used_idx, q->avail_flags,
+			 q->used_flags, q->last_avail_idx);
+		return -1;
+	}
+	if (vhost)
+		return 0;
+
+	if (!q->name[0]) {
+		snprintf(why, whylen, "queue %u: empty NAME", q->index);
+		return -1;
+	}
+	if (!q->num || (!q->packed && (q->num & (q->num - 1))) ||
+	    q->num > 0x8000 || q->num_free > q->num) {
+		snprintf(why, whylen, "queue %u (%s): NUM %u NUM_FREE %u",
+			 q->index, q->name, q->num, q->num_free);
+		return -1;
+	}
+	if (!q->desc || !q->avail || !q->used || q->desc == q->avail ||
+	    q->desc == q->used || q->avail == q->used) {
+		snprintf(why, whylen,
+			 "queue %u (%s): DESC %#llx AVAIL %#llx USED %#llx",
+			 q->index, q->name, (unsigned long long)q->desc,
+			 (unsigned long long)q->avail,
+			 (unsigned long long)q->used);
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts a QUEUE_GET do in @m: the caller adds the attributes. */
+void vs_queue_msg(struct vs_nl *nl, struct vs_msg *m)
+{
+	vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_ACK,
+		    VIRTIO_STATUS_CMD_QUEUE_GET, VIRTIO_STATUS_FAMILY_VERSION);
+}
+
+struct vs_queue_ctx {
+	struct vs_queue *q;
+	int replies;
+	char *why;
+	size_t whylen;
+};
+
+static int vs_queue_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vs_queue_ctx *ctx = arg;
+
+	if (ctx->replies++) {
+		snprintf(ctx->why, ctx->whylen, "more than one reply");
+		return -EPROTO;
+	}
+	return vs_queue_parse(nlh, ctx->q, ctx->why, ctx->whylen) ?
+	       -EPROTO : 0;
+}
+
+/*
+ * VIRTIO_STATUS_CMD_QUEUE_GET for queue @index of the device named by
+ * VIRTIO_STATUS_A_DEV_PATH or _BUSID (@type) @value. Returns 0 with @q
+ * filled (not checked: see vs_queue_check()), the kernel's -errno (message
+ * in nl->extack), or -EPROTO for a malformed reply (reason in @why).
+ */
+int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
+		 __u32 index, struct vs_queue *q, char *why, size_t whylen)
+{
+	struct vs_queue_ctx ctx = { .q = q, .why = why, .whylen = whylen };
+	struct vs_msg *m;
+	int err;
+
+	memset(q, 0, sizeof(*q));
+	if (whylen)
+		why[0] = '\0';
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	vs_queue_msg(nl, m);
+	err = vs_msg_put_str(m, type, value);
+	if (!err)
+		err = vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				 sizeof(index));
+	if (!err)
+		err = vs_nl_request(nl, m, vs_queue_cb, &ctx);
+	free(m);
+	if (!err && ctx.replies != 1) {
+		snprintf(why, whylen, "no reply");
+		err = -EPROTO;
+	}
+	return err;
 }

@@ -40,6 +40,7 @@ struct vs_nl {
 	__u32 version;		/* CTRL_ATTR_VERSION */
 	__u32 get_flags;	/* GENL_CMD_CAP_* of VIRTIO_STATUS_CMD_DEV_GET */
 	__u32 info_flags;	/* GENL_CMD_CAP_* of VIRTIO_STATUS_CMD_INFO */
+	__u32 queue_flags;	/* GENL_CMD_CAP_* of ..._CMD_QUEUE_GET */
 	size_t bufsize;		/* every recvmsg() uses exactly this much */
 	char *buf;
 
@@ -204,6 +205,82 @@ struct vs_info {
 
 int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
 		size_t whylen);
+
+/* One VIRTIO_STATUS_CMD_QUEUE_GET reply, decoded. */
+struct vs_queue {
+	__u64 present;		/* bit n set: attribute type n was seen */
+	char name[VS_NAME_MAX];
+	__u32 index;
+	__u32 num;
+	__u32 num_free;
+	__u64 desc;
+	__u64 avail;
+	__u64 used;
+	__u8 packed;
+	__u32 avail_idx;
+	__u32 used_idx;
+	__u32 avail_flags;
+	__u32 used_flags;
+	__u8 broken;
+	__u32 last_avail_idx;
+	__u8 kick;
+	__u8 call;
+	__u32 kick_fd;		/* QUEUE_KICK_FD, when present */
+	__u32 call_fd;		/* QUEUE_CALL_FD, when present */
+	__u64 desc_gpa;		/* QUEUE_*_GPA, when present */
+	__u64 avail_gpa;
+	__u64 used_gpa;
+};
+
+/* Attributes every queue reply carries. */
+#define VS_QUEUE_COMMON	(VS_BIT(VIRTIO_STATUS_A_QUEUE_INDEX) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_NUM) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED))
+
+/* Those of a guest queue with a packed ring. */
+#define VS_QUEUE_PACKED	(VS_QUEUE_COMMON |				\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_NAME) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_NUM_FREE) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_PACKED) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_BROKEN))
+
+/* Those of a guest queue with a split ring. */
+#define VS_QUEUE_SPLIT	(VS_QUEUE_PACKED |				\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_FLAGS))
+
+/* Those of a vhost queue. */
+#define VS_QUEUE_VHOST	(VS_QUEUE_COMMON |				\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_KICK) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_CALL))
+
+/* Those a vhost queue may carry besides. */
+#define VS_QUEUE_VHOST_OPT (VS_BIT(VIRTIO_STATUS_A_QUEUE_KICK_FD) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_CALL_FD) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC_GPA) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_GPA))
+
+int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
+		   size_t whylen);
+int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
+		   size_t whylen);
+int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
+		 __u32 index, struct vs_queue *q, char *why, size_t whylen);
+void vs_queue_msg(struct vs_nl *nl, struct vs_msg *m);
+
+/* Descriptors the driver has made available that the device has not used. */
+static inline __u16 vs_queue_in_flight(const struct vs_queue *q)
+{
+	return (__u16)(q->avail_idx - q->used_idx);
+}
 
 void vs_json_put_str(const char *key, const char *s);
 

@@ -33,6 +33,7 @@
  *	(VIRTIO_STATUS_A_INFO_*).
  * @VIRTIO_STATUS_CMD_QUEUE_GET: do: one virtqueue (VIRTIO_STATUS_A_QUEUE_*)
  *	of the device named as for DEV_GET, by VIRTIO_STATUS_A_QUEUE_INDEX.
+ *	CAP_NET_ADMIN only: ring addresses are DMA or physical addresses.
  */
 enum virtio_status_cmd {
 	VIRTIO_STATUS_CMD_UNSPEC,

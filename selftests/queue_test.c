@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of VIRTIO_STATUS_CMD_QUEUE_GET: one virtqueue of a device.
+ *
+ *   queue_test [harness options]   the module must be loaded
+ *
+ * Guest side (vq): every queue of every virtio-bus device, by bus id and
+ * by path, with what a ring must satisfy; out-of-range indices, unbound
+ * devices and malformed requests fail with the documented errno and an
+ * extack message. Host side (vqh): vhost-net and vhost-vsock rings set up
+ * through their uapi read back as set; those skip when the family's INFO
+ * says vhost reporting is off, or without CAP_NET_ADMIN.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <linux/vhost.h>
+
+#include "vs_netlink.h"
+#include "vs_vhost.h"
+#include "kselftest_harness.h"
+
+#define VQ_TIMEOUT	120	/* seconds; TCG on a debug kernel is slow */
+#define VQ_RETRIES	5	/* reads of a busy queue before giving up */
+#define VQ_F_VERSION_1	32
+#define VQ_F_RING_PACKED 34
+#define VQ_ID_BLK	2
+#define VQ_ID_RNG	4
+
+/* The vhost side: one region, two virtqueues with rings inside it. */
+#define VH_REGION_SIZE	(1024UL * 1024)
+#define VH_REGION_GPA	0x100000ULL
+#define VH_RING_SLOT	16384	/* per virtqueue: desc, avail, used */
+#define VH_NVQS		2	/* vhost-net and vhost-vsock both have 2 */
+
+static const __u32 vh_num[VH_NVQS] = { 256, 128 };
+static const __u32 vh_base[VH_NVQS] = { 7, 9 };
+
+/* A short name for a selector type, for messages. */
+static const char *sel_name(__u16 type)
+{
+	return type == VIRTIO_STATUS_A_DEV_PATH ? "path" : "busid";
+}
+
+/* Sends @m and expects it to fail with @err and an extack message. */
+static void expect_fail(struct __test_metadata *_metadata, struct vs_nl *nl,
+			struct vs_msg *m, int err, const char *what)
+{
+	int ret = vs_nl_request(nl, m, NULL, NULL);
+
+	ASSERT_EQ(-err, ret)
+		TH_LOG("%s: expected %s, got %s (extack \"%s\")", what,
+		       strerror(err), ret ? strerror(-ret) : "a reply",
+		       nl->extack);
+	ASSERT_NE(0, nl->extack[0])
+		TH_LOG("%s: %s without an extack message", what,
+		       strerror(err));
+	TH_LOG("%s: %s, extack \"%s\"", what, strerror(err), nl->extack);
+}
+
+/* QUEUE_GET of queue @index of @value, expecting @err with a message. */
+static void expect_queue_fail(struct __test_metadata *_metadata,
+			      struct vs_nl *nl, __u16 type, const char *value,
+			      __u32 index, int err)
+{
+	struct vs_queue q;
+	char why[256];
+	int ret;
+
+	ret = vs_queue_get(nl, type, value, index, &q, why, sizeof(why));
+	ASSERT_EQ(-err, ret)
+		TH_LOG("%s %s queue %u: expected %s, got %s (extack \"%s\" %s)",
+		       sel_name(type), value, index, strerror(err),
+		       ret ? strerror(-ret) : "a reply", nl->extack, why);
+	ASSERT_NE(0, nl->extack[0])
+		TH_LOG("%s %s queue %u: %s without an extack message",
+		       sel_name(type), value, index, strerror(err));
+}
+
+/* QUEUE_GET that must succeed with a reply that passes vs_queue_check(). */
+static void get_queue(struct __test_metadata *_metadata, struct vs_nl *nl,
+		      __u16 type, const char *value, __u32 index, bool vhost,
+		      struct vs_queue *q)
+{
+	char why[256];
+	int err;
+
+	err = vs_queue_get(nl, type, value, index, q, why, sizeof(why));
+	ASSERT_EQ(0, err)
+		TH_LOG("%s %s queue %u: %s (extack \"%s\" %s)", sel_name(type),
+		       value, index, strerror(-err), nl->extack, why);
+	ASSERT_EQ(0, vs_queue_check(q, vhost, why, sizeof(why)))
+		TH_LOG("%s %s: %s", sel_name(type), value, why);
+	ASSERT_EQ(index, q->index)
+		TH_LOG("%s %s: asked for queue %u, QUEUE_INDEX is %u",
+		       sel_name(type), value, index, q->index);
+}
+
+/*
+ * A guest queue. A split ring never has more descriptors in flight than
+ * its size; the two indices are read one after the other while the queue
+ * may be in use, so a busy queue is read again before that counts.
+ */
+static void get_guest_queue(struct __test_metadata *_metadata,
+			    struct vs_nl *nl, __u16 type, const char *value,
+			    __u32 index, struct vs_queue *q)
+{
+	int i;
+
+	for (i = 0; i < VQ_RETRIES; i++) {
+		get_queue(_metadata, nl, type, value, index, false, q);
+		if (q->packed || vs_queue_in_flight(q) <= q->num)
+			return;
+	}
+	ASSERT_LE(vs_queue_in_flight(q), q->num)
+		TH_LOG("%s %s queue %u (%s): AVAIL_IDX %u USED_IDX %u NUM %u, %d times",
+		       sel_name(type), value, index, q->name, q->avail_idx,
+		       q->used_idx, q->num, VQ_RETRIES);
+}
+
+/* What two reads of one queue must agree on, however busy it is. */
+static void same_queue(struct __test_metadata *_metadata, const char *what,
+		       const struct vs_queue *a, const struct vs_queue *b)
+{
+	EXPECT_EQ(a->present, b->present)
+		TH_LOG("%s queue %u: attribute sets %#llx %#llx", what,
+		       a->index, (unsigned long long)a->present,
+		       (unsigned long long)b->present);
+	EXPECT_EQ(a->index, b->index);
+	EXPECT_STREQ(a->name, b->name);
+	EXPECT_EQ(a->num, b->num)
+		TH_LOG("%s queue %u: NUM", what, a->index);
+	EXPECT_EQ(a->desc, b->desc)
+		TH_LOG("%s queue %u: DESC", what, a->index);
+	EXPECT_EQ(a->avail, b->avail)
+		TH_LOG("%s queue %u: AVAIL", what, a->index);
+	EXPECT_EQ(a->used, b->used)
+		TH_LOG("%s queue %u: USED", what, a->index);
+	EXPECT_EQ(a->packed, b->packed);
+	EXPECT_EQ(a->broken, b->broken);
+}
+
+FIXTURE(vq) {
+	struct vs_nl nl;
+	struct vs_devlist l;	/* the virtio-bus devices of one dump */
+};
+
+FIXTURE_SETUP(vq)
+{
+	char why[256];
+	int err;
+
+	ASSERT_EQ(0, vs_nl_open(&self->nl, VS_BUF_DEFAULT));
+	err = vs_nl_resolve(&self->nl, VIRTIO_STATUS_FAMILY_NAME);
+	ASSERT_EQ(0, err)
+		TH_LOG("family \"%s\": %s (module not loaded?)",
+		       VIRTIO_STATUS_FAMILY_NAME, strerror(-err));
+	ASSERT_TRUE(self->nl.queue_flags & GENL_CMD_CAP_DO)
+		TH_LOG("the family has no QUEUE_GET do (flags %#x): module too old?",
+		       self->nl.queue_flags);
+	err = vs_dump(&self->nl, &self->l);
+	ASSERT_EQ(0, err)
+		TH_LOG("dump: %s (extack \"%s\")", strerror(-err),
+		       self->nl.extack);
+	ASSERT_EQ(0, vs_devlist_check(&self->l, why, sizeof(why)))
+		TH_LOG("%s", why);
+	vs_devlist_keep(&self->l, VIRTIO_STATUS_KIND_VIRTIO);
+}
+
+FIXTURE_TEARDOWN(vq)
+{
+	vs_devlist_free(&self->l);
+	vs_nl_close(&self->nl);
+}
+
+/* The first device with queues, for requests that need a real one. */
+static const struct vs_dev *dev_with_queues(const struct vs_devlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->dev[i].num_vqs)
+			return &l->dev[i];
+	return NULL;
+}
+
+/* QUEUE_GET is a do only: a dump is genetlink's EOPNOTSUPP. */
+TEST_F(vq, do_only)
+{
+	struct vs_msg *m = malloc(sizeof(*m));
+	int ret;
+
+	ASSERT_NE(NULL, m);
+	EXPECT_FALSE(self->nl.queue_flags & GENL_CMD_CAP_DUMP)
+		TH_LOG("QUEUE_GET has a dump (flags %#x)",
+		       self->nl.queue_flags);
+	vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_DUMP,
+		    VIRTIO_STATUS_CMD_QUEUE_GET, VIRTIO_STATUS_FAMILY_VERSION);
+	ret = vs_nl_request(&self->nl, m, NULL, NULL);
+	EXPECT_EQ(-EOPNOTSUPP, ret)
+		TH_LOG("QUEUE_GET dump: %s", ret ? strerror(-ret) : "success");
+	free(m);
+}
+
+/* Every queue of one device, by bus id and by path; then one too many. */
+static void check_device(struct __test_metadata *_metadata, struct vs_nl *nl,
+			 const struct vs_dev *d)
+{
+	bool packed = d->driver_features & (1ULL << VQ_F_RING_PACKED);
+	struct vs_queue *qs, by_path;
+	__u32 i, j;
+
+	if (!d->num_vqs) {
+		TH_LOG("%s (%s): no queues, driver %s", d->busid, d->name,
+		       VS_HAS(d, VIRTIO_STATUS_A_DEV_DRIVER) ? d->driver :
+		       "none");
+		expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID,
+				  d->busid, 0, ERANGE);
+		expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH,
+				  d->path, 0, ERANGE);
+		return;
+	}
+
+	qs = calloc(d->num_vqs, sizeof(*qs));
+	ASSERT_NE(NULL, qs);
+	for (i = 0; i < d->num_vqs; i++) {
+		struct vs_queue *q = &qs[i];
+
+		get_guest_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID,
+				d->busid, i, q);
+		get_guest_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH,
+				d->path, i, &by_path);
+		same_queue(_metadata, d->busid, q, &by_path);
+		/* The ring layout follows what the driver negotiated. */
+		EXPECT_EQ(packed, q->packed)
+			TH_LOG("%s queue %u: PACKED %u, DRIVER_FEATURES %#llx",
+			       d->busid, i, q->packed,
+			       (unsigned long long)d->driver_features);
+		/* The device is broken if any of its queues is. */
+		if (q->broken)
+			EXPECT_TRUE(d->broken)
+				TH_LOG("%s queue %u is broken, the device is not",
+				       d->busid, i);
+		/* Each queue has rings of its own. */
+		for (j = 0; j < i; j++)
+			EXPECT_TRUE(qs[j].desc != q->desc &&
+				    qs[j].avail != q->avail &&
+				    qs[j].used != q->used)
+				TH_LOG("%s: queues %u and %u share a ring area",
+				       d->busid, j, i);
+	}
+	TH_LOG("%s (%s): %u queues, queue 0 \"%s\" num %u free %u%s",
+	       d->busid, d->name, d->num_vqs, qs[0].name, qs[0].num,
+	       qs[0].num_free, qs[0].packed ? " packed" : "");
+	free(qs);
+
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid,
+			  d->num_vqs, ERANGE);
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, d->path,
+			  d->num_vqs, ERANGE);
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid,
+			  UINT32_MAX, ERANGE);
+}
+
+TEST_F_TIMEOUT(vq, every_guest_queue, VQ_TIMEOUT)
+{
+	size_t i, unbound = 0, queues = 0;
+
+	if (!self->l.n)
+		SKIP(return, "no virtio devices");
+	for (i = 0; i < self->l.n; i++) {
+		check_device(_metadata, &self->nl, &self->l.dev[i]);
+		unbound += !self->l.dev[i].num_vqs;
+		queues += self->l.dev[i].num_vqs;
+	}
+	TH_LOG("%zu devices, %zu queues, %zu devices without queues",
+	       self->l.n, queues, unbound);
+}
+
+/* A queue of an idle device reads the same twice in a row. */
+TEST_F(vq, idle_queue_stable)
+{
+	static const __u32 ids[] = { VQ_ID_RNG, VQ_ID_BLK };
+	const struct vs_dev *d = NULL;
+	struct vs_queue a, b;
+	size_t i, k;
+	__u32 q;
+
+	for (k = 0; k < ARRAY_SIZE(ids) && !d; k++)
+		for (i = 0; i < self->l.n && !d; i++)
+			if (self->l.dev[i].id == ids[k] &&
+			    self->l.dev[i].num_vqs)
+				d = &self->l.dev[i];
+	if (!d)
+		SKIP(return, "no virtio-rng or virtio-blk device with queues");
+	for (q = 0; q < d->num_vqs; q++) {
+		get_guest_queue(_metadata, &self->nl,
+				VIRTIO_STATUS_A_DEV_BUSID, d->busid, q, &a);
+		get_guest_queue(_metadata, &self->nl,
+				VIRTIO_STATUS_A_DEV_BUSID, d->busid, q, &b);
+		same_queue(_metadata, d->busid, &a, &b);
+	}
+	TH_LOG("%s (%s): %u queues", d->busid, d->name, d->num_vqs);
+}
+
+/* A QUEUE_GET request naming a real device (by bus id) if there is one. */
+static struct vs_msg *queue_msg(struct vs_nl *nl, const struct vs_devlist *l,
+				bool busid)
+{
+	const struct vs_dev *d = dev_with_queues(l);
+	struct vs_msg *m = malloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	vs_queue_msg(nl, m);
+	if (busid && vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_BUSID,
+				    d ? d->busid : "virtio0")) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+TEST_F(vq, no_index)
+{
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
+
+	ASSERT_NE(NULL, m);
+	expect_fail(_metadata, &self->nl, m, EINVAL, "no QUEUE_INDEX");
+	free(m);
+}
+
+TEST_F(vq, no_selector)
+{
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, false);
+	__u32 index = 0;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				sizeof(index)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "no PATH or BUSID");
+	free(m);
+}
+
+TEST_F(vq, both_selectors)
+{
+	const struct vs_dev *d = dev_with_queues(&self->l);
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
+	__u32 index = 0;
+
+	ASSERT_NE(NULL, m);
+	/* The same real device twice, so only the combination is wrong. */
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_PATH,
+				    d ? d->path : "/sys/devices/x/virtio0"));
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				sizeof(index)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "both PATH and BUSID");
+	free(m);
+}
+
+/* QUEUE_INDEX is a u32: 2 and 8 bytes are both wrong. */
+TEST_F(vq, index_wrong_size)
+{
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
+	__u16 i16 = 0;
+	__u64 i64 = 0;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &i16,
+				sizeof(i16)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "QUEUE_INDEX as u16");
+	free(m);
+
+	m = queue_msg(&self->nl, &self->l, true);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &i64,
+				sizeof(i64)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "QUEUE_INDEX as u64");
+	free(m);
+}
+
+TEST_F(vq, unknown_attribute)
+{
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
+	__u32 index = 0, junk = 0;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				sizeof(index)));
+	ASSERT_EQ(0, vs_msg_put(m, 200, &junk, sizeof(junk)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "attribute type 200");
+	free(m);
+}
+
+/* The header marks QUEUE_NUM reply-only: a request must not carry it. */
+TEST_F(vq, reply_only_attribute)
+{
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
+	__u32 index = 0, num = 256;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				sizeof(index)));
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_NUM, &num,
+				sizeof(num)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "QUEUE_NUM in a request");
+	free(m);
+}
+
+TEST_F(vq, unknown_device)
+{
+	expect_queue_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+			  "virtio99999", 0, ENODEV);
+	expect_queue_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH,
+			  "/sys/devices/pci0000:00/0000:00:1f.7/virtio99999",
+			  0, ENODEV);
+}
+
+/* A vhost device of this process, with its rings and eventfds. */
+struct vh_dev {
+	int fd;
+	char path[64];
+	void *region;
+	int kick;
+	int call;
+	__u64 acked;
+	struct vhost_vring_addr addr[VH_NVQS];
+};
+
+static void vh_dev_close(struct vh_dev *v)
+{
+	if (v->fd >= 0)
+		close(v->fd);
+	if (v->kick >= 0)
+		close(v->kick);
+	if (v->call >= 0)
+		close(v->call);
+	if (v->region)
+		munmap(v->region, VH_REGION_SIZE);
+	v->fd = -1;
+	v->kick = -1;
+	v->call = -1;
+	v->region = NULL;
+}
+
+/* VHOST_SET_MEM_TABLE with one region over v->region. */
+static int vh_set_mem(const struct vh_dev *v)
+{
+	struct vhost_memory *mem;
+	int err = 0;
+
+	mem = calloc(1, sizeof(*mem) + sizeof(mem->regions[0]));
+	if (!mem)
+		return -ENOMEM;
+	mem->nregions = 1;
+	mem->regions[0].guest_phys_addr = VH_REGION_GPA;
+	mem->regions[0].memory_size = VH_REGION_SIZE;
+	mem->regions[0].userspace_addr = (unsigned long)v->region;
+	if (ioctl(v->fd, VHOST_SET_MEM_TABLE, mem))
+		err = -errno;
+	free(mem);
+	return err;
+}
+
+/*
+ * Size, base and ring addresses of virtqueue @idx, the rings in their own
+ * slot of the region. Returns 0 or -errno.
+ */
+static int vh_set_vring(struct vh_dev *v, unsigned int idx)
+{
+	char *ring = (char *)v->region + idx * VH_RING_SLOT;
+	struct vhost_vring_state num = { .index = idx, .num = vh_num[idx] };
+	struct vhost_vring_state base = { .index = idx, .num = vh_base[idx] };
+	struct vhost_vring_addr *addr = &v->addr[idx];
+
+	memset(addr, 0, sizeof(*addr));
+	addr->index = idx;
+	addr->desc_user_addr = (unsigned long)ring;
+	addr->avail_user_addr = (unsigned long)(ring + 4096);
+	addr->used_user_addr = (unsigned long)(ring + 8192);
+	if (ioctl(v->fd, VHOST_SET_VRING_NUM, &num) ||
+	    ioctl(v->fd, VHOST_SET_VRING_BASE, &base) ||
+	    ioctl(v->fd, VHOST_SET_VRING_ADDR, addr))
+		return -errno;
+	return 0;
+}
+
+static int vh_set_file(int fd, unsigned long req, unsigned int idx,
+		       int efd)
+{
+	struct vhost_vring_file f = { .index = idx, .fd = efd };
+
+	return ioctl(fd, req, &f) ? -errno : 0;
+}
+
+/*
+ * Opens @dev and sets it up as a VMM would: owner, VERSION_1 if offered,
+ * a memory table, both rings, a kick eventfd on vq 0 only and a call
+ * eventfd on vq 1 only. 0, or -errno of the open (the caller skips), or a
+ * failed assertion.
+ */
+static int vh_setup(struct __test_metadata *_metadata, const char *dev,
+		    struct vh_dev *v)
+{
+	__u64 offered;
+	unsigned int i;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	v->kick = -1;
+	v->call = -1;
+	v->fd = vs_vhost_open(dev, false);
+	if (v->fd < 0)
+		return v->fd;
+	snprintf(v->path, sizeof(v->path), "/proc/%d/fd/%d", getpid(), v->fd);
+	ASSERT_EQ(0, ioctl(v->fd, VHOST_SET_OWNER))
+		TH_LOG("%s: VHOST_SET_OWNER: %s", dev, strerror(errno));
+	ASSERT_EQ(0, ioctl(v->fd, VHOST_GET_FEATURES, &offered))
+		TH_LOG("%s: VHOST_GET_FEATURES: %s", dev, strerror(errno));
+	v->acked = offered & (1ULL << VQ_F_VERSION_1);
+	ASSERT_EQ(0, ioctl(v->fd, VHOST_SET_FEATURES, &v->acked))
+		TH_LOG("%s: VHOST_SET_FEATURES %#llx: %s", dev,
+		       (unsigned long long)v->acked, strerror(errno));
+
+	v->region = mmap(NULL, VH_REGION_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, v->region)
+		TH_LOG("mmap: %s", strerror(errno));
+	err = vh_set_mem(v);
+	ASSERT_EQ(0, err)
+		TH_LOG("%s: VHOST_SET_MEM_TABLE: %s", dev, strerror(-err));
+	for (i = 0; i < VH_NVQS; i++) {
+		err = vh_set_vring(v, i);
+		ASSERT_EQ(0, err)
+			TH_LOG("%s: vq %u: %s", dev, i, strerror(-err));
+	}
+
+	v->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	v->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, v->kick);
+	ASSERT_LE(0, v->call);
+	err = vh_set_file(v->fd, VHOST_SET_VRING_KICK, 0, v->kick);
+	ASSERT_EQ(0, err)
+		TH_LOG("%s: VHOST_SET_VRING_KICK: %s", dev, strerror(-err));
+	err = vh_set_file(v->fd, VHOST_SET_VRING_CALL, 1, v->call);
+	ASSERT_EQ(0, err)
+		TH_LOG("%s: VHOST_SET_VRING_CALL: %s", dev, strerror(-err));
+	return 0;
+}
+
+/* One vhost queue as set up by vh_setup(). */
+static void check_vhost_queue(struct __test_metadata *_metadata,
+			      struct vs_nl *nl, const struct vh_dev *v,
+			      unsigned int i, bool kick, bool call)
+{
+	const struct vhost_vring_addr *a = &v->addr[i];
+	struct vs_queue q;
+
+	get_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v->path, i, true,
+		  &q);
+	TH_LOG("%s vq %u: num %u desc %#llx last_avail %u avail %u used %u kick %u call %u",
+	       v->path, i, q.num, (unsigned long long)q.desc,
+	       q.last_avail_idx, q.avail_idx, q.used_idx, q.kick, q.call);
+	EXPECT_EQ(vh_num[i], q.num)
+		TH_LOG("vq %u: QUEUE_NUM", i);
+	EXPECT_EQ(a->desc_user_addr, q.desc)
+		TH_LOG("vq %u: QUEUE_DESC", i);
+	EXPECT_EQ(a->avail_user_addr, q.avail)
+		TH_LOG("vq %u: QUEUE_AVAIL", i);
+	EXPECT_EQ(a->used_user_addr, q.used)
+		TH_LOG("vq %u: QUEUE_USED", i);
+	EXPECT_EQ(vh_base[i], q.last_avail_idx)
+		TH_LOG("vq %u: QUEUE_LAST_AVAIL_IDX, VHOST_SET_VRING_BASE %u",
+		       i, vh_base[i]);
+	/* SET_VRING_BASE resets the cached avail idx to the base too. */
+	EXPECT_EQ(vh_base[i], q.avail_idx)
+		TH_LOG("vq %u: QUEUE_AVAIL_IDX", i);
+	/* Nothing was ever used: no backend, no ring access. */
+	EXPECT_EQ(0, q.used_idx)
+		TH_LOG("vq %u: QUEUE_USED_IDX", i);
+	EXPECT_EQ(kick, q.kick)
+		TH_LOG("vq %u: QUEUE_KICK", i);
+	EXPECT_EQ(call, q.call)
+		TH_LOG("vq %u: QUEUE_CALL", i);
+	/* The eventfds by their fd in this process, the path's holder. */
+	EXPECT_EQ(kick, VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_KICK_FD));
+	if (kick)
+		EXPECT_EQ((__u32)v->kick, q.kick_fd);
+	EXPECT_EQ(call, VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_CALL_FD));
+	if (call)
+		EXPECT_EQ((__u32)v->call, q.call_fd);
+	/* The rings through the memory table: region GPA + offset. */
+	EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) &&
+		    VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) &&
+		    VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_USED_GPA))
+		TH_LOG("vq %u: QUEUE_*_GPA missing", i);
+	EXPECT_EQ(VH_REGION_GPA + (a->desc_user_addr - (unsigned long)v->region),
+		  q.desc_gpa);
+	EXPECT_EQ(VH_REGION_GPA + (a->avail_user_addr - (unsigned long)v->region),
+		  q.avail_gpa);
+	EXPECT_EQ(VH_REGION_GPA + (a->used_user_addr - (unsigned long)v->region),
+		  q.used_gpa);
+}
+
+/*
+ * Child of the vhost tests: as nobody, QUEUE_GET by the parent's path is
+ * EPERM with a message. Returns an exit code.
+ */
+static int unprivileged_child(const char *path)
+{
+	struct vs_queue q;
+	struct vs_nl nl;
+	char why[256];
+	int err;
+
+	err = vs_drop_privileges();
+	if (err) {
+		fprintf(stderr, "# drop privileges: %s\n", strerror(-err));
+		return 10;
+	}
+	err = vs_nl_open(&nl, VS_BUF_DEFAULT);
+	if (!err)
+		err = vs_nl_resolve(&nl, VIRTIO_STATUS_FAMILY_NAME);
+	if (err) {
+		fprintf(stderr, "# open/resolve: %s\n", strerror(-err));
+		return 11;
+	}
+	err = vs_queue_get(&nl, VIRTIO_STATUS_A_DEV_PATH, path, 0, &q, why,
+			   sizeof(why));
+	if (err != -EPERM || !nl.extack[0]) {
+		fprintf(stderr, "# nobody's QUEUE_GET %s: %s, extack \"%s\" %s\n",
+			path, err ? strerror(-err) : "a reply", nl.extack, why);
+		return 12;
+	}
+	fprintf(stderr, "# nobody: QUEUE_GET %s: EPERM \"%s\"\n", path,
+		nl.extack);
+	vs_nl_close(&nl);
+	return 0;
+}
+
+FIXTURE(vqh) {
+	struct vs_nl nl;
+};
+
+FIXTURE_SETUP(vqh)
+{
+	char reason[256];
+	int err, on;
+
+	self->nl.fd = -1;
+	if (vs_have_net_admin() != 1)
+		SKIP(return, "needs CAP_NET_ADMIN: vhost devices are for it only");
+	ASSERT_EQ(0, vs_nl_open(&self->nl, VS_BUF_DEFAULT));
+	err = vs_nl_resolve(&self->nl, VIRTIO_STATUS_FAMILY_NAME);
+	ASSERT_EQ(0, err)
+		TH_LOG("family \"%s\": %s (module not loaded?)",
+		       VIRTIO_STATUS_FAMILY_NAME, strerror(-err));
+	ASSERT_TRUE(self->nl.queue_flags & GENL_CMD_CAP_DO)
+		TH_LOG("the family has no QUEUE_GET do (flags %#x)",
+		       self->nl.queue_flags);
+	on = vs_vhost_state(&self->nl, reason, sizeof(reason));
+	ASSERT_LE(0, on)
+		TH_LOG("%s", reason);
+	if (!on)
+		SKIP(return, "vhost reporting is off: %.200s", reason);
+}
+
+FIXTURE_TEARDOWN(vqh)
+{
+	vs_nl_close(&self->nl);
+}
+
+/*
+ * The rings of a vhost device read back as set; the kick and call flags
+ * follow VHOST_SET_VRING_KICK/CALL; index 2 is out of range; an
+ * unprivileged caller gets EPERM. Returns false if @dev cannot be opened.
+ */
+static bool check_vhost(struct __test_metadata *_metadata, struct vs_nl *nl,
+			const char *dev)
+{
+	struct vs_dev *d;
+	struct vh_dev v;
+	int err, status;
+	pid_t child;
+
+	err = vh_setup(_metadata, dev, &v);
+	if (err) {
+		TH_LOG("open %s: %s", dev, strerror(-err));
+		return false;
+	}
+	d = malloc(sizeof(*d));
+	ASSERT_NE(NULL, d);
+	err = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, v.path, d);
+	ASSERT_EQ(0, err)
+		TH_LOG("DEV_GET %s: %s (extack \"%s\")", v.path,
+		       strerror(-err), nl->extack);
+	EXPECT_EQ(VH_NVQS, d->num_vqs);
+	EXPECT_EQ(v.acked, d->vhost_acked_features);
+	free(d);
+
+	check_vhost_queue(_metadata, nl, &v, 0, true, false);
+	check_vhost_queue(_metadata, nl, &v, 1, false, true);
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
+			  VH_NVQS, ERANGE);
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
+			  UINT32_MAX, ERANGE);
+
+	/* Unbinding the kick eventfd clears the flag. */
+	err = vh_set_file(v.fd, VHOST_SET_VRING_KICK, 0, VHOST_FILE_UNBIND);
+	ASSERT_EQ(0, err)
+		TH_LOG("VHOST_SET_VRING_KICK unbind: %s", strerror(-err));
+	check_vhost_queue(_metadata, nl, &v, 0, false, false);
+
+	if (geteuid() != 0) {
+		TH_LOG("not root: cannot check an unprivileged caller");
+	} else {
+		child = fork();
+		ASSERT_LE(0, child);
+		if (child == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			_exit(unprivileged_child(v.path));
+		}
+		ASSERT_EQ(child, waitpid(child, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status))
+			TH_LOG("child died, status %#x", status);
+		ASSERT_EQ(0, WEXITSTATUS(status))
+			TH_LOG("unprivileged checks failed, see above");
+	}
+	vh_dev_close(&v);
+
+	/* Closed: the path names nothing any more. */
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path, 0,
+			  ENODEV);
+	return true;
+}
+
+TEST_F_TIMEOUT(vqh, vhost_net, VQ_TIMEOUT)
+{
+	if (!check_vhost(_metadata, &self->nl, VS_VHOST_NET))
+		SKIP(return, "cannot open %s", VS_VHOST_NET);
+}
+
+TEST_F_TIMEOUT(vqh, vhost_vsock, VQ_TIMEOUT)
+{
+	if (!check_vhost(_metadata, &self->nl, VS_VHOST_VSOCK))
+		SKIP(return, "cannot open %s", VS_VHOST_VSOCK);
+}
+
+/* A fresh vhost queue: no rings, no eventfds, base 0. */
+TEST_F(vqh, fresh_queue)
+{
+	struct vs_queue q;
+	char path[64];
+	unsigned int i;
+	int fd;
+
+	fd = vs_vhost_open(VS_VHOST_NET, true);
+	if (fd < 0)
+		SKIP(return, "cannot open %s: %s", VS_VHOST_NET,
+		     strerror(-fd));
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", getpid(), fd);
+	for (i = 0; i < VH_NVQS; i++) {
+		get_queue(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH, path,
+			  i, true, &q);
+		EXPECT_EQ(0, q.desc);
+		EXPECT_EQ(0, q.avail);
+		EXPECT_EQ(0, q.used);
+		EXPECT_EQ(0, q.last_avail_idx);
+		EXPECT_EQ(0, q.avail_idx);
+		EXPECT_EQ(0, q.used_idx);
+		EXPECT_EQ(0, q.kick);
+		EXPECT_EQ(0, q.call);
+	}
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

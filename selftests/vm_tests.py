@@ -622,8 +622,10 @@ def main():
                     help='the same built with VS_VHOST_LAYOUT_TEST=wrong')
     ap.add_argument('--only', action='append', choices=GROUPS,
                     help='run only these groups (absent and dmesg always run)')
+    ap.add_argument('--label', default='',
+                    help='added to every result line (e.g. which QEMU ran)')
     a = ap.parse_args()
-    R = Report(a.kernel)
+    R = Report((a.kernel + ' ' + a.label).strip())
     groups = a.only or GROUPS
     with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:
         devs, qargs = vm_config(work)

@@ -16,6 +16,10 @@ void vs_usage(FILE *f)
 	      "       virtio-status [-p] x-query-virtio\n"
 	      "       virtio-status [-p] x-query-virtio-status --path DEVICE\n"
 	      "                     [--decode | --raw-and-decoded]\n"
+	      "       virtio-status [-p] x-query-virtio-queue-status --path DEVICE\n"
+	      "                     --queue N\n"
+	      "       virtio-status [-p] x-query-virtio-vhost-queue-status\n"
+	      "                     --path DEVICE --queue N\n"
 	      "       virtio-status [-p] info\n"
 	      "       virtio-status [-p] --qmp\n"
 	      "       virtio-status -h\n"
@@ -31,6 +35,25 @@ void vs_usage(FILE *f)
 	      "                         name, negotiated and offered\n"
 	      "  x-query-virtio         the devices: [{\"path\", \"name\"}]\n"
 	      "  x-query-virtio-status  the VirtioStatus of one device\n"
+	      "  x-query-virtio-queue-status\n"
+	      "                         the VirtQueueStatus of queue N of a device:\n"
+	      "                         a guest device's ring as its driver sees it,\n"
+	      "                         or a vhost device's virtqueue. Not visible\n"
+	      "                         to a guest, answered 0 / false:\n"
+	      "                         vring-num-default, vring-align,\n"
+	      "                         signalled-used(-valid); last-avail-idx is\n"
+	      "                         left out; inuse is descriptors the driver\n"
+	      "                         has out; used-idx of a packed ring is 0.\n"
+	      "                         vhost: inuse is last-avail-idx - used-idx\n"
+	      "                         (mod 65536), vring-num-default,\n"
+	      "                         vring-align and signalled-used(-valid)\n"
+	      "                         are 0 / false, addresses are the owner's\n"
+	      "  x-query-virtio-vhost-queue-status\n"
+	      "                         the VirtVhostQueueStatus of queue N of a\n"
+	      "                         vhost device: kick/call fds (-1: none),\n"
+	      "                         the owner's addresses, guest physical ones\n"
+	      "                         (0: outside the memory table) and the split\n"
+	      "                         ring sizes for num (+2 with EVENT_IDX)\n"
 	      "  info                   whether the module can report vhost devices,\n"
 	      "                         and why not (QMP: x-virtio-status-info)\n"
 	      "\n"
@@ -39,6 +62,7 @@ void vs_usage(FILE *f)
 	      "                 virtio bus id (virtio0), or for a vhost device\n"
 	      "                 /proc/PID/fd/FD of a process holding it (as\n"
 	      "                 x-query-virtio lists it; taken as written)\n"
+	      "  --queue N      the queue index, 0 to 65535 (QMP: argument \"queue\")\n"
 	      "  --decode       x-query-virtio-status: features, status and protocol\n"
 	      "                 features decoded as QEMU 7.2 and later answer:\n"
 	      "                 {\"transports\": [...], \"dev-features\": [...],\n"
@@ -65,9 +89,29 @@ void vs_usage(FILE *f)
 	      "Exit status: 0 on success, 1 on any error.\n", f);
 }
 
+/* A queue index: decimal digits only, 0..VS_QUEUE_MAX. */
+static int vs_parse_queue(const char *s, u32 *queue)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s)
+		return -1;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > VS_QUEUE_MAX)
+			return -1;
+	}
+	*queue = (u32)v;
+	return 0;
+}
+
 int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		  char *msg, size_t len)
 {
+	const char *qarg = NULL;
 	const char *cmd = NULL, *arg = NULL;
 	bool have_path = false;
 	const char *a;
@@ -99,6 +143,14 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		} else if (!strncmp(a, "--path=", 7)) {
 			o->path = a + 7;
 			have_path = true;
+		} else if (!strcmp(a, "--queue")) {
+			if (i + 1 >= argc) {
+				snprintf(msg, len, "option --queue needs a queue index");
+				return -1;
+			}
+			qarg = argv[++i];
+		} else if (!strncmp(a, "--queue=", 8)) {
+			qarg = a + 8;
 		} else if (a[0] == '-' && a[1]) {
 			snprintf(msg, len, "unknown option '%s'", a);
 			return -1;
@@ -113,9 +165,9 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 	}
 
 	if (o->qmp) {
-		if (cmd || have_path || o->mode) {
+		if (cmd || have_path || o->mode || qarg) {
 			snprintf(msg, len,
-				 "--qmp reads its commands from standard input and takes no command, --path or --decode");
+				 "--qmp reads its commands from standard input and takes no command, --path, --queue or --decode");
 			return -1;
 		}
 		return 0;
@@ -124,6 +176,11 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		if (o->mode) {
 			snprintf(msg, len,
 				 "show prints text; --decode and --raw-and-decoded are for x-query-virtio-status");
+			return -1;
+		}
+		if (qarg) {
+			snprintf(msg, len,
+				 "show takes no --queue; it is for the queue commands");
 			return -1;
 		}
 		if (arg && have_path) {
@@ -151,6 +208,21 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		snprintf(msg, len, "%s takes no --path", o->cmd->name);
 		return -1;
 	}
+	if (o->cmd->takes_queue && !qarg) {
+		snprintf(msg, len, "%s needs --queue N", o->cmd->name);
+		return -1;
+	}
+	if (!o->cmd->takes_queue && qarg) {
+		snprintf(msg, len, "%s takes no --queue", o->cmd->name);
+		return -1;
+	}
+	if (qarg && vs_parse_queue(qarg, &o->queue) < 0) {
+		snprintf(msg, len,
+			 "--queue takes a queue index from 0 to %d, not '%s'",
+			 VS_QUEUE_MAX, qarg);
+		return -1;
+	}
+	o->has_queue = qarg;
 	if (o->mode && !o->cmd->takes_decode) {
 		snprintf(msg, len,
 			 "--decode and --raw-and-decoded are for x-query-virtio-status");
@@ -190,7 +262,12 @@ static void vs_warn_vhost_off(const struct vs_backend *be, FILE *err)
 int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 	       FILE *in, FILE *out, FILE *err)
 {
-	struct vs_call c = { .path = o->path, .mode = o->mode };
+	struct vs_call c = {
+		.path = o->path,
+		.mode = o->mode,
+		.has_queue = o->has_queue,
+		.queue = o->queue,
+	};
 	char sentence[2 * VS_MSG_MAX];
 	struct json_object *ret, *rsp;
 	struct vs_err e;

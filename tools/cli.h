@@ -20,6 +20,8 @@ struct vs_opts {
 	const struct vs_cmd *cmd;
 	const char *path;	/* --path (or show's PATH), or NULL */
 	enum vs_json_mode mode;	/* --decode, --raw-and-decoded */
+	bool has_queue;		/* --queue given */
+	u32 queue;		/* its value */
 };
 
 /*

@@ -100,6 +100,41 @@ static inline bool vs_info_has(const struct vs_info *i, int attr)
 	return i->have & (1ULL << attr);
 }
 
+/*
+ * One VIRTIO_STATUS_CMD_QUEUE_GET reply, decoded; vs_queue_has() as for
+ * vs_dev. Guest queues carry NAME, NUM_FREE, PACKED, the ring flags and
+ * BROKEN; vhost queues LAST_AVAIL_IDX, KICK, CALL, the fds and the GPAs.
+ */
+struct vs_queue {
+	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
+	u32 index;
+	char name[VS_NAME_MAX];
+	u32 num;
+	u32 num_free;
+	u64 desc;
+	u64 avail;
+	u64 used;
+	bool packed;
+	u32 avail_idx;
+	u32 used_idx;
+	u32 avail_flags;
+	u32 used_flags;
+	bool broken;
+	u32 last_avail_idx;
+	bool kick;
+	bool call;
+	u32 kick_fd;
+	u32 call_fd;
+	u64 desc_gpa;
+	u64 avail_gpa;
+	u64 used_gpa;
+};
+
+static inline bool vs_queue_has(const struct vs_queue *q, int attr)
+{
+	return q->have & (1ULL << attr);
+}
+
 /* Devices of a dump, in the order the kernel sent them. */
 struct vs_dev_list {
 	struct vs_dev *devs;
@@ -196,6 +231,10 @@ bool vs_is_proc_path(const char *s);
  * of the node. Returns 0, or the positive errno of the open() or ioctl()
  * that failed. The real one caches its answer per node for the run.
  *
+ * queue_get: virtqueue @index of the device @t names, one
+ * VIRTIO_STATUS_CMD_QUEUE_GET. 0, or -1 with @e set; an index past the
+ * device's queues is VS_ERR_SYS with errnum ERANGE.
+ *
  * privileged: whether the caller may see vhost devices (CAP_NET_ADMIN), as
  * far as userspace can tell; only used to decide whether to warn.
  */
@@ -205,6 +244,8 @@ struct vs_backend_ops {
 	int (*dev_dump)(void *ctx, struct vs_dev_list *list,
 			struct vs_err *e);
 	int (*info)(void *ctx, struct vs_info *info, struct vs_err *e);
+	int (*queue_get)(void *ctx, const struct vs_target *t, u32 index,
+			 struct vs_queue *q, struct vs_err *e);
 	int (*vhost_features)(void *ctx, const char *node, u64 *features);
 	bool (*privileged)(void *ctx);
 };

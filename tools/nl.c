@@ -522,6 +522,95 @@ int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
 	return 0;
 }
 
+static void vs_queue_attr(struct vs_queue *q, int type, struct nlattr *a)
+{
+	switch (type) {
+	case VIRTIO_STATUS_A_QUEUE_INDEX:
+		q->index = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_NAME:
+		nla_strlcpy(q->name, a, sizeof(q->name));
+		break;
+	case VIRTIO_STATUS_A_QUEUE_NUM:
+		q->num = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_NUM_FREE:
+		q->num_free = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_DESC:
+		q->desc = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_AVAIL:
+		q->avail = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_USED:
+		q->used = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_PACKED:
+		q->packed = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_QUEUE_AVAIL_IDX:
+		q->avail_idx = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_USED_IDX:
+		q->used_idx = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS:
+		q->avail_flags = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_USED_FLAGS:
+		q->used_flags = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_BROKEN:
+		q->broken = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX:
+		q->last_avail_idx = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_KICK:
+		q->kick = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_QUEUE_CALL:
+		q->call = nla_get_u8(a) != 0;
+		break;
+	case VIRTIO_STATUS_A_QUEUE_KICK_FD:
+		q->kick_fd = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_CALL_FD:
+		q->call_fd = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_DESC_GPA:
+		q->desc_gpa = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_AVAIL_GPA:
+		q->avail_gpa = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_USED_GPA:
+		q->used_gpa = nla_get_u64(a);
+		break;
+	default:
+		/* not a queue attribute: the reply has no business with it */
+		return;
+	}
+	q->have |= 1ULL << type;
+}
+
+int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
+		      struct vs_err *e)
+{
+	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	int i;
+
+	memset(q, 0, sizeof(*q));
+	if (vs_reply_parse(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_QUEUE_GET,
+			   "queue", tb, e) < 0)
+		return -1;
+	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++)
+		if (tb[i])
+			vs_queue_attr(q, i, tb[i]);
+	return 0;
+}
+
 static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -678,6 +767,56 @@ free_msg:
 	return ret;
 }
 
+struct vs_queue_arg {
+	struct vs_queue *q;
+	bool got;
+};
+
+static int vs_queue_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct vs_queue_arg *g = arg;
+
+	if (g->got) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module answered one queue with several");
+		return -1;
+	}
+	if (vs_queue_from_msg(msg, g->q, e) < 0)
+		return -1;
+	g->got = true;
+	return 0;
+}
+
+int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
+		    struct vs_queue *q, struct vs_err *e)
+{
+	struct vs_queue_arg g = { .q = q };
+	struct vs_req r = { .parse = vs_queue_parse, .arg = &g };
+	struct nl_msg *msg;
+	int attr, ret = -1;
+
+	/* the device is named exactly as for DEV_GET */
+	attr = t->kind == VS_TARGET_BUSID ? VIRTIO_STATUS_A_DEV_BUSID :
+					    VIRTIO_STATUS_A_DEV_PATH;
+	msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_QUEUE_GET, NLM_F_ACK);
+	if (!msg || nla_put_string(msg, attr, t->value) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, index) < 0) {
+		vs_err_sys(e, ENOMEM, NULL);
+		goto free_msg;
+	}
+	if (vs_nl_request(nl, msg, &r, e) < 0)
+		goto free_msg;
+	if (!g.got) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module acknowledged the request but sent no queue");
+		goto free_msg;
+	}
+	ret = 0;
+free_msg:
+	nlmsg_free(msg);
+	return ret;
+}
+
 /* The backend the CLI uses */
 
 static int vs_lazy_open(struct vs_nl_lazy *l, struct vs_err *e)
@@ -713,6 +852,15 @@ static int vs_lazy_info(void *ctx, struct vs_info *info, struct vs_err *e)
 	return vs_nl_info(&((struct vs_nl_lazy *)ctx)->nl, info, e);
 }
 
+static int vs_lazy_queue_get(void *ctx, const struct vs_target *t, u32 index,
+			     struct vs_queue *q, struct vs_err *e)
+{
+	if (vs_lazy_open(ctx, e) < 0)
+		return -1;
+	return vs_nl_queue_get(&((struct vs_nl_lazy *)ctx)->nl, t, index, q,
+			       e);
+}
+
 static int vs_lazy_vhost_features(void *ctx, const char *node, u64 *features)
 {
 	return vs_vhost_features_cached(&((struct vs_nl_lazy *)ctx)->probes,
@@ -729,6 +877,7 @@ const struct vs_backend_ops vs_nl_backend_ops = {
 	.dev_get = vs_lazy_get,
 	.dev_dump = vs_lazy_dump,
 	.info = vs_lazy_info,
+	.queue_get = vs_lazy_queue_get,
 	.vhost_features = vs_lazy_vhost_features,
 	.privileged = vs_lazy_privileged,
 };

@@ -32,6 +32,12 @@ int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
 		  struct vs_dev *dev, struct vs_err *e);
 int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 		   struct vs_err *e);
+/*
+ * VIRTIO_STATUS_CMD_QUEUE_GET of queue @index of the device @t names (the
+ * selector as for DEV_GET). An index past the device's queues is ERANGE.
+ */
+int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
+		    struct vs_queue *q, struct vs_err *e);
 /* VIRTIO_STATUS_CMD_INFO; an old module fails it with EOPNOTSUPP. */
 int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e);
 
@@ -46,6 +52,10 @@ int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
 /* The same for one VIRTIO_STATUS_CMD_INFO reply. */
 int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
 		     struct vs_err *e);
+
+/* The same for one VIRTIO_STATUS_CMD_QUEUE_GET reply. */
+int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
+		      struct vs_err *e);
 
 /*
  * Copy NLMSGERR_ATTR_MSG of an error or DONE message @nlh into @buf; its

@@ -112,6 +112,57 @@ static const struct {
 };
 
 /*
+ * VirtQueueStatus members a queue has no source for, per kind of device,
+ * with the value answered and why.
+ */
+struct vs_queue_view {
+	u32 vring_num_default;
+	u32 vring_align;
+	u16 signalled_used;
+	bool signalled_used_valid;
+};
+
+/* A guest's virtqueue, read from the driver's side of the ring. */
+static const struct vs_queue_view vs_guest_queue_view = {
+	/* the queue size the device offers before the driver shrinks it is
+	 * a transport register the guest does not keep
+	 */
+	.vring_num_default = 0,
+	/* the legacy ring alignment is the host's choice, not kept here */
+	.vring_align = 0,
+	/* the last used idx the device signalled is device-side state */
+	.signalled_used = 0,
+	.signalled_used_valid = false,
+};
+
+/* A kernel vhost virtqueue, as the VHOST_SET_VRING_* calls set it up. */
+static const struct vs_queue_view vs_vhost_queue_view = {
+	/* the VMM's default queue size: the kernel only sees the size set */
+	.vring_num_default = 0,
+	/* vhost is given the three areas' addresses, never an alignment */
+	.vring_align = 0,
+	/* vhost keeps these, but the QUEUE_GET reply does not carry them */
+	.signalled_used = 0,
+	.signalled_used_valid = false,
+};
+
+/*
+ * VirtVhostQueueStatus members without a source in a QUEUE_GET reply: an
+ * eventfd that is unset (or not in the process the path names), an area
+ * the memory table does not cover.
+ */
+static const struct {
+	int no_fd;
+	u64 no_phys;
+} vs_vhost_ring_view = {
+	.no_fd = -1,
+	.no_phys = 0,
+};
+
+/* VIRTIO_RING_F_EVENT_IDX: used_event / avail_event after the rings */
+#define VS_RING_F_EVENT_IDX	29
+
+/*
  * The kernel's vhost drivers by module name (VIRTIO_STATUS_A_DEV_DRIVER),
  * and the node to ask for the features each offers. vhost-vdpa has one
  * node per device, opened exclusively by its owner: it cannot be asked.
@@ -445,6 +496,117 @@ struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
 struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered)
 {
 	return vs_json_vhost_status_mode(d, offered, VS_JSON_RAW);
+}
+
+struct json_object *vs_json_queue_status(const struct vs_dev *d,
+					 const struct vs_queue *q)
+{
+	bool vhost = vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
+	const struct vs_queue_view *c = vhost ? &vs_vhost_queue_view :
+						&vs_guest_queue_view;
+	struct json_object *o = json_object_new_object();
+	u32 inuse, used_idx;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	if (vhost) {
+		/* heads vhost took from the avail ring and has not used */
+		inuse = (u16)(q->last_avail_idx - q->used_idx);
+		used_idx = (u16)q->used_idx;
+	} else {
+		/* descriptors the driver handed out and has not got back */
+		inuse = q->num_free < q->num ? q->num - q->num_free : 0;
+		/* a packed ring has no used idx */
+		used_idx = q->packed ? 0 : (u16)q->used_idx;
+	}
+	/* the schema's order */
+	err |= vs_add_str(o, "name", d->name);
+	err |= vs_add_uint(o, "queue-index", q->index);
+	err |= vs_add_uint(o, "inuse", inuse);
+	err |= vs_add_uint(o, "vring-num", q->num);
+	err |= vs_add_uint(o, "vring-num-default", c->vring_num_default);
+	err |= vs_add_uint(o, "vring-align", c->vring_align);
+	err |= vs_add_uint(o, "vring-desc", q->desc);
+	err |= vs_add_uint(o, "vring-avail", q->avail);
+	err |= vs_add_uint(o, "vring-used", q->used);
+	/* the next avail entry to take is device-side: vhost only */
+	if (vhost)
+		err |= vs_add_uint(o, "last-avail-idx",
+				   (u16)q->last_avail_idx);
+	if (vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX))
+		err |= vs_add_uint(o, "shadow-avail-idx", (u16)q->avail_idx);
+	err |= vs_add_uint(o, "used-idx", used_idx);
+	err |= vs_add_uint(o, "signalled-used", c->signalled_used);
+	err |= vs_add_bool(o, "signalled-used-valid", c->signalled_used_valid);
+	if (err) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+u64 vs_ring_desc_size(u32 num)
+{
+	/* struct vring_desc: addr, len, flags, next */
+	return 16ULL * num;
+}
+
+u64 vs_ring_avail_size(u32 num, bool event_idx)
+{
+	/* flags, idx, ring[num], then used_event */
+	return 4 + 2ULL * num + (event_idx ? 2 : 0);
+}
+
+u64 vs_ring_used_size(u32 num, bool event_idx)
+{
+	/* flags, idx, ring[num] of {id, len}, then avail_event */
+	return 4 + 8ULL * num + (event_idx ? 2 : 0);
+}
+
+struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
+					       const struct vs_queue *q)
+{
+	bool event_idx = d->vhost_acked_features &
+			 BIT_ULL(VS_RING_F_EVENT_IDX);
+	struct json_object *o = json_object_new_object();
+	int kick = vs_vhost_ring_view.no_fd;
+	int call = vs_vhost_ring_view.no_fd;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	if (vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_KICK_FD))
+		kick = (int)q->kick_fd;
+	if (vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_CALL_FD))
+		call = (int)q->call_fd;
+	/* the schema's order */
+	err |= vs_add_str(o, "name", d->name);
+	err |= vs_add_int(o, "kick", kick);
+	err |= vs_add_int(o, "call", call);
+	err |= vs_add_uint(o, "desc", q->desc);
+	err |= vs_add_uint(o, "avail", q->avail);
+	err |= vs_add_uint(o, "used", q->used);
+	err |= vs_add_int(o, "num", q->num);
+	err |= vs_add_uint(o, "desc-phys",
+			   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) ?
+			   q->desc_gpa : vs_vhost_ring_view.no_phys);
+	err |= vs_add_uint(o, "desc-size", vs_ring_desc_size(q->num));
+	err |= vs_add_uint(o, "avail-phys",
+			   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) ?
+			   q->avail_gpa : vs_vhost_ring_view.no_phys);
+	err |= vs_add_uint(o, "avail-size",
+			   vs_ring_avail_size(q->num, event_idx));
+	err |= vs_add_uint(o, "used-phys",
+			   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_USED_GPA) ?
+			   q->used_gpa : vs_vhost_ring_view.no_phys);
+	err |= vs_add_uint(o, "used-size",
+			   vs_ring_used_size(q->num, event_idx));
+	if (err) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 struct json_object *vs_json_info(const struct vs_info *info,
@@ -792,6 +954,173 @@ free:
 	return ret;
 }
 
+static int vs_queue_require(const struct vs_queue *q, const int *attrs,
+			    size_t n, struct vs_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!vs_queue_has(q, attrs[i])) {
+			vs_err_set(e, VS_ERR_OLD, 0,
+				   "its reply lacks VIRTIO_STATUS_A_%s",
+				   vs_attr_name(attrs[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What a queue reply must hold, by the kind of device it belongs to. */
+static int vs_queue_check(const struct vs_dev *d, const struct vs_queue *q,
+			  struct vs_err *e)
+{
+	static const int need[] = {
+		VIRTIO_STATUS_A_QUEUE_NUM,
+		VIRTIO_STATUS_A_QUEUE_DESC,
+		VIRTIO_STATUS_A_QUEUE_AVAIL,
+		VIRTIO_STATUS_A_QUEUE_USED,
+	};
+	static const int need_guest[] = {
+		VIRTIO_STATUS_A_QUEUE_NUM_FREE,
+	};
+	static const int need_split[] = {
+		VIRTIO_STATUS_A_QUEUE_USED_IDX,
+	};
+	static const int need_vhost[] = {
+		VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,
+		VIRTIO_STATUS_A_QUEUE_USED_IDX,
+	};
+
+	if (vs_queue_require(q, need, ARRAY_SIZE(need), e) < 0)
+		return -1;
+	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST)
+		return vs_queue_require(q, need_vhost, ARRAY_SIZE(need_vhost),
+					e);
+	if (vs_queue_require(q, need_guest, ARRAY_SIZE(need_guest), e) < 0)
+		return -1;
+	if (!q->packed &&
+	    vs_queue_require(q, need_split, ARRAY_SIZE(need_split), e) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The device @c names (DEV_GET: its name, kind and acked features) and
+ * its queue @c->queue (QUEUE_GET of the same selector). With @vhost_only,
+ * a virtio device is refused. 0, or -1 with @e set.
+ */
+static int vs_queue_fetch(const struct vs_backend *be,
+			  const struct vs_call *c, bool vhost_only,
+			  struct vs_dev *d, struct vs_queue *q,
+			  struct vs_err *e)
+{
+	static const int need_dev[] = {
+		VIRTIO_STATUS_A_DEV_NAME,
+	};
+	static const int need_vhost[] = {
+		VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
+	};
+	char extack[sizeof(e->extack)];
+	struct vs_target *t;
+	u32 kind;
+	int ret = -1;
+
+	t = malloc(sizeof(*t));
+	if (!t) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	if (vs_target_parse(c->path, t, e) < 0)
+		goto free;
+	if (be->ops->dev_get(be->ctx, t, d, e) < 0)
+		goto free;
+	if (vs_dev_require(d, need_dev, ARRAY_SIZE(need_dev), e) < 0)
+		goto free;
+	kind = vs_dev_kind(d);
+	if (kind != VIRTIO_STATUS_KIND_VIRTIO &&
+	    kind != VIRTIO_STATUS_KIND_VHOST) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module describes a kind of device (%u) this virtio-status does not know",
+			   kind);
+		goto free;
+	}
+	if (vhost_only && kind != VIRTIO_STATUS_KIND_VHOST) {
+		vs_err_set(e, VS_ERR_MSG, 0, "%s is not a vhost device",
+			   c->path);
+		goto free;
+	}
+	if (vhost_only &&
+	    vs_dev_require(d, need_vhost, ARRAY_SIZE(need_vhost), e) < 0)
+		goto free;
+	if (be->ops->queue_get(be->ctx, t, c->queue, q, e) < 0) {
+		if (e->kind == VS_ERR_SYS && e->errnum == ERANGE) {
+			/* vs_err_set() clears @e: keep the kernel's words */
+			memcpy(extack, e->extack, sizeof(extack));
+			if (extack[0])
+				vs_err_set(e, VS_ERR_MSG, ERANGE,
+					   "queue %u is out of range for %s (kernel: %s)",
+					   c->queue, c->path, extack);
+			else
+				vs_err_set(e, VS_ERR_MSG, ERANGE,
+					   "queue %u is out of range for %s",
+					   c->queue, c->path);
+		}
+		goto free;
+	}
+	if (vs_queue_check(d, q, e) < 0)
+		goto free;
+	/* a reply without its index answers the index asked */
+	if (!vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_INDEX))
+		q->index = c->queue;
+	ret = 0;
+free:
+	free(t);
+	return ret;
+}
+
+static struct json_object *vs_run_queue(const struct vs_backend *be,
+					const struct vs_call *c,
+					struct vs_err *e, bool vhost)
+{
+	struct json_object *ret = NULL;
+	struct vs_queue *q;
+	struct vs_dev *d;
+
+	d = malloc(sizeof(*d));
+	q = malloc(sizeof(*q));
+	if (!d || !q) {
+		vs_err_sys(e, ENOMEM, NULL);
+		goto free;
+	}
+	if (vs_queue_fetch(be, c, vhost, d, q, e) < 0)
+		goto free;
+	if (vhost)
+		ret = vs_json_vhost_queue_status(d, q);
+	else
+		ret = vs_json_queue_status(d, q);
+	if (!ret)
+		vs_err_sys(e, ENOMEM, NULL);
+free:
+	free(q);
+	free(d);
+	return ret;
+}
+
+static struct json_object *vs_run_queue_status(const struct vs_backend *be,
+					       const struct vs_call *c,
+					       struct vs_err *e)
+{
+	return vs_run_queue(be, c, e, false);
+}
+
+static struct json_object *
+vs_run_vhost_queue_status(const struct vs_backend *be,
+			  const struct vs_call *c, struct vs_err *e)
+{
+	return vs_run_queue(be, c, e, true);
+}
+
 static struct json_object *vs_run_info(const struct vs_backend *be,
 				       const struct vs_call *c, struct vs_err *e)
 {
@@ -827,6 +1156,10 @@ static const struct vs_cmd vs_cmds[] = {
 	{ .name = "x-query-virtio-status", .takes_path = true,
 	  .takes_decode = true, .warn_vhost_off = true,
 	  .run = vs_run_query_status },
+	{ .name = "x-query-virtio-queue-status", .takes_path = true,
+	  .takes_queue = true, .run = vs_run_queue_status },
+	{ .name = "x-query-virtio-vhost-queue-status", .takes_path = true,
+	  .takes_queue = true, .run = vs_run_vhost_queue_status },
 	{ .name = "info", .cli_only = true, .run = vs_run_info },
 	{ .name = "x-virtio-status-info", .qmp_only = true,
 	  .run = vs_run_info },
@@ -919,6 +1252,8 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 			(void)v;
 			if (cmd->takes_path && !strcmp(k, "path"))
 				continue;
+			if (cmd->takes_queue && !strcmp(k, "queue"))
+				continue;
 			if (cmd->takes_decode && vs_is_decode_arg(k))
 				continue;
 			return vs_qmp_errorf("GenericError",
@@ -933,6 +1268,21 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 			return vs_qmp_error("GenericError",
 					    "Invalid parameter type for 'path', expected: string");
 		c->path = json_object_get_string(p);
+	}
+	if (cmd->takes_queue) {
+		if (!json_object_object_get_ex(args, "queue", &p))
+			return vs_qmp_error("GenericError",
+					    "Parameter 'queue' is missing");
+		if (!json_object_is_type(p, json_type_int))
+			return vs_qmp_error("GenericError",
+					    "Invalid parameter type for 'queue', expected: integer");
+		/* QEMU's words for an integer outside a uint16 */
+		if (json_object_get_int64(p) < 0 ||
+		    json_object_get_int64(p) > VS_QUEUE_MAX)
+			return vs_qmp_error("GenericError",
+					    "Parameter 'queue' expects uint16_t");
+		c->queue = (u32)json_object_get_int64(p);
+		c->has_queue = true;
 	}
 	if (!cmd->takes_decode || !args)
 		return NULL;

@@ -81,6 +81,24 @@ int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
 struct json_object *vs_json_list(const struct vs_dev_list *l);
 
 /*
+ * VirtQueueStatus of queue @q of @d: a guest queue for a virtio device, a
+ * vhost virtqueue for a vhost device (see the views in qmp.c for the
+ * members neither side has). NULL on ENOMEM.
+ */
+struct json_object *vs_json_queue_status(const struct vs_dev *d,
+					 const struct vs_queue *q);
+/*
+ * VirtVhostQueueStatus of queue @q of @d, a vhost device; the ring sizes
+ * follow @d's acked VIRTIO_RING_F_EVENT_IDX. NULL on ENOMEM.
+ */
+struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
+					       const struct vs_queue *q);
+/* Bytes of the split ring's areas for a ring of @num entries. */
+u64 vs_ring_desc_size(u32 num);
+u64 vs_ring_avail_size(u32 num, bool event_idx);
+u64 vs_ring_used_size(u32 num, bool event_idx);
+
+/*
  * Whether a reply holds what VirtioStatus / VirtioInfo need, by the kind
  * of device it describes. 0, or -1 with @e set (VS_ERR_OLD for a missing
  * attribute, VS_ERR_FEATURES when the kernel could not read a virtio
@@ -103,12 +121,18 @@ char *vs_json_text(struct json_object *o, bool pretty);
 struct vs_call {
 	const char *path;	/* "path" / --path, or NULL */
 	enum vs_json_mode mode;	/* "decode", "raw-and-decoded" / --decode... */
+	bool has_queue;		/* "queue" / --queue given */
+	u32 queue;		/* its value, 0..VS_QUEUE_MAX */
 };
+
+/* Largest queue index taken: QEMU's "queue" is a uint16. */
+#define VS_QUEUE_MAX	65535
 
 /* A command of both the command line and --qmp. */
 struct vs_cmd {
 	const char *name;
 	bool takes_path;	/* its one argument, "path" / --path */
+	bool takes_queue;	/* and "queue" / --queue, with the path */
 	/* optional "decode" / "raw-and-decoded" (--decode, --raw-and-decoded) */
 	bool takes_decode;
 	bool qmp_only;		/* not offered on the command line */

@@ -126,6 +126,11 @@ struct fake {
 	struct vs_err get_err;		/* dev_get fails when kind is set */
 	struct vs_dev_list list;	/* answer of dev_dump */
 	struct vs_target last;		/* what dev_get was asked */
+	struct vs_queue queue;		/* answer of queue_get */
+	struct vs_err queue_err;	/* queue_get fails when kind is set */
+	u32 queue_index;		/* what queue_get was asked */
+	struct vs_target queue_target;
+	int queue_gets;
 	struct vs_info info;		/* answer of info */
 	int info_errnum;		/* info fails with this errno if set */
 	u64 features;			/* answer of vhost_features */
@@ -150,6 +155,22 @@ static int fake_get(void *ctx, const struct vs_target *t, struct vs_dev *dev,
 		return -1;
 	}
 	*dev = f->dev;
+	return 0;
+}
+
+static int fake_queue_get(void *ctx, const struct vs_target *t, u32 index,
+			  struct vs_queue *q, struct vs_err *e)
+{
+	struct fake *f = ctx;
+
+	f->queue_gets++;
+	f->queue_target = *t;
+	f->queue_index = index;
+	if (f->queue_err.kind != VS_ERR_NONE) {
+		*e = f->queue_err;
+		return -1;
+	}
+	*q = f->queue;
 	return 0;
 }
 
@@ -205,6 +226,7 @@ static const struct vs_backend_ops fake_ops = {
 	.dev_get = fake_get,
 	.dev_dump = fake_dump,
 	.info = fake_info,
+	.queue_get = fake_queue_get,
 	.vhost_features = fake_vhost_features,
 	.privileged = fake_privileged,
 };
@@ -658,8 +680,8 @@ TEST(args_errors)
 	EXPECT_EQ(-1, PARSE(&o, msg, "-x"));
 	EXPECT_STREQ("unknown option '-x'", msg);
 
-	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status"));
-	EXPECT_STREQ("unknown command 'x-query-virtio-queue-status'", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element"));
+	EXPECT_STREQ("unknown command 'x-query-virtio-queue-element'", msg);
 
 	/* qmp_capabilities is for --qmp only */
 	EXPECT_EQ(-1, PARSE(&o, msg, "qmp_capabilities"));
@@ -771,9 +793,9 @@ TEST(qmp_bad_requests)
 	struct fake *f = fake_new(&be);
 	char *s;
 
-	s = qmp(&be, "{\"execute\": \"x-query-virtio-queue-status\", \"id\": 7}");
+	s = qmp(&be, "{\"execute\": \"x-query-virtio-queue-element\", \"id\": 7}");
 	EXPECT_TEXT(s,
-		    "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command x-query-virtio-queue-status has not been found\"}, \"id\": 7}");
+		    "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command x-query-virtio-queue-element has not been found\"}, \"id\": 7}");
 	free(s);
 	s = qmp(&be, "{\"execute\": \"x-query-virtio-status\"}");
 	EXPECT_TEXT(s,
@@ -2410,6 +2432,581 @@ TEST(show_vhost_device)
 	free(out);
 	free(err);
 	fake_free(f);
+}
+
+/* Queue commands */
+
+#define GUEST_DESC	0x10f0000ULL
+#define GUEST_AVAIL	0x10f1000ULL
+#define GUEST_USED	0x10f1240ULL
+
+/* Queue 1 of fill_dev(): 256 entries, 250 free, the driver's "output.0". */
+static void fill_guest_queue(struct vs_queue *q)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_QUEUE_INDEX, VIRTIO_STATUS_A_QUEUE_NAME,
+		VIRTIO_STATUS_A_QUEUE_NUM, VIRTIO_STATUS_A_QUEUE_NUM_FREE,
+		VIRTIO_STATUS_A_QUEUE_DESC, VIRTIO_STATUS_A_QUEUE_AVAIL,
+		VIRTIO_STATUS_A_QUEUE_USED, VIRTIO_STATUS_A_QUEUE_PACKED,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, VIRTIO_STATUS_A_QUEUE_USED_IDX,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS,
+		VIRTIO_STATUS_A_QUEUE_USED_FLAGS, VIRTIO_STATUS_A_QUEUE_BROKEN,
+	};
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	q->index = 1;
+	snprintf(q->name, sizeof(q->name), "%s", "output.0");
+	q->num = 256;
+	q->num_free = 250;
+	q->desc = GUEST_DESC;
+	q->avail = GUEST_AVAIL;
+	q->used = GUEST_USED;
+	q->avail_idx = 1030;
+	q->used_idx = 1024;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		q->have |= 1ULL << attrs[i];
+}
+
+/* Queue 0 of fill_vhost(): 256 entries, 3 heads taken and not used. */
+static void fill_vhost_queue(struct vs_queue *q)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_QUEUE_INDEX, VIRTIO_STATUS_A_QUEUE_NUM,
+		VIRTIO_STATUS_A_QUEUE_DESC, VIRTIO_STATUS_A_QUEUE_AVAIL,
+		VIRTIO_STATUS_A_QUEUE_USED, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,
+		VIRTIO_STATUS_A_QUEUE_USED_IDX,
+		VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX,
+		VIRTIO_STATUS_A_QUEUE_KICK, VIRTIO_STATUS_A_QUEUE_CALL,
+		VIRTIO_STATUS_A_QUEUE_KICK_FD, VIRTIO_STATUS_A_QUEUE_CALL_FD,
+		VIRTIO_STATUS_A_QUEUE_DESC_GPA, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA,
+		VIRTIO_STATUS_A_QUEUE_USED_GPA,
+	};
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	q->index = 0;
+	q->num = 256;
+	q->desc = 0x7f0000001000ULL;
+	q->avail = 0x7f0000002000ULL;
+	q->used = 0x7f0000003000ULL;
+	/* vhost took heads up to 1 (wrapped), used up to 65534: 3 in use */
+	q->avail_idx = 2;
+	q->last_avail_idx = 1;
+	q->used_idx = 65534;
+	q->kick = true;
+	q->call = true;
+	q->kick_fd = 31;
+	q->call_fd = 32;
+	q->desc_gpa = 0x41000;
+	q->avail_gpa = 0x42000;
+	q->used_gpa = 0x43000;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		q->have |= 1ULL << attrs[i];
+}
+
+#define WANT_GUEST_QUEUE "{\"return\": {\"name\": \"virtio-net\", \"queue-index\": 1, \"inuse\": 6, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 17760256, \"vring-avail\": 17764352, \"vring-used\": 17764928, \"shadow-avail-idx\": 1030, \"used-idx\": 1024, \"signalled-used\": 0, \"signalled-used-valid\": false}}"
+#define WANT_VHOST_QUEUE "{\"return\": {\"name\": \"vhost-net\", \"queue-index\": 0, \"inuse\": 3, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 139637976731648, \"vring-avail\": 139637976735744, \"vring-used\": 139637976739840, \"last-avail-idx\": 1, \"shadow-avail-idx\": 2, \"used-idx\": 65534, \"signalled-used\": 0, \"signalled-used-valid\": false}}"
+/* num 256 without EVENT_IDX: desc 4096, avail 516, used 2052 */
+#define WANT_VHOST_RING "{\"return\": {\"name\": \"vhost-net\", \"kick\": 31, \"call\": 32, \"desc\": 139637976731648, \"avail\": 139637976735744, \"used\": 139637976739840, \"num\": 256, \"desc-phys\": 266240, \"desc-size\": 4096, \"avail-phys\": 270336, \"avail-size\": 516, \"used-phys\": 274432, \"used-size\": 2052}}"
+
+static const char * const queue_keys[] = {
+	"name", "queue-index", "inuse", "vring-num", "vring-num-default",
+	"vring-align", "vring-desc", "vring-avail", "vring-used",
+	"last-avail-idx", "shadow-avail-idx", "used-idx", "signalled-used",
+	"signalled-used-valid",
+};
+
+static const char * const vhost_ring_keys[] = {
+	"name", "kick", "call", "desc", "avail", "used", "num", "desc-phys",
+	"desc-size", "avail-phys", "avail-size", "used-phys", "used-size",
+};
+
+/* The keys of @o, in order, are @keys less the ones @skip names. */
+static bool keys_in_order(struct json_object *o, const char * const *keys,
+			  size_t n, const char *skip)
+{
+	size_t i = 0;
+
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		while (i < n && skip && !strcmp(keys[i], skip))
+			i++;
+		if (i == n || strcmp(k, keys[i]))
+			return false;
+		i++;
+	}
+	while (i < n && skip && !strcmp(keys[i], skip))
+		i++;
+	return i == n;
+}
+
+TEST(queue_guest_exact)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct json_object *o;
+	char *out, *err;
+
+	fill_guest_queue(&f->queue);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio0", "--queue", "1")));
+	EXPECT_TEXT(out, WANT_GUEST_QUEUE "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	/* the same selector for both requests, the index as asked */
+	EXPECT_EQ(1, f->gets);
+	EXPECT_EQ(1, f->queue_gets);
+	EXPECT_EQ(VS_TARGET_BUSID, f->last.kind);
+	EXPECT_EQ(VS_TARGET_BUSID, f->queue_target.kind);
+	EXPECT_STREQ("virtio0", f->queue_target.value);
+	EXPECT_EQ(1, f->queue_index);
+
+	/* keys and types: every integer is an int, the flag a boolean */
+	o = vs_json_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(keys_in_order(o, queue_keys, ARRAY_SIZE(queue_keys),
+				  "last-avail-idx"));
+	json_object_object_foreach(o, k, v) {
+		json_type want = json_type_int;
+
+		if (!strcmp(k, "name"))
+			want = json_type_string;
+		else if (!strcmp(k, "signalled-used-valid"))
+			want = json_type_boolean;
+		EXPECT_TRUE(json_object_is_type(v, want));
+	}
+	/* the device's name, not the driver's name for the queue */
+	EXPECT_STREQ("virtio-net", json_object_get_string(member(o, "name")));
+	json_object_put(o);
+
+	/* a packed ring: no used idx (0), no avail idx (no shadow) */
+	f->queue.packed = true;
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_AVAIL_IDX);
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_USED_IDX);
+	o = vs_json_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(NULL, member(o, "shadow-avail-idx"));
+	EXPECT_EQ(NULL, member(o, "last-avail-idx"));
+	EXPECT_EQ(0, json_object_get_int(member(o, "used-idx")));
+	EXPECT_EQ(6, json_object_get_int(member(o, "inuse")));
+	json_object_put(o);
+	fake_free(f);
+}
+
+TEST(queue_vhost_exact_cli_and_qmp)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct json_object *o;
+	char *out, *err, *s;
+
+	fill_vhost(&f->dev);
+	fill_vhost_queue(&f->queue);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  VHOST_PATH, "--queue=0")));
+	EXPECT_TEXT(out, WANT_VHOST_QUEUE "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	/* /proc paths go out verbatim, in both requests */
+	EXPECT_EQ(VS_TARGET_PROC, f->queue_target.kind);
+	EXPECT_STREQ(VHOST_PATH, f->queue_target.value);
+	EXPECT_EQ(0, f->probes);
+
+	o = vs_json_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(keys_in_order(o, queue_keys, ARRAY_SIZE(queue_keys),
+				  NULL));
+	json_object_put(o);
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"/proc/1234/fd/17\", \"queue\": 0}, \"id\": 3}");
+	EXPECT_TEXT(s,
+		    "{\"return\": {\"name\": \"vhost-net\", \"queue-index\": 0, \"inuse\": 3, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 139637976731648, \"vring-avail\": 139637976735744, \"vring-used\": 139637976739840, \"last-avail-idx\": 1, \"shadow-avail-idx\": 2, \"used-idx\": 65534, \"signalled-used\": 0, \"signalled-used-valid\": false}, \"id\": 3}");
+	free(s);
+	fake_free(f);
+}
+
+TEST(queue_guest_over_qmp)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *s;
+
+	fill_guest_queue(&f->queue);
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"queue\": 1, \"path\": \"virtio0\"}}");
+	EXPECT_TEXT(s, WANT_GUEST_QUEUE);
+	free(s);
+	EXPECT_EQ(1, f->queue_index);
+	fake_free(f);
+}
+
+TEST(vhost_ring_exact_and_sizes)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct json_object *o;
+	char *out, *err, *s;
+
+	fill_vhost(&f->dev);
+	fill_vhost_queue(&f->queue);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status",
+				  "--path", VHOST_PATH, "--queue", "0")));
+	EXPECT_TEXT(out, WANT_VHOST_RING "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-vhost-queue-status\", \"arguments\": {\"path\": \"/proc/1234/fd/17\", \"queue\": 0}}");
+	EXPECT_TEXT(s, WANT_VHOST_RING);
+	free(s);
+
+	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(keys_in_order(o, vhost_ring_keys,
+				  ARRAY_SIZE(vhost_ring_keys), NULL));
+	EXPECT_TRUE(json_object_is_type(member(o, "name"), json_type_string));
+	json_object_object_foreach(o, k, v) {
+		json_type want = strcmp(k, "name") ? json_type_int :
+						     json_type_string;
+
+		EXPECT_TRUE(json_object_is_type(v, want));
+	}
+	json_object_put(o);
+
+	/* VIRTIO_RING_F_EVENT_IDX acked: used_event / avail_event */
+	f->dev.vhost_acked_features |= BIT_ULL(29);
+	f->queue.num = 1024;
+	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(16384, json_object_get_int64(member(o, "desc-size")));
+	EXPECT_EQ(4 + 2048 + 2, json_object_get_int64(member(o, "avail-size")));
+	EXPECT_EQ(4 + 8192 + 2, json_object_get_int64(member(o, "used-size")));
+	EXPECT_EQ(1024, json_object_get_int64(member(o, "num")));
+	json_object_put(o);
+	EXPECT_EQ(4 * 16, vs_ring_desc_size(4));
+	EXPECT_EQ(12, vs_ring_avail_size(4, false));
+	EXPECT_EQ(14, vs_ring_avail_size(4, true));
+	EXPECT_EQ(36, vs_ring_used_size(4, false));
+	EXPECT_EQ(38, vs_ring_used_size(4, true));
+
+	/* no eventfds, areas outside the memory table: -1 and 0 */
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_KICK_FD);
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_CALL_FD);
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_DESC_GPA);
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_AVAIL_GPA);
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_USED_GPA);
+	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(-1, json_object_get_int64(member(o, "kick")));
+	EXPECT_EQ(-1, json_object_get_int64(member(o, "call")));
+	EXPECT_EQ(0, json_object_get_int64(member(o, "desc-phys")));
+	EXPECT_EQ(0, json_object_get_int64(member(o, "avail-phys")));
+	EXPECT_EQ(0, json_object_get_int64(member(o, "used-phys")));
+	json_object_put(o);
+	fake_free(f);
+}
+
+TEST(vhost_ring_refuses_guest_device)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fill_guest_queue(&f->queue);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status",
+				  "--path", "virtio0", "--queue", "1")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, "virtio0 is not a vhost device\n");
+	free(out);
+	free(err);
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-vhost-queue-status\", \"arguments\": {\"path\": \"virtio0\", \"queue\": 1}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"virtio0 is not a vhost device\"}}");
+	free(s);
+	/* refused before the queue was asked */
+	EXPECT_EQ(0, f->queue_gets);
+	fake_free(f);
+}
+
+TEST(queue_args)
+{
+	struct vs_opts o;
+	char msg[VS_MSG_MAX];
+
+	EXPECT_EQ(0, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			   "virtio0", "--queue", "65535"));
+	EXPECT_TRUE(o.has_queue);
+	EXPECT_EQ(65535, o.queue);
+	EXPECT_EQ(0, PARSE(&o, msg, "x-query-virtio-vhost-queue-status",
+			   "--queue=0", "--path", VHOST_PATH));
+	EXPECT_TRUE(o.has_queue);
+	EXPECT_EQ(0, o.queue);
+
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0"));
+	EXPECT_STREQ("x-query-virtio-queue-status needs --queue N", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-vhost-queue-status",
+			    "--queue", "1"));
+	EXPECT_STREQ("x-query-virtio-vhost-queue-status needs --path DEVICE",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue"));
+	EXPECT_STREQ("option --queue needs a queue index", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue", "-1"));
+	EXPECT_STREQ("--queue takes a queue index from 0 to 65535, not '-1'",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue", "1x"));
+	EXPECT_STREQ("--queue takes a queue index from 0 to 65535, not '1x'",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue="));
+	EXPECT_STREQ("--queue takes a queue index from 0 to 65535, not ''",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue", "65536"));
+	EXPECT_STREQ("--queue takes a queue index from 0 to 65535, not '65536'",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-status", "--path",
+			    "virtio0", "--queue", "1"));
+	EXPECT_STREQ("x-query-virtio-status takes no --queue", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "--qmp", "--queue", "1"));
+	EXPECT_TEXT(msg,
+		    "--qmp reads its commands from standard input and takes no command, --path, --queue or --decode");
+	EXPECT_EQ(-1, PARSE(&o, msg, "show", "virtio0", "--queue", "1"));
+	EXPECT_STREQ("show takes no --queue; it is for the queue commands",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue", "1", "--decode"));
+	EXPECT_STREQ("--decode and --raw-and-decoded are for x-query-virtio-status",
+		     msg);
+}
+
+TEST(queue_qmp_bad_arguments)
+{
+	static const struct {
+		const char *args;
+		const char *desc;
+	} cases[] = {
+		{ "{\"path\": \"virtio0\"}", "Parameter 'queue' is missing" },
+		{ "{\"queue\": 1}", "Parameter 'path' is missing" },
+		{ "{\"path\": \"virtio0\", \"queue\": \"1\"}",
+		  "Invalid parameter type for 'queue', expected: integer" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1.5}",
+		  "Invalid parameter type for 'queue', expected: integer" },
+		{ "{\"path\": \"virtio0\", \"queue\": -1}",
+		  "Parameter 'queue' expects uint16_t" },
+		{ "{\"path\": \"virtio0\", \"queue\": 65536}",
+		  "Parameter 'queue' expects uint16_t" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1, \"decode\": true}",
+		  "Parameter 'decode' is unexpected" },
+	};
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char line[512], want[512];
+	size_t i;
+	char *s;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(line, sizeof(line),
+			 "{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": %s}",
+			 cases[i].args);
+		snprintf(want, sizeof(want),
+			 "{\"error\": {\"class\": \"GenericError\", \"desc\": \"%s\"}}",
+			 cases[i].desc);
+		s = qmp(&be, line);
+		EXPECT_TEXT(s, want);
+		free(s);
+	}
+	s = qmp(&be, "{\"execute\": \"x-query-virtio-vhost-queue-status\"}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'path' is missing\"}}");
+	free(s);
+	EXPECT_EQ(0, f->gets + f->queue_gets);
+	fake_free(f);
+}
+
+TEST(queue_kernel_errors)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fill_guest_queue(&f->queue);
+	vs_err_sys(&f->queue_err, ERANGE, "the device has 3 queues");
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"virtio0\", \"queue\": 7}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"queue 7 is out of range for virtio0 (kernel: the device has 3 queues)\"}}");
+	free(s);
+	vs_err_sys(&f->queue_err, ERANGE, NULL);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio0", "--queue", "9")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, "queue 9 is out of range for virtio0\n");
+	free(out);
+	free(err);
+
+	/* the device gone, or a vhost device without CAP_NET_ADMIN */
+	vs_err_sys(&f->get_err, ENODEV, "device not found");
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"/sys/devices/nothing/virtio7\", \"queue\": 0}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no virtio device at /sys/devices/nothing/virtio7 (kernel: device not found)\"}}");
+	free(s);
+	vs_err_sys(&f->get_err, EPERM, "vhost devices need CAP_NET_ADMIN");
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-vhost-queue-status\", \"arguments\": {\"path\": \"/proc/99/fd/4\", \"queue\": 0}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root (kernel: vhost devices need CAP_NET_ADMIN)\"}}");
+	free(s);
+	/* the same errors from QUEUE_GET itself read the same */
+	vs_err_clear(&f->get_err);
+	fill_vhost(&f->dev);
+	vs_err_sys(&f->queue_err, ENODEV, NULL);
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"/proc/99/fd/4\", \"queue\": 0}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no vhost device at /proc/99/fd/4\"}}");
+	free(s);
+
+	/* a reply without what the answer needs: module too old */
+	vs_err_clear(&f->queue_err);
+	fill_vhost_queue(&f->queue);
+	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX);
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"/proc/99/fd/4\", \"queue\": 0}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"kernel module too old: its reply lacks VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX\"}}");
+	free(s);
+	fake_free(f);
+}
+
+TEST(decode_guest_queue_reply)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_queue q;
+	struct vs_err e;
+	char *s;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 1));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_QUEUE_NAME, "output.0"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM_FREE, 250));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC, GUEST_DESC));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL, GUEST_AVAIL));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED, GUEST_USED));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_PACKED, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 1030));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 1024));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, 0));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_BROKEN, 0));
+
+	ASSERT_EQ(0, vs_queue_from_msg(msg, &q, &e));
+	EXPECT_EQ(1, q.index);
+	EXPECT_STREQ("output.0", q.name);
+	EXPECT_EQ(256, q.num);
+	EXPECT_EQ(250, q.num_free);
+	EXPECT_EQ(GUEST_DESC, q.desc);
+	EXPECT_EQ(GUEST_AVAIL, q.avail);
+	EXPECT_EQ(GUEST_USED, q.used);
+	EXPECT_FALSE(q.packed);
+	EXPECT_EQ(1030, q.avail_idx);
+	EXPECT_EQ(1024, q.used_idx);
+	EXPECT_EQ(1, q.avail_flags);
+	EXPECT_TRUE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_USED_FLAGS));
+	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX));
+	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_KICK_FD));
+	/* decoded, it answers exactly as the fixture does */
+	fill_dev(d);
+	s = text_of(vs_qmp_return(vs_json_queue_status(d, &q)));
+	EXPECT_TEXT(s, WANT_GUEST_QUEUE);
+	free(s);
+	nlmsg_free(msg);
+	free(d);
+}
+
+TEST(decode_vhost_queue_reply)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_queue q;
+	struct vs_err e;
+	char *s;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC, 0x7f0000001000ULL));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL, 0x7f0000002000ULL));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED, 0x7f0000003000ULL));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 2));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 65534));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX, 1));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_KICK, 1));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_CALL, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_KICK_FD, 31));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_CALL_FD, 32));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC_GPA, 0x41000));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA, 0x42000));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED_GPA, 0x43000));
+
+	ASSERT_EQ(0, vs_queue_from_msg(msg, &q, &e));
+	EXPECT_TRUE(q.kick);
+	EXPECT_TRUE(q.call);
+	EXPECT_EQ(31, q.kick_fd);
+	EXPECT_EQ(32, q.call_fd);
+	EXPECT_EQ(1, q.last_avail_idx);
+	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_NUM_FREE));
+	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_NAME));
+	/* decoded, it answers exactly as the fixture does */
+	fill_vhost(d);
+	s = text_of(vs_qmp_return(vs_json_vhost_queue_status(d, &q)));
+	EXPECT_TEXT(s, WANT_VHOST_RING);
+	free(s);
+	s = text_of(vs_qmp_return(vs_json_queue_status(d, &q)));
+	EXPECT_TEXT(s, WANT_VHOST_QUEUE);
+	free(s);
+	nlmsg_free(msg);
+	free(d);
+}
+
+TEST(decode_queue_rejects_wrong_cmd_and_size)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_queue q;
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
+	EXPECT_EQ(-1, vs_queue_from_msg(msg, &q, &e));
+	EXPECT_STREQ("the virtio_status module answered with command 1, expected 3",
+		     e.detail);
+	nlmsg_free(msg);
+
+	msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
+	EXPECT_EQ(-1, vs_queue_from_msg(msg, &q, &e));
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_QUEUE_NUM",
+		     e.detail);
+	nlmsg_free(msg);
 }
 
 TEST_HARNESS_MAIN

@@ -285,6 +285,16 @@ def test_cli(vm, R):
     R.ok(rc == 0 and out.count('\n') > 10 and parse_json(out) is not None,
          'cli: -p pretty-prints parseable JSON', out[:300])
 
+    # the human view: one line per device under a header; one device in full
+    rc, out, err = cli(vm, '')
+    lines = out.strip().splitlines()
+    R.ok(rc == 0 and len(lines) == len(sysfs) + 1 and
+         all(any(b in line for line in lines) for b in sysfs),
+         'cli: with no command, a table with one line per device', out + err)
+    rc, out, err = cli(vm, 'show %s' % busid)
+    R.ok(rc == 0 and 'VIRTIO_F_VERSION_1' in out and sysfs[busid]['path'] in out,
+         'cli: show PATH prints the device with its features decoded', out + err)
+
     # --qmp: each line answered like QEMU, errors included, session goes on
     lines = [{'execute': 'x-query-virtio'},
              {'execute': 'x-query-virtio-status', 'arguments': {'path': busid}, 'id': 7},
@@ -370,6 +380,37 @@ def check_decoded(vm, R, tag, qid, path, q, bits, legacy, name):
          % (tag, qid), '\n'.join(problems))
 
 
+QUEUE_KEYS = ['name', 'queue-index', 'inuse', 'vring-num', 'vring-num-default',
+              'vring-align', 'vring-desc', 'vring-avail', 'vring-used', 'shadow-avail-idx',
+              'used-idx', 'signalled-used', 'signalled-used-valid']
+
+
+def check_queues(vm, R, tag, qid, path, qpath, nvqs):
+    """x-query-virtio-queue-status against QEMU's for every queue: ring
+    size and the three ring addresses always; for queues idle on the
+    guest's side (nothing handed out), the avail and used idx too."""
+    problems = []
+    for i in range(nvqs):
+        rc, out, err = cli(vm, 'x-query-virtio-queue-status --path %s --queue %d' % (path, i))
+        ours = (parse_json(out) or {}).get('return')
+        if rc != 0 or not isinstance(ours, dict) or list(ours.keys()) != QUEUE_KEYS:
+            problems.append('queue %d: rc=%d %s %s' % (i, rc, out[:300], err))
+            continue
+        theirs = vm.qmp('x-query-virtio-queue-status', path=qpath, queue=i)
+        keys = ['name', 'queue-index', 'vring-num', 'vring-desc', 'vring-avail', 'vring-used']
+        if ours['inuse'] == 0:
+            keys += ['shadow-avail-idx', 'used-idx']
+        for k in keys:
+            if ours.get(k) != theirs.get(k):
+                problems.append('queue %d %s: ours %r, QEMU %r' % (i, k, ours.get(k),
+                                                                  theirs.get(k)))
+    rc, out, err = cli(vm, 'x-query-virtio-queue-status --path %s --queue %d' % (path, nvqs))
+    if rc != 1 or 'out of range' not in err:
+        problems.append('queue %d (one past the last): rc=%d %r' % (nvqs, rc, err))
+    R.ok(not problems, '%s: %s queue status of its %d queues agrees with QEMU\'s'
+         % (tag, qid, nvqs), '\n'.join(problems))
+
+
 def pci_locate(vm, qid, name, ours_list):
     """Guest sysfs path of a QEMU virtio-pci device, through its PCI address."""
     where = vm.virtio_sysfs(qid)
@@ -439,6 +480,8 @@ def test_oracle(vm, R, locate=pci_locate, is_legacy=lambda qid: qid == 'legacy0'
         R.equal(got, qn, '%s: %s (%s) agrees with QEMU%s' %
                 (tag, qid, dev['name'], ' except ' + ', '.join(exempt) if exempt else ''))
         check_decoded(vm, R, tag, qid, path, q, bits, is_legacy(qid), dev['name'])
+        if bound:
+            check_queues(vm, R, tag, qid, path, dev['path'], ours['num-vqs'])
     if tag == 'oracle':
         R.ok(any(not d['driver'] for d in sysfs.values()),
              'oracle: the set includes a device with no driver bound')
@@ -567,6 +610,14 @@ def test_vhost(vm, R, wrong_ko=None):
          vd.get('n-mem-sections') == 0 and st.get('vhost-started') is False and
          vd.get('features', 0) != 0 and vd.get('features') == st.get('host-features'),
          'vhost: x-query-virtio-status of a fresh vhost-net device', out + err)
+    rc, out, err = cli(vm, 'x-query-virtio-vhost-queue-status --path %s --queue 1' % path)
+    vq = (parse_json(out) or {}).get('return') or {}
+    R.ok(rc == 0 and vq.get('name') == 'vhost-net' and vq.get('kick') == -1 and
+         vq.get('call') == -1 and vq.get('desc') == 0 and
+         vq.get('desc-size') == 16 * vq.get('num', -1),
+         'vhost: x-query-virtio-vhost-queue-status of a fresh vhost-net queue', out + err)
+    rc, out, err = cli(vm, 'x-query-virtio-vhost-queue-status --path %s --queue 2' % path)
+    R.ok(rc == 1 and 'out of range' in err, 'vhost: queue 2 of vhost-net is out of range', err)
     rc, out, err = cli(vm, 'x-query-virtio', user='nobody')
     R.ok(rc == 0 and vhost_entries(out) == [],
          'vhost: an unprivileged x-query-virtio shows no vhost device', out + err)

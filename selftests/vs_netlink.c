@@ -473,6 +473,50 @@ struct vs_field {
 	size_t size;
 };
 
+/*
+ * Check each attribute of @tb that @fields describes and copy it into @obj;
+ * @copied gets a bit per attribute copied. 0, or -EINVAL with @why set.
+ */
+static int vs_fields_copy(const struct nlattr **tb, const struct vs_field *fields,
+			  void *obj, __u64 *copied, char *why, size_t whylen)
+{
+	int type;
+
+	*copied = 0;
+	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
+		const struct vs_field *f = &fields[type];
+		const struct nlattr *a = tb[type];
+		const char *data;
+		size_t len;
+
+		if (!a || type == VIRTIO_STATUS_A_PAD || f->kind == VS_NONE)
+			continue;
+		data = (const char *)a + NLA_HDRLEN;
+		len = a->nla_len - NLA_HDRLEN;
+
+		if (f->kind == VS_STR) {
+			if (!len || data[len - 1] || strlen(data) != len - 1) {
+				snprintf(why, whylen,
+					 "%s: not a NUL-terminated string",
+					 vs_attr_name(type));
+				return -EINVAL;
+			}
+			if (len > f->size) {
+				snprintf(why, whylen, "%s: %zu bytes, max %zu",
+					 vs_attr_name(type), len, f->size);
+				return -EINVAL;
+			}
+		} else if (len != f->size) {
+			snprintf(why, whylen, "%s: %zu bytes, expected %zu",
+				 vs_attr_name(type), len, f->size);
+			return -EINVAL;
+		}
+		memcpy((char *)obj + f->off, data, len);
+		*copied |= VS_BIT(type);
+	}
+	return 0;
+}
+
 /* @size: exact size of an integer, buffer size (NUL included) of a string */
 #define VS_FIELD(k, len, member) \
 	{ .kind = (k), .size = (len), .off = offsetof(struct vs_dev, member) }
@@ -572,7 +616,8 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 {
 	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	int type, err;
+	__u64 copied;
+	int err;
 
 	memset(d, 0, sizeof(*d));
 	d->nlmsg_flags = nlh->nlmsg_flags;
@@ -599,37 +644,10 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 	if (err)
 		return err;
 
-	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
-		const struct vs_field *f = &vs_fields[type];
-		const struct nlattr *a = tb[type];
-		const char *data;
-		size_t len;
-
-		if (!a || f->kind == VS_NONE)
-			continue;
-		data = (const char *)a + NLA_HDRLEN;
-		len = a->nla_len - NLA_HDRLEN;
-
-		if (f->kind == VS_STR) {
-			if (!len || data[len - 1] || strlen(data) != len - 1) {
-				snprintf(why, whylen,
-					 "%s: not a NUL-terminated string",
-					 vs_attr_name(type));
-				return -EINVAL;
-			}
-			if (len > f->size) {
-				snprintf(why, whylen, "%s: %zu bytes, max %zu",
-					 vs_attr_name(type), len, f->size);
-				return -EINVAL;
-			}
-		} else if (len != f->size) {
-			snprintf(why, whylen, "%s: %zu bytes, expected %zu",
-				 vs_attr_name(type), len, f->size);
-			return -EINVAL;
-		}
-		memcpy((char *)d + f->off, data, len);
-		d->present |= 1ULL << type;
-	}
+	err = vs_fields_copy(tb, vs_fields, d, &copied, why, whylen);
+	if (err)
+		return err;
+	d->present |= copied;
 	return 0;
 }
 
@@ -1249,6 +1267,7 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 {
 	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	__u64 copied;
 	int type, err;
 
 	memset(q, 0, sizeof(*q));
@@ -1270,39 +1289,12 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 		return -EINVAL;
 	}
 
-	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
-		const struct vs_field *f = &vs_qfields[type];
-		const struct nlattr *a = tb[type];
-		const char *data;
-		size_t len;
-
-		if (!a || type == VIRTIO_STATUS_A_PAD)
-			continue;
-		q->present |= VS_BIT(type);
-		if (f->kind == VS_NONE)
-			continue;	/* not a queue attribute: see present */
-		data = (const char *)a + NLA_HDRLEN;
-		len = a->nla_len - NLA_HDRLEN;
-
-		if (f->kind == VS_STR) {
-			if (!len || data[len - 1] || strlen(data) != len - 1) {
-				snprintf(why, whylen,
-					 "%s: not a NUL-terminated string",
-					 vs_attr_name(type));
-				return -EINVAL;
-			}
-			if (len > f->size) {
-				snprintf(why, whylen, "%s: %zu bytes, max %zu",
-					 vs_attr_name(type), len, f->size);
-				return -EINVAL;
-			}
-		} else if (len != f->size) {
-			snprintf(why, whylen, "%s: %zu bytes, expected %zu",
-				 vs_attr_name(type), len, f->size);
-			return -EINVAL;
-		}
-		memcpy((char *)q + f->off, data, len);
-	}
+	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
+		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
+			q->present |= VS_BIT(type);
+	err = vs_fields_copy(tb, vs_qfields, q, &copied, why, whylen);
+	if (err)
+		return err;
 	return 0;
 }
 

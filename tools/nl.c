@@ -625,52 +625,73 @@ static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
 	return msg;
 }
 
-struct vs_get_arg {
-	struct vs_dev *dev;
+/* A do answered with exactly one object, which @decode reads into @obj. */
+struct vs_one {
+	int (*decode)(struct nl_msg *msg, void *obj, struct vs_err *e);
+	void *obj;
+	const char *what;	/* "device", "queue": for the sentences */
 	bool got;
 };
 
-static int vs_get_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+static int vs_one_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 {
-	struct vs_get_arg *g = arg;
+	struct vs_one *o = arg;
 
-	if (g->got) {
+	if (o->got) {
 		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module answered one device with several");
+			   "the virtio_status module answered one %s with several", o->what);
 		return -1;
 	}
-	if (vs_dev_from_msg(msg, g->dev, e) < 0)
+	if (o->decode(msg, o->obj, e) < 0)
 		return -1;
-	g->got = true;
+	o->got = true;
 	return 0;
 }
 
-int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
-		  struct vs_dev *dev, struct vs_err *e)
+/*
+ * Send @cmd naming the device of @t (as DEV_GET does) and, if @index is
+ * not negative, a queue index; read the one object it answers with.
+ */
+static int vs_nl_get_one(struct vs_nl *nl, u8 cmd, const struct vs_target *t,
+			 long index, struct vs_one *o, struct vs_err *e)
 {
-	struct vs_get_arg g = { .dev = dev };
-	struct vs_req r = { .parse = vs_get_parse, .arg = &g };
+	struct vs_req r = { .parse = vs_one_parse, .arg = o };
 	struct nl_msg *msg;
 	int attr, ret = -1;
 
 	attr = t->kind == VS_TARGET_BUSID ? VIRTIO_STATUS_A_DEV_BUSID :
 					    VIRTIO_STATUS_A_DEV_PATH;
-	msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_DEV_GET, NLM_F_ACK);
-	if (!msg || nla_put_string(msg, attr, t->value) < 0) {
+	msg = vs_cmd_msg(nl, cmd, NLM_F_ACK);
+	if (!msg || nla_put_string(msg, attr, t->value) < 0 ||
+	    (index >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, index) < 0)) {
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free_msg;
 	}
 	if (vs_nl_request(nl, msg, &r, e) < 0)
 		goto free_msg;
-	if (!g.got) {
+	if (!o->got) {
 		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module acknowledged the request but sent no device");
+			   "the virtio_status module acknowledged the request but sent no %s",
+			   o->what);
 		goto free_msg;
 	}
 	ret = 0;
 free_msg:
 	nlmsg_free(msg);
 	return ret;
+}
+
+static int vs_dev_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
+{
+	return vs_dev_from_msg(msg, obj, e);
+}
+
+int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
+		  struct vs_dev *dev, struct vs_err *e)
+{
+	struct vs_one o = { .decode = vs_dev_decode, .obj = dev, .what = "device" };
+
+	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_DEV_GET, t, -1, &o, e);
 }
 
 static int vs_dump_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
@@ -767,54 +788,17 @@ free_msg:
 	return ret;
 }
 
-struct vs_queue_arg {
-	struct vs_queue *q;
-	bool got;
-};
-
-static int vs_queue_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+static int vs_queue_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
 {
-	struct vs_queue_arg *g = arg;
-
-	if (g->got) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module answered one queue with several");
-		return -1;
-	}
-	if (vs_queue_from_msg(msg, g->q, e) < 0)
-		return -1;
-	g->got = true;
-	return 0;
+	return vs_queue_from_msg(msg, obj, e);
 }
 
 int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
 		    struct vs_queue *q, struct vs_err *e)
 {
-	struct vs_queue_arg g = { .q = q };
-	struct vs_req r = { .parse = vs_queue_parse, .arg = &g };
-	struct nl_msg *msg;
-	int attr, ret = -1;
+	struct vs_one o = { .decode = vs_queue_decode, .obj = q, .what = "queue" };
 
-	/* the device is named exactly as for DEV_GET */
-	attr = t->kind == VS_TARGET_BUSID ? VIRTIO_STATUS_A_DEV_BUSID :
-					    VIRTIO_STATUS_A_DEV_PATH;
-	msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_QUEUE_GET, NLM_F_ACK);
-	if (!msg || nla_put_string(msg, attr, t->value) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, index) < 0) {
-		vs_err_sys(e, ENOMEM, NULL);
-		goto free_msg;
-	}
-	if (vs_nl_request(nl, msg, &r, e) < 0)
-		goto free_msg;
-	if (!g.got) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module acknowledged the request but sent no queue");
-		goto free_msg;
-	}
-	ret = 0;
-free_msg:
-	nlmsg_free(msg);
-	return ret;
+	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_QUEUE_GET, t, index, &o, e);
 }
 
 /* The backend the CLI uses */

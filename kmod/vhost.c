@@ -395,7 +395,10 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
 	qi->avail_idx = *vs_at(vq, VS_VQ_AVAIL_IDX, u16);
 	qi->used_idx = *vs_at(vq, VS_VQ_LAST_USED_IDX, u16);
 	qi->has_idx = true;
-	*kickp = *vs_at(vq, VS_VQ_KICK, void *);
+	/* The kick file is pinned for the fd lookup; see vs_vhost_find_efds(). */
+	*kickp = *vs_at(vq, VS_VQ_KICK, struct file *);
+	if (*kickp)
+		get_file(*kickp);
 	*callp = *vs_at(vq, VS_VQ_CALL_CTX, void *);
 	qi->kick = !!*kickp;
 	qi->call = !!*callp;
@@ -618,12 +621,16 @@ static void vs_vhost_name_dev(struct vs_vhost_dev *d)
 	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
 	void *owner_mm = NULL;
 	unsigned int i;
+	int nvqs;
 
 	d->pid = d->first->pid;
 	d->fd = d->first->fd;
 	if (t->dev_off < 0 || vs_vhost_check_modules(t->module))
 		return;
 	d->dev = (char *)d->first->file->private_data + t->dev_off;
+	/* A device that fails the structure check is named, not read. */
+	if (vs_vhost_check_dev(d->dev, &nvqs))
+		return;
 	owner_mm = vs_vhost_owner_mm(d->dev);
 	if (!owner_mm)
 		return;
@@ -855,7 +862,12 @@ static int vs_vhost_efd_scan(const void *arg, struct file *f, unsigned int fd)
 	return e->qi->kick_fd >= 0 && (e->qi->call_fd >= 0 || !e->call);
 }
 
-/* Find the queue's eventfds among the fds of @pid (caller's namespace). */
+/*
+ * Find the queue's eventfds among the fds of @pid (caller's namespace).
+ * @kick is pinned by the caller, so the comparison is exact; the call
+ * eventfd is known only by its context, which vhost may swap for another
+ * between our reading it and this lookup: its fd is best effort.
+ */
 static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 			       struct vs_queue_info *qi)
 {
@@ -914,8 +926,11 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
 		err = -ERANGE;
 	else
 		err = vs_vhost_read_queue(d->dev, index, qi, &kick, &call);
-	if (!err)
+	if (!err) {
 		vs_vhost_find_efds(d->pid, kick, call, qi);
+		if (kick)
+			fput(kick);
+	}
 out:
 	vs_vhost_scan_free(&s);
 	return err;

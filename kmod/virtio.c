@@ -16,9 +16,17 @@
  * touch registers only if the transport still has its driver and the virtio
  * device is still registered. The virtio device's lock also serializes us
  * with probe, which uses the same feature-select registers.
+ *
+ * Pinning a virtio device does not pin its parent: device_del() drops the
+ * parent reference as it finishes, and a pinned but deleted device keeps a
+ * dangling parent pointer. So the module holds its own reference on each
+ * registered device's parent, taken when the device is added (or found at
+ * load) and dropped on BUS_NOTIFY_REMOVED_DEVICE, which comes before
+ * device_del() lets go of the parent; the lock path borrows it from there.
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/virtio.h>
@@ -26,6 +34,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_status.h>
+#include <linux/xarray.h>
 
 #include "vs.h"
 
@@ -86,8 +95,69 @@ static int vs_bus_event(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_DONE;
 }
 
+/* Parent of each registered virtio device, referenced: see the top. */
+static DEFINE_MUTEX(vs_parents_lock);
+static DEFINE_XARRAY(vs_parents);
+
+static void vs_parent_track(struct device *dev)
+{
+	lockdep_assert_held(&vs_parents_lock);
+	if (!dev->parent || xa_load(&vs_parents, (unsigned long)dev))
+		return;
+	if (xa_insert(&vs_parents, (unsigned long)dev, get_device(dev->parent),
+		      GFP_KERNEL))
+		put_device(dev->parent);	/* no memory: never read */
+}
+
+static void vs_parent_untrack(struct device *dev)
+{
+	struct device *parent;
+
+	lockdep_assert_held(&vs_parents_lock);
+	parent = xa_erase(&vs_parents, (unsigned long)dev);
+	put_device(parent);
+}
+
+static int vs_parents_event(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	if (action == BUS_NOTIFY_ADD_DEVICE || action == BUS_NOTIFY_REMOVED_DEVICE) {
+		mutex_lock(&vs_parents_lock);
+		if (action == BUS_NOTIFY_ADD_DEVICE)
+			vs_parent_track(data);
+		else
+			vs_parent_untrack(data);
+		mutex_unlock(&vs_parents_lock);
+	}
+	return vs_bus_event(nb, action, data);
+}
+
+static int vs_same_dev(struct device *dev, const void *data)
+{
+	return dev == data;
+}
+
+/* At load: track a device that was there before the notifier. */
+static int vs_parent_track_existing(struct device *dev, void *data)
+{
+	struct device *still;
+
+	mutex_lock(&vs_parents_lock);
+	/*
+	 * Still on the bus: its REMOVED event (after it leaves the bus, and
+	 * under vs_parents_lock) is yet to come and will undo this.
+	 */
+	still = bus_find_device(vs_bus, NULL, dev, vs_same_dev);
+	if (still) {
+		vs_parent_track(dev);
+		put_device(still);
+	}
+	mutex_unlock(&vs_parents_lock);
+	return 0;
+}
+
 static struct notifier_block vs_bus_nb = {
-	.notifier_call = vs_bus_event,
+	.notifier_call = vs_parents_event,
 };
 
 /**
@@ -162,14 +232,25 @@ int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 /*
  * Lock the transport device, then the virtio device (the driver core's
  * order), and check that the device's registers may still be touched.
+ * @parentp gets the transport device, referenced and locked, or NULL.
  */
-static int vs_lock_live(struct virtio_device *vdev)
+static int vs_lock_live(struct virtio_device *vdev, struct device **parentp)
 {
-	struct device *parent = vdev->dev.parent;
+	struct device *parent = NULL;
 	int err;
 
-	if (parent && device_lock_interruptible(parent))
-		return -EINTR;
+	if (vdev->dev.parent) {
+		mutex_lock(&vs_parents_lock);
+		parent = xa_load(&vs_parents, (unsigned long)&vdev->dev);
+		get_device(parent);
+		mutex_unlock(&vs_parents_lock);
+		if (!parent)
+			return -ENODEV;		/* removed, or being removed */
+		if (device_lock_interruptible(parent)) {
+			put_device(parent);
+			return -EINTR;
+		}
+	}
 	if (device_lock_interruptible(&vdev->dev)) {
 		err = -EINTR;
 		goto unlock_parent;
@@ -178,21 +259,26 @@ static int vs_lock_live(struct virtio_device *vdev)
 		err = -ENODEV;
 		goto unlock_dev;
 	}
+	*parentp = parent;
 	return 0;
 
 unlock_dev:
 	device_unlock(&vdev->dev);
 unlock_parent:
-	if (parent)
+	if (parent) {
 		device_unlock(parent);
+		put_device(parent);
+	}
 	return err;
 }
 
-static void vs_unlock_live(struct virtio_device *vdev)
+static void vs_unlock_live(struct virtio_device *vdev, struct device *parent)
 {
 	device_unlock(&vdev->dev);
-	if (vdev->dev.parent)
-		device_unlock(vdev->dev.parent);
+	if (parent) {
+		device_unlock(parent);
+		put_device(parent);
+	}
 }
 
 static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
@@ -224,7 +310,7 @@ static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
 int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 		   struct vs_virtio_info *info)
 {
-	struct device *parent = vdev->dev.parent;
+	struct device *parent;
 	char *kpath;
 	int err;
 
@@ -240,18 +326,18 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 		return -ENOMEM;
 
 	strscpy(info->busid, dev_name(&vdev->dev), sizeof(info->busid));
-	strscpy(info->transport, parent && parent->bus ? parent->bus->name : "none",
-		sizeof(info->transport));
 	info->index = vdev->index;
 	info->id = vdev->id.device;
 	info->vendor = vdev->id.vendor;
 	vs_virtio_name(info->id, info->name, sizeof(info->name));
 
-	err = vs_lock_live(vdev);
+	err = vs_lock_live(vdev, &parent);
 	if (err) {
 		vs_virtio_info_free(info);
 		return err;
 	}
+	strscpy(info->transport, parent && parent->bus ? parent->bus->name : "none",
+		sizeof(info->transport));
 
 	if (vdev->dev.driver)
 		strscpy(info->driver, vdev->dev.driver->name, sizeof(info->driver));
@@ -264,7 +350,7 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 	info->failed = vdev->failed;
 	vs_read_vqs(vdev, info);
 
-	vs_unlock_live(vdev);
+	vs_unlock_live(vdev, parent);
 
 	/* Test the bit directly: virtio_has_feature() BUG()s on some bits. */
 	if (info->driver_features & BIT_ULL(VIRTIO_F_VERSION_1))
@@ -301,15 +387,24 @@ static u16 vs_ring16(struct virtio_device *vdev, __virtio16 v)
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 			 struct vs_queue_info *qi)
 {
+	struct device *parent;
 	struct virtqueue *vq;
 	const struct vring *vr;
 	int err;
 
 	memset(qi, 0, sizeof(*qi));
-	err = vs_lock_live(vdev);
+	err = vs_lock_live(vdev, &parent);
 	if (err)
 		return err;
 
+	/*
+	 * virtqueue_resize() and virtqueue_reset() free and replace a ring
+	 * under the driver's feet; their only caller, virtio-net, does that
+	 * under the RTNL (ethtool, XDP socket setup). Hold it while reading
+	 * ring memory. Order: transport, device, RTNL, as on virtio-net's
+	 * own probe and remove paths.
+	 */
+	rtnl_lock();
 	err = -ERANGE;
 	qi->packed = !!(vdev->features & BIT_ULL(VIRTIO_F_RING_PACKED));
 	spin_lock(&vdev->vqs_list_lock);
@@ -336,7 +431,8 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 		break;
 	}
 	spin_unlock(&vdev->vqs_list_lock);
-	vs_unlock_live(vdev);
+	rtnl_unlock();
+	vs_unlock_live(vdev, parent);
 	return err;
 }
 
@@ -367,6 +463,8 @@ int vs_virtio_init(void)
 	err = bus_register_notifier(vs_bus, &vs_bus_nb);
 	if (err)
 		goto unregister_anchor;
+	/* After the notifier, so that no device is missed. */
+	bus_for_each_dev(vs_bus, NULL, NULL, vs_parent_track_existing);
 	return 0;
 
 unregister_anchor:
@@ -379,6 +477,12 @@ unregister_anchor:
  */
 void vs_virtio_exit(void)
 {
+	struct device *parent;
+	unsigned long dev;
+
 	bus_unregister_notifier(vs_bus, &vs_bus_nb);
+	xa_for_each(&vs_parents, dev, parent)
+		put_device(parent);
+	xa_destroy(&vs_parents);
 	unregister_virtio_driver(&vs_anchor);
 }

@@ -480,7 +480,10 @@ def test_oracle(vm, R, locate=pci_locate, is_legacy=lambda qid: qid == 'legacy0'
         R.equal(got, qn, '%s: %s (%s) agrees with QEMU%s' %
                 (tag, qid, dev['name'], ' except ' + ', '.join(exempt) if exempt else ''))
         check_decoded(vm, R, tag, qid, path, q, bits, is_legacy(qid), dev['name'])
-        if bound:
+        # agent-bus (microvm) carries this very test's commands and output:
+        # its queues are never idle, so QEMU's view and ours cannot be taken
+        # at one instant.
+        if bound and qid != 'agent-bus':
             check_queues(vm, R, tag, qid, path, dev['path'], ours['num-vqs'])
     if tag == 'oracle':
         R.ok(any(not d['driver'] for d in sysfs.values()),

@@ -540,27 +540,37 @@ static void vs_vhost_scan_free(struct vs_vhost_scan *s)
 static int vs_vhost_scan_fds(struct vs_vhost_scan *s)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	struct task_struct *p;
+	struct task_struct *g, *p;
+	void *last_files;
 
 	for (s->cap = 64;; s->cap *= 4) {
 		s->fds = kvmalloc_array(s->cap, sizeof(*s->fds), GFP_KERNEL);
 		if (!s->fds)
 			return -ENOMEM;
 		s->overflow = false;
+		last_files = NULL;
 
+		/*
+		 * Every thread, not only leaders: a thread may have its own file
+		 * table (CLONE_FILES unshared), and a leader that exited has
+		 * none. Threads sharing one table come in a row: walk it once.
+		 */
 		rcu_read_lock();
-		for_each_process(p) {
+		for_each_process_thread(g, p) {
 			s->pid = task_tgid_nr_ns(p, ns);
 			if (!s->pid)
 				continue;
 			task_lock(p);
-			s->mm = p->mm;
-			if (p->files)
+			if (p->files && p->files != last_files) {
+				last_files = p->files;
+				s->mm = p->mm;
 				iterate_fd(p->files, 0, vs_vhost_scan_fd, s);
+			}
 			task_unlock(p);
 			if (s->overflow)
-				break;
+				goto walked;
 		}
+walked:
 		rcu_read_unlock();
 
 		if (!s->overflow)
@@ -598,11 +608,11 @@ static int vs_vhost_cmp_dev(const void *a, const void *b)
 static pid_t vs_vhost_find_owner(void *mm)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	struct task_struct *p;
+	struct task_struct *g, *p;
 	pid_t found = 0, pid;
 
 	rcu_read_lock();
-	for_each_process(p) {
+	for_each_process_thread(g, p) {
 		pid = task_tgid_nr_ns(p, ns);
 		if (!pid || (found && pid > found))
 			continue;

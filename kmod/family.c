@@ -5,6 +5,7 @@
  * builders (msg.c). This file never touches a device.
  */
 #include <linux/capability.h>
+#include <linux/slab.h>
 #include <linux/virtio_status.h>
 #include <net/genetlink.h>
 
@@ -25,6 +26,15 @@ static const struct nla_policy vs_queue_get_policy[] = {
 	[VIRTIO_STATUS_A_DEV_BUSID] = { .type = NLA_NUL_STRING,
 					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
 	[VIRTIO_STATUS_A_QUEUE_INDEX] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy vs_elem_get_policy[] = {
+	[VIRTIO_STATUS_A_DEV_PATH] = { .type = NLA_NUL_STRING,
+				       .len = VIRTIO_STATUS_PATH_MAX - 1 },
+	[VIRTIO_STATUS_A_DEV_BUSID] = { .type = NLA_NUL_STRING,
+					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
+	[VIRTIO_STATUS_A_QUEUE_INDEX] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_ELEM_INDEX] = { .type = NLA_U32 },
 };
 
 /* Where a reply goes: a do's reply, or a dump's next message. */
@@ -490,6 +500,70 @@ static int vs_info_doit(struct sk_buff *skb, struct genl_info *info)
 	return vs_reply(info, vs_msg_info_size(), vs_fill_info, NULL);
 }
 
+static int vs_fill_elem(struct vs_dest *d, const void *arg)
+{
+	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_ELEMENT_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vs_msg_put_elem(d->skb, arg)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
+	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
+	struct nlattr *eindex = info->attrs[VIRTIO_STATUS_A_ELEM_INDEX];
+	struct nlattr *name = vs_dev_selector(info);
+	struct vs_elem_info ei = {};
+	struct virtio_device *vdev;
+	int err;
+
+	if (!name)
+		return -EINVAL;
+	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "queue elements need CAP_NET_ADMIN");
+		return -EPERM;
+	}
+	if (!info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]) {
+		NL_SET_ERR_MSG(info->extack, "a queue index is required");
+		return -EINVAL;
+	}
+	if (vs_is_vhost_path(info)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, path,
+				    "queue elements are read for guest devices only");
+		return -EOPNOTSUPP;
+	}
+	vdev = vs_virtio_lookup(info, path, busid);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	ei.descs = kcalloc(VS_ELEM_MAX_DESCS, sizeof(*ei.descs), GFP_KERNEL);
+	if (!ei.descs) {
+		put_device(&vdev->dev);
+		NL_SET_ERR_MSG(info->extack, "out of memory reading the element");
+		return -ENOMEM;
+	}
+	err = vs_virtio_elem_read(vdev, nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]),
+				  eindex, eindex ? nla_get_u32(eindex) : 0, &ei);
+	put_device(&vdev->dev);
+	if (err == -EOPNOTSUPP)
+		NL_SET_ERR_MSG(info->extack, "packed rings are not supported");
+	else if (err == -EIO)
+		NL_SET_ERR_MSG_ATTR(info->extack, eindex,
+				    "the avail entry points past the descriptor table");
+	else if (err)
+		vs_virtio_extack(info, name, err);
+	else
+		err = vs_reply(info, vs_msg_elem_size(&ei), vs_fill_elem, &ei);
+	kfree(ei.descs);
+	return err;
+}
+
 /* INFO has no policy: strict validation then rejects any attribute. */
 static const struct genl_ops vs_ops[] = {
 	{
@@ -508,6 +582,12 @@ static const struct genl_ops vs_ops[] = {
 		.policy = vs_queue_get_policy,
 		.maxattr = ARRAY_SIZE(vs_queue_get_policy) - 1,
 		.doit = vs_queue_get_doit,
+	},
+	{
+		.cmd = VIRTIO_STATUS_CMD_ELEMENT_GET,
+		.policy = vs_elem_get_policy,
+		.maxattr = ARRAY_SIZE(vs_elem_get_policy) - 1,
+		.doit = vs_elem_get_doit,
 	},
 };
 

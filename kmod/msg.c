@@ -227,3 +227,49 @@ int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
 		return -EMSGSIZE;
 	return 0;
 }
+
+/**
+ * vs_msg_elem_size() - room the attributes of an element reply take
+ * @ei: the element
+ *
+ * Return: bytes, an upper bound.
+ */
+size_t vs_msg_elem_size(const struct vs_elem_info *ei)
+{
+	return 7 * nla_total_size(sizeof(u32)) +
+	       ei->ndescs * nla_total_size(nla_total_size_64bit(sizeof(u64)) +
+					   2 * nla_total_size(sizeof(u32)));
+}
+
+/**
+ * vs_msg_put_elem() - the attributes of an element reply
+ * @skb: the message
+ * @ei: the element
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_elem(struct sk_buff *skb, const struct vs_elem_info *ei)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_INDEX, ei->qindex) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEM_INDEX, ei->eindex) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEM_HEAD, ei->head) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, ei->avail_idx) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, ei->avail_flags) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, ei->used_idx) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, ei->used_flags))
+		return -EMSGSIZE;
+	for (i = 0; i < ei->ndescs; i++) {
+		nest = nla_nest_start(skb, VIRTIO_STATUS_A_ELEM_DESC);
+		if (!nest ||
+		    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DESC_ADDR, ei->descs[i].addr,
+				      VIRTIO_STATUS_A_DESC_PAD) ||
+		    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_LEN, ei->descs[i].len) ||
+		    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_FLAGS, ei->descs[i].flags))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}

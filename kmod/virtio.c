@@ -436,6 +436,84 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 	return err;
 }
 
+/* The chain from @ei->head, under the queue's locks (see below). */
+static void vs_read_chain(struct virtio_device *vdev, const struct vring *vr,
+			  struct vs_elem_info *ei)
+{
+	u32 i = ei->head;
+
+	while (ei->ndescs < min_t(u32, vr->num, VS_ELEM_MAX_DESCS) && i < vr->num) {
+		struct vs_elem_desc *d = &ei->descs[ei->ndescs++];
+		const struct vring_desc *rd = &vr->desc[i];
+		bool le = (vdev->features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
+			  virtio_legacy_is_little_endian();
+
+		d->addr = le ? le64_to_cpu((__force __le64)READ_ONCE(rd->addr)) :
+			       be64_to_cpu((__force __be64)READ_ONCE(rd->addr));
+		d->len = le ? le32_to_cpu((__force __le32)READ_ONCE(rd->len)) :
+			      be32_to_cpu((__force __be32)READ_ONCE(rd->len));
+		d->flags = vs_ring16(vdev, READ_ONCE(rd->flags));
+		if (!(d->flags & VRING_DESC_F_NEXT))
+			break;
+		i = vs_ring16(vdev, READ_ONCE(rd->next));
+	}
+}
+
+/**
+ * vs_virtio_elem_read() - an avail ring entry of a split-ring queue
+ * @vdev: the device, pinned by the caller
+ * @qindex: the queue's index
+ * @given: @eindex was given; else the last entry the driver made available
+ * @eindex: avail ring index, taken modulo the ring size
+ * @ei: filled in; @ei->descs must hold VS_ELEM_MAX_DESCS entries
+ *
+ * Read under the same locks as vs_virtio_queue_read(): a snapshot of ring
+ * memory the driver keeps using. Indirect descriptors are not followed.
+ *
+ * Return: 0, -ERANGE (no such queue), -EOPNOTSUPP (packed ring), -EIO (the
+ * entry points past the descriptor table), or the errors of
+ * vs_virtio_read().
+ */
+int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
+			u32 eindex, struct vs_elem_info *ei)
+{
+	struct device *parent;
+	const struct vring *vr;
+	struct virtqueue *vq;
+	int err;
+
+	err = vs_lock_live(vdev, &parent);
+	if (err)
+		return err;
+	rtnl_lock();
+	err = -ERANGE;
+	spin_lock(&vdev->vqs_list_lock);
+	list_for_each_entry(vq, &vdev->vqs, list) {
+		if (vq->index != qindex)
+			continue;
+		if (vdev->features & BIT_ULL(VIRTIO_F_RING_PACKED)) {
+			err = -EOPNOTSUPP;
+			break;
+		}
+		vr = virtqueue_get_vring(vq);
+		ei->qindex = qindex;
+		ei->avail_idx = vs_ring16(vdev, READ_ONCE(vr->avail->idx));
+		ei->avail_flags = vs_ring16(vdev, READ_ONCE(vr->avail->flags));
+		ei->used_idx = vs_ring16(vdev, READ_ONCE(vr->used->idx));
+		ei->used_flags = vs_ring16(vdev, READ_ONCE(vr->used->flags));
+		ei->eindex = (given ? eindex : (u16)(ei->avail_idx - 1)) % vr->num;
+		ei->head = vs_ring16(vdev, READ_ONCE(vr->avail->ring[ei->eindex]));
+		err = ei->head < vr->num ? 0 : -EIO;
+		if (!err)
+			vs_read_chain(vdev, vr, ei);
+		break;
+	}
+	spin_unlock(&vdev->vqs_list_lock);
+	rtnl_unlock();
+	vs_unlock_live(vdev, parent);
+	return err;
+}
+
 /**
  * vs_virtio_info_free() - release what vs_virtio_read() allocated
  * @info: the device state

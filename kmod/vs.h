@@ -135,6 +135,45 @@ struct vs_queue_info {
 	u64 gpa[3];
 };
 
+/* Longest descriptor chain ELEMENT_GET reports. */
+#define VS_ELEM_MAX_DESCS	256
+
+/**
+ * struct vs_elem_desc - one descriptor, as the ring holds it
+ * @addr: buffer address
+ * @len: buffer length
+ * @flags: VRING_DESC_F_*
+ */
+struct vs_elem_desc {
+	u64 addr;
+	u32 len;
+	u16 flags;
+};
+
+/**
+ * struct vs_elem_info - an avail ring entry and the chain it points to
+ * @qindex: queue index
+ * @eindex: avail ring index read
+ * @head: descriptor the entry points to
+ * @avail_idx: avail ring idx
+ * @avail_flags: avail ring flags
+ * @used_idx: used ring idx
+ * @used_flags: used ring flags
+ * @ndescs: entries of @descs
+ * @descs: the chain, in order, kmalloc'ed (VS_ELEM_MAX_DESCS entries)
+ */
+struct vs_elem_info {
+	u32 qindex;
+	u32 eindex;
+	u32 head;
+	u32 avail_idx;
+	u32 avail_flags;
+	u32 used_idx;
+	u32 used_flags;
+	u32 ndescs;
+	struct vs_elem_desc *descs;
+};
+
 /* names.c */
 void vs_virtio_name(u32 device_id, char *buf, size_t len);
 
@@ -148,6 +187,8 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 void vs_virtio_info_free(struct vs_virtio_info *info);
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 			 struct vs_queue_info *qi);
+int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
+			u32 eindex, struct vs_elem_info *ei);
 int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 		       void *arg);
 
@@ -172,6 +213,8 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 size_t vs_msg_info_size(void);
 size_t vs_msg_queue_size(const struct vs_queue_info *qi);
 int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi);
+size_t vs_msg_elem_size(const struct vs_elem_info *ei);
+int vs_msg_put_elem(struct sk_buff *skb, const struct vs_elem_info *ei);
 int vs_msg_put_info(struct sk_buff *skb);
 
 /* family.c */

@@ -34,12 +34,17 @@
  * @VIRTIO_STATUS_CMD_QUEUE_GET: do: one virtqueue (VIRTIO_STATUS_A_QUEUE_*)
  *	of the device named as for DEV_GET, by VIRTIO_STATUS_A_QUEUE_INDEX.
  *	CAP_NET_ADMIN only: ring addresses are DMA or physical addresses.
+ * @VIRTIO_STATUS_CMD_ELEMENT_GET: do: the descriptor chain an avail ring
+ *	entry of a guest split-ring queue points to (device and
+ *	VIRTIO_STATUS_A_QUEUE_INDEX as for QUEUE_GET, optional
+ *	VIRTIO_STATUS_A_ELEM_INDEX). CAP_NET_ADMIN only.
  */
 enum virtio_status_cmd {
 	VIRTIO_STATUS_CMD_UNSPEC,
 	VIRTIO_STATUS_CMD_DEV_GET,
 	VIRTIO_STATUS_CMD_INFO,
 	VIRTIO_STATUS_CMD_QUEUE_GET,
+	VIRTIO_STATUS_CMD_ELEMENT_GET,
 
 	__VIRTIO_STATUS_CMD_MAX,
 	VIRTIO_STATUS_CMD_MAX = __VIRTIO_STATUS_CMD_MAX - 1
@@ -220,8 +225,37 @@ enum virtio_status_attr {
 	VIRTIO_STATUS_A_QUEUE_AVAIL_GPA,	/* u64: the same, driver area */
 	VIRTIO_STATUS_A_QUEUE_USED_GPA,		/* u64: the same, device area */
 
+	/* VIRTIO_STATUS_CMD_ELEMENT_GET (and QUEUE_* ring idx and flags) */
+	VIRTIO_STATUS_A_ELEM_INDEX,		/* u32, request: avail ring index
+						 * (taken modulo the ring size;
+						 * default: the last entry the
+						 * driver made available)
+						 */
+	VIRTIO_STATUS_A_ELEM_HEAD,		/* u32: descriptor the entry
+						 * points to
+						 */
+	VIRTIO_STATUS_A_ELEM_DESC,		/* nest, repeated, in chain
+						 * order: enum
+						 * virtio_status_desc_attr
+						 */
+
 	__VIRTIO_STATUS_A_MAX,
 	VIRTIO_STATUS_A_MAX = __VIRTIO_STATUS_A_MAX - 1
+};
+
+/*
+ * One descriptor of a chain (VIRTIO_STATUS_A_ELEM_DESC), as the ring holds
+ * it. An indirect descriptor is reported as itself, not followed.
+ */
+enum virtio_status_desc_attr {
+	VIRTIO_STATUS_A_DESC_UNSPEC,
+	VIRTIO_STATUS_A_DESC_PAD,		/* pad for 64-bit attributes */
+	VIRTIO_STATUS_A_DESC_ADDR,		/* u64: buffer address (DMA) */
+	VIRTIO_STATUS_A_DESC_LEN,		/* u32: buffer length */
+	VIRTIO_STATUS_A_DESC_FLAGS,		/* u32: VRING_DESC_F_* */
+
+	__VIRTIO_STATUS_A_DESC_MAX,
+	VIRTIO_STATUS_A_DESC_MAX = __VIRTIO_STATUS_A_DESC_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VIRTIO_STATUS_H */

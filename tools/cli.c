@@ -20,6 +20,8 @@ void vs_usage(FILE *f)
 	      "                     --queue N\n"
 	      "       virtio-status [-p] x-query-virtio-vhost-queue-status\n"
 	      "                     --path DEVICE --queue N\n"
+	      "       virtio-status [-p] x-query-virtio-queue-element --path DEVICE\n"
+	      "                     --queue N [--index I]\n"
 	      "       virtio-status [-p] info\n"
 	      "       virtio-status [-p] --qmp\n"
 	      "       virtio-status -h\n"
@@ -54,6 +56,18 @@ void vs_usage(FILE *f)
 	      "                         the owner's addresses, guest physical ones\n"
 	      "                         (0: outside the memory table) and the split\n"
 	      "                         ring sizes for num (+2 with EVENT_IDX)\n"
+	      "  x-query-virtio-queue-element\n"
+	      "                         the VirtioQueueElement of queue N of a guest\n"
+	      "                         device with a split ring: the descriptor\n"
+	      "                         chain avail ring entry I points to (default:\n"
+	      "                         the last one the driver made available), as\n"
+	      "                         the ring holds it; an indirect descriptor is\n"
+	      "                         shown, not followed. Descriptor flags are\n"
+	      "                         QEMU's names (next, write, indirect, avail,\n"
+	      "                         used), highest bit first; other bits are\n"
+	      "                         listed as \"unknown-0xNNNN\" (QEMU drops\n"
+	      "                         them). Packed rings and vhost devices are\n"
+	      "                         not supported\n"
 	      "  info                   whether the module can report vhost devices,\n"
 	      "                         and why not (QMP: x-virtio-status-info)\n"
 	      "\n"
@@ -63,6 +77,9 @@ void vs_usage(FILE *f)
 	      "                 /proc/PID/fd/FD of a process holding it (as\n"
 	      "                 x-query-virtio lists it; taken as written)\n"
 	      "  --queue N      the queue index, 0 to 65535 (QMP: argument \"queue\")\n"
+	      "  --index I      x-query-virtio-queue-element: the avail ring index,\n"
+	      "                 0 to 65535, taken modulo the ring size (QMP: optional\n"
+	      "                 argument \"index\")\n"
 	      "  --decode       x-query-virtio-status: features, status and protocol\n"
 	      "                 features decoded as QEMU 7.2 and later answer:\n"
 	      "                 {\"transports\": [...], \"dev-features\": [...],\n"
@@ -89,7 +106,7 @@ void vs_usage(FILE *f)
 	      "Exit status: 0 on success, 1 on any error.\n", f);
 }
 
-/* A queue index: decimal digits only, 0..VS_QUEUE_MAX. */
+/* A queue or avail ring index: decimal digits only, 0..VS_QUEUE_MAX. */
 static int vs_parse_queue(const char *s, u32 *queue)
 {
 	unsigned long v = 0;
@@ -111,7 +128,7 @@ static int vs_parse_queue(const char *s, u32 *queue)
 int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		  char *msg, size_t len)
 {
-	const char *qarg = NULL;
+	const char *qarg = NULL, *iarg = NULL;
 	const char *cmd = NULL, *arg = NULL;
 	bool have_path = false;
 	const char *a;
@@ -151,6 +168,14 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 			qarg = argv[++i];
 		} else if (!strncmp(a, "--queue=", 8)) {
 			qarg = a + 8;
+		} else if (!strcmp(a, "--index")) {
+			if (i + 1 >= argc) {
+				snprintf(msg, len, "option --index needs an avail ring index");
+				return -1;
+			}
+			iarg = argv[++i];
+		} else if (!strncmp(a, "--index=", 8)) {
+			iarg = a + 8;
 		} else if (a[0] == '-' && a[1]) {
 			snprintf(msg, len, "unknown option '%s'", a);
 			return -1;
@@ -165,9 +190,9 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 	}
 
 	if (o->qmp) {
-		if (cmd || have_path || o->mode || qarg) {
+		if (cmd || have_path || o->mode || qarg || iarg) {
 			snprintf(msg, len,
-				 "--qmp reads its commands from standard input and takes no command, --path, --queue or --decode");
+				 "--qmp reads its commands from standard input and takes no command, --path, --queue, --index or --decode");
 			return -1;
 		}
 		return 0;
@@ -181,6 +206,11 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		if (qarg) {
 			snprintf(msg, len,
 				 "show takes no --queue; it is for the queue commands");
+			return -1;
+		}
+		if (iarg) {
+			snprintf(msg, len,
+				 "show takes no --index; it is for x-query-virtio-queue-element");
 			return -1;
 		}
 		if (arg && have_path) {
@@ -223,6 +253,17 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
 		return -1;
 	}
 	o->has_queue = qarg;
+	if (!o->cmd->takes_index && iarg) {
+		snprintf(msg, len, "%s takes no --index", o->cmd->name);
+		return -1;
+	}
+	if (iarg && vs_parse_queue(iarg, &o->index) < 0) {
+		snprintf(msg, len,
+			 "--index takes an avail ring index from 0 to %d, not '%s'",
+			 VS_QUEUE_MAX, iarg);
+		return -1;
+	}
+	o->has_index = iarg;
 	if (o->mode && !o->cmd->takes_decode) {
 		snprintf(msg, len,
 			 "--decode and --raw-and-decoded are for x-query-virtio-status");
@@ -267,6 +308,8 @@ int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 		.mode = o->mode,
 		.has_queue = o->has_queue,
 		.queue = o->queue,
+		.has_index = o->has_index,
+		.index = o->index,
 	};
 	char sentence[2 * VS_MSG_MAX];
 	struct json_object *ret, *rsp;

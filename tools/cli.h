@@ -22,6 +22,8 @@ struct vs_opts {
 	enum vs_json_mode mode;	/* --decode, --raw-and-decoded */
 	bool has_queue;		/* --queue given */
 	u32 queue;		/* its value */
+	bool has_index;		/* --index given */
+	u32 index;		/* its value */
 };
 
 /*

@@ -107,10 +107,20 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = {
 		"QUEUE_AVAIL_GPA", VS_ATTR_U64 },
 	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = { "QUEUE_USED_GPA", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_ELEM_INDEX] = { "ELEM_INDEX", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_ELEM_HEAD] = { "ELEM_HEAD", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_ELEM_DESC] = { "ELEM_DESC", VS_ATTR_NEST },
 };
 
 /* vs_dev.have and vs_info.have are 64-bit masks of attribute numbers. */
 static_assert(VIRTIO_STATUS_A_MAX < 64, "attributes outgrew vs_dev.have");
+
+void vs_elem_free(struct vs_elem *el)
+{
+	free(el->descs);
+	el->descs = NULL;
+	el->n_descs = 0;
+}
 
 const char *vs_attr_name(int attr)
 {

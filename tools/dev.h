@@ -135,6 +135,37 @@ static inline bool vs_queue_has(const struct vs_queue *q, int attr)
 	return q->have & (1ULL << attr);
 }
 
+/* One descriptor of a chain (VIRTIO_STATUS_A_ELEM_DESC), decoded. */
+struct vs_desc {
+	u64 addr;
+	u32 len;
+	u32 flags;		/* VRING_DESC_F_* as the ring holds them */
+};
+
+/*
+ * One VIRTIO_STATUS_CMD_ELEMENT_GET reply, decoded; vs_elem_has() as for
+ * vs_dev. @descs is malloc()ed (vs_elem_free()), in chain order.
+ */
+struct vs_elem {
+	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
+	u32 queue_index;
+	u32 elem_index;			/* the avail ring index used */
+	u32 head;
+	u32 avail_idx;
+	u32 avail_flags;
+	u32 used_idx;
+	u32 used_flags;
+	struct vs_desc *descs;
+	u32 n_descs;
+};
+
+static inline bool vs_elem_has(const struct vs_elem *el, int attr)
+{
+	return el->have & (1ULL << attr);
+}
+
+void vs_elem_free(struct vs_elem *el);
+
 /* Devices of a dump, in the order the kernel sent them. */
 struct vs_dev_list {
 	struct vs_dev *devs;
@@ -153,6 +184,7 @@ enum vs_attr_type {
 	VS_ATTR_U32,
 	VS_ATTR_U64,
 	VS_ATTR_STRING,
+	VS_ATTR_NEST,		/* checked by whoever reads it */
 };
 
 struct vs_attr_info {
@@ -235,6 +267,11 @@ bool vs_is_proc_path(const char *s);
  * VIRTIO_STATUS_CMD_QUEUE_GET. 0, or -1 with @e set; an index past the
  * device's queues is VS_ERR_SYS with errnum ERANGE.
  *
+ * elem_get: the descriptor chain of avail ring entry @index (the last
+ * one the driver made available when @has_index is false) of queue
+ * @queue of the device @t names, one VIRTIO_STATUS_CMD_ELEMENT_GET. 0, or
+ * -1 with @e set; on success @el->descs is the caller's to vs_elem_free().
+ *
  * privileged: whether the caller may see vhost devices (CAP_NET_ADMIN), as
  * far as userspace can tell; only used to decide whether to warn.
  */
@@ -246,6 +283,9 @@ struct vs_backend_ops {
 	int (*info)(void *ctx, struct vs_info *info, struct vs_err *e);
 	int (*queue_get)(void *ctx, const struct vs_target *t, u32 index,
 			 struct vs_queue *q, struct vs_err *e);
+	int (*elem_get)(void *ctx, const struct vs_target *t, u32 queue,
+			bool has_index, u32 index, struct vs_elem *el,
+			struct vs_err *e);
 	int (*vhost_features)(void *ctx, const char *node, u64 *features);
 	bool (*privileged)(void *ctx);
 };

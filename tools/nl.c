@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -611,6 +612,130 @@ int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
 	return 0;
 }
 
+/* Sizes of the VIRTIO_STATUS_A_DESC_* attributes, by type. */
+static const int vs_desc_len[VIRTIO_STATUS_A_DESC_MAX + 1] = {
+	[VIRTIO_STATUS_A_DESC_ADDR] = 8,
+	[VIRTIO_STATUS_A_DESC_LEN] = 4,
+	[VIRTIO_STATUS_A_DESC_FLAGS] = 4,
+};
+
+static const char * const vs_desc_names[VIRTIO_STATUS_A_DESC_MAX + 1] = {
+	[VIRTIO_STATUS_A_DESC_ADDR] = "ADDR",
+	[VIRTIO_STATUS_A_DESC_LEN] = "LEN",
+	[VIRTIO_STATUS_A_DESC_FLAGS] = "FLAGS",
+};
+
+/* One VIRTIO_STATUS_A_ELEM_DESC nest into @d. 0, or -1 with @e set. */
+static int vs_desc_from_nest(struct nlattr *nest, struct vs_desc *d,
+			     struct vs_err *e)
+{
+	struct nlattr *tb[VIRTIO_STATUS_A_DESC_MAX + 1];
+	int i;
+
+	/* attributes newer than this tool are skipped */
+	if (nla_parse_nested(tb, VIRTIO_STATUS_A_DESC_MAX, nest, NULL) < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a malformed VIRTIO_STATUS_A_ELEM_DESC");
+		return -1;
+	}
+	for (i = VIRTIO_STATUS_A_DESC_ADDR; i <= VIRTIO_STATUS_A_DESC_FLAGS;
+	     i++) {
+		if (!tb[i] || nla_len(tb[i]) < vs_desc_len[i]) {
+			vs_err_set(e, VS_ERR_MSG, 0,
+				   "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with %s VIRTIO_STATUS_A_DESC_%s",
+				   tb[i] ? "a malformed" : "no",
+				   vs_desc_names[i]);
+			return -1;
+		}
+	}
+	d->addr = nla_get_u64(tb[VIRTIO_STATUS_A_DESC_ADDR]);
+	d->len = nla_get_u32(tb[VIRTIO_STATUS_A_DESC_LEN]);
+	d->flags = nla_get_u32(tb[VIRTIO_STATUS_A_DESC_FLAGS]);
+	return 0;
+}
+
+static void vs_elem_attr(struct vs_elem *el, int type, struct nlattr *a)
+{
+	switch (type) {
+	case VIRTIO_STATUS_A_QUEUE_INDEX:
+		el->queue_index = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_ELEM_INDEX:
+		el->elem_index = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_ELEM_HEAD:
+		el->head = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_AVAIL_IDX:
+		el->avail_idx = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS:
+		el->avail_flags = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_USED_IDX:
+		el->used_idx = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_QUEUE_USED_FLAGS:
+		el->used_flags = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_ELEM_DESC:
+		/* repeated: vs_elem_descs() reads every one */
+		break;
+	default:
+		/* not an element attribute: the reply has no business with it */
+		return;
+	}
+	el->have |= 1ULL << type;
+}
+
+/* Every ELEM_DESC of a reply, in chain order. 0, or -1 with @e set. */
+static int vs_elem_descs(struct vs_elem *el, struct nlattr *head, int len,
+			 struct vs_err *e)
+{
+	struct nlattr *a;
+	u32 n = 0;
+	int rem;
+
+	nla_for_each_attr(a, head, len, rem)
+		if (nla_type(a) == VIRTIO_STATUS_A_ELEM_DESC)
+			n++;
+	if (!n)
+		return 0;
+	el->descs = calloc(n, sizeof(*el->descs));
+	if (!el->descs) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != VIRTIO_STATUS_A_ELEM_DESC)
+			continue;
+		if (vs_desc_from_nest(a, &el->descs[el->n_descs], e) < 0) {
+			vs_elem_free(el);
+			return -1;
+		}
+		el->n_descs++;
+	}
+	return 0;
+}
+
+int vs_elem_from_msg(struct nl_msg *msg, struct vs_elem *el,
+		     struct vs_err *e)
+{
+	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int i;
+
+	memset(el, 0, sizeof(*el));
+	if (vs_reply_parse(nlh, VIRTIO_STATUS_CMD_ELEMENT_GET, "element", tb,
+			   e) < 0)
+		return -1;
+	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++)
+		if (tb[i])
+			vs_elem_attr(el, i, tb[i]);
+	return vs_elem_descs(el, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			     genlmsg_attrlen(nlmsg_data(nlh), 0), e);
+}
+
 static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -650,10 +775,12 @@ static int vs_one_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 
 /*
  * Send @cmd naming the device of @t (as DEV_GET does) and, if @index is
- * not negative, a queue index; read the one object it answers with.
+ * not negative, a queue index, and if @elem is not negative, an avail ring
+ * index; read the one object it answers with.
  */
 static int vs_nl_get_one(struct vs_nl *nl, u8 cmd, const struct vs_target *t,
-			 long index, struct vs_one *o, struct vs_err *e)
+			 long index, long elem, struct vs_one *o,
+			 struct vs_err *e)
 {
 	struct vs_req r = { .parse = vs_one_parse, .arg = o };
 	struct nl_msg *msg;
@@ -663,7 +790,8 @@ static int vs_nl_get_one(struct vs_nl *nl, u8 cmd, const struct vs_target *t,
 					    VIRTIO_STATUS_A_DEV_PATH;
 	msg = vs_cmd_msg(nl, cmd, NLM_F_ACK);
 	if (!msg || nla_put_string(msg, attr, t->value) < 0 ||
-	    (index >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, index) < 0)) {
+	    (index >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, index) < 0) ||
+	    (elem >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_INDEX, elem) < 0)) {
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free_msg;
 	}
@@ -691,7 +819,7 @@ int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
 {
 	struct vs_one o = { .decode = vs_dev_decode, .obj = dev, .what = "device" };
 
-	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_DEV_GET, t, -1, &o, e);
+	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_DEV_GET, t, -1, -1, &o, e);
 }
 
 static int vs_dump_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
@@ -798,7 +926,29 @@ int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
 {
 	struct vs_one o = { .decode = vs_queue_decode, .obj = q, .what = "queue" };
 
-	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_QUEUE_GET, t, index, &o, e);
+	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_QUEUE_GET, t, index, -1, &o,
+			     e);
+}
+
+static int vs_elem_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
+{
+	return vs_elem_from_msg(msg, obj, e);
+}
+
+int vs_nl_elem_get(struct vs_nl *nl, const struct vs_target *t, u32 queue,
+		   bool has_index, u32 index, struct vs_elem *el,
+		   struct vs_err *e)
+{
+	struct vs_one o = { .decode = vs_elem_decode, .obj = el,
+			    .what = "element" };
+	int ret;
+
+	memset(el, 0, sizeof(*el));
+	ret = vs_nl_get_one(nl, VIRTIO_STATUS_CMD_ELEMENT_GET, t, queue,
+			    has_index ? (long)index : -1, &o, e);
+	if (ret < 0)
+		vs_elem_free(el);
+	return ret;
 }
 
 /* The backend the CLI uses */
@@ -845,6 +995,16 @@ static int vs_lazy_queue_get(void *ctx, const struct vs_target *t, u32 index,
 			       e);
 }
 
+static int vs_lazy_elem_get(void *ctx, const struct vs_target *t, u32 queue,
+			    bool has_index, u32 index, struct vs_elem *el,
+			    struct vs_err *e)
+{
+	if (vs_lazy_open(ctx, e) < 0)
+		return -1;
+	return vs_nl_elem_get(&((struct vs_nl_lazy *)ctx)->nl, t, queue,
+			      has_index, index, el, e);
+}
+
 static int vs_lazy_vhost_features(void *ctx, const char *node, u64 *features)
 {
 	return vs_vhost_features_cached(&((struct vs_nl_lazy *)ctx)->probes,
@@ -862,6 +1022,7 @@ const struct vs_backend_ops vs_nl_backend_ops = {
 	.dev_dump = vs_lazy_dump,
 	.info = vs_lazy_info,
 	.queue_get = vs_lazy_queue_get,
+	.elem_get = vs_lazy_elem_get,
 	.vhost_features = vs_lazy_vhost_features,
 	.privileged = vs_lazy_privileged,
 };

@@ -38,6 +38,14 @@ int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
  */
 int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
 		    struct vs_queue *q, struct vs_err *e);
+/*
+ * VIRTIO_STATUS_CMD_ELEMENT_GET of queue @queue of the device @t names,
+ * with VIRTIO_STATUS_A_ELEM_INDEX @index when @has_index. On success
+ * @el->descs is the caller's to vs_elem_free().
+ */
+int vs_nl_elem_get(struct vs_nl *nl, const struct vs_target *t, u32 queue,
+		   bool has_index, u32 index, struct vs_elem *el,
+		   struct vs_err *e);
 /* VIRTIO_STATUS_CMD_INFO; an old module fails it with EOPNOTSUPP. */
 int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e);
 
@@ -56,6 +64,15 @@ int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
 /* The same for one VIRTIO_STATUS_CMD_QUEUE_GET reply. */
 int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
 		      struct vs_err *e);
+
+/*
+ * The same for one VIRTIO_STATUS_CMD_ELEMENT_GET reply, its repeated
+ * VIRTIO_STATUS_A_ELEM_DESC nests included (each must carry DESC_ADDR,
+ * DESC_LEN and DESC_FLAGS). On success @el->descs is the caller's to
+ * vs_elem_free(); on failure nothing is left allocated.
+ */
+int vs_elem_from_msg(struct nl_msg *msg, struct vs_elem *el,
+		     struct vs_err *e);
 
 /*
  * Copy NLMSGERR_ATTR_MSG of an error or DONE message @nlh into @buf; its

@@ -546,6 +546,117 @@ struct json_object *vs_json_queue_status(const struct vs_dev *d,
 	return o;
 }
 
+/*
+ * Descriptor flag bits by the names QEMU gives them (VirtioRingDesc
+ * "flags"): VRING_DESC_F_NEXT, _WRITE, _INDIRECT, and the packed ring's
+ * VRING_PACKED_DESC_F_AVAIL (7) and _USED (15).
+ */
+static const char * const vs_desc_flag_names[16] = {
+	[0] = "next",
+	[1] = "write",
+	[2] = "indirect",
+	[7] = "avail",
+	[15] = "used",
+};
+
+/*
+ * The "flags" of a descriptor, in QEMU's order: QEMU prepends each name it
+ * finds walking its table upwards, so the list comes out from the highest
+ * bit down (next|write is ["write", "next"]). QEMU silently drops any
+ * other bit; we do not hide them: each is listed, at its place in that
+ * order, as "unknown-0xNNNN" (its value, at least 4 hex digits), so a
+ * flags word never reads as fewer bits than the ring holds. A consumer
+ * that knows QEMU's five names can skip the "unknown-" ones.
+ */
+static struct json_object *vs_json_desc_flags(u32 flags)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[32];
+	const char *name;
+	int bit;
+
+	if (!a)
+		return NULL;
+	for (bit = 31; bit >= 0; bit--) {
+		if (!(flags & (1U << bit)))
+			continue;
+		name = bit < (int)ARRAY_SIZE(vs_desc_flag_names) ?
+		       vs_desc_flag_names[bit] : NULL;
+		if (!name) {
+			snprintf(buf, sizeof(buf), "unknown-0x%04x", 1U << bit);
+			name = buf;
+		}
+		if (vs_add_array_str(a, name)) {
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static struct json_object *vs_json_desc(const struct vs_desc *desc)
+{
+	struct json_object *o = json_object_new_object();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	/* the schema's order */
+	err |= vs_add_uint(o, "addr", desc->addr);
+	err |= vs_add_uint(o, "len", desc->len);
+	err |= vs_add(o, "flags", vs_json_desc_flags(desc->flags));
+	if (err) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct json_object *vs_json_queue_element(const struct vs_dev *d,
+					  const struct vs_elem *el)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *descs, *avail, *used, *desc;
+	int err = 0;
+	u32 i;
+
+	if (!o)
+		return NULL;
+	descs = json_object_new_array();
+	avail = json_object_new_object();
+	used = json_object_new_object();
+	/* the schema's order; ring fields are uint16 there, as in the ring */
+	err |= vs_add_str(o, "name", d->name);
+	err |= vs_add_uint(o, "index", el->head);
+	err |= vs_add(o, "descs", descs);
+	err |= vs_add(o, "avail", avail);
+	err |= vs_add(o, "used", used);
+	if (err) {
+		/* vs_add() freed what it could not add */
+		json_object_put(o);
+		return NULL;
+	}
+	for (i = 0; i < el->n_descs; i++) {
+		desc = vs_json_desc(&el->descs[i]);
+		if (!desc || json_object_array_add(descs, desc) < 0) {
+			json_object_put(desc);
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	err |= vs_add_uint(avail, "flags", (u16)el->avail_flags);
+	err |= vs_add_uint(avail, "idx", (u16)el->avail_idx);
+	/* the avail ring entry asked: it holds the chain's head */
+	err |= vs_add_uint(avail, "ring", (u16)el->head);
+	err |= vs_add_uint(used, "flags", (u16)el->used_flags);
+	err |= vs_add_uint(used, "idx", (u16)el->used_idx);
+	if (err) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 u64 vs_ring_desc_size(u32 num)
 {
 	/* struct vring_desc: addr, len, flags, next */
@@ -1121,6 +1232,123 @@ vs_run_vhost_queue_status(const struct vs_backend *be,
 	return vs_run_queue(be, c, e, true);
 }
 
+/* What an element reply must hold. */
+static int vs_elem_check(const struct vs_elem *el, struct vs_err *e)
+{
+	static const int need[] = {
+		VIRTIO_STATUS_A_ELEM_HEAD,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS,
+		VIRTIO_STATUS_A_QUEUE_USED_IDX,
+		VIRTIO_STATUS_A_QUEUE_USED_FLAGS,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		if (!vs_elem_has(el, need[i])) {
+			vs_err_set(e, VS_ERR_OLD, 0,
+				   "its reply lacks VIRTIO_STATUS_A_%s",
+				   vs_attr_name(need[i]));
+			return -1;
+		}
+	}
+	/* a chain is at least its head */
+	if (!el->n_descs) {
+		vs_err_set(e, VS_ERR_OLD, 0,
+			   "its reply lacks VIRTIO_STATUS_A_%s",
+			   vs_attr_name(VIRTIO_STATUS_A_ELEM_DESC));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The sentences of the errors ELEMENT_GET has of its own. The kernel's
+ * extack already says it all for EOPNOTSUPP (a packed ring, a vhost
+ * device) and EINVAL (an index it refuses), so it is the sentence.
+ */
+static void vs_elem_err(const struct vs_call *c, struct vs_err *e)
+{
+	char extack[sizeof(e->extack)];
+	int errnum = e->errnum;
+
+	if (e->kind != VS_ERR_SYS)
+		return;
+	/* vs_err_set() clears @e: keep the kernel's words */
+	memcpy(extack, e->extack, sizeof(extack));
+	switch (errnum) {
+	case ERANGE:
+		if (extack[0])
+			vs_err_set(e, VS_ERR_MSG, ERANGE,
+				   "queue %u is out of range for %s (kernel: %s)",
+				   c->queue, c->path, extack);
+		else
+			vs_err_set(e, VS_ERR_MSG, ERANGE,
+				   "queue %u is out of range for %s",
+				   c->queue, c->path);
+		break;
+	case EOPNOTSUPP:
+		if (extack[0])
+			vs_err_set(e, VS_ERR_MSG, errnum, "%s", extack);
+		else
+			/* also what a module without ELEMENT_GET answers */
+			vs_err_set(e, VS_ERR_MSG, errnum,
+				   "queue %u of %s has no elements to show: %s (a packed ring, a vhost device, or a kernel module without VIRTIO_STATUS_CMD_ELEMENT_GET)",
+				   c->queue, c->path, strerror(errnum));
+		break;
+	case EINVAL:
+		if (extack[0])
+			vs_err_set(e, VS_ERR_MSG, errnum, "%s", extack);
+		else if (c->has_index)
+			vs_err_set(e, VS_ERR_MSG, errnum,
+				   "index %u is not valid for queue %u of %s",
+				   c->index, c->queue, c->path);
+		break;
+	}
+}
+
+static struct json_object *vs_run_queue_element(const struct vs_backend *be,
+						const struct vs_call *c,
+						struct vs_err *e)
+{
+	static const int need_dev[] = {
+		VIRTIO_STATUS_A_DEV_NAME,
+	};
+	struct json_object *ret = NULL;
+	struct vs_elem el = { 0 };
+	struct vs_target *t;
+	struct vs_dev *d;
+
+	t = malloc(sizeof(*t));
+	d = malloc(sizeof(*d));
+	if (!t || !d) {
+		vs_err_sys(e, ENOMEM, NULL);
+		goto free;
+	}
+	if (vs_target_parse(c->path, t, e) < 0)
+		goto free;
+	/* the device's QEMU name, as the queue commands take it */
+	if (be->ops->dev_get(be->ctx, t, d, e) < 0)
+		goto free;
+	if (vs_dev_require(d, need_dev, ARRAY_SIZE(need_dev), e) < 0)
+		goto free;
+	if (be->ops->elem_get(be->ctx, t, c->queue, c->has_index, c->index,
+			      &el, e) < 0) {
+		vs_elem_err(c, e);
+		goto free;
+	}
+	if (vs_elem_check(&el, e) < 0)
+		goto free;
+	ret = vs_json_queue_element(d, &el);
+	if (!ret)
+		vs_err_sys(e, ENOMEM, NULL);
+free:
+	vs_elem_free(&el);
+	free(d);
+	free(t);
+	return ret;
+}
+
 static struct json_object *vs_run_info(const struct vs_backend *be,
 				       const struct vs_call *c, struct vs_err *e)
 {
@@ -1160,6 +1388,9 @@ static const struct vs_cmd vs_cmds[] = {
 	  .takes_queue = true, .run = vs_run_queue_status },
 	{ .name = "x-query-virtio-vhost-queue-status", .takes_path = true,
 	  .takes_queue = true, .run = vs_run_vhost_queue_status },
+	{ .name = "x-query-virtio-queue-element", .takes_path = true,
+	  .takes_queue = true, .takes_index = true,
+	  .run = vs_run_queue_element },
 	{ .name = "info", .cli_only = true, .run = vs_run_info },
 	{ .name = "x-virtio-status-info", .qmp_only = true,
 	  .run = vs_run_info },
@@ -1254,6 +1485,8 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 				continue;
 			if (cmd->takes_queue && !strcmp(k, "queue"))
 				continue;
+			if (cmd->takes_index && !strcmp(k, "index"))
+				continue;
 			if (cmd->takes_decode && vs_is_decode_arg(k))
 				continue;
 			return vs_qmp_errorf("GenericError",
@@ -1283,6 +1516,18 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 					    "Parameter 'queue' expects uint16_t");
 		c->queue = (u32)json_object_get_int64(p);
 		c->has_queue = true;
+	}
+	if (cmd->takes_index &&
+	    json_object_object_get_ex(args, "index", &p)) {
+		if (!json_object_is_type(p, json_type_int))
+			return vs_qmp_error("GenericError",
+					    "Invalid parameter type for 'index', expected: integer");
+		if (json_object_get_int64(p) < 0 ||
+		    json_object_get_int64(p) > VS_QUEUE_MAX)
+			return vs_qmp_error("GenericError",
+					    "Parameter 'index' expects uint16_t");
+		c->index = (u32)json_object_get_int64(p);
+		c->has_index = true;
 	}
 	if (!cmd->takes_decode || !args)
 		return NULL;

@@ -93,6 +93,13 @@ struct json_object *vs_json_queue_status(const struct vs_dev *d,
  */
 struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
 					       const struct vs_queue *q);
+/*
+ * VirtioQueueElement of element @el of a queue of @d: {"name", "index",
+ * "descs": [{"addr", "len", "flags": [str]}], "avail": {"flags", "idx",
+ * "ring"}, "used": {"flags", "idx"}}. NULL on ENOMEM.
+ */
+struct json_object *vs_json_queue_element(const struct vs_dev *d,
+					  const struct vs_elem *el);
 /* Bytes of the split ring's areas for a ring of @num entries. */
 u64 vs_ring_desc_size(u32 num);
 u64 vs_ring_avail_size(u32 num, bool event_idx);
@@ -123,9 +130,14 @@ struct vs_call {
 	enum vs_json_mode mode;	/* "decode", "raw-and-decoded" / --decode... */
 	bool has_queue;		/* "queue" / --queue given */
 	u32 queue;		/* its value, 0..VS_QUEUE_MAX */
+	bool has_index;		/* "index" / --index given */
+	u32 index;		/* its value, 0..VS_QUEUE_MAX */
 };
 
-/* Largest queue index taken: QEMU's "queue" is a uint16. */
+/*
+ * Largest queue index taken: QEMU's "queue" is a uint16. The same bound
+ * holds for "index", a uint16 too.
+ */
 #define VS_QUEUE_MAX	65535
 
 /* A command of both the command line and --qmp. */
@@ -133,6 +145,7 @@ struct vs_cmd {
 	const char *name;
 	bool takes_path;	/* its one argument, "path" / --path */
 	bool takes_queue;	/* and "queue" / --queue, with the path */
+	bool takes_index;	/* and optional "index" / --index */
 	/* optional "decode" / "raw-and-decoded" (--decode, --raw-and-decoded) */
 	bool takes_decode;
 	bool qmp_only;		/* not offered on the command line */

@@ -131,6 +131,14 @@ struct fake {
 	u32 queue_index;		/* what queue_get was asked */
 	struct vs_target queue_target;
 	int queue_gets;
+	struct vs_elem elem;		/* answer of elem_get (descs below) */
+	struct vs_desc elem_descs[4];
+	struct vs_err elem_err;		/* elem_get fails when kind is set */
+	u32 elem_queue;			/* what elem_get was asked */
+	bool elem_has_index;
+	u32 elem_index;
+	struct vs_target elem_target;
+	int elem_gets;
 	struct vs_info info;		/* answer of info */
 	int info_errnum;		/* info fails with this errno if set */
 	u64 features;			/* answer of vhost_features */
@@ -171,6 +179,36 @@ static int fake_queue_get(void *ctx, const struct vs_target *t, u32 index,
 		return -1;
 	}
 	*q = f->queue;
+	return 0;
+}
+
+/* Answers as the netlink backend does: the descriptors are the caller's. */
+static int fake_elem_get(void *ctx, const struct vs_target *t, u32 queue,
+			 bool has_index, u32 index, struct vs_elem *el,
+			 struct vs_err *e)
+{
+	struct fake *f = ctx;
+
+	f->elem_gets++;
+	f->elem_target = *t;
+	f->elem_queue = queue;
+	f->elem_has_index = has_index;
+	f->elem_index = index;
+	if (f->elem_err.kind != VS_ERR_NONE) {
+		*e = f->elem_err;
+		return -1;
+	}
+	*el = f->elem;
+	el->descs = NULL;
+	if (f->elem.n_descs) {
+		el->descs = calloc(f->elem.n_descs, sizeof(*el->descs));
+		if (!el->descs) {
+			vs_err_sys(e, ENOMEM, NULL);
+			return -1;
+		}
+		memcpy(el->descs, f->elem_descs,
+		       f->elem.n_descs * sizeof(*el->descs));
+	}
 	return 0;
 }
 
@@ -227,6 +265,7 @@ static const struct vs_backend_ops fake_ops = {
 	.dev_dump = fake_dump,
 	.info = fake_info,
 	.queue_get = fake_queue_get,
+	.elem_get = fake_elem_get,
 	.vhost_features = fake_vhost_features,
 	.privileged = fake_privileged,
 };
@@ -680,8 +719,9 @@ TEST(args_errors)
 	EXPECT_EQ(-1, PARSE(&o, msg, "-x"));
 	EXPECT_STREQ("unknown option '-x'", msg);
 
-	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element"));
-	EXPECT_STREQ("unknown command 'x-query-virtio-queue-element'", msg);
+	/* QEMU's name for it before 7.2 */
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-debug-virtio-queue-element"));
+	EXPECT_STREQ("unknown command 'x-debug-virtio-queue-element'", msg);
 
 	/* qmp_capabilities is for --qmp only */
 	EXPECT_EQ(-1, PARSE(&o, msg, "qmp_capabilities"));
@@ -793,9 +833,9 @@ TEST(qmp_bad_requests)
 	struct fake *f = fake_new(&be);
 	char *s;
 
-	s = qmp(&be, "{\"execute\": \"x-query-virtio-queue-element\", \"id\": 7}");
+	s = qmp(&be, "{\"execute\": \"x-debug-virtio-queue-element\", \"id\": 7}");
 	EXPECT_TEXT(s,
-		    "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command x-query-virtio-queue-element has not been found\"}, \"id\": 7}");
+		    "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command x-debug-virtio-queue-element has not been found\"}, \"id\": 7}");
 	free(s);
 	s = qmp(&be, "{\"execute\": \"x-query-virtio-status\"}");
 	EXPECT_TEXT(s,
@@ -2782,7 +2822,7 @@ TEST(queue_args)
 	EXPECT_STREQ("x-query-virtio-status takes no --queue", msg);
 	EXPECT_EQ(-1, PARSE(&o, msg, "--qmp", "--queue", "1"));
 	EXPECT_TEXT(msg,
-		    "--qmp reads its commands from standard input and takes no command, --path, --queue or --decode");
+		    "--qmp reads its commands from standard input and takes no command, --path, --queue, --index or --decode");
 	EXPECT_EQ(-1, PARSE(&o, msg, "show", "virtio0", "--queue", "1"));
 	EXPECT_STREQ("show takes no --queue; it is for the queue commands",
 		     msg);
@@ -3005,6 +3045,519 @@ TEST(decode_queue_rejects_wrong_cmd_and_size)
 	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
 	EXPECT_EQ(-1, vs_queue_from_msg(msg, &q, &e));
 	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_QUEUE_NUM",
+		     e.detail);
+	nlmsg_free(msg);
+}
+
+/* x-query-virtio-queue-element */
+
+/* Entry 1029 of queue 1 of fill_dev(): head 5, a 2-descriptor chain. */
+static void fill_elem(struct fake *f)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_QUEUE_INDEX, VIRTIO_STATUS_A_ELEM_INDEX,
+		VIRTIO_STATUS_A_ELEM_HEAD, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,
+		VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS,
+		VIRTIO_STATUS_A_QUEUE_USED_IDX,
+		VIRTIO_STATUS_A_QUEUE_USED_FLAGS, VIRTIO_STATUS_A_ELEM_DESC,
+	};
+	size_t i;
+
+	memset(&f->elem, 0, sizeof(f->elem));
+	f->elem.queue_index = 1;
+	f->elem.elem_index = 1029;
+	f->elem.head = 5;
+	f->elem.avail_idx = 1030;
+	f->elem.avail_flags = 1;
+	f->elem.used_idx = 1024;
+	f->elem.used_flags = 0;
+	f->elem.n_descs = 2;
+	/* VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, then VRING_DESC_F_WRITE */
+	f->elem_descs[0] = (struct vs_desc){ 0x1000a000ULL, 12, 3 };
+	f->elem_descs[1] = (struct vs_desc){ 0x1000b000ULL, 1514, 2 };
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		f->elem.have |= 1ULL << attrs[i];
+}
+
+/* QEMU lists the flags highest bit first: next|write is ["write", "next"] */
+#define WANT_ELEM_RET "{\"name\": \"virtio-net\", \"index\": 5, \"descs\": [{\"addr\": 268476416, \"len\": 12, \"flags\": [\"write\", \"next\"]}, {\"addr\": 268480512, \"len\": 1514, \"flags\": [\"write\"]}], \"avail\": {\"flags\": 1, \"idx\": 1030, \"ring\": 5}, \"used\": {\"flags\": 0, \"idx\": 1024}}"
+#define WANT_ELEM "{\"return\": " WANT_ELEM_RET "}"
+
+static const char * const elem_keys[] = {
+	"name", "index", "descs", "avail", "used",
+};
+
+static const char * const elem_desc_keys[] = { "addr", "len", "flags" };
+static const char * const elem_avail_keys[] = { "flags", "idx", "ring" };
+static const char * const elem_used_keys[] = { "flags", "idx" };
+
+TEST(elem_cli_exact_without_index)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct json_object *o, *descs;
+	struct vs_elem el;
+	char *out, *err;
+	size_t i;
+
+	fill_elem(f);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio0", "--queue", "1")));
+	EXPECT_TEXT(out, WANT_ELEM "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	/* one DEV_GET for the name, one ELEMENT_GET, the same selector */
+	EXPECT_EQ(1, f->gets);
+	EXPECT_EQ(1, f->elem_gets);
+	EXPECT_EQ(0, f->queue_gets);
+	EXPECT_EQ(VS_TARGET_BUSID, f->last.kind);
+	EXPECT_EQ(VS_TARGET_BUSID, f->elem_target.kind);
+	EXPECT_STREQ("virtio0", f->elem_target.value);
+	EXPECT_EQ(1, f->elem_queue);
+	EXPECT_FALSE(f->elem_has_index);
+
+	/* keys in the schema's order, every number an integer */
+	el = f->elem;
+	el.descs = f->elem_descs;
+	o = vs_json_queue_element(&f->dev, &el);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(keys_in_order(o, elem_keys, ARRAY_SIZE(elem_keys), NULL));
+	EXPECT_TRUE(keys_in_order(member(o, "avail"), elem_avail_keys,
+				  ARRAY_SIZE(elem_avail_keys), NULL));
+	EXPECT_TRUE(keys_in_order(member(o, "used"), elem_used_keys,
+				  ARRAY_SIZE(elem_used_keys), NULL));
+	EXPECT_TRUE(json_object_is_type(member(o, "index"), json_type_int));
+	descs = member(o, "descs");
+	ASSERT_EQ(2, json_object_array_length(descs));
+	for (i = 0; i < 2; i++) {
+		struct json_object *d = json_object_array_get_idx(descs, i);
+
+		EXPECT_TRUE(keys_in_order(d, elem_desc_keys,
+					  ARRAY_SIZE(elem_desc_keys), NULL));
+		EXPECT_TRUE(json_object_is_type(member(d, "addr"),
+						json_type_int));
+		EXPECT_TRUE(json_object_is_type(member(d, "flags"),
+						json_type_array));
+	}
+	json_object_put(o);
+	fake_free(f);
+}
+
+TEST(elem_cli_with_index)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_elem(f);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--index",
+				  "1029", "--path", PCI_PATH, "--queue=1")));
+	EXPECT_TEXT(out, WANT_ELEM "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	EXPECT_TRUE(f->elem_has_index);
+	EXPECT_EQ(1029, f->elem_index);
+	EXPECT_EQ(1, f->elem_queue);
+	EXPECT_EQ(VS_TARGET_PATH, f->elem_target.kind);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio0", "--queue", "1", "--index=0")));
+	EXPECT_TEXT(out, WANT_ELEM "\n");
+	free(out);
+	free(err);
+	EXPECT_TRUE(f->elem_has_index);
+	EXPECT_EQ(0, f->elem_index);
+	fake_free(f);
+}
+
+TEST(elem_qmp_with_and_without_index)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *s;
+
+	fill_elem(f);
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-element\", \"arguments\": {\"path\": \"virtio0\", \"queue\": 1}, \"id\": 9}");
+	EXPECT_TEXT(s, "{\"return\": " WANT_ELEM_RET ", \"id\": 9}");
+	free(s);
+	EXPECT_FALSE(f->elem_has_index);
+	EXPECT_EQ(1, f->elem_queue);
+
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-element\", \"arguments\": {\"index\": 65535, \"path\": \"virtio0\", \"queue\": 1}}");
+	EXPECT_TEXT(s, WANT_ELEM);
+	free(s);
+	EXPECT_TRUE(f->elem_has_index);
+	EXPECT_EQ(65535, f->elem_index);
+	EXPECT_EQ(2, f->elem_gets);
+	fake_free(f);
+}
+
+/* "flags" of the first descriptor of an element */
+static struct json_object *desc0_flags(struct json_object *o)
+{
+	return member(json_object_array_get_idx(member(o, "descs"), 0),
+		      "flags");
+}
+
+TEST(elem_desc_flags)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct json_object *o;
+	struct vs_elem el;
+	char *s;
+
+	fill_elem(f);
+	el = f->elem;
+	el.descs = f->elem_descs;
+	el.n_descs = 1;
+	/* every named bit, an unknown one among them, one past 16 bits */
+	f->elem_descs[0].flags = 0x10000 | 0x8000 | 0x80 | 0x8 | 0x4 | 0x2 |
+				 0x1;
+	o = vs_json_queue_element(&f->dev, &el);
+	ASSERT_NE(NULL, o);
+	s = text_of(json_object_get(desc0_flags(o)));
+	EXPECT_TEXT(s,
+		    "[\"unknown-0x10000\", \"used\", \"avail\", \"unknown-0x0008\", \"indirect\", \"write\", \"next\"]");
+	free(s);
+	json_object_put(o);
+
+	f->elem_descs[0].flags = 0;
+	o = vs_json_queue_element(&f->dev, &el);
+	ASSERT_NE(NULL, o);
+	s = text_of(json_object_get(desc0_flags(o)));
+	EXPECT_STREQ("[]", s);
+	free(s);
+	json_object_put(o);
+	fake_free(f);
+}
+
+TEST(elem_args)
+{
+	struct vs_opts o;
+	char msg[VS_MSG_MAX];
+
+	ASSERT_EQ(0, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			   "virtio0", "--queue", "2"));
+	EXPECT_STREQ("x-query-virtio-queue-element", o.cmd->name);
+	EXPECT_FALSE(o.has_index);
+	EXPECT_EQ(2, o.queue);
+	ASSERT_EQ(0, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			   "virtio0", "--queue", "2", "--index", "65535"));
+	EXPECT_TRUE(o.has_index);
+	EXPECT_EQ(65535, o.index);
+
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0"));
+	EXPECT_STREQ("x-query-virtio-queue-element needs --queue N", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--queue",
+			    "0", "--index", "1"));
+	EXPECT_STREQ("x-query-virtio-queue-element needs --path DEVICE", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0", "--queue", "0", "--index"));
+	EXPECT_STREQ("option --index needs an avail ring index", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0", "--queue", "0", "--index", "-1"));
+	EXPECT_STREQ("--index takes an avail ring index from 0 to 65535, not '-1'",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0", "--queue", "0", "--index", "65536"));
+	EXPECT_STREQ("--index takes an avail ring index from 0 to 65535, not '65536'",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0", "--queue", "0", "--index=0x1"));
+	EXPECT_STREQ("--index takes an avail ring index from 0 to 65535, not '0x1'",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0", "--queue", "0", "--index="));
+	EXPECT_STREQ("--index takes an avail ring index from 0 to 65535, not ''",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-status", "--path",
+			    "virtio0", "--queue", "0", "--index", "1"));
+	EXPECT_STREQ("x-query-virtio-queue-status takes no --index", msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "show", "--index", "1"));
+	EXPECT_STREQ("show takes no --index; it is for x-query-virtio-queue-element",
+		     msg);
+	EXPECT_EQ(-1, PARSE(&o, msg, "--qmp", "--index", "1"));
+	EXPECT_TEXT(msg,
+		    "--qmp reads its commands from standard input and takes no command, --path, --queue, --index or --decode");
+	EXPECT_EQ(-1, PARSE(&o, msg, "x-query-virtio-queue-element", "--path",
+			    "virtio0", "--queue", "0", "--decode"));
+	EXPECT_STREQ("--decode and --raw-and-decoded are for x-query-virtio-status",
+		     msg);
+}
+
+TEST(elem_qmp_bad_arguments)
+{
+	static const struct {
+		const char *args;
+		const char *desc;
+	} cases[] = {
+		{ "{\"path\": \"virtio0\"}", "Parameter 'queue' is missing" },
+		{ "{\"queue\": 1, \"index\": 0}", "Parameter 'path' is missing" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": \"1\"}",
+		  "Invalid parameter type for 'index', expected: integer" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": null}",
+		  "Invalid parameter type for 'index', expected: integer" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": -1}",
+		  "Parameter 'index' expects uint16_t" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": 65536}",
+		  "Parameter 'index' expects uint16_t" },
+		{ "{\"path\": \"virtio0\", \"queue\": 65536}",
+		  "Parameter 'queue' expects uint16_t" },
+		{ "{\"path\": \"virtio0\", \"queue\": 1, \"decode\": true}",
+		  "Parameter 'decode' is unexpected" },
+	};
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char line[512], want[512];
+	size_t i;
+	char *s;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(line, sizeof(line),
+			 "{\"execute\": \"x-query-virtio-queue-element\", \"arguments\": %s}",
+			 cases[i].args);
+		snprintf(want, sizeof(want),
+			 "{\"error\": {\"class\": \"GenericError\", \"desc\": \"%s\"}}",
+			 cases[i].desc);
+		s = qmp(&be, line);
+		EXPECT_TEXT(s, want);
+		free(s);
+	}
+	/* "index" belongs to this command only */
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"virtio0\", \"queue\": 1, \"index\": 0}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Parameter 'index' is unexpected\"}}");
+	free(s);
+	EXPECT_EQ(0, f->gets + f->queue_gets + f->elem_gets);
+	fake_free(f);
+}
+
+/* The answer to one QMP element request on @f, as text. */
+static char *elem_qmp(struct vs_backend *be, const char *args)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line),
+		 "{\"execute\": \"x-query-virtio-queue-element\", \"arguments\": %s}",
+		 args);
+	return qmp(be, line);
+}
+
+#define QMP_ERR(desc) \
+	"{\"error\": {\"class\": \"GenericError\", \"desc\": \"" desc "\"}}"
+
+TEST(elem_kernel_errors)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fill_elem(f);
+	/* a packed ring, a vhost device: the kernel's sentence */
+	vs_err_sys(&f->elem_err, EOPNOTSUPP, "packed rings are not supported");
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
+	EXPECT_TEXT(s, QMP_ERR("packed rings are not supported"));
+	free(s);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio0", "--queue", "1")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, "packed rings are not supported\n");
+	free(out);
+	free(err);
+	vs_err_sys(&f->elem_err, EOPNOTSUPP,
+		   "vhost devices have no element to show");
+	s = elem_qmp(&be, "{\"path\": \"/proc/99/fd/4\", \"queue\": 0}");
+	EXPECT_TEXT(s, QMP_ERR("vhost devices have no element to show"));
+	free(s);
+	/* no extack: an old module answers so too */
+	vs_err_sys(&f->elem_err, EOPNOTSUPP, NULL);
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"queue 1 of virtio0 has no elements to show: Operation not supported (a packed ring, a vhost device, or a kernel module without VIRTIO_STATUS_CMD_ELEMENT_GET)\"}}");
+	free(s);
+
+	/* a queue past the device's */
+	vs_err_sys(&f->elem_err, ERANGE, NULL);
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 7}");
+	EXPECT_TEXT(s, QMP_ERR("queue 7 is out of range for virtio0"));
+	free(s);
+	vs_err_sys(&f->elem_err, ERANGE, "the device has 3 queues");
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio0", "--queue", "9", "--index", "2")));
+	EXPECT_TEXT(err,
+		    "queue 9 is out of range for virtio0 (kernel: the device has 3 queues)\n");
+	free(out);
+	free(err);
+
+	/* an index the kernel refuses */
+	vs_err_sys(&f->elem_err, EINVAL,
+		   "avail ring index 300 is past the ring of 256 entries");
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1, \"index\": 300}");
+	EXPECT_TEXT(s,
+		    QMP_ERR("avail ring index 300 is past the ring of 256 entries"));
+	free(s);
+	vs_err_sys(&f->elem_err, EINVAL, NULL);
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1, \"index\": 300}");
+	EXPECT_TEXT(s, QMP_ERR("index 300 is not valid for queue 1 of virtio0"));
+	free(s);
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
+	EXPECT_TEXT(s, QMP_ERR("Invalid argument"));
+	free(s);
+
+	/* the common sentences stand */
+	vs_err_sys(&f->elem_err, EPERM, NULL);
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root\"}}");
+	free(s);
+	vs_err_clear(&f->elem_err);
+	vs_err_sys(&f->get_err, ENODEV, NULL);
+	s = elem_qmp(&be, "{\"path\": \"virtio4\", \"queue\": 1}");
+	EXPECT_TEXT(s, QMP_ERR("no virtio device at virtio4"));
+	free(s);
+	EXPECT_EQ(10, f->elem_gets);	/* not asked without a device */
+	vs_err_clear(&f->get_err);
+
+	/* a reply without what the answer needs: module too old */
+	f->elem.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_USED_FLAGS);
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"kernel module too old: its reply lacks VIRTIO_STATUS_A_QUEUE_USED_FLAGS\"}}");
+	free(s);
+	fill_elem(f);
+	f->elem.n_descs = 0;
+	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
+	EXPECT_TEXT(s,
+		    QMP_ERR("kernel module too old: its reply lacks VIRTIO_STATUS_A_ELEM_DESC"));
+	free(s);
+	fake_free(f);
+}
+
+/* A descriptor nest as the kernel builds it: PAD first aligns ADDR. */
+static int put_desc(struct nl_msg *msg, u64 addr, u32 len, u32 flags)
+{
+	struct nlattr *nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+
+	if (!nest ||
+	    nla_put(msg, VIRTIO_STATUS_A_DESC_PAD, 0, NULL) < 0 ||
+	    nla_put_u64(msg, VIRTIO_STATUS_A_DESC_ADDR, addr) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DESC_LEN, len) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DESC_FLAGS, flags) < 0)
+		return -1;
+	return nla_nest_end(msg, nest);
+}
+
+TEST(decode_element_reply)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_elem el;
+	struct vs_err e;
+	char *s;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_INDEX, 1029));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_HEAD, 5));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 1030));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 1024));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, 0));
+	ASSERT_EQ(0, put_desc(msg, 0x1000a000ULL, 12, 3));
+	ASSERT_EQ(0, put_desc(msg, 0x1000b000ULL, 1514, 2));
+
+	ASSERT_EQ(0, vs_elem_from_msg(msg, &el, &e));
+	EXPECT_EQ(1, el.queue_index);
+	EXPECT_EQ(1029, el.elem_index);
+	EXPECT_EQ(5, el.head);
+	EXPECT_EQ(1030, el.avail_idx);
+	EXPECT_EQ(1, el.avail_flags);
+	EXPECT_EQ(1024, el.used_idx);
+	EXPECT_EQ(0, el.used_flags);
+	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_ELEM_DESC));
+	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_QUEUE_USED_FLAGS));
+	ASSERT_EQ(2, el.n_descs);
+	/* in chain order */
+	EXPECT_EQ(0x1000a000ULL, el.descs[0].addr);
+	EXPECT_EQ(12, el.descs[0].len);
+	EXPECT_EQ(3, el.descs[0].flags);
+	EXPECT_EQ(0x1000b000ULL, el.descs[1].addr);
+	EXPECT_EQ(1514, el.descs[1].len);
+	EXPECT_EQ(2, el.descs[1].flags);
+	/* decoded, it answers exactly as the fixture does */
+	fill_dev(d);
+	s = text_of(vs_qmp_return(vs_json_queue_element(d, &el)));
+	EXPECT_TEXT(s, WANT_ELEM);
+	free(s);
+	vs_elem_free(&el);
+	EXPECT_EQ(NULL, el.descs);
+	nlmsg_free(msg);
+	free(d);
+}
+
+TEST(decode_element_rejects_bad_descs)
+{
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	struct vs_elem el;
+	struct vs_err e;
+
+	/* the wrong command */
+	msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
+	ASSERT_NE(NULL, msg);
+	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
+	EXPECT_STREQ("the virtio_status module answered with command 3, expected 4",
+		     e.detail);
+	nlmsg_free(msg);
+
+	/* a descriptor without its length */
+	msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, put_desc(msg, 0x1000, 8, 1));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DESC_ADDR, 0x2000));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_FLAGS, 0));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
+	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with no VIRTIO_STATUS_A_DESC_LEN");
+	EXPECT_EQ(NULL, el.descs);
+	nlmsg_free(msg);
+
+	/* a 4-byte address */
+	msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
+	ASSERT_NE(NULL, msg);
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_ADDR, 0x2000));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_LEN, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_FLAGS, 0));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
+	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with a malformed VIRTIO_STATUS_A_DESC_ADDR");
+	nlmsg_free(msg);
+
+	/* a 2-byte head */
+	msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_ELEM_HEAD, 5));
+	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_ELEM_HEAD",
 		     e.detail);
 	nlmsg_free(msg);
 }

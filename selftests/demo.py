@@ -26,6 +26,23 @@ for p in $(virtio-status x-query-virtio | jq -r '.return[].path'); do
 	echo "\$ virtio-status -p x-query-virtio-status --path $p"
 	virtio-status -p x-query-virtio-status --path "$p"
 done
+echo
+echo '$ virtio-status'
+virtio-status
+echo
+echo '$ virtio-status show virtio0'
+virtio-status show virtio0
+for cmd in 'x-query-virtio-status --decode --path virtio0' \
+	   'x-query-virtio-queue-status --path virtio0 --queue 1' \
+	   'x-query-virtio-queue-element --path virtio0 --queue 0 --index 0'; do
+	echo
+	echo "\$ virtio-status $cmd"
+	virtio-status -p $cmd
+done
+exec 3<>/dev/vhost-net
+echo
+echo "\$ virtio-status -p x-query-virtio-vhost-queue-status --path /proc/$$/fd/3 --queue 0"
+virtio-status -p x-query-virtio-vhost-queue-status --path /proc/$$/fd/3 --queue 0
 '''
 
 

@@ -96,8 +96,9 @@ class Report:
 def vm_config(workdir):
     """QEMU devices and arguments: a varied set of virtio devices, two of
     them with no guest driver (9p, crypto: their modules are not in the
-    initramfs), one legacy-only device, enough devices for a dump to need
-    several datagrams, and root ports to hot-plug into."""
+    initramfs), one legacy-only device, one with a packed ring, enough
+    devices for a dump to need several datagrams, and root ports to
+    hot-plug into."""
     disk = vmrig.make_disk(os.path.join(workdir, 'disk.img'))
     share = os.path.join(workdir, 'share')
     os.makedirs(share, exist_ok=True)
@@ -115,8 +116,9 @@ def vm_config(workdir):
             'virtio-tablet-pci,id=tablet0',
             'virtio-9p-pci,id=p9,fsdev=fs0,mount_tag=share',
             'virtio-crypto-pci,id=crypto0,cryptodev=cd0',
-            'virtio-rng-pci,id=legacy0,disable-modern=on,disable-legacy=off']
-    devs += ['virtio-rng-pci,id=fill%d' % i for i in range(10)]
+            'virtio-rng-pci,id=legacy0,disable-modern=on,disable-legacy=off',
+            'virtio-rng-pci,id=packed0,packed=on']
+    devs += ['virtio-rng-pci,id=fill%d' % i for i in range(9)]
     devs += ['pcie-root-port,id=rp%d,chassis=%d' % (i, i) for i in (1, 2)]
     return devs, args
 
@@ -319,6 +321,18 @@ def test_cli(vm, R):
              'cli: --qmp errors: unknown path, missing argument, unknown command, bad JSON',
              errs)
 
+    # the queue commands over --qmp
+    lines = [{'execute': 'x-query-virtio-queue-status', 'arguments': {'path': busid, 'queue': 0}},
+             {'execute': 'x-query-virtio-queue-element',
+              'arguments': {'path': busid, 'queue': 0, 'index': 0}},
+             {'execute': 'x-query-virtio-queue-status', 'arguments': {'path': busid, 'queue': 999}}]
+    rc, out, err = cli(vm, '--qmp', stdin='\n'.join(json.dumps(x) for x in lines) + '\n')
+    ans = [parse_json(x) or {} for x in out.splitlines()]
+    R.ok(rc == 0 and len(ans) == 3 and isinstance(ans[0].get('return'), dict) and
+         isinstance(ans[1].get('return'), dict) and
+         ans[2].get('error', {}).get('class') == 'GenericError',
+         'cli: --qmp queue status, queue element, and an out-of-range queue', out + err)
+
     # error paths: a sentence on stderr, nothing on stdout, exit 1
     for args, needle, what in [
             ('x-query-virtio-status --path /sys/devices/nope/virtio99', 'no virtio device',
@@ -399,12 +413,15 @@ def check_queues(vm, R, tag, qid, path, qpath, nvqs):
     for i in range(nvqs):
         rc, out, err = cli(vm, 'x-query-virtio-queue-status --path %s --queue %d' % (path, i))
         ours = (parse_json(out) or {}).get('return')
-        if rc != 0 or not isinstance(ours, dict) or list(ours.keys()) != QUEUE_KEYS:
+        # a packed ring has no avail idx to report: shadow-avail-idx is left out
+        packed = isinstance(ours, dict) and 'shadow-avail-idx' not in ours
+        want = [k for k in QUEUE_KEYS if not (packed and k == 'shadow-avail-idx')]
+        if rc != 0 or not isinstance(ours, dict) or list(ours.keys()) != want:
             problems.append('queue %d: rc=%d %s %s' % (i, rc, out[:300], err))
             continue
         theirs = vm.qmp('x-query-virtio-queue-status', path=qpath, queue=i)
         keys = ['name', 'queue-index', 'vring-num', 'vring-desc', 'vring-avail', 'vring-used']
-        if ours['inuse'] == 0:
+        if ours['inuse'] == 0 and not packed:
             keys += ['shadow-avail-idx', 'used-idx']
         for k in keys:
             if ours.get(k) != theirs.get(k):
@@ -414,6 +431,16 @@ def check_queues(vm, R, tag, qid, path, qpath, nvqs):
         rc, out, err = cli(vm, 'x-query-virtio-queue-element --path %s --queue %d --index 0'
                            % (path, i))
         ours = (parse_json(out) or {}).get('return')
+        if packed:
+            # packed rings: QEMU refuses, and so do we, with a sentence
+            try:
+                vm.qmp('x-query-virtio-queue-element', path=qpath, queue=i, index=0)
+                problems.append('queue %d: QEMU answered a packed ring element' % i)
+            except vmrig.QMPError:
+                pass
+            if rc != 1 or 'packed rings are not supported' not in err:
+                problems.append('queue %d (packed) element: rc=%d %r' % (i, rc, err))
+            continue
         theirs = vm.qmp('x-query-virtio-queue-element', path=qpath, queue=i, index=0)
         if isinstance(ours, dict) and any('indirect' in d.get('flags', [])
                                           for d in ours.get('descs', [])):
@@ -509,6 +536,8 @@ def test_oracle(vm, R, locate=pci_locate, is_legacy=lambda qid: qid == 'legacy0'
     if tag == 'oracle':
         R.ok(any(not d['driver'] for d in sysfs.values()),
              'oracle: the set includes a device with no driver bound')
+        R.ok(any(d['features'] & (1 << 34) for d in sysfs.values()),
+             'oracle: the set includes a device with a packed ring')
 
 
 MMIO_DEVICES = ['virtio-rng-device,id=mrng', 'virtio-net-device,id=mnet,netdev=n0',
@@ -542,7 +571,8 @@ def test_hotplug(vm, R):
         t = time.monotonic()
         while time.monotonic() - t < 60 and vm.virtio_sysfs(qid) is None:
             time.sleep(0.3)
-        seen_add += vm.virtio_sysfs(qid) is not None
+        where = vm.virtio_sysfs(qid)
+        seen_add += where is not None
         vm.qmp('device_del', id=qid)
         try:
             vm.wait_event('DEVICE_DELETED', timeout=60, device=qid)
@@ -552,6 +582,10 @@ def test_hotplug(vm, R):
         while time.monotonic() - t < 60 and len(sysfs_devices(vm)) != len(before):
             time.sleep(0.3)
         seen_del += len(sysfs_devices(vm)) == len(before)
+        if where and k == 0:
+            rc, out, err = cli(vm, 'x-query-virtio-status --path %s' % where['path'])
+            R.ok(rc == 1 and out == '' and 'no virtio device' in err,
+                 'hotplug: the path of a device that went away -> a clear error', err)
     vm.check('touch /tmp/stop; kill -INT $(cat /tmp/dl.pid); '
              'i=0; while kill -0 $(cat /tmp/dl.pid) 2>/dev/null && [ $i -lt 100 ]; '
              'do sleep 0.2; i=$((i+1)); done; true')

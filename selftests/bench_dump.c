@@ -27,14 +27,6 @@
 #define SYSFS_DEVS	"/sys/bus/virtio/devices"
 #define ROUNDS		10
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int read_small(const char *dir, const char *file)
 {
 	char path[PATH_MAX], buf[256];
@@ -100,7 +92,7 @@ int main(int argc, char **argv)
 
 	per = iters / ROUNDS;
 	for (r = 0; r < ROUNDS; r++) {
-		t = now();
+		t = vs_now();
 		for (i = 0; i < per; i++) {
 			memset(&l, 0, sizeof(l));
 			if (vs_dump(&nl, &l) || l.bad) {
@@ -111,16 +103,16 @@ int main(int argc, char **argv)
 			ndev = vs_devlist_count(&l, VIRTIO_STATUS_KIND_VIRTIO);
 			vs_devlist_free(&l);
 		}
-		t_dump += now() - t;
+		t_dump += vs_now() - t;
 
-		t = now();
+		t = vs_now();
 		for (i = 0; i < per; i++) {
 			if (sysfs_pass() != ndev) {
 				fprintf(stderr, "bench_dump: sysfs read failed or differs\n");
 				return 1;
 			}
 		}
-		t_sysfs += now() - t;
+		t_sysfs += vs_now() - t;
 	}
 
 	printf("{\"devices\": %d, \"iterations\": %ld, \"dump_us\": %.1f, ",

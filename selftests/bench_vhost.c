@@ -36,14 +36,6 @@
 
 #define SPARE_FDS	64
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static long arg(const char *s, const char *what)
 {
 	char *end;
@@ -215,7 +207,7 @@ int main(int argc, char **argv)
 	vhost = vs_devlist_count(&l, VIRTIO_STATUS_KIND_VHOST);
 	datagrams = nl.datagrams;
 
-	t = now();
+	t = vs_now();
 	for (i = 0; i < iter; i++) {
 		err = vs_dump(&nl, &l);
 		if (err || l.bad || l.n != replies) {
@@ -224,7 +216,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	t = now() - t;
+	t = vs_now() - t;
 
 	printf("{\"vhost_devices\":%ld,\"processes\":%ld,\"fds\":%ld",
 	       ndev, nproc, nfds);

@@ -55,14 +55,6 @@ struct stats {
 	char first_inconsistency[256];
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char * const *)a, *(char * const *)b);
@@ -259,8 +251,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	start = now();
-	while (now() - start < limit) {
+	start = vs_now();
+	while (vs_now() - start < limit) {
 		sigpending(&pending);
 		if (sigismember(&pending, SIGINT) ||
 		    sigismember(&pending, SIGTERM))
@@ -275,7 +267,7 @@ int main(int argc, char **argv)
 
 	/* Some dump must have completed, or nothing was checked at all. */
 	ok = st.complete && !st.errors && !st.inconsistent;
-	print_summary(&st, now() - start, bufsize, ok);
+	print_summary(&st, vs_now() - start, bufsize, ok);
 	vs_devlist_free(&a);
 	vs_devlist_free(&b);
 	vs_nl_close(&nl);

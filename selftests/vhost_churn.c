@@ -60,14 +60,6 @@ struct stats {
 	char first_inconsistency[256];
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* xorshift32: each process seeds its own. */
 static unsigned int rnd(unsigned int *s)
 {
@@ -181,7 +173,7 @@ static int worker(double deadline, bool vsock, unsigned int seed)
 	int status;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	while (now() < deadline) {
+	while (vs_now() < deadline) {
 		int sv[2];
 		pid_t a, b;
 
@@ -330,11 +322,11 @@ static void one_dump(struct vs_nl *nl, struct vs_devlist *l, struct vs_dev *d,
 /* Ends the workers (politely first), then reaps every descendant. */
 static void reap_all(pid_t *workers, int n, struct stats *st)
 {
-	double until = now() + REAP_GRACE;
+	double until = vs_now() + REAP_GRACE;
 	int i, status, left = n;
 	pid_t pid;
 
-	while (left && now() < until) {
+	while (left && vs_now() < until) {
 		pid = waitpid(-1, &status, WNOHANG);
 		if (pid > 0) {
 			for (i = 0; i < n; i++) {
@@ -419,7 +411,7 @@ int main(int argc, char **argv)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
 
-	start = now();
+	start = vs_now();
 	deadline = start + limit;
 	for (i = 0; i < nproc; i++) {
 		unsigned int ws = rnd(&seed);
@@ -440,13 +432,13 @@ int main(int argc, char **argv)
 		setpgid(workers[i], workers[i]);	/* no race with exec */
 	}
 
-	while (now() < deadline)
+	while (vs_now() < deadline)
 		one_dump(&nl, &l, d, pid_max, &seed, &st);
 	reap_all(workers, nproc, &st);
 
 	ok = st.dumps && !st.errors && !st.inconsistent &&
 	     !st.worker_failures && st.vhost_max > 0;
-	printf("{\"seconds\":%.1f,\"nproc\":%d,\"vsock\":%s", now() - start,
+	printf("{\"seconds\":%.1f,\"nproc\":%d,\"vsock\":%s", vs_now() - start,
 	       nproc, vsock ? "true" : "false");
 	printf(",\"dumps\":%lu,\"errors\":%lu,\"intr\":%lu", st.dumps,
 	       st.errors, st.intr);

@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1423,4 +1424,17 @@ int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 		err = -EPROTO;
 	}
 	return err;
+}
+
+/**
+ * vs_now() - seconds on the monotonic clock, for timing loops and benches
+ *
+ * Return: the time.
+ */
+double vs_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

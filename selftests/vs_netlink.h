@@ -283,5 +283,6 @@ static inline __u16 vs_queue_in_flight(const struct vs_queue *q)
 }
 
 void vs_json_put_str(const char *key, const char *s);
+double vs_now(void);
 
 #endif /* VS_NETLINK_H */

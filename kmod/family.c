@@ -46,22 +46,20 @@ struct vs_dest {
 	struct netlink_callback *cb;	/* dumps: for the consistency flag */
 };
 
-static void *vs_msg_start(struct vs_dest *d, u8 cmd)
+/*
+ * One message of @cmd at @d, its attributes written by @put (msg.c); taken
+ * back if they do not fit. Dump messages get the consistency flag.
+ */
+static int vs_put_msg(struct vs_dest *d, u8 cmd,
+		      int (*put)(struct sk_buff *skb, const void *arg), const void *arg)
 {
 	void *hdr = genlmsg_put(d->skb, d->portid, d->seq, &vs_family, d->flags, cmd);
 
-	if (hdr && d->cb)
+	if (!hdr)
+		return -EMSGSIZE;
+	if (d->cb)
 		genl_dump_check_consistent(d->cb, hdr);
-	return hdr;
-}
-
-static int vs_emit_virtio(struct vs_dest *d, const struct vs_virtio_info *vi)
-{
-	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_DEV_GET);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	if (vs_msg_put_virtio(d->skb, vi)) {
+	if (put(d->skb, arg)) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -69,24 +67,41 @@ static int vs_emit_virtio(struct vs_dest *d, const struct vs_virtio_info *vi)
 	return 0;
 }
 
-static int vs_emit_vhost(const struct vs_vhost_info *vi, void *arg)
+/* msg.c's writers, behind the one signature vs_put_msg() takes. */
+static int vs_put_virtio(struct sk_buff *skb, const void *vi)
 {
-	struct vs_dest *d = arg;
-	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_DEV_GET);
+	return vs_msg_put_virtio(skb, vi);
+}
 
-	if (!hdr)
-		return -EMSGSIZE;
-	if (vs_msg_put_vhost(d->skb, vi, vs_virtio_generation())) {
-		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(d->skb, hdr);
-	return 0;
+static int vs_put_vhost(struct sk_buff *skb, const void *vi)
+{
+	return vs_msg_put_vhost(skb, vi, vs_virtio_generation());
+}
+
+static int vs_put_queue(struct sk_buff *skb, const void *qi)
+{
+	return vs_msg_put_queue(skb, qi);
+}
+
+static int vs_put_elem(struct sk_buff *skb, const void *ei)
+{
+	return vs_msg_put_elem(skb, ei);
+}
+
+static int vs_put_info(struct sk_buff *skb, const void *unused)
+{
+	return vs_msg_put_info(skb);
+}
+
+/* vs_vhost_dump()'s callback: one vhost device per dump message. */
+static int vs_emit_vhost(const struct vs_vhost_info *vi, void *dest)
+{
+	return vs_put_msg(dest, VIRTIO_STATUS_CMD_DEV_GET, vs_put_vhost, vi);
 }
 
 /* A do's reply: sized for the message, sent, or an extack on failure. */
-static int vs_reply(struct genl_info *info, size_t size,
-		    int (*fill)(struct vs_dest *d, const void *arg), const void *arg)
+static int vs_reply(struct genl_info *info, size_t size, u8 cmd,
+		    int (*put)(struct sk_buff *skb, const void *arg), const void *arg)
 {
 	struct vs_dest d = {
 		.portid = info->snd_portid,
@@ -99,7 +114,7 @@ static int vs_reply(struct genl_info *info, size_t size,
 		NL_SET_ERR_MSG(info->extack, "out of memory building the reply");
 		return -ENOMEM;
 	}
-	err = fill(&d, arg);
+	err = vs_put_msg(&d, cmd, put, arg);
 	if (WARN_ON_ONCE(err)) {
 		/* The size estimate was short: a bug in msg.c. */
 		NL_SET_ERR_MSG(info->extack, "reply did not fit its estimated size");
@@ -107,16 +122,6 @@ static int vs_reply(struct genl_info *info, size_t size,
 		return err;
 	}
 	return genlmsg_reply(d.skb, info);
-}
-
-static int vs_fill_virtio(struct vs_dest *d, const void *arg)
-{
-	return vs_emit_virtio(d, arg);
-}
-
-static int vs_fill_vhost(struct vs_dest *d, const void *arg)
-{
-	return vs_emit_vhost(arg, d);
 }
 
 /* Errors of the vhost walker, as the sentences userspace shows. */
@@ -149,7 +154,8 @@ static int vs_vhost_reply(const struct vs_vhost_info *vi, void *arg)
 {
 	struct vs_vhost_do *v = arg;
 
-	v->err = vs_reply(v->info, vs_msg_vhost_size(vi), vs_fill_vhost, vi);
+	v->err = vs_reply(v->info, vs_msg_vhost_size(vi), VIRTIO_STATUS_CMD_DEV_GET,
+			  vs_put_vhost, vi);
 	return 0;
 }
 
@@ -296,23 +302,10 @@ static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return vs_virtio_extack(info, name, err);
 
-	err = vs_reply(info, vs_msg_virtio_size(&vi), vs_fill_virtio, &vi);
+	err = vs_reply(info, vs_msg_virtio_size(&vi), VIRTIO_STATUS_CMD_DEV_GET,
+		       vs_put_virtio, &vi);
 	vs_virtio_info_free(&vi);
 	return err;
-}
-
-static int vs_fill_queue(struct vs_dest *d, const void *arg)
-{
-	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_QUEUE_GET);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	if (vs_msg_put_queue(d->skb, arg)) {
-		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(d->skb, hdr);
-	return 0;
 }
 
 static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -358,7 +351,8 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return vs_virtio_extack(info, name, err);
 	}
-	return vs_reply(info, vs_msg_queue_size(&qi), vs_fill_queue, &qi);
+	return vs_reply(info, vs_msg_queue_size(&qi), VIRTIO_STATUS_CMD_QUEUE_GET,
+			vs_put_queue, &qi);
 }
 
 /**
@@ -397,7 +391,7 @@ static int vs_dump_one(struct virtio_device *vdev, void *arg)
 	if (err)
 		goto stop;
 
-	err = vs_emit_virtio(&ctx->dest, &vi);
+	err = vs_put_msg(&ctx->dest, VIRTIO_STATUS_CMD_DEV_GET, vs_put_virtio, &vi);
 	vs_virtio_info_free(&vi);
 	if (err)
 		goto stop;
@@ -481,37 +475,10 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ctx.err;
 }
 
-static int vs_fill_info(struct vs_dest *d, const void *arg)
-{
-	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_INFO);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	if (vs_msg_put_info(d->skb)) {
-		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(d->skb, hdr);
-	return 0;
-}
-
 static int vs_info_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return vs_reply(info, vs_msg_info_size(), vs_fill_info, NULL);
-}
-
-static int vs_fill_elem(struct vs_dest *d, const void *arg)
-{
-	void *hdr = vs_msg_start(d, VIRTIO_STATUS_CMD_ELEMENT_GET);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	if (vs_msg_put_elem(d->skb, arg)) {
-		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(d->skb, hdr);
-	return 0;
+	return vs_reply(info, vs_msg_info_size(), VIRTIO_STATUS_CMD_INFO,
+			vs_put_info, NULL);
 }
 
 static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -559,7 +526,8 @@ static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
 	else if (err)
 		vs_virtio_extack(info, name, err);
 	else
-		err = vs_reply(info, vs_msg_elem_size(&ei), vs_fill_elem, &ei);
+		err = vs_reply(info, vs_msg_elem_size(&ei), VIRTIO_STATUS_CMD_ELEMENT_GET,
+			       vs_put_elem, &ei);
 	kfree(ei.descs);
 	return err;
 }

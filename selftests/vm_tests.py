@@ -93,16 +93,33 @@ class Report:
         return self.ok(got == want, what, 'got:  %r\nwant: %r' % (got, want))
 
 
-def vm_config(workdir):
+# The guest port the exporter test listens on; QEMU's user network forwards
+# a free host loopback port to it (vm_config's hostfwd_port).
+GUEST_HTTP_PORT = 9123
+
+
+def free_port():
+    """A TCP port on the host's loopback that nothing listens on now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def vm_config(workdir, hostfwd_port=None):
     """QEMU devices and arguments: a varied set of virtio devices, two of
     them with no guest driver (9p, crypto: their modules are not in the
     initramfs), one legacy-only device, one with a packed ring, enough
     devices for a dump to need several datagrams, and root ports to
-    hot-plug into."""
+    hot-plug into. hostfwd_port: a host loopback port forwarded to the
+    guest's GUEST_HTTP_PORT through net0's user network."""
     disk = vmrig.make_disk(os.path.join(workdir, 'disk.img'))
     share = os.path.join(workdir, 'share')
     os.makedirs(share, exist_ok=True)
-    args = ['-netdev', 'user,id=n0',
+    netdev = 'user,id=n0'
+    if hostfwd_port:
+        netdev += ',hostfwd=tcp:127.0.0.1:%d-:%d' % (hostfwd_port, GUEST_HTTP_PORT)
+    args = ['-netdev', netdev,
             '-drive', 'if=none,id=d0,file=%s,format=raw' % disk,
             '-fsdev', 'local,id=fs0,path=%s,security_model=none' % share,
             '-object', 'cryptodev-backend-builtin,id=cd0']
@@ -723,7 +740,22 @@ def test_dmesg(vm, R):
     R.ok(not bad, 'dmesg: no WARN, BUG, Oops, refcount or call trace', '\n'.join(bad))
 
 
-GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'reload', 'dmesg', 'mmio']
+GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'events', 'metrics',
+          'serve', 'reload', 'dmesg', 'mmio']
+
+# Groups that live in their own file, selftests/vm_<group>.py, each with a
+# function test_<group>(vm, R) run in the main VM like the groups above.
+EXTERNAL_GROUPS = ('events', 'metrics', 'serve')
+
+
+def run_group(g, vm, R, wrong_ko):
+    if g == 'vhost':
+        test_vhost(vm, R, wrong_ko)
+    elif g in EXTERNAL_GROUPS:
+        mod = __import__('vm_' + g)
+        getattr(mod, 'test_' + g)(vm, R)
+    else:
+        globals()['test_' + g](vm, R)
 
 
 def main():
@@ -740,7 +772,8 @@ def main():
     R = Report((a.kernel + ' ' + a.label).strip())
     groups = a.only or GROUPS
     with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:
-        devs, qargs = vm_config(work)
+        port = free_port()
+        devs, qargs = vm_config(work, port)
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
                  NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
                  VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
@@ -752,16 +785,14 @@ def main():
             with vmrig.VM(kernel=a.kernel, devices=devs, qemu_args=qargs,
                           extra_files=files, mem='768M') as vm:
                 print('# %s booted in %.1fs' % (vm.kver, vm.boot_seconds))
+                vm.hostfwd_port = port
                 test_absent(vm, R)
                 rc, out = vm.run('insmod /virtio_status.ko')
                 if R.ok(rc == 0, 'insmod virtio_status', out):
                     for g in GROUPS[1:-2]:
                         if g in groups:
                             t = time.monotonic()
-                            if g == 'vhost':
-                                test_vhost(vm, R, a.wrong_layout_module)
-                            else:
-                                globals()['test_' + g](vm, R)
+                            run_group(g, vm, R, a.wrong_layout_module)
                             print('# %s: %s took %.1fs' % (a.kernel, g, time.monotonic() - t))
                 test_dmesg(vm, R)
         except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:

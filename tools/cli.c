@@ -364,12 +364,29 @@ int vs_cli_run(const struct vs_opts *o, const struct vs_backend *be,
 	return 0;
 }
 
+/*
+ * Commands that run on (a monitor, an exporter, a server) or write their
+ * own format: each parses its own arguments, argv[0] being its name.
+ */
+static const struct vs_subcmd {
+	const char *name;
+	int (*main)(int argc, char **argv, const struct vs_backend *be,
+		    FILE *out, FILE *err);
+} vs_subcmds[] = {
+	/* one line each: { "NAME", vs_NAME_main }, */
+	{ NULL, NULL }
+};
+
 int vs_cli_main(int argc, char **argv, const struct vs_backend *be,
 		FILE *in, FILE *out, FILE *err)
 {
+	const struct vs_subcmd *sc;
 	char msg[VS_MSG_MAX];
 	struct vs_opts o;
 
+	for (sc = vs_subcmds; argc > 1 && sc->name; sc++)
+		if (!strcmp(argv[1], sc->name))
+			return sc->main(argc - 1, argv + 1, be, out, err);
 	if (vs_parse_args(argc, argv, &o, msg, sizeof(msg)) < 0) {
 		fprintf(err, "%s\nTry 'virtio-status --help' for more information.\n",
 			msg);

@@ -253,7 +253,14 @@ def check_status_shape(R, st, what):
     if not R.ok(isinstance(st, dict), what + ': is an object', st):
         return False
     keys = [k for k, _ in STATUS_KEYS]
-    good = list(st.keys()) == keys and all(
+    # an integer above 2^53 is followed by "<key>-hex", its exact string
+    hexes = [k for k in st if k.endswith('-hex')]
+    hex_ok = all(isinstance(st.get(k[:-4]), int) and st[k[:-4]] > 2 ** 53 and
+                 st[k] == '0x%016x' % st[k[:-4]] for k in hexes)
+    big_ok = all(k + '-hex' in st for k in keys
+                 if type(st.get(k)) is int and st[k] > 2 ** 53)  # noqa: E721
+    plain = [k for k in st if k not in hexes]
+    good = plain == keys and hex_ok and big_ok and all(
         type(st[k]) is t for k, t in STATUS_KEYS)  # noqa: E721 (bool is not int)
     return R.ok(good, what + ': every VirtioStatus key, in order, typed',
                 'got %r' % st)

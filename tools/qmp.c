@@ -220,9 +220,25 @@ static int vs_add_array_str(struct json_object *a, const char *s)
 	return 0;
 }
 
+/* Largest n such that every integer up to n is exact in an IEEE double. */
+#define VS_JSON_EXACT_MAX	(1ULL << 53)
+
+/*
+ * An unsigned member. Many JSON readers hold numbers as doubles, which are
+ * exact only up to 2^53: a larger @v also goes out as "<key>-hex", a
+ * "0x%016llx" string, right after it (README: "Integers above 2^53").
+ */
 static int vs_add_uint(struct json_object *o, const char *key, u64 v)
 {
-	return vs_add(o, key, json_object_new_uint64(v));
+	char hkey[64], hex[24];
+
+	if (vs_add(o, key, json_object_new_uint64(v)))
+		return -1;
+	if (v <= VS_JSON_EXACT_MAX)
+		return 0;
+	snprintf(hkey, sizeof(hkey), "%s-hex", key);
+	snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)v);
+	return vs_add_str(o, hkey, hex);
 }
 
 static int vs_add_int(struct json_object *o, const char *key, int64_t v)
@@ -311,8 +327,9 @@ static struct json_object *vs_json_bits(u64 bits, enum vs_bits_kind kind,
 	if (dec.unknown)
 		err |= vs_add_uint(o, vs_bits_keys[kind].unknown, dec.unknown);
 	if (mode == VS_JSON_RAW_AND_DECODED) {
+		/* "raw-hex" always, whatever the value */
 		snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)bits);
-		err |= vs_add_uint(o, "raw", bits);
+		err |= vs_add(o, "raw", json_object_new_uint64(bits));
 		err |= vs_add_str(o, "raw-hex", hex);
 		err |= vs_add(o, "symbols", syms);
 		syms = NULL;
@@ -329,6 +346,8 @@ static int vs_add_bits(struct json_object *o, const char *key, u64 bits,
 		       enum vs_bits_kind kind, unsigned int id,
 		       enum vs_decode_as as, enum vs_json_mode mode)
 {
+	if (mode == VS_JSON_RAW)
+		return vs_add_uint(o, key, bits);
 	return vs_add(o, key, vs_json_bits(bits, kind, id, as, mode));
 }
 

@@ -654,25 +654,16 @@ FIXTURE(vqh) {
 
 FIXTURE_SETUP(vqh)
 {
-	char reason[256];
-	int err, on;
+	char why[320];
+	int ret = vs_vhost_fixture_open(&self->nl, why, sizeof(why));
 
-	self->nl.fd = -1;
-	if (vs_have_net_admin() != 1)
-		SKIP(return, "needs CAP_NET_ADMIN: vhost devices are for it only");
-	ASSERT_EQ(0, vs_nl_open(&self->nl, VS_BUF_DEFAULT));
-	err = vs_nl_resolve(&self->nl, VIRTIO_STATUS_FAMILY_NAME);
-	ASSERT_EQ(0, err)
-		TH_LOG("family \"%s\": %s (module not loaded?)",
-		       VIRTIO_STATUS_FAMILY_NAME, strerror(-err));
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret)
+		TH_LOG("%s", why);
 	ASSERT_TRUE(self->nl.queue_flags & GENL_CMD_CAP_DO)
 		TH_LOG("the family has no QUEUE_GET do (flags %#x)",
 		       self->nl.queue_flags);
-	on = vs_vhost_state(&self->nl, reason, sizeof(reason));
-	ASSERT_LE(0, on)
-		TH_LOG("%s", reason);
-	if (!on)
-		SKIP(return, "vhost reporting is off: %.200s", reason);
 }
 
 FIXTURE_TEARDOWN(vqh)

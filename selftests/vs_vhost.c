@@ -178,3 +178,42 @@ int vs_vhost_state(struct vs_nl *nl, char *reason, size_t len)
 	free(info);
 	return err;
 }
+
+/*
+ * What every vhost test fixture needs before it starts: CAP_NET_ADMIN, the
+ * family open on @nl, and vhost reporting on. 0 when all hold; 1 when the
+ * test should be skipped, -1 when it should fail; either way @why says
+ * what is missing.
+ */
+int vs_vhost_fixture_open(struct vs_nl *nl, char *why, size_t len)
+{
+	char reason[256];
+	int err, on;
+
+	nl->fd = -1;
+	if (vs_have_net_admin() != 1) {
+		snprintf(why, len, "needs CAP_NET_ADMIN: vhost devices are for it only");
+		return 1;
+	}
+	err = vs_nl_open(nl, VS_BUF_DEFAULT);
+	if (err) {
+		snprintf(why, len, "netlink socket: %s", strerror(-err));
+		return -1;
+	}
+	err = vs_nl_resolve(nl, VIRTIO_STATUS_FAMILY_NAME);
+	if (err) {
+		snprintf(why, len, "family \"%s\": %s (module not loaded?)",
+			 VIRTIO_STATUS_FAMILY_NAME, strerror(-err));
+		return -1;
+	}
+	on = vs_vhost_state(nl, reason, sizeof(reason));
+	if (on < 0) {
+		snprintf(why, len, "%s", reason);
+		return -1;
+	}
+	if (!on) {
+		snprintf(why, len, "vhost reporting is off: %.200s", reason);
+		return 1;
+	}
+	return 0;
+}

@@ -22,5 +22,6 @@ int vs_have_net_admin(void);
 int vs_drop_privileges(void);
 int vs_raise_nofile(unsigned long n);
 int vs_vhost_state(struct vs_nl *nl, char *reason, size_t len);
+int vs_vhost_fixture_open(struct vs_nl *nl, char *why, size_t len);
 
 #endif /* VS_VHOST_H */

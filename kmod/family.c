@@ -93,6 +93,11 @@ static int vs_put_info(struct sk_buff *skb, const void *unused)
 	return vs_msg_put_info(skb);
 }
 
+static int vs_put_event(struct sk_buff *skb, const void *ev)
+{
+	return vs_msg_put_event(skb, ev);
+}
+
 /* vs_vhost_dump()'s callback: one vhost device per dump message. */
 static int vs_emit_vhost(const struct vs_vhost_info *vi, void *dest)
 {
@@ -532,7 +537,18 @@ static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* INFO has no policy: strict validation then rejects any attribute. */
+/* The notification commands are the kernel's to send, never requests. */
+static int vs_ntf_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "this command is a notification the module sends to the events group; it cannot be requested");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * INFO and the notifications have no policy: strict validation then
+ * rejects any attribute.
+ */
 static const struct genl_ops vs_ops[] = {
 	{
 		.cmd = VIRTIO_STATUS_CMD_DEV_GET,
@@ -557,6 +573,16 @@ static const struct genl_ops vs_ops[] = {
 		.maxattr = ARRAY_SIZE(vs_elem_get_policy) - 1,
 		.doit = vs_elem_get_doit,
 	},
+	{ .cmd = VIRTIO_STATUS_CMD_DEV_ADD_NTF, .doit = vs_ntf_doit },
+	{ .cmd = VIRTIO_STATUS_CMD_DEV_DEL_NTF, .doit = vs_ntf_doit },
+	{ .cmd = VIRTIO_STATUS_CMD_BIND_NTF, .doit = vs_ntf_doit },
+	{ .cmd = VIRTIO_STATUS_CMD_UNBIND_NTF, .doit = vs_ntf_doit },
+};
+
+enum { VS_MCGRP_EVENTS };
+
+static const struct genl_multicast_group vs_mcgrps[] = {
+	[VS_MCGRP_EVENTS] = { .name = VIRTIO_STATUS_MCGRP_EVENTS },
 };
 
 static struct genl_family vs_family = {
@@ -567,7 +593,43 @@ static struct genl_family vs_family = {
 	.module = THIS_MODULE,
 	.ops = vs_ops,
 	.n_ops = ARRAY_SIZE(vs_ops),
+	.mcgrps = vs_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vs_mcgrps),
 };
+
+/**
+ * vs_family_has_listeners() - whether a socket joined the events group
+ *
+ * Return: true if a notification would reach someone now.
+ */
+bool vs_family_has_listeners(void)
+{
+	return genl_has_listeners(&vs_family, &init_net, VS_MCGRP_EVENTS);
+}
+
+/**
+ * vs_family_notify() - send one notification to the events group
+ * @ev: the notification
+ *
+ * Return: 0, -ENOMEM, or what netlink_broadcast() says (-ESRCH: nobody
+ * listens any more, -ENOBUFS: a listener's socket overran and was told).
+ */
+int vs_family_notify(const struct vs_event_info *ev)
+{
+	struct vs_dest d = {};
+	int err;
+
+	d.skb = genlmsg_new(vs_msg_event_size(ev), GFP_KERNEL);
+	if (!d.skb)
+		return -ENOMEM;
+	err = vs_put_msg(&d, ev->cmd, vs_put_event, ev);
+	if (WARN_ON_ONCE(err)) {
+		/* The size estimate was short: a bug in msg.c. */
+		nlmsg_free(d.skb);
+		return err;
+	}
+	return genlmsg_multicast(&vs_family, d.skb, 0, VS_MCGRP_EVENTS, GFP_KERNEL);
+}
 
 /**
  * vs_family_init() - register the generic netlink family

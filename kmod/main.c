@@ -22,11 +22,19 @@ static int __init vs_init(void)
 	if (err)
 		goto virtio_exit;
 
-	err = vs_family_init();
+	/* Following the bus before the family appears, sending once it has. */
+	err = vs_events_init();
 	if (err)
 		goto vhost_exit;
+
+	err = vs_family_init();
+	if (err)
+		goto events_exit;
+	vs_events_start();
 	return 0;
 
+events_exit:
+	vs_events_exit();
 vhost_exit:
 	vs_vhost_exit();
 virtio_exit:
@@ -36,7 +44,9 @@ virtio_exit:
 
 static void __exit vs_exit(void)
 {
+	vs_events_stop();
 	vs_family_exit();
+	vs_events_exit();
 	vs_vhost_exit();
 	vs_virtio_exit();
 }
@@ -46,4 +56,5 @@ module_exit(vs_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Report virtio device state over generic netlink");
+MODULE_VERSION(VS_VERSION);
 MODULE_ALIAS_GENL_FAMILY(VIRTIO_STATUS_FAMILY_NAME);

@@ -131,7 +131,7 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
  */
 size_t vs_msg_info_size(void)
 {
-	return nla_total_size(sizeof(u32)) + nla_total_size(160) +
+	return 2 * nla_total_size(sizeof(u32)) + nla_total_size(160) +
 	       vs_str_size(vs_vhost_layout());
 }
 
@@ -149,7 +149,49 @@ int vs_msg_put_info(struct sk_buff *skb)
 	if (nla_put_u32(skb, VIRTIO_STATUS_A_INFO_VHOST_STATE,
 			on ? VIRTIO_STATUS_VHOST_ON : VIRTIO_STATUS_VHOST_OFF) ||
 	    (!on && nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_REASON, reason)) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT, vs_vhost_layout()))
+	    nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT, vs_vhost_layout()) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_INFO_GENERATION, vs_virtio_generation()))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * vs_msg_event_size() - room the attributes of a notification take
+ * @ev: the notification
+ *
+ * Return: bytes, an upper bound.
+ */
+size_t vs_msg_event_size(const struct vs_event_info *ev)
+{
+	return vs_str_size(ev->path) + vs_str_size(ev->busid) +
+	       vs_str_size(ev->name) + vs_str_size(ev->driver ?: "") +
+	       5 * nla_total_size(sizeof(u32)) +	/* kind .. generation */
+	       2 * nla_total_size_64bit(sizeof(u64));	/* seq, time */
+}
+
+/**
+ * vs_msg_put_event() - the attributes of a device notification
+ * @skb: the message
+ * @ev: the notification
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_event(struct sk_buff *skb, const struct vs_event_info *ev)
+{
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, ev->path) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSID, ev->busid) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, ev->name) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_INDEX, ev->index) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, ev->id) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VENDOR, ev->vendor) ||
+	    (ev->driver &&
+	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, ev->driver)) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, ev->generation) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_EVENT_SEQ, ev->seq,
+			      VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_EVENT_TIME, ev->time_ns,
+			      VIRTIO_STATUS_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -882,7 +882,9 @@ static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 			       struct vs_queue_info *qi)
 {
 	struct vs_vhost_efd e = { .kick = kick, .call = call, .qi = qi };
-	struct task_struct *p;
+	struct task_struct *p, *t;
+	void *last_files = NULL;
+	int done = 0;
 
 	qi->kick_fd = -1;
 	qi->call_fd = -1;
@@ -890,11 +892,18 @@ static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 		return;
 	rcu_read_lock();
 	p = pid_task(find_vpid(pid), PIDTYPE_TGID);
+	/* every thread, as the scan does: an exited leader has no table */
 	if (p) {
-		task_lock(p);
-		if (p->files)
-			iterate_fd(p->files, 0, vs_vhost_efd_scan, &e);
-		task_unlock(p);
+		for_each_thread(p, t) {
+			task_lock(t);
+			if (t->files && t->files != last_files) {
+				last_files = t->files;
+				done = iterate_fd(t->files, 0, vs_vhost_efd_scan, &e);
+			}
+			task_unlock(t);
+			if (done)
+				break;
+		}
 	}
 	rcu_read_unlock();
 }

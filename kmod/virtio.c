@@ -5,8 +5,10 @@
  *
  * The virtio bus is not exported, so we register a driver that matches no
  * device and take the bus from it. A bus notifier bumps a generation
- * counter on every add, removal, bind and unbind, so that a dump spread
- * over several netlink calls can tell it raced with a change.
+ * counter on every add, removal (when it starts and once the device is off
+ * the bus), bind and unbind, so that a dump spread over several netlink
+ * calls can tell it raced with a change, and so that an event can be
+ * placed before or after a dump (events.c).
  *
  * Reading a device's registers must not race with its transport tearing it
  * down (virtio-pci unmaps its BARs right after unregistering the device).
@@ -86,6 +88,7 @@ static int vs_bus_event(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
 	case BUS_NOTIFY_DEL_DEVICE:
+	case BUS_NOTIFY_REMOVED_DEVICE:
 	case BUS_NOTIFY_BOUND_DRIVER:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
 		if (atomic_inc_return(&vs_gen) == 0)
@@ -442,6 +445,7 @@ static void vs_read_chain(struct virtio_device *vdev, const struct vring *vr,
 {
 	u32 i = ei->head;
 
+	ei->ndescs = 0;
 	while (ei->ndescs < min_t(u32, vr->num, VS_ELEM_MAX_DESCS) && i < vr->num) {
 		struct vs_elem_desc *d = &ei->descs[ei->ndescs++];
 		const struct vring_desc *rd = &vr->desc[i];
@@ -548,6 +552,27 @@ int vs_virtio_init(void)
 unregister_anchor:
 	unregister_virtio_driver(&vs_anchor);
 	return err;
+}
+
+/**
+ * vs_virtio_notifier_register() - follow the virtio bus's changes too
+ * @nb: called after the generation was bumped for the change (the
+ *	generation's own notifier was registered first)
+ *
+ * Return: 0 or a negative errno.
+ */
+int vs_virtio_notifier_register(struct notifier_block *nb)
+{
+	return bus_register_notifier(vs_bus, nb);
+}
+
+/**
+ * vs_virtio_notifier_unregister() - undo vs_virtio_notifier_register()
+ * @nb: the notifier; no call of it runs once this returns
+ */
+void vs_virtio_notifier_unregister(struct notifier_block *nb)
+{
+	bus_unregister_notifier(vs_bus, nb);
 }
 
 /**

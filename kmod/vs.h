@@ -191,6 +191,8 @@ int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 			u32 eindex, struct vs_elem_info *ei);
 int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 		       void *arg);
+int vs_virtio_notifier_register(struct notifier_block *nb);
+void vs_virtio_notifier_unregister(struct notifier_block *nb);
 
 /* vhost.c */
 int vs_vhost_init(void);
@@ -217,8 +219,47 @@ size_t vs_msg_elem_size(const struct vs_elem_info *ei);
 int vs_msg_put_elem(struct sk_buff *skb, const struct vs_elem_info *ei);
 int vs_msg_put_info(struct sk_buff *skb);
 
+/**
+ * struct vs_event_info - one device notification, ready to be sent
+ * @cmd: VIRTIO_STATUS_CMD_*_NTF
+ * @path: canonical sysfs path of the device, kmalloc'ed
+ * @busid: name on the virtio bus
+ * @driver: the driver bound or unbound, NULL when not known
+ * @name: QEMU's name for @id
+ * @index: virtio index
+ * @id: virtio device id
+ * @vendor: virtio vendor id
+ * @generation: bus generation after the change
+ * @seq: sequence number of the notification
+ * @time_ns: when, CLOCK_REALTIME
+ */
+struct vs_event_info {
+	u8 cmd;
+	char *path;
+	const char *busid;
+	const char *driver;
+	char name[32];
+	u32 index;
+	u32 id;
+	u32 vendor;
+	u32 generation;
+	u64 seq;
+	u64 time_ns;
+};
+
+size_t vs_msg_event_size(const struct vs_event_info *ev);
+int vs_msg_put_event(struct sk_buff *skb, const struct vs_event_info *ev);
+
 /* family.c */
 int vs_family_init(void);
 void vs_family_exit(void);
+bool vs_family_has_listeners(void);
+int vs_family_notify(const struct vs_event_info *ev);
+
+/* events.c */
+int vs_events_init(void);
+void vs_events_start(void);
+void vs_events_stop(void);
+void vs_events_exit(void);
 
 #endif /* _VS_H */

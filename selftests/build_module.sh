@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 mkdir -p "$out"
-cp -r "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
+cp -r "$top/Kbuild" "$top/VERSION" "$top/kmod" "$top/uapi" "$out/"
 # VS_VMLINUX / VS_VHOST_MODDIR (from the environment) point the vhost layout
 # generator at the target kernel's BTF when it is not the running kernel.
 make -s -C "$kdir" M="$out" modules >&2

@@ -19,6 +19,12 @@
 /* Longest value accepted in VIRTIO_STATUS_A_DEV_BUSID, including the NUL. */
 #define VIRTIO_STATUS_BUSID_MAX		32
 
+/*
+ * Multicast group of the device notifications (VIRTIO_STATUS_CMD_*_NTF).
+ * Anyone may join it: the notifications carry what sysfs shows everyone.
+ */
+#define VIRTIO_STATUS_MCGRP_EVENTS	"events"
+
 /**
  * enum virtio_status_cmd - commands of the virtio_status family
  * @VIRTIO_STATUS_CMD_UNSPEC: unused
@@ -38,6 +44,21 @@
  *	entry of a guest split-ring queue points to (device and
  *	VIRTIO_STATUS_A_QUEUE_INDEX as for QUEUE_GET, optional
  *	VIRTIO_STATUS_A_ELEM_INDEX). CAP_NET_ADMIN only.
+ * @VIRTIO_STATUS_CMD_DEV_ADD_NTF: notification (events group): a device
+ *	was added to the virtio bus.
+ * @VIRTIO_STATUS_CMD_DEV_DEL_NTF: notification: a device left the virtio
+ *	bus (sent once it is off the bus, after its driver is unbound).
+ * @VIRTIO_STATUS_CMD_BIND_NTF: notification: a driver bound to a device
+ *	(its probe succeeded); carries VIRTIO_STATUS_A_DEV_DRIVER.
+ * @VIRTIO_STATUS_CMD_UNBIND_NTF: notification: a driver was unbound from a
+ *	device (its remove ran); carries VIRTIO_STATUS_A_DEV_DRIVER when the
+ *	module saw the unbind start.
+ *
+ * Notifications go to the VIRTIO_STATUS_MCGRP_EVENTS multicast group; a
+ * request with one of these commands is refused (EOPNOTSUPP). Each carries
+ * VIRTIO_STATUS_A_DEV_KIND, _PATH, _BUSID, _INDEX, _ID, _VENDOR, _NAME,
+ * _GENERATION (the bus generation after the change, as dumps report it),
+ * VIRTIO_STATUS_A_EVENT_SEQ and VIRTIO_STATUS_A_EVENT_TIME.
  */
 enum virtio_status_cmd {
 	VIRTIO_STATUS_CMD_UNSPEC,
@@ -45,6 +66,10 @@ enum virtio_status_cmd {
 	VIRTIO_STATUS_CMD_INFO,
 	VIRTIO_STATUS_CMD_QUEUE_GET,
 	VIRTIO_STATUS_CMD_ELEMENT_GET,
+	VIRTIO_STATUS_CMD_DEV_ADD_NTF,
+	VIRTIO_STATUS_CMD_DEV_DEL_NTF,
+	VIRTIO_STATUS_CMD_BIND_NTF,
+	VIRTIO_STATUS_CMD_UNBIND_NTF,
 
 	__VIRTIO_STATUS_CMD_MAX,
 	VIRTIO_STATUS_CMD_MAX = __VIRTIO_STATUS_CMD_MAX - 1
@@ -237,6 +262,21 @@ enum virtio_status_attr {
 	VIRTIO_STATUS_A_ELEM_DESC,		/* nest, repeated, in chain
 						 * order: enum
 						 * virtio_status_desc_attr
+						 */
+
+	/* notifications (VIRTIO_STATUS_CMD_*_NTF) */
+	VIRTIO_STATUS_A_EVENT_SEQ,		/* u64: sequence number of the
+						 * notification, from 1 at
+						 * module load, +1 for each
+						 * change whether anyone
+						 * listens or not
+						 */
+	VIRTIO_STATUS_A_EVENT_TIME,		/* u64: when, CLOCK_REALTIME ns */
+
+	/* VIRTIO_STATUS_CMD_INFO replies, continued */
+	VIRTIO_STATUS_A_INFO_GENERATION,	/* u32: current generation of
+						 * the virtio bus (as
+						 * DEV_GENERATION)
 						 */
 
 	__VIRTIO_STATUS_A_MAX,

@@ -412,7 +412,8 @@ TEST_F(vs, info)
 		TH_LOG("INFO reply without INFO_VHOST_STATE");
 	ASSERT_EQ(0, info->present & ~(VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_STATE) |
 				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_REASON) |
-				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_LAYOUT)))
+				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_LAYOUT) |
+				       VS_BIT(VIRTIO_STATUS_A_INFO_GENERATION)))
 		TH_LOG("INFO reply with other attributes (%#llx)",
 		       (unsigned long long)info->present);
 	reason = VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_REASON);
@@ -759,6 +760,33 @@ TEST_F(vs, unknown_command)
 		vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_ACK,
 			    cmds[i], VIRTIO_STATUS_FAMILY_VERSION);
 		expect_fail(_metadata, &self->nl, m, EOPNOTSUPP, false);
+		vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_DUMP,
+			    cmds[i], VIRTIO_STATUS_FAMILY_VERSION);
+		expect_fail(_metadata, &self->nl, m, EOPNOTSUPP, false);
+	}
+	free(m);
+}
+
+/*
+ * The notification commands are the module's to send to the events group:
+ * a request with one is refused with EOPNOTSUPP, and a sentence for a do
+ * (the op has no dumpit, so genetlink answers a dump itself, without one).
+ */
+TEST_F(vs, notification_commands)
+{
+	static const __u8 cmds[] = { VIRTIO_STATUS_CMD_DEV_ADD_NTF,
+				     VIRTIO_STATUS_CMD_DEV_DEL_NTF,
+				     VIRTIO_STATUS_CMD_BIND_NTF,
+				     VIRTIO_STATUS_CMD_UNBIND_NTF };
+	struct vs_msg *m = malloc(sizeof(*m));
+	size_t i;
+
+	ASSERT_NE(NULL, m);
+	for (i = 0; i < sizeof(cmds); i++) {
+		vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_ACK,
+			    cmds[i], VIRTIO_STATUS_FAMILY_VERSION);
+		expect_fail(_metadata, &self->nl, m, EOPNOTSUPP, true);
+		EXPECT_NE(NULL, strstr(self->nl.extack, "notification"));
 		vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_DUMP,
 			    cmds[i], VIRTIO_STATUS_FAMILY_VERSION);
 		expect_fail(_metadata, &self->nl, m, EOPNOTSUPP, false);

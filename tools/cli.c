@@ -9,6 +9,10 @@
 
 #include "cli.h"
 #include "show.h"
+#include "monitor.h"
+#include "metrics.h"
+#include "exporter.h"
+#include "serve.h"
 
 void vs_usage(FILE *f)
 {
@@ -24,6 +28,10 @@ void vs_usage(FILE *f)
 	      "                     --queue N [--index I]\n"
 	      "       virtio-status [-p] info\n"
 	      "       virtio-status [-p] --qmp\n"
+	      "       virtio-status monitor [OPTIONS]\n"
+	      "       virtio-status metrics [--output FILE]\n"
+	      "       virtio-status exporter [--listen ADDR:PORT]\n"
+	      "       virtio-status serve --socket PATH [OPTIONS]\n"
 	      "       virtio-status -h\n"
 	      "\n"
 	      "Print the state of this machine's virtio devices, and of the vhost\n"
@@ -70,6 +78,14 @@ void vs_usage(FILE *f)
 	      "                         not supported\n"
 	      "  info                   whether the module can report vhost devices,\n"
 	      "                         and why not (QMP: x-virtio-status-info)\n"
+	      "  monitor                print device events as QMP event lines, until\n"
+	      "                         stopped (monitor --help)\n"
+	      "  metrics                the devices in Prometheus' text format\n"
+	      "                         (metrics --help)\n"
+	      "  exporter               serve them over HTTP for Prometheus\n"
+	      "                         (exporter --help)\n"
+	      "  serve                  a QMP server on a Unix socket, with events\n"
+	      "                         (serve --help)\n"
 	      "\n"
 	      "Options:\n"
 	      "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0), a\n"
@@ -374,6 +390,10 @@ static const struct vs_subcmd {
 		    FILE *out, FILE *err);
 } vs_subcmds[] = {
 	/* one line each: { "NAME", vs_NAME_main }, */
+	{ "monitor", vs_monitor_main },
+	{ "metrics", vs_metrics_main },
+	{ "exporter", vs_exporter_main },
+	{ "serve", vs_serve_main },
 	{ NULL, NULL }
 };
 

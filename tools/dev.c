@@ -110,6 +110,9 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_ELEM_INDEX] = { "ELEM_INDEX", VS_ATTR_U32 },
 	[VIRTIO_STATUS_A_ELEM_HEAD] = { "ELEM_HEAD", VS_ATTR_U32 },
 	[VIRTIO_STATUS_A_ELEM_DESC] = { "ELEM_DESC", VS_ATTR_NEST },
+	[VIRTIO_STATUS_A_EVENT_SEQ] = { "EVENT_SEQ", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_EVENT_TIME] = { "EVENT_TIME", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_INFO_GENERATION] = { "INFO_GENERATION", VS_ATTR_U32 },
 };
 
 /* vs_dev.have and vs_info.have are 64-bit masks of attribute numbers. */

@@ -1026,3 +1026,15 @@ const struct vs_backend_ops vs_nl_backend_ops = {
 	.vhost_features = vs_lazy_vhost_features,
 	.privileged = vs_lazy_privileged,
 };
+
+void vs_nl_backend_reset(const struct vs_backend *be)
+{
+	struct vs_nl_lazy *l = be->ctx;
+
+	if (be->ops != &vs_nl_backend_ops)
+		return;
+	if (l->opened)
+		vs_nl_close(&l->nl);
+	l->opened = false;
+	memset(&l->probes, 0, sizeof(l->probes));
+}

@@ -95,4 +95,11 @@ struct vs_nl_lazy {
 
 extern const struct vs_backend_ops vs_nl_backend_ops;
 
+/*
+ * Forget @be's kernel connection, if it is a vs_nl_lazy backend: the next
+ * request opens a new socket and looks the family up again (its id
+ * changes when the module is reloaded). Other backends are left alone.
+ */
+void vs_nl_backend_reset(const struct vs_backend *be);
+
 #endif /* VS_NL_H */

@@ -1497,6 +1497,58 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
+	if (cmd->takes_path) {
+		if (!args || !json_object_object_get_ex(args, "path", &p))
+			return vs_qmp_error("GenericError",
+					    "Parameter 'path' is missing");
+		if (!json_object_is_type(p, json_type_string))
+			return vs_qmp_error("GenericError",
+					    "Invalid parameter type for 'path', expected: string");
+		c->path = json_object_get_string(p);
+	}
+	if (cmd->takes_queue) {
+		if (!json_object_object_get_ex(args, "queue", &p))
+			return vs_qmp_error("GenericError",
+					    "Parameter 'queue' is missing");
+		/* QEMU's words for anything but an integer */
+		if (!json_object_is_type(p, json_type_int))
+			return vs_qmp_error("GenericError",
+					    "Parameter 'queue' expects uint64");
+		/* QEMU's words for an integer outside a uint16 */
+		if (json_object_get_int64(p) < 0 ||
+		    json_object_get_int64(p) > VS_QUEUE_MAX)
+			return vs_qmp_error("GenericError",
+					    "Parameter 'queue' expects uint16_t");
+		c->queue = (u32)json_object_get_int64(p);
+		c->has_queue = true;
+	}
+	if (cmd->takes_index &&
+	    json_object_object_get_ex(args, "index", &p)) {
+		if (!json_object_is_type(p, json_type_int))
+			return vs_qmp_error("GenericError",
+					    "Parameter 'index' expects uint64");
+		if (json_object_get_int64(p) < 0 ||
+		    json_object_get_int64(p) > VS_QUEUE_MAX)
+			return vs_qmp_error("GenericError",
+					    "Parameter 'index' expects uint16_t");
+		c->index = (u32)json_object_get_int64(p);
+		c->has_index = true;
+	}
+	/* the richer mode wins when both are true */
+	for (i = 0; cmd->takes_decode && args &&
+		    i < ARRAY_SIZE(vs_decode_args); i++) {
+		if (!json_object_object_get_ex(args, vs_decode_args[i].name,
+					       &p))
+			continue;
+		if (!json_object_is_type(p, json_type_boolean))
+			return vs_qmp_errorf("GenericError",
+					     "Invalid parameter type for '%s', expected: boolean",
+					     vs_decode_args[i].name);
+		if (json_object_get_boolean(p) &&
+		    vs_decode_args[i].mode > c->mode)
+			c->mode = vs_decode_args[i].mode;
+	}
+	/* as QEMU, the members a command takes are checked first */
 	if (args) {
 		json_object_object_foreach(args, k, v) {
 			(void)v;
@@ -1511,57 +1563,6 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 			return vs_qmp_errorf("GenericError",
 					     "Parameter '%s' is unexpected", k);
 		}
-	}
-	if (cmd->takes_path) {
-		if (!args || !json_object_object_get_ex(args, "path", &p))
-			return vs_qmp_error("GenericError",
-					    "Parameter 'path' is missing");
-		if (!json_object_is_type(p, json_type_string))
-			return vs_qmp_error("GenericError",
-					    "Invalid parameter type for 'path', expected: string");
-		c->path = json_object_get_string(p);
-	}
-	if (cmd->takes_queue) {
-		if (!json_object_object_get_ex(args, "queue", &p))
-			return vs_qmp_error("GenericError",
-					    "Parameter 'queue' is missing");
-		if (!json_object_is_type(p, json_type_int))
-			return vs_qmp_error("GenericError",
-					    "Invalid parameter type for 'queue', expected: integer");
-		/* QEMU's words for an integer outside a uint16 */
-		if (json_object_get_int64(p) < 0 ||
-		    json_object_get_int64(p) > VS_QUEUE_MAX)
-			return vs_qmp_error("GenericError",
-					    "Parameter 'queue' expects uint16_t");
-		c->queue = (u32)json_object_get_int64(p);
-		c->has_queue = true;
-	}
-	if (cmd->takes_index &&
-	    json_object_object_get_ex(args, "index", &p)) {
-		if (!json_object_is_type(p, json_type_int))
-			return vs_qmp_error("GenericError",
-					    "Invalid parameter type for 'index', expected: integer");
-		if (json_object_get_int64(p) < 0 ||
-		    json_object_get_int64(p) > VS_QUEUE_MAX)
-			return vs_qmp_error("GenericError",
-					    "Parameter 'index' expects uint16_t");
-		c->index = (u32)json_object_get_int64(p);
-		c->has_index = true;
-	}
-	if (!cmd->takes_decode || !args)
-		return NULL;
-	/* the richer mode wins when both are true */
-	for (i = 0; i < ARRAY_SIZE(vs_decode_args); i++) {
-		if (!json_object_object_get_ex(args, vs_decode_args[i].name,
-					       &p))
-			continue;
-		if (!json_object_is_type(p, json_type_boolean))
-			return vs_qmp_errorf("GenericError",
-					     "Invalid parameter type for '%s', expected: boolean",
-					     vs_decode_args[i].name);
-		if (json_object_get_boolean(p) &&
-		    vs_decode_args[i].mode > c->mode)
-			c->mode = vs_decode_args[i].mode;
 	}
 	return NULL;
 }

@@ -11,6 +11,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include <json-c/json.h>
 #include <linux/netlink.h>
@@ -27,6 +36,11 @@
 #include "qmp.h"
 #include "uapi-check.h"
 #include "vhost.h"
+#include "events.h"
+#include "monitor.h"
+#include "metrics.h"
+#include "exporter.h"
+#include "serve.h"
 
 #define BIT60		BIT_ULL(60)
 /* EXPECT_STREQ with the expected text last, so it can sit on a line of its own */
@@ -2896,9 +2910,9 @@ TEST(queue_qmp_bad_arguments)
 		{ "{\"path\": \"virtio0\"}", "Parameter 'queue' is missing" },
 		{ "{\"queue\": 1}", "Parameter 'path' is missing" },
 		{ "{\"path\": \"virtio0\", \"queue\": \"1\"}",
-		  "Invalid parameter type for 'queue', expected: integer" },
+		  "Parameter 'queue' expects uint64" },
 		{ "{\"path\": \"virtio0\", \"queue\": 1.5}",
-		  "Invalid parameter type for 'queue', expected: integer" },
+		  "Parameter 'queue' expects uint64" },
 		{ "{\"path\": \"virtio0\", \"queue\": -1}",
 		  "Parameter 'queue' expects uint16_t" },
 		{ "{\"path\": \"virtio0\", \"queue\": 65536}",
@@ -3358,9 +3372,9 @@ TEST(elem_qmp_bad_arguments)
 		{ "{\"path\": \"virtio0\"}", "Parameter 'queue' is missing" },
 		{ "{\"queue\": 1, \"index\": 0}", "Parameter 'path' is missing" },
 		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": \"1\"}",
-		  "Invalid parameter type for 'index', expected: integer" },
+		  "Parameter 'index' expects uint64" },
 		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": null}",
-		  "Invalid parameter type for 'index', expected: integer" },
+		  "Parameter 'index' expects uint64" },
 		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": -1}",
 		  "Parameter 'index' expects uint16_t" },
 		{ "{\"path\": \"virtio0\", \"queue\": 1, \"index\": 65536}",
@@ -3615,6 +3629,1953 @@ TEST(decode_element_rejects_bad_descs)
 	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_ELEM_HEAD",
 		     e.detail);
 	nlmsg_free(msg);
+}
+
+/* metrics and exporter */
+
+/* A fake whose dump fails while @dump_err is set (the module unloaded). */
+struct flaky {
+	struct fake *f;
+	struct vs_err dump_err;
+	int dumps;
+	int infos;
+};
+
+static int flaky_dump(void *ctx, struct vs_dev_list *list, struct vs_err *e)
+{
+	struct flaky *k = ctx;
+
+	k->dumps++;
+	if (k->dump_err.kind != VS_ERR_NONE) {
+		*e = k->dump_err;
+		return -1;
+	}
+	return fake_dump(k->f, list, e);
+}
+
+static int flaky_info(void *ctx, struct vs_info *info, struct vs_err *e)
+{
+	struct flaky *k = ctx;
+
+	k->infos++;
+	return fake_info(k->f, info, e);
+}
+
+static const struct vs_backend_ops flaky_ops = {
+	.dev_dump = flaky_dump,
+	.info = flaky_info,
+};
+
+static char *metrics_of(struct vs_backend *be, int *ret)
+{
+	char why[VS_MSG_MAX * 2];
+	size_t len;
+	char *text;
+
+	*ret = vs_metrics_text(be, &text, &len, why, sizeof(why));
+	if (text && strlen(text) != len) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Lines of @text that start with @prefix. */
+static int count_lines(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *p = text;
+	int count = 0;
+
+	while (p && *p) {
+		if (!strncmp(p, prefix, n))
+			count++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return count;
+}
+
+/* Whether @line is a whole line of @text. */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = text;
+
+	while ((p = strstr(p, line))) {
+		if ((p == text || p[-1] == '\n') && p[n] == '\n')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+#define NET_SERIES(m, labels) m "{path=\"" PCI_PATH "\"" labels "}"
+#define EXPECT_LINE(text, line) EXPECT_TRUE(has_line(text, line))
+
+TEST(metrics_label_value_escaping)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ASSERT_NE(NULL, f);
+	vs_prom_label_value(f, "a\\b\"c\nd\te/");
+	fclose(f);
+	EXPECT_TEXT(buf, "a\\\\b\\\"c\\nd\te/");
+	free(buf);
+}
+
+TEST(metrics_escaped_labels_in_series)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *text;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, "/sys/devices/x\"y\\z\nw/virtio0", "virtio-net");
+	d = &f->list.devs[0];
+	snprintf(d->driver, sizeof(d->driver), "%s", "drv\"1");
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, ret);
+	EXPECT_LINE(text,
+		    "virtio_status_device_virtqueues{path=\"/sys/devices/x\\\"y\\\\z\\nw/virtio0\"} 3");
+	EXPECT_NE(NULL, strstr(text, "driver=\"drv\\\"1\""));
+	/* no raw newline inside a series */
+	EXPECT_EQ(NULL, strstr(text, "x\"y"));
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_virtio_device)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *text;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = &f->list.devs[0];
+	snprintf(d->driver, sizeof(d->driver), "%s", "virtio_net");
+	snprintf(d->transport, sizeof(d->transport), "%s", "pci");
+	d->kind = VIRTIO_STATUS_KIND_VIRTIO;
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_TRANSPORT);
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_KIND);
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_FAILED);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, ret);
+	EXPECT_TRUE(has_line(text, "virtio_status_scrape_success 1"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_scrape_error_info{"));
+	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"virtio\"} 1"));
+	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"vhost\"} 0"));
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:03.0/virtio0\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio0\",device_id=\"1\",driver=\"virtio_net\",transport=\"pci\"} 1");
+	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_virtqueues", "") " 3"));
+	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_broken", "") " 0"));
+	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_failed", "") " 0"));
+
+	/* status 0x0f: the four bits set, NEEDS_RESET and FAILED at 0 */
+	EXPECT_EQ(6, count_lines(text, "virtio_status_device_status_bit{"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_status_bit",
+					",bit=\"2\",symbol=\"VIRTIO_CONFIG_S_DRIVER_OK\"") " 1"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_status_bit",
+					",bit=\"6\",symbol=\"VIRTIO_CONFIG_S_NEEDS_RESET\"") " 0"));
+
+	/* one series per set bit, value 1, never the bitmap */
+	EXPECT_EQ(4, count_lines(text, "virtio_status_device_guest_feature{"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_guest_feature",
+					",bit=\"0\",symbol=\"VIRTIO_NET_F_CSUM\"") " 1"));
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_guest_feature",
+				     ",bit=\"2\",symbol=\"VIRTIO_NET_F_CTRL_GUEST_OFFLOADS\"")
+		    " 1");
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_guest_feature",
+					",bit=\"32\",symbol=\"VIRTIO_F_VERSION_1\"") " 1"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_guest_feature",
+					",bit=\"60\",symbol=\"VIRTIO_NET_F_RSS\"") " 1"));
+	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_host_features_readable", "")
+			     " 1"));
+	EXPECT_EQ(6, count_lines(text, "virtio_status_device_host_feature{"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_host_feature",
+					",bit=\"63\",symbol=\"VIRTIO_NET_F_SPEED_DUPLEX\"") " 1"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_host_feature",
+					",bit=\"1\",symbol=\"VIRTIO_NET_F_GUEST_CSUM\"") " 1"));
+	EXPECT_EQ(NULL, strstr(text, " 1152921504606846981\n"));
+	/* no vhost series for a virtio device */
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_holders{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_backend_feature{"));
+	/* the module answered INFO with nothing: no vhost_support */
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_support "));
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_unknown_bits_and_status)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *text;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-device-16962");
+	d = &f->list.devs[0];
+	d->device_id = 0x4242;		/* no table: only transport bits are named */
+	d->driver_features = BIT_ULL(3) | BIT_ULL(32);
+	d->status = 0x13;		/* ACK, DRIVER and bit 4, which has no name */
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_guest_feature",
+					",bit=\"3\",symbol=\"unknown\"") " 1"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_guest_feature",
+					",bit=\"32\",symbol=\"VIRTIO_F_VERSION_1\"") " 1"));
+	EXPECT_EQ(2, count_lines(text, "virtio_status_device_guest_feature{"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_status_bit",
+					",bit=\"4\",symbol=\"unknown\"") " 1"));
+	EXPECT_TRUE(has_line(text,
+			     NET_SERIES("virtio_status_device_status_bit",
+					",bit=\"2\",symbol=\"VIRTIO_CONFIG_S_DRIVER_OK\"") " 0"));
+	EXPECT_EQ(7, count_lines(text, "virtio_status_device_status_bit{"));
+	EXPECT_NE(NULL, strstr(text, "device_id=\"16962\""));
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_vhost_device)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *text;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = vs_dev_list_add(&f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE;
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, ret);
+	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"virtio\"} 1"));
+	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"vhost\"} 1"));
+	EXPECT_TRUE(has_line(text, "virtio_status_vhost_support 1"));
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/proc/1234/fd/17\",kind=\"vhost\",name=\"vhost-net\",busid=\"\",device_id=\"1\",driver=\"vhost_net\",transport=\"vhost\"} 1");
+	EXPECT_TRUE(has_line(text, "virtio_status_device_virtqueues{path=\"" VHOST_PATH "\"} 2"));
+	EXPECT_LINE(text, "virtio_status_vhost_memory_regions{path=\"/proc/1234/fd/17\"} 3");
+	EXPECT_TRUE(has_line(text, "virtio_status_vhost_log_enabled{path=\"" VHOST_PATH "\"} 0"));
+	EXPECT_TRUE(has_line(text, "virtio_status_vhost_started{path=\"" VHOST_PATH "\"} 1"));
+	EXPECT_TRUE(has_line(text, "virtio_status_vhost_holders{path=\"" VHOST_PATH "\"} 2"));
+	EXPECT_TRUE(has_line(text, "virtio_status_vhost_owner_pid{path=\"" VHOST_PATH "\"} 1234"));
+	/* acked 5: bits 0 and 2, by the net table */
+	EXPECT_LINE(text,
+		    "virtio_status_device_guest_feature{path=\"/proc/1234/fd/17\",bit=\"2\",symbol=\"VIRTIO_NET_F_CTRL_GUEST_OFFLOADS\"} 1");
+	EXPECT_LINE(text,
+		    "virtio_status_vhost_backend_feature{path=\"/proc/1234/fd/17\",bit=\"1\",symbol=\"VHOST_BACKEND_F_IOTLB_MSG_V2\"} 1");
+	EXPECT_EQ(1, count_lines(text, "virtio_status_vhost_backend_feature{"));
+	/* nothing a vhost device does not have */
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_status_bit{path=\"" VHOST_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_broken{path=\"" VHOST_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_host_feature{path=\"" VHOST_PATH));
+	EXPECT_EQ(NULL, strstr(text, "_host_features_readable{path=\"" VHOST_PATH));
+	/* without an owner, no owner series */
+	free(text);
+	vs_dev_list_free(&f->list);
+	d = vs_dev_list_add(&f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_owner_pid{"));
+	EXPECT_TRUE(has_line(text, "virtio_status_vhost_support 0"));
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_unprivileged_offered_features)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_dev *d;
+	char *text;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = &f->list.devs[0];
+	d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	d->device_features_err = EPERM;
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, ret);
+	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_host_features_readable", "")
+			     " 0"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_host_feature{"));
+	EXPECT_EQ(4, count_lines(text, "virtio_status_device_guest_feature{"));
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_module_not_loaded_then_back)
+{
+	struct vs_backend fb, be = { .ops = &flaky_ops };
+	struct flaky k = { .f = fake_new(&fb) };
+	char *out, *err, *text;
+	int ret;
+
+	ASSERT_NE(NULL, k.f);
+	be.ctx = &k;
+	fake_add(k.f, PCI_PATH, "virtio-net");
+	vs_err_set(&k.dump_err, VS_ERR_NOFAMILY, ENOENT, NULL);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(0, ret);
+	EXPECT_TRUE(has_line(text, "virtio_status_scrape_success 0"));
+	EXPECT_LINE(text, "virtio_status_scrape_error_info{reason=\"module_not_loaded\",message=\""
+		    WANT_NOMOD "\"} 1");
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_info{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_devices{"));
+	EXPECT_EQ(1, count_lines(text, "virtio_status_scrape_duration_seconds "));
+	EXPECT_EQ(0, k.infos);
+	free(text);
+
+	/* the command: the metrics on stdout, the sentence on stderr, exit 0 */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("metrics")));
+	EXPECT_TRUE(has_line(out, "virtio_status_scrape_success 0"));
+	EXPECT_TEXT(err, WANT_NOMOD "; written as virtio_status_scrape_success 0\n");
+	free(out);
+	free(err);
+
+	/* other failures have their own reason */
+	vs_err_sys(&k.dump_err, EPERM, NULL);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "{reason=\"permission_denied\","));
+	free(text);
+	vs_err_set(&k.dump_err, VS_ERR_OLD, 0, "its reply lacks X");
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_LINE(text,
+		    "virtio_status_scrape_error_info{reason=\"module_too_old\",message=\"kernel module too old: its reply lacks X\"} 1");
+	free(text);
+
+	/* and back */
+	vs_err_clear(&k.dump_err);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, ret);
+	EXPECT_TRUE(has_line(text, "virtio_status_scrape_success 1"));
+	EXPECT_EQ(1, count_lines(text, "virtio_status_device_info{"));
+	EXPECT_EQ(1, k.infos);
+	free(text);
+	fake_free(k.f);
+}
+
+TEST(metrics_duplicate_and_pathless_devices)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *text;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI1_PATH, "virtio-blk");
+	fake_add(f, PCI_PATH, "virtio-net");
+	fake_add(f, PCI1_PATH, "virtio-rng");
+	fake_add(f, "", "virtio-rng");
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(2, count_lines(text, "virtio_status_device_info{"));
+	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"virtio\"} 2"));
+	/* the first of two devices with one path is kept */
+	EXPECT_NE(NULL, strstr(text, "name=\"virtio-blk\""));
+	EXPECT_EQ(NULL, strstr(text, "name=\"virtio-rng\""));
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_families_grouped_with_help_and_type)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *text, *line, *save, name[128];
+	const char *fam, *cur = NULL;
+	int ret, i, nfam = 0;
+	bool known;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	ASSERT_NE(NULL, vs_dev_list_add(&f->list));
+	fill_vhost(&f->list.devs[1]);
+	text = metrics_of(&be, &ret);
+	ASSERT_NE(NULL, text);
+	for (i = 0; (fam = vs_metrics_family(i)); i++) {
+		char help[160], type[160];
+
+		nfam++;
+		EXPECT_EQ(0, strncmp(fam, "virtio_status_", 14));
+		snprintf(help, sizeof(help), "# HELP %s ", fam);
+		snprintf(type, sizeof(type), "# TYPE %s gauge", fam);
+		EXPECT_EQ(1, count_lines(text, help));
+		EXPECT_TRUE(has_line(text, type));
+	}
+	EXPECT_EQ(19, nfam);
+	/* every sample belongs to the family whose TYPE line came last */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "# TYPE ", 7)) {
+			cur = line + 7;
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		ASSERT_NE(NULL, cur);
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(line, "{ "), line);
+		EXPECT_EQ(0, strncmp(cur, name, strlen(name)));
+		EXPECT_EQ(' ', cur[strlen(name)]);
+		known = false;
+		for (i = 0; (fam = vs_metrics_family(i)); i++)
+			known |= !strcmp(fam, name);
+		EXPECT_TRUE(known);
+	}
+	free(text);
+	fake_free(f);
+}
+
+TEST(metrics_families_documented_in_readme)
+{
+	const char *fam;
+	char *readme;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	f = fopen("../README", "r");
+	ASSERT_NE(NULL, f);
+	readme = calloc(1, 1 << 20);
+	ASSERT_NE(NULL, readme);
+	len = fread(readme, 1, (1 << 20) - 1, f);
+	fclose(f);
+	ASSERT_GT(len, 0);
+	for (i = 0; (fam = vs_metrics_family(i)); i++) {
+		char quoted[160];
+
+		snprintf(quoted, sizeof(quoted), "`%s`", fam);
+		EXPECT_NE(NULL, strstr(readme, quoted)) {
+			TH_LOG("README does not document %s", fam);
+		}
+	}
+	free(readme);
+}
+
+/* Entries of directory @dir, "." and ".." left out. */
+static int dir_entries(const char *dir, char *first, size_t len)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!n++)
+			snprintf(first, len, "%s", de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static char *file_text(const char *path)
+{
+	struct stat st;
+	char *buf;
+	FILE *f;
+
+	if (stat(path, &st) < 0)
+		return NULL;
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	buf = calloc(1, st.st_size + 1);
+	if (buf && fread(buf, 1, st.st_size, f) != (size_t)st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+TEST(metrics_output_atomic)
+{
+	char dir[] = "/tmp/vs-metrics-test.XXXXXX";
+	char file[64], sub[64], arg[80], name[256];
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *text;
+	struct stat st, st2;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/vs.prom", dir);
+	snprintf(arg, sizeof(arg), "--output=%s", file);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("metrics", "--output", file)));
+	EXPECT_TEXT(out, "");
+	EXPECT_TEXT(err, "");
+	free(out);
+	free(err);
+	ASSERT_EQ(0, stat(file, &st));
+	EXPECT_EQ(0644, st.st_mode & 07777);
+	text = file_text(file);
+	ASSERT_NE(NULL, text);
+	EXPECT_TRUE(has_line(text, "virtio_status_scrape_success 1"));
+	EXPECT_EQ(1, count_lines(text, "virtio_status_device_info{"));
+	EXPECT_EQ('\n', text[strlen(text) - 1]);
+	free(text);
+	EXPECT_EQ(1, dir_entries(dir, name, sizeof(name)));
+	EXPECT_TEXT(name, "vs.prom");
+
+	/* replaced by a rename (a new inode), not rewritten in place */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("metrics", arg)));
+	free(out);
+	free(err);
+	ASSERT_EQ(0, stat(file, &st2));
+	EXPECT_NE(st.st_ino, st2.st_ino);
+	EXPECT_EQ(1, dir_entries(dir, name, sizeof(name)));
+
+	/* a directory where the file should be: no temporary file left */
+	snprintf(sub, sizeof(sub), "%s/d.prom", dir);
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "--output", sub)));
+	EXPECT_EQ(0, strncmp(err, "cannot replace ", 15));
+	EXPECT_NE(NULL, strstr(err, "d.prom: Is a directory\n"));
+	free(out);
+	free(err);
+	EXPECT_EQ(2, dir_entries(dir, name, sizeof(name)));
+	rmdir(sub);
+
+	/* a directory that does not exist */
+	snprintf(sub, sizeof(sub), "%s/nope/x.prom", dir);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "--output", sub)));
+	EXPECT_NE(NULL, strstr(err, "cannot create a temporary file in "));
+	EXPECT_NE(NULL, strstr(err, "/nope for "));
+	EXPECT_NE(NULL, strstr(err, ": No such file or directory\n"));
+	free(out);
+	free(err);
+
+	/* a path that names a directory */
+	snprintf(sub, sizeof(sub), "%s/", dir);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "--output", sub)));
+	EXPECT_NE(NULL, strstr(err, "it names a directory, not a file\n"));
+	free(out);
+	free(err);
+	EXPECT_EQ(1, dir_entries(dir, name, sizeof(name)));
+
+	unlink(file);
+	EXPECT_EQ(0, rmdir(dir));
+	fake_free(f);
+}
+
+#define TRY_METRICS "Try 'virtio-status metrics --help' for more information.\n"
+#define TRY_EXPORTER "Try 'virtio-status exporter --help' for more information.\n"
+#define LISTEN_FORM "--listen takes ADDR:PORT (127.0.0.1:9123, [::1]:9123, or :9123 for every address), not "
+#define LISTEN_PORT "--listen: the port must be a number from 1 to 65535, not "
+#define LISTEN_HOST " is not a numeric IPv4 address or an IPv6 address in brackets"
+
+TEST(metrics_args)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "--bogus")));
+	EXPECT_TEXT(err, "unknown option '--bogus'\n" TRY_METRICS);
+	EXPECT_TEXT(out, "");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "extra")));
+	EXPECT_TEXT(err, "metrics takes no argument 'extra'\n" TRY_METRICS);
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "--output")));
+	EXPECT_TEXT(err, "option --output needs a file\n" TRY_METRICS);
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("metrics", "--output=")));
+	EXPECT_TEXT(err, "--output is empty\n" TRY_METRICS);
+	free(out);
+	free(err);
+	EXPECT_EQ(0, f->dumps);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("metrics", "--help")));
+	EXPECT_EQ(0, strncmp(out, "Usage: virtio-status metrics [--output FILE]\n", 45));
+	EXPECT_TEXT(err, "");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(listen_parse)
+{
+	static const struct {
+		const char *arg;
+		const char *msg;
+	} bad[] = {
+		{ "9123", LISTEN_FORM "'9123'" },
+		{ "[::1]9123", LISTEN_FORM "'[::1]9123'" },
+		{ "[::1", LISTEN_FORM "'[::1'" },
+		{ "127.0.0.1:", LISTEN_PORT "''" },
+		{ "127.0.0.1:0", LISTEN_PORT "'0'" },
+		{ "127.0.0.1:65536", LISTEN_PORT "'65536'" },
+		{ "127.0.0.1:+80", LISTEN_PORT "'+80'" },
+		{ "127.0.0.1:80x", LISTEN_PORT "'80x'" },
+		{ "::1:9123",
+		  "--listen: write an IPv6 address in brackets ([::1]:9123), not '::1:9123'" },
+		{ "localhost:9123", "--listen: 'localhost'" LISTEN_HOST },
+		{ "1.2.3:9123", "--listen: '1.2.3'" LISTEN_HOST },
+		{ "[1.2.3.4]:9123", "--listen: '1.2.3.4'" LISTEN_HOST },
+		{ "[]:9123", "--listen: ''" LISTEN_HOST },
+	};
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	char msg[VS_MSG_MAX];
+	socklen_t len;
+	size_t i;
+
+	ASSERT_EQ(0, vs_listen_parse("127.0.0.1:9123", &ss, &len, msg, sizeof(msg)));
+	EXPECT_EQ(AF_INET, s4->sin_family);
+	EXPECT_EQ(9123, ntohs(s4->sin_port));
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), s4->sin_addr.s_addr);
+	EXPECT_EQ(sizeof(*s4), len);
+	ASSERT_EQ(0, vs_listen_parse("[::1]:65535", &ss, &len, msg, sizeof(msg)));
+	EXPECT_EQ(AF_INET6, s6->sin6_family);
+	EXPECT_EQ(65535, ntohs(s6->sin6_port));
+	EXPECT_TRUE(IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr));
+	EXPECT_EQ(sizeof(*s6), len);
+	ASSERT_EQ(0, vs_listen_parse(":1", &ss, &len, msg, sizeof(msg)));
+	EXPECT_EQ(AF_INET6, s6->sin6_family);
+	EXPECT_EQ(1, ntohs(s6->sin6_port));
+	EXPECT_TRUE(IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr));
+	ASSERT_EQ(0, vs_listen_parse("0.0.0.0:80", &ss, &len, msg, sizeof(msg)));
+	EXPECT_EQ(AF_INET, s4->sin_family);
+	EXPECT_EQ(0, s4->sin_addr.s_addr);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-1, vs_listen_parse(bad[i].arg, &ss, &len, msg, sizeof(msg)));
+		EXPECT_TEXT(msg, bad[i].msg);
+	}
+}
+
+TEST(exporter_args_and_port_in_use)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t slen = sizeof(sin);
+	char arg[64], want[256];
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+	int fd;
+
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("exporter", "--listen", "nope")));
+	EXPECT_TEXT(err, LISTEN_FORM "'nope'\n" TRY_EXPORTER);
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("exporter", "--listen")));
+	EXPECT_TEXT(err, "option --listen needs ADDR:PORT\n" TRY_EXPORTER);
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("exporter", "--port", "1")));
+	EXPECT_TEXT(err, "unknown option '--port'\n" TRY_EXPORTER);
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("exporter", "now")));
+	EXPECT_TEXT(err, "exporter takes no argument 'now'\n" TRY_EXPORTER);
+	free(out);
+	free(err);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("exporter", "-h")));
+	EXPECT_EQ(0, strncmp(out, "Usage: virtio-status exporter [--listen ADDR:PORT]\n", 51));
+	free(out);
+	free(err);
+
+	/* a port somebody else listens on */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(fd, 1));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&sin, &slen));
+	snprintf(arg, sizeof(arg), "--listen=127.0.0.1:%u", ntohs(sin.sin_port));
+	snprintf(want, sizeof(want),
+		 "cannot listen on 127.0.0.1:%u: Address already in use (another exporter, or another server, has that port)\n",
+		 ntohs(sin.sin_port));
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("exporter", arg)));
+	EXPECT_TEXT(err, want);
+	EXPECT_TEXT(out, "");
+	free(out);
+	free(err);
+	close(fd);
+	EXPECT_EQ(0, f->dumps);
+	fake_free(f);
+}
+
+TEST(exporter_answers)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_http_answer a;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	ASSERT_EQ(0, vs_exporter_answer(&be, "GET", "/metrics", &a));
+	EXPECT_EQ(200, a.status);
+	EXPECT_TEXT(a.type, "text/plain; version=0.0.4; charset=utf-8");
+	EXPECT_EQ(NULL, a.allow);
+	EXPECT_EQ(strlen(a.body), a.len);
+	EXPECT_TRUE(has_line(a.body, "virtio_status_scrape_success 1"));
+	free(a.body);
+	EXPECT_EQ(1, f->dumps);
+	ASSERT_EQ(0, vs_exporter_answer(&be, "HEAD", "/metrics", &a));
+	EXPECT_EQ(200, a.status);
+	free(a.body);
+	ASSERT_EQ(0, vs_exporter_answer(&be, "POST", "/metrics", &a));
+	EXPECT_EQ(405, a.status);
+	EXPECT_TEXT(a.allow, "GET, HEAD");
+	free(a.body);
+	ASSERT_EQ(0, vs_exporter_answer(&be, "DELETE", "/", &a));
+	EXPECT_EQ(405, a.status);
+	free(a.body);
+	ASSERT_EQ(0, vs_exporter_answer(&be, "GET", "/metrics/", &a));
+	EXPECT_EQ(404, a.status);
+	EXPECT_TEXT(a.body, "Not found: this exporter serves /metrics\n");
+	free(a.body);
+	ASSERT_EQ(0, vs_exporter_answer(&be, "POST", "/nope", &a));
+	EXPECT_EQ(404, a.status);
+	free(a.body);
+	ASSERT_EQ(0, vs_exporter_answer(&be, "GET", "/", &a));
+	EXPECT_EQ(200, a.status);
+	EXPECT_TEXT(a.type, "text/html; charset=utf-8");
+	EXPECT_NE(NULL, strstr(a.body, "<a href=\"/metrics\">"));
+	free(a.body);
+	/* only GET and HEAD of /metrics scrape */
+	EXPECT_EQ(2, f->dumps);
+	fake_free(f);
+}
+
+/* One HTTP/1.0 request to 127.0.0.1:@port; the whole answer, or NULL. */
+static char *http_request(unsigned int port, const char *request)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 60 };
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (!buf || fd < 0)
+		goto fail;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    write(fd, request, strlen(request)) != (ssize_t)strlen(request))
+		goto fail;
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (cap - len < 2) {
+			char *p = realloc(buf, cap *= 2);
+
+			if (!p)
+				goto fail;
+			buf = p;
+		}
+	}
+	if (n < 0)
+		goto fail;
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+TEST(exporter_http_recovers)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct vs_backend fb, be = { .ops = &flaky_ops };
+	struct flaky k = { .f = fake_new(&fb) };
+	struct vs_exporter *x;
+	char msg[VS_MSG_MAX];
+	unsigned int port;
+	char *r;
+
+	ASSERT_NE(NULL, k.f);
+	be.ctx = &k;
+	fake_add(k.f, PCI_PATH, "virtio-net");
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	x = vs_exporter_start(&be, (struct sockaddr *)&sin, sizeof(sin),
+			      "127.0.0.1:0", msg, sizeof(msg));
+	ASSERT_NE(NULL, x) {
+		TH_LOG("%s", msg);
+	}
+	port = vs_exporter_port(x);
+	ASSERT_NE(0, port);
+
+	r = http_request(port, "GET /metrics HTTP/1.0\r\n\r\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(0, strncmp(r + 8, " 200 OK\r\n", 9));
+	EXPECT_NE(NULL, strstr(r, "\r\nContent-Type: " VS_METRICS_CONTENT_TYPE "\r\n"));
+	EXPECT_TRUE(has_line(r, "virtio_status_scrape_success 1"));
+	EXPECT_EQ(1, count_lines(strstr(r, "\r\n\r\n"), "virtio_status_device_info{"));
+	free(r);
+
+	/* the module goes away: still 200, scrape_success 0 */
+	vs_err_set(&k.dump_err, VS_ERR_NOFAMILY, ENOENT, NULL);
+	r = http_request(port, "GET /metrics?x=1 HTTP/1.0\r\n\r\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_NE(NULL, strstr(r, " 200 OK\r\n"));
+	EXPECT_TRUE(has_line(r, "virtio_status_scrape_success 0"));
+	EXPECT_NE(NULL, strstr(r, "{reason=\"module_not_loaded\","));
+	EXPECT_EQ(NULL, strstr(r, "virtio_status_device_info{"));
+	free(r);
+
+	/* and comes back */
+	vs_err_clear(&k.dump_err);
+	r = http_request(port, "GET /metrics HTTP/1.0\r\n\r\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_TRUE(has_line(r, "virtio_status_scrape_success 1"));
+	EXPECT_NE(NULL, strstr(r, "virtio_status_device_info{"));
+	free(r);
+	EXPECT_EQ(3, k.dumps);
+
+	r = http_request(port, "POST /metrics HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc");
+	ASSERT_NE(NULL, r);
+	EXPECT_NE(NULL, strstr(r, " 405 Method Not Allowed\r\n"));
+	EXPECT_NE(NULL, strstr(r, "\r\nAllow: GET, HEAD\r\n"));
+	free(r);
+	r = http_request(port, "GET /nothing HTTP/1.0\r\n\r\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_NE(NULL, strstr(r, " 404 Not Found\r\n"));
+	free(r);
+	r = http_request(port, "HEAD /metrics HTTP/1.0\r\n\r\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_NE(NULL, strstr(r, " 200 OK\r\n"));
+	EXPECT_EQ(NULL, strstr(r, "virtio_status_scrape_success"));
+	free(r);
+	r = http_request(port, "GET / HTTP/1.0\r\n\r\n");
+	ASSERT_NE(NULL, r);
+	EXPECT_NE(NULL, strstr(r, "<a href=\"/metrics\">/metrics</a>"));
+	free(r);
+	EXPECT_EQ(4, k.dumps);
+
+	vs_exporter_stop(x);
+	/* the port is free again */
+	EXPECT_EQ(NULL, http_request(port, "GET / HTTP/1.0\r\n\r\n"));
+	fake_free(k.f);
+}
+
+/* Events: notifications decoded, what the library knows, resync */
+
+#define EV_TIME		1700000000123456789ULL
+
+/* A notification of @cmd for virtio0 at PCI_PATH, every attribute there. */
+static struct nl_msg *ntf_msg(u8 cmd, const char *driver, u64 seq, u32 gen)
+{
+	struct nl_msg *msg = dev_msg(cmd);
+
+	if (!msg)
+		return NULL;
+	if (nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
+	    nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH) ||
+	    nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSID, "virtio0") ||
+	    nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net") ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_INDEX, 0) ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1) ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VENDOR, 0x1af4) ||
+	    (driver && nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, driver)) ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, gen) ||
+	    nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_SEQ, seq) ||
+	    nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_TIME, EV_TIME)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int ntf_parse(u8 cmd, const char *driver, u64 seq, u32 gen,
+		     struct vs_event *ev)
+{
+	struct nl_msg *msg = ntf_msg(cmd, driver, seq, gen);
+	struct vs_err e;
+	int ret;
+
+	if (!msg)
+		return -2;
+	vs_err_clear(&e);
+	ret = vs_event_parse(nlmsg_hdr(msg), ev, &e);
+	nlmsg_free(msg);
+	return ret;
+}
+
+TEST(event_decode_bound)
+{
+	struct vs_event *ev = malloc(sizeof(*ev));
+	char *s;
+
+	ASSERT_NE(NULL, ev);
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_BIND_NTF, "virtio_net", 7, 12, ev));
+	EXPECT_EQ(VIRTIO_STATUS_CMD_BIND_NTF, ev->cmd);
+	EXPECT_EQ(7, ev->seq);
+	EXPECT_EQ(EV_TIME, ev->time_ns);
+	EXPECT_EQ(12, ev->dev.generation);
+	EXPECT_EQ(0x1af4, ev->dev.vendor);
+	EXPECT_STREQ("virtio0", ev->dev.busid);
+	s = text_of(vs_event_json(ev));
+	EXPECT_TEXT(s,
+		    "{\"event\": \"VIRTIO_DRIVER_BOUND\", \"data\": {\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"busid\": \"virtio0\", \"name\": \"virtio-net\", \"device-id\": 1, \"driver\": \"virtio_net\", \"seq\": 7}, \"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 123456}}");
+	free(s);
+	free(ev);
+}
+
+TEST(event_decode_each_command)
+{
+	static const struct {
+		u8 cmd;
+		const char *name;
+	} cmds[] = {
+		{ VIRTIO_STATUS_CMD_DEV_ADD_NTF, "VIRTIO_DEVICE_ADDED" },
+		{ VIRTIO_STATUS_CMD_DEV_DEL_NTF, "VIRTIO_DEVICE_REMOVED" },
+		{ VIRTIO_STATUS_CMD_BIND_NTF, "VIRTIO_DRIVER_BOUND" },
+		{ VIRTIO_STATUS_CMD_UNBIND_NTF, "VIRTIO_DRIVER_UNBOUND" },
+	};
+	struct vs_event *ev = malloc(sizeof(*ev));
+	struct json_object *o;
+	size_t i;
+
+	ASSERT_NE(NULL, ev);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		ASSERT_EQ(0, ntf_parse(cmds[i].cmd, NULL, 1, 1, ev));
+		o = vs_event_json(ev);
+		ASSERT_NE(NULL, o);
+		EXPECT_STREQ(cmds[i].name, json_object_get_string(member(o, "event")));
+		/* no driver attribute: no "driver" member */
+		EXPECT_EQ(NULL, member(member(o, "data"), "driver"));
+		json_object_put(o);
+	}
+	/* a reply is not a notification */
+	EXPECT_EQ(1, ntf_parse(VIRTIO_STATUS_CMD_DEV_GET, NULL, 1, 1, ev));
+	EXPECT_EQ(1, ntf_parse(VIRTIO_STATUS_CMD_UNBIND_NTF + 1, NULL, 1, 1, ev));
+	free(ev);
+}
+
+/* A notification short of @skip, or with @attr of the wrong size. */
+static int ntf_bad(int skip, int attr, struct vs_err *e)
+{
+	struct vs_event *ev = malloc(sizeof(*ev));
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_ADD_NTF);
+	static const int strs[] = { VIRTIO_STATUS_A_DEV_PATH, VIRTIO_STATUS_A_DEV_BUSID,
+				    VIRTIO_STATUS_A_DEV_NAME };
+	static const char unterminated[4] = "abcd";
+	size_t i;
+	int ret = -2;
+
+	if (!ev || !msg)
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(strs); i++) {
+		if (strs[i] == skip)
+			continue;
+		if (strs[i] == attr ? nla_put(msg, attr, sizeof(unterminated), unterminated) :
+				      nla_put_string(msg, strs[i], "x"))
+			goto out;
+	}
+	if ((skip != VIRTIO_STATUS_A_DEV_ID &&
+	     (attr == VIRTIO_STATUS_A_DEV_ID ? nla_put_u8(msg, attr, 1) :
+					       nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1))) ||
+	    (skip != VIRTIO_STATUS_A_DEV_GENERATION &&
+	     nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 1)) ||
+	    (skip != VIRTIO_STATUS_A_EVENT_SEQ && attr == VIRTIO_STATUS_A_EVENT_SEQ &&
+	     nla_put_u32(msg, attr, 1)) ||
+	    (skip != VIRTIO_STATUS_A_EVENT_SEQ && attr != VIRTIO_STATUS_A_EVENT_SEQ &&
+	     nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_SEQ, 1)) ||
+	    (skip != VIRTIO_STATUS_A_EVENT_TIME &&
+	     nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_TIME, 1)))
+		goto out;
+	vs_err_clear(e);
+	ret = vs_event_parse(nlmsg_hdr(msg), ev, e);
+out:
+	nlmsg_free(msg);
+	free(ev);
+	return ret;
+}
+
+TEST(event_decode_rejects_incomplete)
+{
+	struct vs_err e;
+
+	EXPECT_EQ(0, ntf_bad(0, 0, &e));
+	EXPECT_EQ(-1, ntf_bad(VIRTIO_STATUS_A_EVENT_SEQ, 0, &e));
+	EXPECT_STREQ(e.detail,
+		     "the virtio_status module sent a VIRTIO_DEVICE_ADDED notification with no VIRTIO_STATUS_A_EVENT_SEQ");
+	EXPECT_EQ(-1, ntf_bad(VIRTIO_STATUS_A_DEV_PATH, 0, &e));
+	EXPECT_NE(NULL, strstr(e.detail, "with no VIRTIO_STATUS_A_DEV_PATH"));
+	EXPECT_EQ(-1, ntf_bad(VIRTIO_STATUS_A_EVENT_TIME, 0, &e));
+	EXPECT_NE(NULL, strstr(e.detail, "with no VIRTIO_STATUS_A_EVENT_TIME"));
+	EXPECT_EQ(-1, ntf_bad(0, VIRTIO_STATUS_A_EVENT_SEQ, &e));
+	EXPECT_NE(NULL, strstr(e.detail, "with a malformed VIRTIO_STATUS_A_EVENT_SEQ"));
+	EXPECT_EQ(-1, ntf_bad(0, VIRTIO_STATUS_A_DEV_ID, &e));
+	EXPECT_NE(NULL, strstr(e.detail, "with a malformed VIRTIO_STATUS_A_DEV_ID"));
+	EXPECT_EQ(-1, ntf_bad(0, VIRTIO_STATUS_A_DEV_NAME, &e));
+	EXPECT_NE(NULL, strstr(e.detail, "with a malformed VIRTIO_STATUS_A_DEV_NAME"));
+}
+
+/* Events handed to a callback, as text. */
+struct ev_sink {
+	char *lines[32];
+	int n;
+};
+
+static void ev_collect(struct json_object *event, void *arg)
+{
+	struct ev_sink *k = arg;
+
+	if (k->n < (int)ARRAY_SIZE(k->lines))
+		k->lines[k->n++] = vs_json_text(event, false);
+}
+
+static void ev_sink_free(struct ev_sink *k)
+{
+	while (k->n)
+		free(k->lines[--k->n]);
+}
+
+/* A dump entry: a virtio device at @path, bound to @driver if not NULL. */
+static void ev_dev(struct vs_dev_list *l, const char *path, u32 id, const char *driver)
+{
+	struct vs_dev *d = vs_dev_list_add(l);
+
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	snprintf(d->busid, sizeof(d->busid), "%s", strrchr(path, '/') + 1);
+	snprintf(d->name, sizeof(d->name), "%s", id == 1 ? "virtio-net" : "virtio-rng");
+	d->device_id = id;
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_PATH);
+	if (driver) {
+		snprintf(d->driver, sizeof(d->driver), "%s", driver);
+		vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
+	}
+}
+
+TEST(event_track_order_gap_and_generation)
+{
+	struct vs_event *ev = malloc(sizeof(*ev));
+	struct vs_dev_list dump = { 0 };
+	struct ev_sink k = { 0 };
+	struct vs_ev_track t = { 0 };
+	u64 missed = 0;
+
+	ASSERT_NE(NULL, ev);
+	/* the starting dump, at generation 10, shows nothing */
+	ASSERT_EQ(0, vs_ev_track_resync(&t, &dump, true, 10, "start", 0, ev_collect, &k));
+	EXPECT_EQ(1, k.n);
+	EXPECT_TEXT(k.lines[0],
+		    "{\"event\": \"VIRTIO_EVENTS_RESYNCED\", \"data\": {\"reason\": \"start\", \"devices\": 0}, \"timestamp\": {\"seconds\": 0, \"microseconds\": 0}}");
+
+	/* a change the dump already shows (generation 10) is not reported */
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_DEV_ADD_NTF, NULL, 3, 10, ev));
+	EXPECT_EQ(VS_EV_SKIP, vs_ev_track_event(&t, ev, NULL));
+	/* newer ones are, in order */
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_DEV_ADD_NTF, NULL, 4, 11, ev));
+	EXPECT_EQ(VS_EV_EMIT, vs_ev_track_event(&t, ev, NULL));
+	EXPECT_EQ(1, t.known.n);
+	/* the same add twice (a dump saw it early) is reported once */
+	EXPECT_EQ(VS_EV_GAP, vs_ev_track_event(&t, ev, &missed));
+	t.have_seq = false;
+	EXPECT_EQ(VS_EV_SKIP, vs_ev_track_event(&t, ev, NULL));
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_BIND_NTF, "virtio_net", 5, 12, ev));
+	EXPECT_EQ(VS_EV_EMIT, vs_ev_track_event(&t, ev, NULL));
+	EXPECT_STREQ("virtio_net", t.known.devs[0].driver);
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_UNBIND_NTF, "virtio_net", 6, 13, ev));
+	EXPECT_EQ(VS_EV_EMIT, vs_ev_track_event(&t, ev, NULL));
+	EXPECT_FALSE(vs_dev_has(&t.known.devs[0], VIRTIO_STATUS_A_DEV_DRIVER));
+	/* a gap: 7 and 8 never came */
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_DEV_DEL_NTF, NULL, 9, 16, ev));
+	EXPECT_EQ(VS_EV_GAP, vs_ev_track_event(&t, ev, &missed));
+	EXPECT_EQ(2, missed);
+	EXPECT_EQ(6, t.seq);
+	/* numbers going back (a reloaded module) are a gap too */
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_DEV_DEL_NTF, NULL, 1, 16, ev));
+	EXPECT_EQ(VS_EV_GAP, vs_ev_track_event(&t, ev, &missed));
+	EXPECT_EQ(0, missed);
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_DEV_DEL_NTF, NULL, 7, 14, ev));
+	EXPECT_EQ(VS_EV_EMIT, vs_ev_track_event(&t, ev, NULL));
+	EXPECT_EQ(0, t.known.n);
+	/* removing what is not there reports nothing */
+	ASSERT_EQ(0, ntf_parse(VIRTIO_STATUS_CMD_DEV_DEL_NTF, NULL, 8, 15, ev));
+	EXPECT_EQ(VS_EV_SKIP, vs_ev_track_event(&t, ev, NULL));
+	EXPECT_EQ(8, t.seq);
+	ev_sink_free(&k);
+	vs_ev_track_free(&t);
+	free(ev);
+}
+
+/* Whether event line @line is @event of the device at @path. */
+static bool ev_is(const char *line, const char *event, const char *path)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "{\"event\": \"%s\", \"data\": {\"path\": \"%s\", ",
+		 event, path);
+	return line && !strncmp(line, want, strlen(want));
+}
+
+TEST(event_resync_reports_the_difference)
+{
+	struct vs_dev_list dump = { 0 };
+	struct ev_sink k = { 0 };
+	struct vs_ev_track t = { 0 };
+	struct vs_dev *vh;
+
+	ev_dev(&dump, "/sys/a/virtio0", 1, "virtio_net");
+	ev_dev(&dump, "/sys/b/virtio1", 4, NULL);
+	ev_dev(&dump, "/sys/c/virtio2", 4, "x");
+	ev_dev(&dump, "/sys/e/virtio4", 4, "e");
+	ASSERT_EQ(0, vs_ev_track_resync(&t, &dump, true, 1, "start", 0, ev_collect, &k));
+	ev_sink_free(&k);
+	vs_dev_list_free(&dump);
+
+	ev_dev(&dump, "/sys/a/virtio0", 1, "virtio_net");
+	ev_dev(&dump, "/sys/b/virtio1", 4, "virtio_rng");
+	ev_dev(&dump, "/sys/c/virtio2", 4, "y");
+	ev_dev(&dump, "/sys/d/virtio3", 4, NULL);
+	vh = vs_dev_list_add(&dump);
+	snprintf(vh->path, sizeof(vh->path), "/proc/1/fd/3");
+	vh->kind = VIRTIO_STATUS_KIND_VHOST;
+	vs_dev_set(vh, VIRTIO_STATUS_A_DEV_KIND);
+	ASSERT_EQ(0, vs_ev_track_resync(&t, &dump, false, 0, "overrun", 5000006000ULL,
+					ev_collect, &k));
+	ASSERT_EQ(7, k.n);
+	EXPECT_TEXT(k.lines[0],
+		    "{\"event\": \"VIRTIO_DRIVER_UNBOUND\", \"data\": {\"path\": \"/sys/e/virtio4\", \"busid\": \"virtio4\", \"name\": \"virtio-rng\", \"device-id\": 4, \"driver\": \"e\", \"resync\": true}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_TEXT(k.lines[1],
+		    "{\"event\": \"VIRTIO_DEVICE_REMOVED\", \"data\": {\"path\": \"/sys/e/virtio4\", \"busid\": \"virtio4\", \"name\": \"virtio-rng\", \"device-id\": 4, \"resync\": true}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_TEXT(k.lines[2],
+		    "{\"event\": \"VIRTIO_DRIVER_BOUND\", \"data\": {\"path\": \"/sys/b/virtio1\", \"busid\": \"virtio1\", \"name\": \"virtio-rng\", \"device-id\": 4, \"driver\": \"virtio_rng\", \"resync\": true}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_TEXT(k.lines[3],
+		    "{\"event\": \"VIRTIO_DRIVER_UNBOUND\", \"data\": {\"path\": \"/sys/c/virtio2\", \"busid\": \"virtio2\", \"name\": \"virtio-rng\", \"device-id\": 4, \"driver\": \"x\", \"resync\": true}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_TEXT(k.lines[4],
+		    "{\"event\": \"VIRTIO_DRIVER_BOUND\", \"data\": {\"path\": \"/sys/c/virtio2\", \"busid\": \"virtio2\", \"name\": \"virtio-rng\", \"device-id\": 4, \"driver\": \"y\", \"resync\": true}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_TEXT(k.lines[5],
+		    "{\"event\": \"VIRTIO_DEVICE_ADDED\", \"data\": {\"path\": \"/sys/d/virtio3\", \"busid\": \"virtio3\", \"name\": \"virtio-rng\", \"device-id\": 4, \"resync\": true}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_TEXT(k.lines[6],
+		    "{\"event\": \"VIRTIO_EVENTS_RESYNCED\", \"data\": {\"reason\": \"overrun\", \"devices\": 4}, \"timestamp\": {\"seconds\": 5, \"microseconds\": 6}}");
+	EXPECT_EQ(4, t.known.n);
+	EXPECT_FALSE(t.have_gen);
+	EXPECT_FALSE(t.have_seq);
+	ev_sink_free(&k);
+
+	/* the same dump again: nothing changed */
+	ASSERT_EQ(0, vs_ev_track_resync(&t, &dump, true, 3, "gap", 0, ev_collect, &k));
+	EXPECT_EQ(1, k.n);
+	EXPECT_TRUE(t.have_gen);
+	EXPECT_EQ(3, t.gen);
+	ev_sink_free(&k);
+
+	/* a device replaced in the same place (another id): removed, added */
+	vs_dev_list_free(&dump);
+	ev_dev(&dump, "/sys/a/virtio0", 4, NULL);
+	ASSERT_EQ(0, vs_ev_track_resync(&t, &dump, true, 4, "gap", 0, ev_collect, &k));
+	/* a, b, c bound: unbound and removed; d removed; then a added */
+	ASSERT_EQ(9, k.n);
+	EXPECT_TRUE(ev_is(k.lines[0], "VIRTIO_DRIVER_UNBOUND", "/sys/a/virtio0"));
+	EXPECT_TRUE(ev_is(k.lines[1], "VIRTIO_DEVICE_REMOVED", "/sys/a/virtio0"));
+	EXPECT_NE(NULL, strstr(k.lines[1], "\"name\": \"virtio-net\""));
+	EXPECT_TRUE(ev_is(k.lines[6], "VIRTIO_DEVICE_REMOVED", "/sys/d/virtio3"));
+	EXPECT_TRUE(ev_is(k.lines[7], "VIRTIO_DEVICE_ADDED", "/sys/a/virtio0"));
+	EXPECT_NE(NULL, strstr(k.lines[7], "\"name\": \"virtio-rng\""));
+	EXPECT_NE(NULL, strstr(k.lines[8], "\"devices\": 1}"));
+	ev_sink_free(&k);
+	vs_dev_list_free(&dump);
+	vs_ev_track_free(&t);
+}
+
+TEST(event_vhost_diff)
+{
+	struct vs_dev_list known = { 0 }, dump = { 0 };
+	struct ev_sink k = { 0 };
+	struct vs_dev *d;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		d = vs_dev_list_add(&dump);
+		snprintf(d->path, sizeof(d->path), "/proc/%d/fd/3", 10 + i);
+		snprintf(d->name, sizeof(d->name), "vhost-net");
+		snprintf(d->driver, sizeof(d->driver), "vhost_net");
+		d->kind = VIRTIO_STATUS_KIND_VHOST;
+		d->vhost_owner_pid = 10 + i;
+		d->have = 1ULL << VIRTIO_STATUS_A_DEV_KIND | 1ULL << VIRTIO_STATUS_A_DEV_DRIVER;
+		if (i)
+			vs_dev_set(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	}
+	ev_dev(&dump, PCI_PATH, 1, NULL);	/* virtio devices are not its business */
+	ASSERT_EQ(0, vs_ev_vhost_diff(&known, &dump, 1000, ev_collect, &k));
+	ASSERT_EQ(2, k.n);
+	EXPECT_TEXT(k.lines[0],
+		    "{\"event\": \"VHOST_DEVICE_ADDED\", \"data\": {\"path\": \"/proc/10/fd/3\", \"name\": \"vhost-net\", \"driver\": \"vhost_net\"}, \"timestamp\": {\"seconds\": 0, \"microseconds\": 1}}");
+	EXPECT_TEXT(k.lines[1],
+		    "{\"event\": \"VHOST_DEVICE_ADDED\", \"data\": {\"path\": \"/proc/11/fd/3\", \"name\": \"vhost-net\", \"driver\": \"vhost_net\", \"owner-pid\": 11}, \"timestamp\": {\"seconds\": 0, \"microseconds\": 1}}");
+	ev_sink_free(&k);
+	EXPECT_EQ(2, known.n);
+	/* the first one closed */
+	memmove(&dump.devs[0], &dump.devs[1], 2 * sizeof(dump.devs[0]));
+	dump.n--;
+	ASSERT_EQ(0, vs_ev_vhost_diff(&known, &dump, 1000, ev_collect, &k));
+	ASSERT_EQ(1, k.n);
+	EXPECT_TEXT(k.lines[0],
+		    "{\"event\": \"VHOST_DEVICE_REMOVED\", \"data\": {\"path\": \"/proc/10/fd/3\", \"name\": \"vhost-net\", \"driver\": \"vhost_net\"}, \"timestamp\": {\"seconds\": 0, \"microseconds\": 1}}");
+	ev_sink_free(&k);
+	EXPECT_EQ(1, known.n);
+	vs_dev_list_free(&known);
+	vs_dev_list_free(&dump);
+}
+
+#define MON_ARGC(...) ((int)(sizeof((char *[]){ "monitor", __VA_ARGS__ }) / sizeof(char *)))
+#define MON_PARSE(o, msg, ...) \
+	vs_monitor_parse(MON_ARGC(__VA_ARGS__), (char *[]){ "monitor", __VA_ARGS__, NULL }, \
+			 o, msg, sizeof(msg))
+
+TEST(monitor_args)
+{
+	struct vs_monitor_opts o;
+	char msg[VS_MSG_MAX];
+	char *out, *err;
+	struct vs_backend be = { 0 };
+
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "-p", "--rcvbuf", "4096", "--no-vhost"));
+	EXPECT_TRUE(o.pretty);
+	EXPECT_TRUE(o.no_vhost);
+	EXPECT_EQ(4096, o.rcvbuf);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--rcvbuf=1"));
+	EXPECT_EQ(1, o.rcvbuf);
+	EXPECT_EQ(-1, MON_PARSE(&o, msg, "--rcvbuf"));
+	EXPECT_STREQ("option --rcvbuf needs a size in bytes", msg);
+	EXPECT_EQ(-1, MON_PARSE(&o, msg, "--rcvbuf", "0"));
+	EXPECT_STREQ("--rcvbuf takes a size in bytes from 1 to 67108864, not '0'", msg);
+	EXPECT_EQ(-1, MON_PARSE(&o, msg, "--rcvbuf=-5"));
+	EXPECT_EQ(-1, MON_PARSE(&o, msg, "--rcvbuf", "99999999999"));
+	EXPECT_EQ(-1, MON_PARSE(&o, msg, "--decode"));
+	EXPECT_STREQ("monitor: unknown option '--decode'", msg);
+	EXPECT_EQ(-1, MON_PARSE(&o, msg, "virtio0"));
+	EXPECT_STREQ("monitor takes no argument, not 'virtio0'", msg);
+
+	/* through the command line: a sentence, exit status 1, no kernel */
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("monitor", "--bogus")));
+	EXPECT_STREQ("", out);
+	EXPECT_STREQ(err,
+		     "monitor: unknown option '--bogus'\nTry 'virtio-status monitor --help' for more information.\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("monitor", "--help")));
+	EXPECT_NE(NULL, strstr(out, "VIRTIO_EVENTS_RESYNCED"));
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+}
+
+TEST(event_new_timestamp)
+{
+	char *s = text_of(vs_event_new("X", NULL, 999999999ULL));
+
+	EXPECT_TEXT(s,
+		    "{\"event\": \"X\", \"data\": {}, \"timestamp\": {\"seconds\": 0, \"microseconds\": 999999}}");
+	free(s);
+}
+
+/* serve: the QMP server */
+
+/* The text a client is sent for @o, which is put. */
+static char *serve_text_of(struct json_object *o)
+{
+	char *t = vs_serve_text(o, NULL);
+
+	json_object_put(o);
+	return t;
+}
+
+/* Every answer session @s gives to @len bytes of @in, fed @step at a time. */
+static char *sess_feed(struct vs_qmp_sess *s, struct vs_backend *be,
+		       const char *in, size_t len, size_t step)
+{
+	size_t off = 0, alen = 0, used, n;
+	char *all = NULL, *t;
+	struct json_object *r;
+	FILE *f = open_memstream(&all, &alen);
+
+	while (off < len) {
+		n = len - off < step ? len - off : step;
+		used = vs_qmp_sess_feed(s, be, in + off, n, &r);
+		if (used == (size_t)-1) {
+			fputs("(nomem)", f);
+			break;
+		}
+		off += used;
+		if (!r)
+			continue;
+		t = serve_text_of(r);
+		fputs(t ? t : "(nomem)", f);
+		free(t);
+	}
+	fclose(f);
+	return all;
+}
+
+/* The answers of a fresh session to @in, negotiated first if @neg. */
+static char *serve_answers(struct vs_backend *be, const char *in, bool neg)
+{
+	struct vs_qmp_sess s;
+	char *out;
+
+	vs_qmp_sess_init(&s);
+	s.negotiated = neg;
+	out = sess_feed(&s, be, in, strlen(in), strlen(in));
+	vs_qmp_sess_free(&s);
+	return out;
+}
+
+#define QERR(class, desc) \
+	"{\"error\": {\"class\": \"" class "\", \"desc\": \"" desc "\"}}\r\n"
+#define QERR_ID(id, class, desc) \
+	"{\"id\": " id ", \"error\": {\"class\": \"" class "\", \"desc\": \"" desc "\"}}\r\n"
+#define NEED_CAPS	"Expecting capabilities negotiation with 'qmp_capabilities'"
+#define WANT_VERSION \
+	"{\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, \"package\": \"virtio-status (virtio_status family version 1)\"}"
+#define NOT_OBJECT	QERR("GenericError", "QMP input must be a JSON object")
+
+/* @in answered @want by a fresh session, negotiated or not */
+#define EXPECT_SERVE(be, neg, in, want) do {			\
+	char *_s = serve_answers(be, in, neg);			\
+	EXPECT_TEXT(_s, want);					\
+	free(_s);						\
+} while (0)
+
+TEST(serve_greeting_and_version)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *t = serve_text_of(vs_serve_greeting());
+
+	EXPECT_TEXT(t, "{\"QMP\": {\"version\": " WANT_VERSION ", \"capabilities\": []}}\r\n");
+	free(t);
+	EXPECT_SERVE(&be, true, "{\"execute\": \"query-version\", \"id\": \"v\"}",
+		     "{\"return\": " WANT_VERSION ", \"id\": \"v\"}\r\n");
+	fake_free(f);
+}
+
+TEST(serve_negotiation)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+
+	/* known or not, every command waits for qmp_capabilities */
+	EXPECT_SERVE(&be, false,
+		     "{\"execute\": \"x-query-virtio\"}\n"
+		     "{\"execute\": \"query-commands\", \"arguments\": {\"a\": 1}}\n"
+		     "{\"execute\": \"nope\", \"id\": 3}\n",
+		     QERR("CommandNotFound", NEED_CAPS)
+		     QERR("CommandNotFound", NEED_CAPS)
+		     QERR_ID("3", "CommandNotFound", NEED_CAPS));
+	EXPECT_EQ(0, f->dumps);
+	/* once, not twice */
+	EXPECT_SERVE(&be, false,
+		     "{\"execute\":\"qmp_capabilities\",\"id\":1}\n"
+		     "{\"execute\":\"qmp_capabilities\",\"id\":2}\n"
+		     "{\"execute\":\"x-query-virtio\",\"id\":{\"a\":[1]}}\n",
+		     "{\"return\": {}, \"id\": 1}\r\n"
+		     QERR_ID("2", "CommandNotFound",
+			     "Capabilities negotiation is already complete, command ignored")
+		     "{\"return\": [], \"id\": {\"a\": [1]}}\r\n");
+	EXPECT_EQ(1, f->dumps);
+	fake_free(f);
+}
+
+TEST(serve_capabilities_arguments)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+
+	EXPECT_SERVE(&be, false,
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\", \"oob\"]}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"foo\"]}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\", 1]}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": \"oob\"}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": null}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"], \"x\": 1}}\n"
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": []}}",
+		     QERR("GenericError", "Capability oob not available")
+		     QERR("GenericError", "Capability oob, oob not available")
+		     QERR("GenericError", "Parameter 'null' does not accept value 'foo'")
+		     QERR("GenericError",
+			  "Invalid parameter type for 'enable[1]', expected: string")
+		     QERR("GenericError", "Invalid parameter type for 'enable', expected: array")
+		     QERR("GenericError", "Invalid parameter type for 'enable', expected: array")
+		     QERR("GenericError", "Parameter 'x' is unexpected")
+		     "{\"return\": {}}\r\n");
+	/* bad arguments are found before "already complete" */
+	EXPECT_SERVE(&be, true,
+		     "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"foo\"]}}",
+		     QERR("GenericError", "Parameter 'null' does not accept value 'foo'"));
+	fake_free(f);
+}
+
+TEST(serve_json_errors_as_qemu)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+
+	EXPECT_SERVE(&be, true, "hello\n",
+		     QERR("GenericError", "JSON parse error, invalid keyword 'hello'"));
+	EXPECT_SERVE(&be, true, "[1 2]{\"a\" 1}{1:2}}{\"a\":}[1,]\n",
+		     QERR("GenericError", "JSON parse error, expected separator in list")
+		     QERR("GenericError", "JSON parse error, missing : in object pair")
+		     QERR("GenericError", "JSON parse error, key is not a string in object")
+		     QERR("GenericError", "JSON parse error, expecting value")
+		     QERR("GenericError", "JSON parse error, expecting value")
+		     QERR("GenericError", "JSON parse error, expecting value"));
+	EXPECT_SERVE(&be, true, "{\"execute\": \"x\", \"execute\": \"y\"}",
+		     QERR("GenericError", "JSON parse error, duplicate key"));
+	/* a control character in a string; then recovery at ':' */
+	EXPECT_SERVE(&be, true, "{\"exec\nute\":\"query-version\"}\n",
+		     QERR("GenericError", "JSON parse error, stray '\\\"exec\\n'")
+		     QERR("GenericError", "JSON parse error, expecting value")
+		     NOT_OBJECT
+		     QERR("GenericError", "JSON parse error, expecting value"));
+	/* a NUL ends the quoted text, as QEMU's %s does; 0xFF is U+FFFD */
+	EXPECT_SERVE(&be, true, "X\n",
+		     QERR("GenericError", "JSON parse error, stray 'X'"));
+	EXPECT_SERVE(&be, true, "\"\xc3\xa9\xff\n",
+		     QERR("GenericError", "JSON parse error, stray '\\\"\xc3\xa9\xef\xbf\xbd'"));
+	{
+		char *s = NULL;
+		struct vs_qmp_sess ss;
+
+		vs_qmp_sess_init(&ss);
+		s = sess_feed(&ss, &be, "\0\n", 2, 2);
+		EXPECT_TEXT(s, QERR("GenericError", "JSON parse error, stray ''"));
+		free(s);
+		vs_qmp_sess_free(&ss);
+	}
+	/*
+	 * QEMU's numbers: "01" is a lexical error, after which the rest of
+	 * the line is skipped (recovery stops at a control character)
+	 */
+	EXPECT_SERVE(&be, true, "01 -x 1.x\n01\n-x\n1.x\n",
+		     QERR("GenericError", "JSON parse error, stray '01'")
+		     QERR("GenericError", "JSON parse error, stray '01'")
+		     QERR("GenericError", "JSON parse error, stray '-x'")
+		     QERR("GenericError", "JSON parse error, stray '1.x'"));
+	/* a bracket closed by a brace: two errors, as QEMU 7.2 gives */
+	EXPECT_SERVE(&be, true, "[}]\n",
+		     QERR("GenericError", "JSON parse error, expecting value")
+		     QERR("GenericError", "JSON parse error, expecting value"));
+	EXPECT_EQ(0, f->dumps + f->gets);
+	fake_free(f);
+}
+
+TEST(serve_strings_as_qemu)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+
+	EXPECT_SERVE(&be, true,
+		     "{\"execute\": \"\\ud800\"}{\"execute\": \"\\u12\"}{\"execute\": \"\\q\"}\n"
+		     "{\"execute\": \"\xc3\"}{\"execute\": \"\xef\xbf\xbe\"}\n"
+		     "{\"execute\": \"\\uDBFF\\uDFFF\"}",
+		     QERR("GenericError",
+			  "JSON parse error, \\\\ud800 is not a valid Unicode character")
+		     QERR("GenericError",
+			  "JSON parse error, \\\\u12\\\" is not a valid Unicode character")
+		     QERR("GenericError", "JSON parse error, invalid escape sequence in string")
+		     QERR("GenericError", "JSON parse error, invalid UTF-8 sequence in string")
+		     QERR("GenericError", "JSON parse error, invalid UTF-8 sequence in string")
+		     QERR("GenericError",
+			  "JSON parse error, \\\\uDBFF\\\\uDFFF is not a valid Unicode character"));
+	/* single quotes, \', a pair of surrogates, U+0000 */
+	EXPECT_SERVE(&be, true,
+		     "{'execute': 'a\\'\"b', 'id': '\\uD83D\\uDE00'}{\"execute\": \"\\u0000\"}",
+		     QERR_ID("\"\xf0\x9f\x98\x80\"", "CommandNotFound",
+			     "The command a'\\\"b has not been found")
+		     QERR("CommandNotFound", "The command \\u0000 has not been found"));
+	fake_free(f);
+}
+
+TEST(serve_request_checks_in_qemu_order)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+
+	/* QEMU walks members in its QDict's order: "x" before "execute" ... */
+	EXPECT_SERVE(&be, true, "{\"execute\": 1, \"x\": 1}",
+		     QERR("GenericError", "QMP input member 'x' is unexpected"));
+	/* ... "execute" before "arguments" */
+	EXPECT_SERVE(&be, true, "{\"arguments\": [], \"execute\": 1}",
+		     QERR("GenericError", "QMP input member 'execute' must be a string"));
+	EXPECT_SERVE(&be, false, "{\"id\": 5}[1]\"s\" true {\"exec-oob\": \"x\"}",
+		     QERR_ID("5", "GenericError", "QMP input lacks member 'execute'")
+		     NOT_OBJECT NOT_OBJECT NOT_OBJECT
+		     QERR("GenericError", "QMP input member 'exec-oob' is unexpected"));
+	EXPECT_SERVE(&be, true,
+		     "{\"execute\": \"query-version\", \"arguments\": []}\n"
+		     "{\"id\": [1, 2], \"execute\": \"nope\"}",
+		     QERR("GenericError", "QMP input member 'arguments' must be an object")
+		     QERR_ID("[1, 2]", "CommandNotFound", "The command nope has not been found"));
+	/* of several unexpected arguments, the one QEMU's hash table has first */
+	EXPECT_SERVE(&be, true,
+		     "{\"execute\": \"query-version\", \"arguments\": {\"x\": 1, \"y\": 2}, \"id\": \"q\"}\n"
+		     "{\"execute\": \"query-commands\", \"arguments\": {\"a\": 1, \"b\": 2, \"c\": 3}}",
+		     QERR_ID("\"q\"", "GenericError", "Parameter 'y' is unexpected")
+		     QERR("GenericError", "Parameter 'b' is unexpected"));
+	fake_free(f);
+}
+
+TEST(serve_table_commands)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *s, *want;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	fake_add(f, MMIO_PATH, "virtio-blk");
+	/* the answer of --qmp, with the id where QEMU puts it */
+	s = serve_answers(&be, "{\"execute\": \"x-query-virtio\", \"id\": 9}", true);
+	EXPECT_EQ(0, strncmp(s, WANT_LIST2, strlen(WANT_LIST2) - 1));
+	EXPECT_TEXT(s + strlen(WANT_LIST2) - 1, ", \"id\": 9}\r\n");
+	free(s);
+	EXPECT_SERVE(&be, true,
+		     "{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": 3}}\n"
+		     "{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\", \"decode\": 1}}",
+		     QERR("GenericError", "Invalid parameter type for 'path', expected: string")
+		     QERR("GenericError",
+			  "Invalid parameter type for 'decode', expected: boolean"));
+	/* what --qmp answers, with the id */
+	want = qmp(&be,
+		   "{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\"}}");
+	s = serve_answers(&be,
+			  "{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\"}, \"id\": \"s\"}",
+			  true);
+	ASSERT_NE(NULL, want);
+	EXPECT_EQ(0, strncmp(want, "{\"return\": {\"name\": \"virtio-net\"", 31));
+	EXPECT_EQ(0, strncmp(s, want, strlen(want) - 1));
+	EXPECT_TEXT(s + strlen(want) - 1, ", \"id\": \"s\"}\r\n");
+	free(want);
+	free(s);
+	EXPECT_STREQ("virtio0", f->last.value);
+	/* a backend error: the --qmp sentence, id first */
+	vs_err_sys(&f->get_err, ENODEV, "device not found");
+	EXPECT_SERVE(&be, true,
+		     "{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio7\"}, \"id\": 1}",
+		     QERR_ID("1", "GenericError",
+			     "no virtio device at virtio7 (kernel: device not found)"));
+	/* CLI-only commands are not QMP commands */
+	EXPECT_SERVE(&be, true, "{\"execute\": \"info\"}",
+		     QERR("CommandNotFound", "The command info has not been found"));
+	fake_free(f);
+}
+
+TEST(serve_query_commands_are_all_answered)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	size_t i;
+	char *s;
+
+	s = serve_answers(&be, "{\"execute\": \"query-commands\"}", true);
+	EXPECT_TEXT(s,
+		    "{\"return\": [{\"name\": \"qmp_capabilities\"}, {\"name\": \"query-commands\"}, {\"name\": \"query-version\"}, {\"name\": \"x-query-virtio\"}, {\"name\": \"x-query-virtio-status\"}, {\"name\": \"x-query-virtio-queue-status\"}, {\"name\": \"x-query-virtio-vhost-queue-status\"}, {\"name\": \"x-query-virtio-queue-element\"}, {\"name\": \"x-virtio-status-info\"}]}\r\n");
+	free(s);
+	/* every one listed is found: served here or in qmp.c's table */
+	for (i = 0; vs_serve_commands[i]; i++) {
+		if (!strncmp(vs_serve_commands[i], "query-", 6))
+			continue;
+		EXPECT_NE(NULL, vs_cmd_find(vs_serve_commands[i], true))
+			TH_LOG("%s", vs_serve_commands[i]);
+	}
+	fake_free(f);
+}
+
+TEST(serve_values_across_lines_and_reads)
+{
+	static const char in[] =
+		"{\"execute\":\n\"query-version\",\n\"id\": 1}{\"execute\": \"query-version\", \"id\": 2}\r\n"
+		"  \t{\"execute\": \"nope\"} 7 [\"a\",\n{}]\n";
+	static const char want[] =
+		"{\"return\": " WANT_VERSION ", \"id\": 1}\r\n"
+		"{\"return\": " WANT_VERSION ", \"id\": 2}\r\n"
+		QERR("CommandNotFound", "The command nope has not been found")
+		NOT_OBJECT NOT_OBJECT;
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_qmp_sess s;
+	size_t step;
+	char *out;
+
+	/* whole, and cut at every size down to one byte at a time */
+	for (step = sizeof(in) - 1; step >= 1; step = step > 7 ? step / 2 : step - 1) {
+		vs_qmp_sess_init(&s);
+		s.negotiated = true;
+		out = sess_feed(&s, &be, in, sizeof(in) - 1, step);
+		EXPECT_TEXT(out, want) TH_LOG("fed %zu bytes at a time", step);
+		free(out);
+		vs_qmp_sess_free(&s);
+	}
+	fake_free(f);
+}
+
+TEST(serve_limits)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	size_t n = VS_SERVE_NESTING_MAX + 1, i;
+	char *in = malloc(VS_SERVE_VALUE_MAX + 64), *s;
+
+	ASSERT_NE(NULL, in);
+	/* QEMU's nesting limit: 1024 deep is a value, 1025 is not */
+	for (i = 0; i < n - 1; i++)
+		in[i] = '[';
+	for (i = 0; i < n - 1; i++)
+		in[n - 1 + i] = ']';
+	in[2 * (n - 1)] = '\0';
+	EXPECT_SERVE(&be, true, in, NOT_OBJECT);
+	memset(in, '[', n);
+	in[n] = '\0';
+	EXPECT_SERVE(&be, true, in,
+		     QERR("GenericError", "JSON nesting depth limit exceeded"));
+	/* a string as long as a whole value may be: given up on, by QEMU's words */
+	in[0] = '"';
+	memset(in + 1, 'a', VS_SERVE_VALUE_MAX + 8);
+	memcpy(in + VS_SERVE_VALUE_MAX + 9, "\"\n", 3);
+	s = serve_answers(&be, in, true);
+	EXPECT_EQ(0, strncmp(s, QERR("GenericError", "JSON token size limit exceeded"),
+			     strlen(QERR("GenericError", "JSON token size limit exceeded"))));
+	free(s);
+	/*
+	 * Many small tokens: QEMU's check counts their text and one more
+	 * byte, so [1,...,1] with n "1," is a value while 2n + 4 bytes fit.
+	 */
+	for (n = VS_SERVE_VALUE_MAX / 2 - 2; n <= VS_SERVE_VALUE_MAX / 2 - 1; n++) {
+		in[0] = '[';
+		for (i = 0; i < n; i++)
+			memcpy(in + 1 + 2 * i, "1,", 2);
+		memcpy(in + 1 + 2 * n, "1]", 3);
+		s = serve_answers(&be, in, true);
+		/* one token too many: the last 1 is refused, then "]" alone */
+		EXPECT_TEXT(s, 2 * n + 4 > VS_SERVE_VALUE_MAX ?
+			    QERR("GenericError", "JSON token size limit exceeded")
+			    QERR("GenericError", "JSON parse error, expecting value") :
+			    NOT_OBJECT);
+		free(s);
+	}
+	free(in);
+	fake_free(f);
+}
+
+TEST(serve_text_is_valid_utf8)
+{
+	struct json_object *o = json_object_new_object();
+	char *t;
+
+	json_object_object_add(o, "a\xc0\x80", json_object_new_string("x\xc0\x80y\xfe\xc3"));
+	json_object_object_add(o, "b", json_object_new_string("\xe2\x82\xac"));
+	t = serve_text_of(o);
+	EXPECT_TEXT(t,
+		    "{\"a\xef\xbf\xbd\": \"x\\u0000y\xef\xbf\xbd\xef\xbf\xbd\", \"b\": \"\xe2\x82\xac\"}\r\n");
+	free(t);
+}
+
+TEST(serve_args)
+{
+	struct vs_serve_opts o;
+	char msg[VS_MSG_MAX];
+
+#define SERVE(...) vs_serve_parse_args(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &o, msg, sizeof(msg))
+	EXPECT_EQ(0, SERVE("--socket", "/run/vs.sock"));
+	EXPECT_STREQ("/run/vs.sock", o.socket);
+	EXPECT_EQ(0600, o.mode);
+	EXPECT_EQ((gid_t)-1, o.gid);
+	EXPECT_EQ(0, SERVE("--socket=/s", "--mode=0640", "--group", "0"));
+	EXPECT_EQ(0640, o.mode);
+	EXPECT_EQ(0, o.gid);
+	EXPECT_EQ(0, SERVE("--help"));
+	EXPECT_TRUE(o.help);
+	EXPECT_EQ(-1, SERVE("--mode", "0600"));
+	EXPECT_STREQ("serve needs --socket PATH", msg);
+	EXPECT_EQ(-1, SERVE("--socket"));
+	EXPECT_STREQ("option --socket needs a value", msg);
+	EXPECT_EQ(-1, SERVE("--socket", ""));
+	EXPECT_STREQ("--socket is empty", msg);
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "--mode", "rw"));
+	EXPECT_STREQ("--mode takes octal permissions such as 0660, not 'rw'", msg);
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "--mode", "01777"));
+	EXPECT_STREQ("--mode takes octal permissions such as 0660, not '01777'", msg);
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "--mode", "0666"));
+	EXPECT_TEXT(msg,
+		    "--mode 0666 would let every user connect and read what root sees (vhost devices, offered features); use --group and a mode such as 0660");
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "--mode", "0400"));
+	EXPECT_TEXT(msg,
+		    "--mode 0400 leaves the owner unable to connect; give it write permission (0600)");
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "--group", "no-such-group-here"));
+	EXPECT_STREQ("--group: no group named 'no-such-group-here'", msg);
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "--verbose"));
+	EXPECT_STREQ("unknown option '--verbose'", msg);
+	EXPECT_EQ(-1, SERVE("--socket", "/s", "extra"));
+	EXPECT_STREQ("unexpected argument 'extra'", msg);
+#undef SERVE
+}
+
+/* A scratch directory for sockets (short: sun_path is 108 bytes). */
+static void serve_tmpdir(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/vs-serve-XXXXXX");
+	if (!mkdtemp(dir))
+		dir[0] = '\0';
+}
+
+static int serve_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+TEST(serve_listen_socket)
+{
+	char dir[64], path[160], msg[2 * VS_MSG_MAX];
+	struct stat st;
+	mode_t old;
+	int fd, fd2, c;
+
+	serve_tmpdir(dir, sizeof(dir));
+	ASSERT_NE(0, dir[0]);
+	snprintf(path, sizeof(path), "%s/qmp.sock", dir);
+
+	/* 0600 even under a umask that lets everything through */
+	old = umask(0);
+	fd = vs_serve_listen(path, 0600, (gid_t)-1, msg, sizeof(msg));
+	umask(old);
+	ASSERT_LE(0, fd) TH_LOG("%s", msg);
+	ASSERT_EQ(0, lstat(path, &st));
+	EXPECT_TRUE(S_ISSOCK(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	c = serve_connect(path);
+	EXPECT_LE(0, c);
+	close(c);
+
+	/* somebody listens: left alone */
+	EXPECT_EQ(-1, vs_serve_listen(path, 0600, (gid_t)-1, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "a server is already listening on /tmp/vs-serve-"));
+	close(fd);
+
+	/* nobody listens: a stale socket, replaced; the mode and group asked */
+	fd = vs_serve_listen(path, 0660, getgid(), msg, sizeof(msg));
+	ASSERT_LE(0, fd) TH_LOG("%s", msg);
+	ASSERT_EQ(0, lstat(path, &st));
+	EXPECT_EQ(0660, st.st_mode & 07777);
+	EXPECT_EQ(getgid(), st.st_gid);
+	close(fd);
+	unlink(path);
+
+	/* anything else at the path is never replaced */
+	fd2 = open(path, O_CREAT | O_WRONLY, 0644);
+	ASSERT_LE(0, fd2);
+	close(fd2);
+	EXPECT_EQ(-1, vs_serve_listen(path, 0600, (gid_t)-1, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "exists and is not a socket; not replacing it"));
+	unlink(path);
+	ASSERT_EQ(0, symlink("/tmp", path));
+	EXPECT_EQ(-1, vs_serve_listen(path, 0600, (gid_t)-1, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "exists and is not a socket; not replacing it"));
+	unlink(path);
+	rmdir(dir);
+
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	EXPECT_EQ(-1, vs_serve_listen(path, 0600, (gid_t)-1, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "is too long (at most 107 bytes)"));
+}
+
+/* One line from @fd (without "\r\n"), waiting up to 20 s; NULL on EOF/timeout. */
+static char *serve_line(int fd)
+{
+	char *line = malloc(1 << 16);
+	size_t n = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (line && n < (1 << 16) - 1) {
+		if (poll(&p, 1, 20000) != 1 || read(fd, line + n, 1) != 1)
+			break;
+		if (line[n++] != '\n')
+			continue;
+		line[n >= 2 && line[n - 2] == '\r' ? n - 2 : n - 1] = '\0';
+		return line;
+	}
+	free(line);
+	return NULL;
+}
+
+static int serve_say(int fd, const char *s)
+{
+	return write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+TEST(serve_end_to_end)
+{
+	char dir[64], path[96], *l;
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	int a, b, g, p, status, i, flags;
+	size_t flooded = 0;
+	pid_t pid;
+
+	serve_tmpdir(dir, sizeof(dir));
+	ASSERT_NE(0, dir[0]);
+	snprintf(path, sizeof(path), "%s/qmp.sock", dir);
+	fake_add(f, PCI_PATH, "virtio-net");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		FILE *null = fopen("/dev/null", "w");
+
+		_exit(vs_serve_main(ARGC("--socket", path), ARGV("--socket", path),
+				    &be, null, null));
+	}
+	for (i = 0; i < 200 && (a = serve_connect(path)) < 0; i++)
+		usleep(50000);
+	ASSERT_LE(0, a);
+	b = serve_connect(path);
+	g = serve_connect(path);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, g);
+	for (i = 0; i < 3; i++) {
+		l = serve_line(i == 0 ? a : i == 1 ? b : g);
+		ASSERT_NE(NULL, l);
+		EXPECT_EQ(0, strncmp(l, "{\"QMP\": {\"version\": ", 20));
+		free(l);
+	}
+	/* a sends garbage, and then floods without reading */
+	ASSERT_EQ(0, serve_say(g, "\xff{]}garbage\n"));
+	ASSERT_EQ(0, serve_say(a, "{\"execute\": \"qmp_capabilities\"}\n"));
+	l = serve_line(a);
+	EXPECT_STREQ("{\"return\": {}}", l);
+	free(l);
+	flags = fcntl(a, F_GETFL);
+	fcntl(a, F_SETFL, flags | O_NONBLOCK);
+	for (;;) {
+		static const char q[] = "{\"execute\": \"x-query-virtio\"}\n";
+		ssize_t n = write(a, q, sizeof(q) - 1);
+
+		if (n <= 0)
+			break;
+		flooded += (size_t)n;
+	}
+	TH_LOG("a flooded %zu bytes before its socket filled", flooded);
+	/* b is answered all the same */
+	ASSERT_EQ(0, serve_say(b, "{\"execute\": \"x-query-virtio\", \"id\": 1}\n"));
+	l = serve_line(b);
+	EXPECT_STREQ("{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", \"desc\": \""
+		     NEED_CAPS "\"}}", l);
+	free(l);
+	ASSERT_EQ(0, serve_say(b, "{\"execute\": \"qmp_capabilities\"}\n"
+			       "{\"execute\": \"x-query-virtio\", \"id\": 2}\n"));
+	l = serve_line(b);
+	EXPECT_STREQ("{\"return\": {}}", l);
+	free(l);
+	l = serve_line(b);
+	EXPECT_STREQ("{\"return\": [{\"path\": \"" PCI_PATH
+		     "\", \"name\": \"virtio-net\"}], \"id\": 2}", l);
+	free(l);
+	/* a client gone in the middle of a request harms no one */
+	p = serve_connect(path);
+	ASSERT_LE(0, p);
+	free(serve_line(p));
+	ASSERT_EQ(0, serve_say(p, "{\"execute\": \"qmp_capab"));
+	close(p);
+	ASSERT_EQ(0, serve_say(b, "{\"execute\": \"query-version\", \"id\": 4}\n"));
+	l = serve_line(b);
+	EXPECT_STREQ("{\"return\": " WANT_VERSION ", \"id\": 4}", l ? l : "");
+	free(l);
+	/* the garbage got QEMU's errors */
+	for (i = 0; i < 4; i++) {
+		static const char *const want[] = {
+			"stray '\xef\xbf\xbd'", "expecting value", "expecting value",
+			"invalid keyword 'garbage'",
+		};
+		char line[256];
+
+		snprintf(line, sizeof(line),
+			 "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, %s\"}}",
+			 want[i]);
+		l = serve_line(g);
+		EXPECT_STREQ(line, l ? l : "");
+		free(l);
+	}
+	/* a half-closed client is answered, then closed */
+	ASSERT_EQ(0, serve_say(g, "{\"execute\": \"query-version\", \"id\": 3}"));
+	shutdown(g, SHUT_WR);
+	l = serve_line(g);
+	EXPECT_STREQ("{\"id\": 3, \"error\": {\"class\": \"CommandNotFound\", \"desc\": \""
+		     NEED_CAPS "\"}}", l ? l : "");
+	free(l);
+	l = serve_line(g);
+	EXPECT_EQ(NULL, l);
+	close(a);
+	close(b);
+	close(g);
+	kill(pid, SIGTERM);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_NE(0, access(path, F_OK));
+	rmdir(dir);
+	fake_free(f);
 }
 
 TEST_HARNESS_MAIN

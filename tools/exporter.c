@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-status exporter: GET /metrics over HTTP, with libmicrohttpd.
+ *
+ * We make the listening socket ourselves, so that "address in use" and
+ * its kind come back as errno sentences, and hand it to libmicrohttpd,
+ * whose one internal thread answers the requests, one at a time: the
+ * backend (one netlink socket) is never used by two threads at once. The
+ * main thread waits for SIGTERM or SIGINT, blocked everywhere else.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "exporter.h"
+#include "metrics.h"
+#include "nl.h"
+
+/* Connections served at once, and seconds an idle one is kept. */
+#define VS_HTTP_CONNECTIONS	64
+#define VS_HTTP_IDLE_SECONDS	30
+
+struct vs_exporter {
+	const struct vs_backend *be;
+	struct MHD_Daemon *mhd;
+	unsigned int port;
+};
+
+static const char vs_index_page[] =
+	"<!DOCTYPE html>\n"
+	"<html><head><title>virtio-status exporter</title></head>\n"
+	"<body><h1>virtio-status exporter</h1>\n"
+	"<p>The virtio and vhost devices of this machine, for Prometheus:\n"
+	"<a href=\"/metrics\">/metrics</a>.</p>\n"
+	"</body></html>\n";
+
+/* Decimal digits only, 1..65535. */
+static int vs_parse_port(const char *s, unsigned int *port)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > 65535)
+			return -1;
+	}
+	if (!v)
+		return -1;
+	*port = v;
+	return 0;
+}
+
+int vs_listen_parse(const char *arg, struct sockaddr_storage *ss,
+		    socklen_t *sslen, char *msg, size_t len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN + 2];
+	bool bracket = arg[0] == '[';
+	const char *colon, *end;
+	unsigned int port;
+	size_t hlen;
+
+	memset(ss, 0, sizeof(*ss));
+	if (bracket) {
+		end = strchr(arg, ']');
+		colon = end ? end + 1 : NULL;
+		if (!end || *colon != ':')
+			goto form;
+		hlen = end - arg - 1;
+		arg++;
+	} else {
+		colon = strrchr(arg, ':');
+		if (!colon)
+			goto form;
+		hlen = colon - arg;
+		if (memchr(arg, ':', hlen)) {
+			snprintf(msg, len,
+				 "--listen: write an IPv6 address in brackets ([::1]:9123), not '%s'",
+				 arg);
+			return -1;
+		}
+	}
+	if (vs_parse_port(colon + 1, &port) < 0) {
+		snprintf(msg, len,
+			 "--listen: the port must be a number from 1 to 65535, not '%s'",
+			 colon + 1);
+		return -1;
+	}
+	if (hlen >= sizeof(host))
+		goto host;
+	memcpy(host, arg, hlen);
+	host[hlen] = '\0';
+	if (bracket) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+			goto host;
+		*sslen = sizeof(*s6);
+	} else if (!hlen) {
+		/* every address: IPv6's, which takes IPv4 too (see start) */
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		s6->sin6_addr = in6addr_any;
+		*sslen = sizeof(*s6);
+	} else {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			goto host;
+		*sslen = sizeof(*s4);
+	}
+	return 0;
+
+form:
+	snprintf(msg, len,
+		 "--listen takes ADDR:PORT (127.0.0.1:9123, [::1]:9123, or :9123 for every address), not '%s'",
+		 arg);
+	return -1;
+host:
+	snprintf(msg, len,
+		 "--listen: '%.*s' is not a numeric IPv4 address or an IPv6 address in brackets",
+		 (int)hlen, arg);
+	return -1;
+}
+
+static int vs_answer_text(struct vs_http_answer *a, unsigned int status,
+			  const char *type, const char *text)
+{
+	a->status = status;
+	a->type = type;
+	a->len = strlen(text);
+	a->body = strdup(text);
+	return a->body ? 0 : -1;
+}
+
+int vs_exporter_answer(const struct vs_backend *be, const char *method,
+		       const char *url, struct vs_http_answer *a)
+{
+	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	char why[2 * VS_MSG_MAX], line[2 * VS_MSG_MAX + 2];
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	if (strcmp(url, "/metrics") && strcmp(url, "/"))
+		return vs_answer_text(a, 404, "text/plain; charset=utf-8",
+				      "Not found: this exporter serves /metrics\n");
+	if (!get) {
+		a->allow = "GET, HEAD";
+		return vs_answer_text(a, 405, "text/plain; charset=utf-8",
+				      "Method not allowed: use GET\n");
+	}
+	if (!strcmp(url, "/"))
+		return vs_answer_text(a, 200, "text/html; charset=utf-8",
+				      vs_index_page);
+
+	/* a module reloaded since the last scrape has another family id */
+	vs_nl_backend_reset(be);
+	ret = vs_metrics_text(be, &a->body, &a->len, why, sizeof(why));
+	if (ret < 0) {
+		snprintf(line, sizeof(line), "%s\n", why);
+		return vs_answer_text(a, 500, "text/plain; charset=utf-8", line);
+	}
+	a->status = 200;
+	a->type = VS_METRICS_CONTENT_TYPE;
+	return 0;
+}
+
+static enum MHD_Result vs_http_request(void *cls, struct MHD_Connection *c,
+				       const char *url, const char *method,
+				       const char *version,
+				       const char *upload_data,
+				       size_t *upload_data_size, void **req)
+{
+	struct vs_exporter *x = cls;
+	struct vs_http_answer a;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)req;
+	/*
+	 * Answered on the first call, when the headers are in: nothing here
+	 * reads a body, and libmicrohttpd drops one that follows.
+	 */
+	if (vs_exporter_answer(x->be, method, url, &a) < 0) {
+		free(a.body);
+		return MHD_NO;
+	}
+	r = MHD_create_response_from_buffer(a.len, a.body,
+					    MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(a.body);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				    a.type) != MHD_YES ||
+	    (a.allow && MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+						a.allow) != MHD_YES)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(c, a.status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A listening TCP socket on @addr. The fd, or -1 with errno set. */
+static int vs_listen_socket(const struct sockaddr *addr, socklen_t addrlen)
+{
+	int fd, one = 1, zero = 0, err;
+
+	fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		goto close;
+	/* "every address" is IPv6's any, taking IPv4 as mapped addresses */
+	if (addr->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)addr)->sin6_addr) &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+		goto close;
+	if (bind(fd, addr, addrlen) < 0 || listen(fd, 64) < 0)
+		goto close;
+	return fd;
+close:
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+struct vs_exporter *vs_exporter_start(const struct vs_backend *be,
+				      const struct sockaddr *addr,
+				      socklen_t addrlen, const char *what,
+				      char *msg, size_t len)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	struct sockaddr_in any4 = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	struct vs_exporter *x;
+	int fd;
+
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		snprintf(msg, len, "out of memory");
+		return NULL;
+	}
+	x->be = be;
+	fd = vs_listen_socket(addr, addrlen);
+	if (fd < 0 && errno == EAFNOSUPPORT && addr->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)addr)->sin6_addr)) {
+		/* a kernel without IPv6: every IPv4 address, then */
+		any4.sin_port = ((const struct sockaddr_in6 *)addr)->sin6_port;
+		fd = vs_listen_socket((struct sockaddr *)&any4, sizeof(any4));
+	}
+	if (fd < 0) {
+		snprintf(msg, len, "cannot listen on %s: %s%s", what,
+			 strerror(errno),
+			 errno == EADDRINUSE ?
+			 " (another exporter, or another server, has that port)" : "");
+		free(x);
+		return NULL;
+	}
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0)
+		x->port = ntohs(bound.ss_family == AF_INET6 ?
+				((struct sockaddr_in6 *)&bound)->sin6_port :
+				((struct sockaddr_in *)&bound)->sin_port);
+	x->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
+				  vs_http_request, x,
+				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  MHD_OPTION_CONNECTION_LIMIT,
+				  (unsigned int)VS_HTTP_CONNECTIONS,
+				  MHD_OPTION_CONNECTION_TIMEOUT,
+				  (unsigned int)VS_HTTP_IDLE_SECONDS,
+				  MHD_OPTION_END);
+	if (!x->mhd) {
+		snprintf(msg, len, "cannot start the HTTP server on %s", what);
+		close(fd);
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+unsigned int vs_exporter_port(const struct vs_exporter *x)
+{
+	return x->port;
+}
+
+void vs_exporter_stop(struct vs_exporter *x)
+{
+	if (!x)
+		return;
+	/* waits for the request in progress; closes the listening socket */
+	MHD_stop_daemon(x->mhd);
+	free(x);
+}
+
+static void vs_exporter_usage(FILE *f)
+{
+	fputs("Usage: virtio-status exporter [--listen ADDR:PORT]\n"
+	      "\n"
+	      "Serve the metrics of 'virtio-status metrics' over HTTP for Prometheus:\n"
+	      "GET /metrics. Each scrape asks the kernel afresh: while the module is\n"
+	      "not loaded the scrape answers virtio_status_scrape_success 0, and the\n"
+	      "exporter recovers when it is loaded again. Runs until SIGTERM or\n"
+	      "SIGINT.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --listen ADDR:PORT  where to listen (default " VS_EXPORTER_LISTEN "):\n"
+	      "                      a numeric IPv4 address, an IPv6 address in\n"
+	      "                      brackets ([::1]:9123), or none (:9123) for every\n"
+	      "                      address\n"
+	      "  -h, --help          print this help\n"
+	      "\n"
+	      "Exit status: 0 after SIGTERM or SIGINT, 1 on a usage error or when it\n"
+	      "cannot listen.\n", f);
+}
+
+int vs_exporter_main(int argc, char **argv, const struct vs_backend *be,
+		     FILE *out, FILE *err)
+{
+	const char *listen_arg = VS_EXPORTER_LISTEN;
+	char msg[2 * VS_MSG_MAX];
+	struct sockaddr_storage ss;
+	struct vs_exporter *x;
+	sigset_t set, old;
+	socklen_t sslen;
+	int i, sig;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			vs_exporter_usage(out);
+			return 0;
+		} else if (!strcmp(argv[i], "--listen")) {
+			if (i + 1 >= argc) {
+				snprintf(msg, sizeof(msg),
+					 "option --listen needs ADDR:PORT");
+				goto usage;
+			}
+			listen_arg = argv[++i];
+		} else if (!strncmp(argv[i], "--listen=", 9)) {
+			listen_arg = argv[i] + 9;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s'", argv[i]);
+			goto usage;
+		} else {
+			snprintf(msg, sizeof(msg), "exporter takes no argument '%s'",
+				 argv[i]);
+			goto usage;
+		}
+	}
+	if (vs_listen_parse(listen_arg, &ss, &sslen, msg, sizeof(msg)) < 0)
+		goto usage;
+
+	/* blocked before the server's thread starts, so it inherits that */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	x = vs_exporter_start(be, (struct sockaddr *)&ss, sslen, listen_arg, msg,
+			      sizeof(msg));
+	if (!x) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		fprintf(err, "%s\n", msg);
+		return 1;
+	}
+	fprintf(err, "virtio-status exporter: serving http://%s/metrics\n",
+		listen_arg);
+	fflush(err);
+	while (sigwait(&set, &sig))
+		;
+	vs_exporter_stop(x);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	fprintf(err, "virtio-status exporter: stopped by %s\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	return 0;
+
+usage:
+	fprintf(err, "%s\nTry 'virtio-status exporter --help' for more information.\n",
+		msg);
+	return 1;
+}

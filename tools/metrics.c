@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-status metrics: one dump of the devices, written as Prometheus'
+ * text exposition format.
+ *
+ * Every metric family is a row of vs_families[]: its name, its help text
+ * and the function that writes its series, for one device or for the
+ * scrape as a whole. A family's series are written together under its
+ * HELP and TYPE lines, devices in the kernel's order, bits ascending.
+ * Bitmaps become one series per set bit, labelled with the bit number and
+ * its symbol: a 64-bit bitmap does not fit a sample's double.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "features.h"
+#include "metrics.h"
+
+/* What one scrape found. */
+struct vs_scrape {
+	bool ok;			/* the dump succeeded */
+	struct vs_err err;		/* why not */
+	char why[2 * VS_MSG_MAX];	/* its sentence */
+	struct vs_dev_list list;
+	bool *skip;			/* per device: not written (a duplicate) */
+	bool have_info;
+	struct vs_info info;
+	double seconds;
+};
+
+struct vs_label {
+	const char *name;
+	const char *value;
+};
+
+void vs_prom_label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		default:
+			fputc(*s, f);
+			break;
+		}
+	}
+}
+
+/* HELP text escapes backslash and newline only. */
+static void vs_prom_help(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void vs_prom_name(FILE *f, const char *metric,
+			 const struct vs_label *l, size_t n)
+{
+	size_t i;
+
+	fputs(metric, f);
+	if (!n)
+		return;
+	fputc('{', f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s%s=\"", i ? "," : "", l[i].name);
+		vs_prom_label_value(f, l[i].value);
+		fputc('"', f);
+	}
+	fputc('}', f);
+}
+
+static void vs_prom_u64(FILE *f, const char *metric, const struct vs_label *l,
+			size_t n, u64 v)
+{
+	vs_prom_name(f, metric, l, n);
+	fprintf(f, " %llu\n", (unsigned long long)v);
+}
+
+/* A series labelled with the device's path only. */
+static void vs_prom_dev(FILE *f, const char *metric, const struct vs_dev *d,
+			u64 v)
+{
+	const struct vs_label l[] = { { "path", d->path } };
+
+	vs_prom_u64(f, metric, l, ARRAY_SIZE(l), v);
+}
+
+/*
+ * One series of value 1 per set bit of @bits: labels path, bit (decimal)
+ * and symbol (from features-table.h, "unknown" for a bit it has no name
+ * for), bits ascending.
+ */
+static void vs_prom_bits(FILE *f, const char *metric, const struct vs_dev *d,
+			 u64 bits, enum vs_decode_as as)
+{
+	struct vs_label l[] = { { "path", d->path }, { "bit", NULL },
+				{ "symbol", NULL } };
+	const struct vs_feat *feat;
+	unsigned int bit;
+	bool transport;
+	char num[4];
+
+	for (bit = 0; bit < 64; bit++) {
+		if (!(bits & BIT_ULL(bit)))
+			continue;
+		feat = vs_feat_find(bit, d->device_id, as, &transport);
+		snprintf(num, sizeof(num), "%u", bit);
+		l[1].value = num;
+		l[2].value = feat ? feat->sym : "unknown";
+		vs_prom_u64(f, metric, l, ARRAY_SIZE(l), 1);
+	}
+}
+
+static bool vs_is_virtio(const struct vs_dev *d)
+{
+	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VIRTIO;
+}
+
+static bool vs_is_vhost(const struct vs_dev *d)
+{
+	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
+}
+
+static const char *vs_kind_name(const struct vs_dev *d)
+{
+	return vs_is_vhost(d) ? "vhost" : "virtio";
+}
+
+/* A short, stable word for what went wrong, for alert rules. */
+static const char *vs_err_reason(const struct vs_err *e)
+{
+	switch (e->kind) {
+	case VS_ERR_NOFAMILY:
+		return "module_not_loaded";
+	case VS_ERR_OLD:
+		return "module_too_old";
+	case VS_ERR_DUMP_INTR:
+		return "dump_interrupted";
+	case VS_ERR_SYS:
+		if (e->errnum == EPERM || e->errnum == EACCES)
+			return "permission_denied";
+		break;
+	default:
+		break;
+	}
+	return "error";
+}
+
+/* Scrape-wide families (@d is NULL) */
+
+static void vs_m_success(FILE *f, const char *m, const struct vs_scrape *s,
+			 const struct vs_dev *d)
+{
+	(void)d;
+	vs_prom_u64(f, m, NULL, 0, s->ok);
+}
+
+static void vs_m_duration(FILE *f, const char *m, const struct vs_scrape *s,
+			  const struct vs_dev *d)
+{
+	(void)d;
+	fprintf(f, "%s %.6f\n", m, s->seconds);
+}
+
+static void vs_m_error(FILE *f, const char *m, const struct vs_scrape *s,
+		       const struct vs_dev *d)
+{
+	const struct vs_label l[] = {
+		{ "reason", vs_err_reason(&s->err) },
+		{ "message", s->why },
+	};
+
+	(void)d;
+	if (!s->ok)
+		vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+}
+
+static void vs_m_devices(FILE *f, const char *m, const struct vs_scrape *s,
+			 const struct vs_dev *d)
+{
+	struct vs_label l[] = { { "kind", NULL } };
+	u64 virtio = 0, vhost = 0;
+	size_t i;
+
+	(void)d;
+	if (!s->ok)
+		return;
+	for (i = 0; i < s->list.n; i++) {
+		if (s->skip[i])
+			continue;
+		if (vs_is_vhost(&s->list.devs[i]))
+			vhost++;
+		else
+			virtio++;
+	}
+	l[0].value = "virtio";
+	vs_prom_u64(f, m, l, ARRAY_SIZE(l), virtio);
+	l[0].value = "vhost";
+	vs_prom_u64(f, m, l, ARRAY_SIZE(l), vhost);
+}
+
+static void vs_m_vhost_support(FILE *f, const char *m,
+			       const struct vs_scrape *s,
+			       const struct vs_dev *d)
+{
+	(void)d;
+	if (s->have_info &&
+	    vs_info_has(&s->info, VIRTIO_STATUS_A_INFO_VHOST_STATE))
+		vs_prom_u64(f, m, NULL, 0,
+			    s->info.vhost_state == VIRTIO_STATUS_VHOST_ON);
+}
+
+/* Families of one device */
+
+static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
+		      const struct vs_dev *d)
+{
+	char id[16] = "";
+	const struct vs_label l[] = {
+		{ "path", d->path },
+		{ "kind", vs_kind_name(d) },
+		{ "name", vs_dev_has(d, VIRTIO_STATUS_A_DEV_NAME) ? d->name : "" },
+		{ "busid", vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSID) ? d->busid : "" },
+		{ "device_id", id },
+		{ "driver", vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) ? d->driver : "" },
+		{ "transport",
+		  vs_dev_has(d, VIRTIO_STATUS_A_DEV_TRANSPORT) ? d->transport : "" },
+	};
+
+	(void)s;
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_ID))
+		snprintf(id, sizeof(id), "%u", d->device_id);
+	vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+}
+
+/*
+ * Every status bit with a name (0 or 1), and any other bit that is set:
+ * "is DRIVER_OK set" is then a plain comparison. vhost has no status byte.
+ */
+static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
+			const struct vs_dev *d)
+{
+	struct vs_label l[] = { { "path", d->path }, { "bit", NULL },
+				{ "symbol", NULL } };
+	const struct vs_feat *feat;
+	unsigned int bit;
+	bool transport;
+	char num[4];
+
+	(void)s;
+	if (!vs_is_virtio(d) || !vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
+		return;
+	for (bit = 0; bit < 32; bit++) {
+		feat = vs_feat_find(bit, d->device_id, VS_AS_STATUS, &transport);
+		if (!feat && !(d->status & (1U << bit)))
+			continue;
+		snprintf(num, sizeof(num), "%u", bit);
+		l[1].value = num;
+		l[2].value = feat ? feat->sym : "unknown";
+		vs_prom_u64(f, m, l, ARRAY_SIZE(l), !!(d->status & (1U << bit)));
+	}
+}
+
+static void vs_m_vqs(FILE *f, const char *m, const struct vs_scrape *s,
+		     const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS))
+		vs_prom_dev(f, m, d, d->num_vqs);
+}
+
+static void vs_m_broken(FILE *f, const char *m, const struct vs_scrape *s,
+			const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_virtio(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_BROKEN))
+		vs_prom_dev(f, m, d, d->broken);
+}
+
+static void vs_m_failed(FILE *f, const char *m, const struct vs_scrape *s,
+			const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_virtio(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_FAILED))
+		vs_prom_dev(f, m, d, d->failed);
+}
+
+/* QEMU's guest-features: the driver's (virtio), the owner's acked (vhost). */
+static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
+			    const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d)) {
+		if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES))
+			vs_prom_bits(f, m, d, d->vhost_acked_features,
+				     VS_AS_VHOST);
+	} else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES)) {
+		vs_prom_bits(f, m, d, d->driver_features, VS_AS_GUEST);
+	}
+}
+
+static bool vs_host_readable(const struct vs_dev *d)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) &&
+	       !vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
+}
+
+static void vs_m_host_readable(FILE *f, const char *m,
+			       const struct vs_scrape *s,
+			       const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_virtio(d))
+		vs_prom_dev(f, m, d, vs_host_readable(d));
+}
+
+/*
+ * QEMU's host-features of a virtio device. A vhost driver's offer is left
+ * out: asking it means opening /dev/vhost-*, which creates a vhost device.
+ */
+static void vs_m_host_feat(FILE *f, const char *m, const struct vs_scrape *s,
+			   const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_virtio(d) && vs_host_readable(d))
+		vs_prom_bits(f, m, d, d->device_features, VS_AS_GUEST);
+}
+
+static void vs_m_backend_feat(FILE *f, const char *m,
+			      const struct vs_scrape *s,
+			      const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d) &&
+	    vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES))
+		vs_prom_bits(f, m, d, d->vhost_backend_features,
+			     VS_AS_VHOST_BACKEND);
+}
+
+static void vs_m_mem(FILE *f, const char *m, const struct vs_scrape *s,
+		     const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS))
+		vs_prom_dev(f, m, d, d->vhost_mem_regions);
+}
+
+static void vs_m_log(FILE *f, const char *m, const struct vs_scrape *s,
+		     const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED))
+		vs_prom_dev(f, m, d, d->vhost_log_enabled);
+}
+
+static void vs_m_started(FILE *f, const char *m, const struct vs_scrape *s,
+			 const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_STARTED))
+		vs_prom_dev(f, m, d, d->vhost_started);
+}
+
+static void vs_m_holders(FILE *f, const char *m, const struct vs_scrape *s,
+			 const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d))
+		vs_prom_dev(f, m, d, d->n_holder_pids);
+}
+
+static void vs_m_owner(FILE *f, const char *m, const struct vs_scrape *s,
+		       const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID))
+		vs_prom_dev(f, m, d, d->vhost_owner_pid);
+}
+
+static const struct vs_family {
+	const char *name;
+	const char *help;
+	bool per_dev;		/* write() is called once per device */
+	void (*write)(FILE *f, const char *m, const struct vs_scrape *s,
+		      const struct vs_dev *d);
+} vs_families[] = {
+	{ "virtio_status_scrape_success",
+	  "1 if the virtio_status kernel module answered this scrape, 0 if not.",
+	  false, vs_m_success },
+	{ "virtio_status_scrape_duration_seconds",
+	  "Time the kernel took to answer this scrape.",
+	  false, vs_m_duration },
+	{ "virtio_status_scrape_error_info",
+	  "Why the scrape failed: a stable reason and the sentence virtio-status prints.",
+	  false, vs_m_error },
+	{ "virtio_status_devices",
+	  "Devices listed, by kind (vhost devices need CAP_NET_ADMIN).",
+	  false, vs_m_devices },
+	{ "virtio_status_vhost_support",
+	  "1 if the module can list vhost devices, 0 if it switched that off (see virtio-status info).",
+	  false, vs_m_vhost_support },
+	{ "virtio_status_device_info",
+	  "One series per device, value 1: its path, kind, name, bus id, device id, driver and transport.",
+	  true, vs_m_info },
+	{ "virtio_status_device_status_bit",
+	  "Bits of a virtio device's status byte: every named bit (0 or 1) and any other bit set.",
+	  true, vs_m_status },
+	{ "virtio_status_device_virtqueues",
+	  "Virtqueues of the device (QEMU's num-vqs; nvqs of a vhost device).",
+	  true, vs_m_vqs },
+	{ "virtio_status_device_broken",
+	  "1 if a virtqueue of the virtio device is broken.",
+	  true, vs_m_broken },
+	{ "virtio_status_device_failed",
+	  "1 if the virtio device failed to restore after resume.",
+	  true, vs_m_failed },
+	{ "virtio_status_device_guest_feature",
+	  "One series per feature bit the driver accepted (QEMU's guest-features; acked features of a vhost device).",
+	  true, vs_m_guest_feat },
+	{ "virtio_status_device_host_features_readable",
+	  "1 if the features a virtio device offers could be read (they need CAP_NET_ADMIN).",
+	  true, vs_m_host_readable },
+	{ "virtio_status_device_host_feature",
+	  "One series per feature bit the virtio device offers (QEMU's host-features).",
+	  true, vs_m_host_feat },
+	{ "virtio_status_vhost_backend_feature",
+	  "One series per vhost backend feature bit the owner set.",
+	  true, vs_m_backend_feat },
+	{ "virtio_status_vhost_memory_regions",
+	  "Regions in the vhost device's memory table.",
+	  true, vs_m_mem },
+	{ "virtio_status_vhost_log_enabled",
+	  "1 if dirty page logging (VHOST_F_LOG_ALL) is acked.",
+	  true, vs_m_log },
+	{ "virtio_status_vhost_started",
+	  "1 if a backend is attached to a virtqueue of the vhost device.",
+	  true, vs_m_started },
+	{ "virtio_status_vhost_holders",
+	  "Processes holding the vhost device open.",
+	  true, vs_m_holders },
+	{ "virtio_status_vhost_owner_pid",
+	  "Process id of the vhost device's owner, as the scraper's pid namespace sees it.",
+	  true, vs_m_owner },
+};
+
+const char *vs_metrics_family(size_t i)
+{
+	return i < ARRAY_SIZE(vs_families) ? vs_families[i].name : NULL;
+}
+
+static int vs_path_cmp(const void *a, const void *b)
+{
+	const struct vs_dev *x = *(const struct vs_dev * const *)a;
+	const struct vs_dev *y = *(const struct vs_dev * const *)b;
+	int c = strcmp(x->path, y->path);
+
+	/* equal paths: the earlier device first, so it is the one kept */
+	if (c)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Mark the devices not to write: those without a path (the label that
+ * tells devices apart), of a kind this tool does not know, or whose path
+ * an earlier device already has (two series of one name and labels make
+ * Prometheus drop the scrape). 0, or -1 on ENOMEM.
+ */
+static int vs_mark_skipped(struct vs_scrape *s)
+{
+	const struct vs_dev **by_path;
+	const struct vs_dev *d;
+	size_t i;
+
+	s->skip = calloc(s->list.n ? s->list.n : 1, sizeof(*s->skip));
+	by_path = calloc(s->list.n ? s->list.n : 1, sizeof(*by_path));
+	if (!s->skip || !by_path) {
+		free(by_path);
+		return -1;
+	}
+	for (i = 0; i < s->list.n; i++) {
+		d = &s->list.devs[i];
+		by_path[i] = d;
+		if (!vs_dev_has(d, VIRTIO_STATUS_A_DEV_PATH) || !d->path[0] ||
+		    (!vs_is_virtio(d) && !vs_is_vhost(d)))
+			s->skip[i] = true;
+	}
+	qsort(by_path, s->list.n, sizeof(*by_path), vs_path_cmp);
+	for (i = 1; i < s->list.n; i++)
+		if (!strcmp(by_path[i]->path, by_path[i - 1]->path))
+			s->skip[by_path[i] - s->list.devs] = true;
+	free(by_path);
+	return 0;
+}
+
+static double vs_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Ask the backend; failures are kept in @s. -1 only on ENOMEM. */
+static int vs_scrape(const struct vs_backend *be, struct vs_scrape *s)
+{
+	struct vs_err e;
+	double t0 = vs_now();
+
+	vs_err_clear(&s->err);
+	s->ok = be->ops->dev_dump(be->ctx, &s->list, &s->err) == 0;
+	if (s->ok) {
+		vs_err_clear(&e);
+		/* an old module without INFO: no vhost_support series */
+		s->have_info = be->ops->info(be->ctx, &s->info, &e) == 0;
+	} else {
+		vs_err_sentence(&s->err, NULL, s->why, sizeof(s->why));
+	}
+	s->seconds = vs_now() - t0;
+	return vs_mark_skipped(s);
+}
+
+static void vs_write_family(FILE *f, const struct vs_family *fam,
+			    const struct vs_scrape *s)
+{
+	size_t i;
+
+	fprintf(f, "# HELP %s ", fam->name);
+	vs_prom_help(f, fam->help);
+	fprintf(f, "\n# TYPE %s gauge\n", fam->name);
+	if (!fam->per_dev) {
+		fam->write(f, fam->name, s, NULL);
+		return;
+	}
+	for (i = 0; s->ok && i < s->list.n; i++)
+		if (!s->skip[i])
+			fam->write(f, fam->name, s, &s->list.devs[i]);
+}
+
+int vs_metrics_write(const struct vs_backend *be, FILE *f, char *why,
+		     size_t len)
+{
+	struct vs_scrape s;
+	size_t i;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	why[0] = '\0';
+	if (vs_scrape(be, &s) < 0) {
+		snprintf(why, len, "out of memory");
+		ret = -1;
+		goto free;
+	}
+	for (i = 0; i < ARRAY_SIZE(vs_families); i++)
+		vs_write_family(f, &vs_families[i], &s);
+	if (fflush(f) || ferror(f)) {
+		snprintf(why, len, "cannot write the metrics: %s",
+			 strerror(errno ? errno : EIO));
+		ret = -1;
+		goto free;
+	}
+	if (!s.ok)
+		snprintf(why, len, "%s", s.why);
+	ret = s.ok;
+free:
+	free(s.skip);
+	vs_dev_list_free(&s.list);
+	return ret;
+}
+
+int vs_metrics_text(const struct vs_backend *be, char **text, size_t *textlen,
+		    char *why, size_t len)
+{
+	FILE *f;
+	int ret;
+
+	*text = NULL;
+	*textlen = 0;
+	f = open_memstream(text, textlen);
+	if (!f) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	ret = vs_metrics_write(be, f, why, len);
+	if (fclose(f) && ret >= 0) {
+		snprintf(why, len, "out of memory");
+		ret = -1;
+	}
+	if (ret < 0) {
+		free(*text);
+		*text = NULL;
+		*textlen = 0;
+	}
+	return ret;
+}
+
+/* Atomic replacement of a file */
+
+static int vs_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int vs_write_atomic(const char *path, const char *buf, size_t len, char *msg,
+		    size_t msglen)
+{
+	char *d = strdup(path), *b = strdup(path), *tmp = NULL;
+	const char *dir, *base;
+	int fd = -1, dfd, ret = -1;
+
+	if (!d || !b) {
+		snprintf(msg, msglen, "cannot write %s: out of memory", path);
+		goto free;
+	}
+	dir = dirname(d);
+	base = basename(b);
+	if (!path[0] || path[strlen(path) - 1] == '/' || !strcmp(base, ".") ||
+	    !strcmp(base, "..")) {
+		snprintf(msg, msglen, "cannot write '%s': it names a directory, not a file",
+			 path);
+		goto free;
+	}
+	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		snprintf(msg, msglen, "cannot write %s: out of memory", path);
+		goto free;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(msg, msglen, "cannot create a temporary file in %s for %s: %s",
+			 dir, path, strerror(errno));
+		goto free;
+	}
+	/* readable by the collector, which rarely runs as our user */
+	if (vs_write_all(fd, buf, len) < 0 || fchmod(fd, 0644) < 0 ||
+	    fsync(fd) < 0) {
+		snprintf(msg, msglen, "cannot write %s: %s", tmp, strerror(errno));
+		goto unlink;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		snprintf(msg, msglen, "cannot write %s: %s", tmp, strerror(errno));
+		goto unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		snprintf(msg, msglen, "cannot replace %s: %s", path, strerror(errno));
+		goto unlink;
+	}
+	/* the rename itself survives a crash once the directory is synced */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	ret = 0;
+	goto free;
+unlink:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+free:
+	free(tmp);
+	free(b);
+	free(d);
+	return ret;
+}
+
+/* The command */
+
+static void vs_metrics_usage(FILE *f)
+{
+	fputs("Usage: virtio-status metrics [--output FILE]\n"
+	      "\n"
+	      "Print the state of every virtio and vhost device in Prometheus' text\n"
+	      "exposition format (version 0.0.4). The README's \"Metrics\" section\n"
+	      "lists every series.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --output FILE  replace FILE atomically instead of printing: a\n"
+	      "                 temporary file in FILE's directory, written, synced\n"
+	      "                 and renamed over FILE (mode 0644). For\n"
+	      "                 node_exporter's textfile collector, whose FILE ends\n"
+	      "                 in .prom\n"
+	      "  -h, --help     print this help\n"
+	      "\n"
+	      "Exit status: 0 when the metrics were written, also when the kernel\n"
+	      "module did not answer (virtio_status_scrape_success is 0 then, and the\n"
+	      "reason is printed on standard error); 1 on a usage error or when the\n"
+	      "metrics cannot be written.\n", f);
+}
+
+int vs_metrics_main(int argc, char **argv, const struct vs_backend *be,
+		    FILE *out, FILE *err)
+{
+	char why[2 * VS_MSG_MAX], msg[2 * VS_MSG_MAX];
+	const char *output = NULL;
+	size_t len;
+	char *text;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			vs_metrics_usage(out);
+			return 0;
+		} else if (!strcmp(argv[i], "--output")) {
+			if (i + 1 >= argc) {
+				snprintf(msg, sizeof(msg), "option --output needs a file");
+				goto usage;
+			}
+			output = argv[++i];
+		} else if (!strncmp(argv[i], "--output=", 9)) {
+			output = argv[i] + 9;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s'", argv[i]);
+			goto usage;
+		} else {
+			snprintf(msg, sizeof(msg), "metrics takes no argument '%s'",
+				 argv[i]);
+			goto usage;
+		}
+	}
+	if (output && !output[0]) {
+		snprintf(msg, sizeof(msg), "--output is empty");
+		goto usage;
+	}
+
+	ret = vs_metrics_text(be, &text, &len, why, sizeof(why));
+	if (ret < 0) {
+		fprintf(err, "%s\n", why);
+		return 1;
+	}
+	if (output) {
+		if (vs_write_atomic(output, text, len, msg, sizeof(msg)) < 0) {
+			fprintf(err, "%s\n", msg);
+			free(text);
+			return 1;
+		}
+	} else if (fwrite(text, 1, len, out) != len || fflush(out)) {
+		fprintf(err, "cannot write the metrics\n");
+		free(text);
+		return 1;
+	}
+	free(text);
+	if (!ret)
+		fprintf(err, "%s; written as virtio_status_scrape_success 0\n",
+			why);
+	return 0;
+
+usage:
+	fprintf(err, "%s\nTry 'virtio-status metrics --help' for more information.\n",
+		msg);
+	return 1;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-status serve: a QMP server on a Unix stream socket.
+ *
+ * The protocol side (a session: bytes in, replies out) is kept apart from
+ * the sockets so it can be tested without any: vs_qmp_sess_feed() takes
+ * what a client sent and hands back each answer as a json-c object, the
+ * way QEMU 7.2's monitor would answer the same bytes.
+ */
+#ifndef VS_SERVE_H
+#define VS_SERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "dev.h"
+
+struct json_object;
+
+/*
+ * What the greeting and query-version say. "qemu" is the QEMU release
+ * whose QMP dialect (errors, negotiation, command shapes) we answer in,
+ * not a QEMU we are; "package" names us.
+ */
+#define VS_SERVE_QEMU_MAJOR	7
+#define VS_SERVE_QEMU_MINOR	2
+#define VS_SERVE_QEMU_MICRO	0
+#define VS_SERVE_PACKAGE	"virtio-status (virtio_status family version %d)"
+
+/*
+ * Limits of one JSON value a client sends: the bytes of its tokens (QEMU
+ * allows 64 MiB; a request here is a few hundred bytes) and QEMU's own
+ * nesting limit. Going over either is answered as QEMU answers it.
+ */
+#define VS_SERVE_VALUE_MAX	(64 * 1024)
+#define VS_SERVE_NESTING_MAX	1024
+
+/* The QMP lexer's states (see serve.c). */
+enum vs_lex_state {
+	VS_LEX_START,
+	VS_LEX_RECOVER,		/* after a lexical error: skip to a resync byte */
+	VS_LEX_DQ,		/* in "..." */
+	VS_LEX_DQ_ESC,
+	VS_LEX_SQ,		/* in '...' (QEMU's extension) */
+	VS_LEX_SQ_ESC,
+	VS_LEX_ZERO,
+	VS_LEX_SIGN,
+	VS_LEX_DIGITS,
+	VS_LEX_MANTISSA,
+	VS_LEX_MANT_DIGITS,
+	VS_LEX_EXP_E,
+	VS_LEX_EXP_SIGN,
+	VS_LEX_EXP_DIGITS,
+	VS_LEX_KEYWORD,
+};
+
+/* One client's protocol state. */
+struct vs_qmp_sess {
+	bool negotiated;	/* qmp_capabilities accepted */
+	enum vs_lex_state lex;
+	char *tok;		/* the token being lexed */
+	size_t tok_len;
+	/*
+	 * Tokens of the value being gathered, each stored as its type byte,
+	 * its text and a NUL; @toks_text counts the text bytes, as QEMU's
+	 * limit does.
+	 */
+	char *toks;
+	size_t toks_len;
+	size_t toks_cap;
+	size_t toks_text;
+	int braces;
+	int brackets;
+};
+
+void vs_qmp_sess_init(struct vs_qmp_sess *s);
+void vs_qmp_sess_free(struct vs_qmp_sess *s);
+
+/*
+ * Feed @len bytes a client sent. Stops after the first answer: returns
+ * how many bytes it took (all of them when no answer was due) and sets
+ * @reply to the answer, or to NULL. An answer is the reply object QEMU
+ * sends ({"return": ...} / {"error": ...}, with "id" where QEMU puts it).
+ * Returns (size_t)-1 only when out of memory.
+ */
+size_t vs_qmp_sess_feed(struct vs_qmp_sess *s, const struct vs_backend *be,
+			const char *buf, size_t len, struct json_object **reply);
+
+/* The greeting {"QMP": {"version": ..., "capabilities": []}}; NULL on ENOMEM. */
+struct json_object *vs_serve_greeting(void);
+
+/*
+ * The text a client is sent for @o: one line, QEMU's compact form, ending
+ * "\r\n" as QEMU's do; strings carry no invalid UTF-8 (replaced by
+ * U+FFFD) and a NUL read as QEMU's "\xC0\x80" is written "\u0000".
+ * malloc()ed; NULL on ENOMEM.
+ */
+char *vs_serve_text(struct json_object *o, size_t *len);
+
+/* The names query-commands lists, in its order; NULL-terminated. */
+extern const char *const vs_serve_commands[];
+
+/*
+ * Create the listening socket at @path, mode @mode, group @gid (or
+ * (gid_t)-1 to keep root's): the node is created 0600 whatever the
+ * umask, then given its group and mode, then listened on. An existing
+ * @path is replaced only if it is a socket nobody listens on. Returns the
+ * fd, or -1 with a sentence in @msg.
+ */
+int vs_serve_listen(const char *path, mode_t mode, gid_t gid, char *msg,
+		    size_t len);
+
+/*
+ * Parse `serve` arguments into @o. 0, or -1 with a sentence in @msg;
+ * @o->help asks for the usage.
+ */
+struct vs_serve_opts {
+	bool help;
+	const char *socket;
+	mode_t mode;
+	gid_t gid;		/* (gid_t)-1: leave the group alone */
+};
+
+int vs_serve_parse_args(int argc, char **argv, struct vs_serve_opts *o,
+			char *msg, size_t len);
+
+/* `virtio-status serve`: runs until SIGTERM or SIGINT. The exit status. */
+int vs_serve_main(int argc, char **argv, const struct vs_backend *be,
+		  FILE *out, FILE *err);
+
+#endif /* VS_SERVE_H */

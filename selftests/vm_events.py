@@ -20,9 +20,8 @@ Every wait polls for a condition, for up to WAIT seconds; nothing is timed.
 import json
 import os
 import shlex
-import time
 
-WAIT = 60
+from vm_common import WAIT, cat, wait_until
 
 
 def parse_lines(text):
@@ -34,20 +33,6 @@ def parse_lines(text):
         except ValueError:
             out.append(None)
     return out
-
-
-def cat(vm, path):
-    _, out = vm.run('cat %s 2>/dev/null' % path)
-    return out
-
-
-def wait_until(fn, timeout=WAIT):
-    end = time.monotonic() + timeout
-    while True:
-        r = fn()
-        if r or time.monotonic() > end:
-            return r
-        time.sleep(0.3)
 
 
 class Monitor:

@@ -15,11 +15,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.parse
 
 import vm_tests
 from vm_tests import cli, parse_json, hold_vhost
+from vm_common import wait_until
 
 PROMETHEUS = shutil.which('prometheus') or '/usr/bin/prometheus'
 PROMTOOL = shutil.which('promtool') or '/usr/bin/promtool'
@@ -183,16 +183,6 @@ def fetch(port, method, path, timeout=30):
         return None
 
 
-def wait_for(what, fn, timeout=WAIT, every=0.5):
-    """Poll FN until it returns something true; its last answer."""
-    end = time.monotonic() + timeout
-    while True:
-        got = fn()
-        if got or time.monotonic() > end:
-            return got
-        time.sleep(every)
-
-
 class Prometheus:
     """A throwaway Prometheus server scraping one target every second."""
 
@@ -232,7 +222,7 @@ class Prometheus:
         def probe():
             last[0] = self.query(q)
             return last[0] is not None and pred(last[0])
-        wait_for(q, probe, timeout, 1.0)
+        wait_until(probe, timeout, 1.0)
         return last[0]
 
     def log_tail(self):
@@ -341,7 +331,7 @@ def test_metrics(vm, R):
         devs = (parse_json(out) or {}).get('return', [])
         return devs if any(d['path'] == vpath for d in devs) else None
     # the first open of /dev/vhost-net loads vhost_net: wait for the device
-    wait_for('vhost device', listed)
+    wait_until(listed, WAIT, 0.5)
 
     # the command against the CLI's own JSON, as root and as nobody
     out, err, samples = guest_metrics(vm, R, 'metrics')
@@ -385,8 +375,8 @@ def test_metrics(vm, R):
     ifname = guest_net_up(vm)
     R.ok(ifname, 'metrics: the guest has a virtio-net interface, up with ' + GUEST_IP)
     start_exporter(vm)
-    got = wait_for('exporter', lambda: (lambda r: r if r and r[0] == 200 else None)(
-        fetch(port, 'GET', '/metrics')))
+    got = wait_until(lambda: (lambda r: r if r and r[0] == 200 else None)(
+        fetch(port, 'GET', '/metrics')), WAIT, 0.5)
     R.ok(got and 'virtio_status_scrape_success 1\n' in got[2] and
          got[1].get('Content-Type') == 'text/plain; version=0.0.4; charset=utf-8',
          'metrics: GET /metrics from the host: 200, the exposition, its content type',

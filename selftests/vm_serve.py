@@ -39,8 +39,8 @@ import tempfile
 import time
 
 import vmrig
+from vm_common import WAIT, cat, wait_until
 
-WAIT = 60
 SOCK = '/run/vs-qmp.sock'
 SYNC = b'\n{"execute": "vs-sync", "id": "%s"}\n'
 
@@ -101,20 +101,6 @@ POST = [
 # Where our answers still differ from QEMU 7.2 (and 10.0): printed, not
 # counted, until they agree. None now.
 KNOWN = []
-
-
-def cat(vm, path):
-    _, out = vm.run('cat %s 2>/dev/null' % path)
-    return out
-
-
-def wait_until(fn, timeout=WAIT):
-    end = time.monotonic() + timeout
-    while True:
-        r = fn()
-        if r or time.monotonic() > end:
-            return r
-        time.sleep(0.3)
 
 
 def parse(line):

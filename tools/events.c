@@ -381,6 +381,26 @@ static const char *vs_ev_unbound_driver(const struct vs_ev_track *t,
 	return d ? d->driver : NULL;
 }
 
+/* The devices of @all of kind @kind, copied into @out (empty). 0, or -1 on ENOMEM. */
+static int vs_ev_of_kind(const struct vs_dev_list *all, u32 kind,
+			 struct vs_dev_list *out)
+{
+	struct vs_dev *d;
+	size_t i;
+
+	for (i = 0; i < all->n; i++) {
+		if (vs_dev_kind(&all->devs[i]) != kind)
+			continue;
+		d = vs_dev_list_add(out);
+		if (!d) {
+			vs_dev_list_free(out);
+			return -1;
+		}
+		*d = all->devs[i];
+	}
+	return 0;
+}
+
 static void vs_ev_resync_dev(const char *name, const struct vs_dev *d,
 			     const char *driver, u64 now,
 			     void (*cb)(struct json_object *event, void *arg),
@@ -402,19 +422,10 @@ int vs_ev_track_resync(struct vs_ev_track *t, const struct vs_dev_list *fresh,
 	struct vs_dev_list next = { 0 };
 	const struct vs_dev *o, *n;
 	struct json_object *data;
-	struct vs_dev *d;
 	size_t i;
 
-	for (i = 0; i < fresh->n; i++) {
-		if (vs_dev_kind(&fresh->devs[i]) != VIRTIO_STATUS_KIND_VIRTIO)
-			continue;
-		d = vs_dev_list_add(&next);
-		if (!d) {
-			vs_dev_list_free(&next);
-			return -1;
-		}
-		*d = fresh->devs[i];
-	}
+	if (vs_ev_of_kind(fresh, VIRTIO_STATUS_KIND_VIRTIO, &next) < 0)
+		return -1;
 
 	/* Gone (or replaced): unbound, then removed, as the bus does it. */
 	for (i = 0; i < t->known.n; i++) {
@@ -483,19 +494,10 @@ int vs_ev_vhost_diff(struct vs_dev_list *known, const struct vs_dev_list *fresh,
 		     void *arg)
 {
 	struct vs_dev_list next = { 0 };
-	struct vs_dev *d;
 	size_t i;
 
-	for (i = 0; i < fresh->n; i++) {
-		if (vs_dev_kind(&fresh->devs[i]) != VIRTIO_STATUS_KIND_VHOST)
-			continue;
-		d = vs_dev_list_add(&next);
-		if (!d) {
-			vs_dev_list_free(&next);
-			return -1;
-		}
-		*d = fresh->devs[i];
-	}
+	if (vs_ev_of_kind(fresh, VIRTIO_STATUS_KIND_VHOST, &next) < 0)
+		return -1;
 	for (i = 0; i < known->n; i++)
 		if (!vs_ev_find(&next, known->devs[i].path))
 			vs_emit(vs_ev_vhost_json(VS_EV_VHOST_REMOVED, &known->devs[i], now),
@@ -665,7 +667,13 @@ static int vs_ev_socket(struct vs_err *e)
 	int fd;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	/*
+	 * Connected to the kernel (port 0): any local process may send to
+	 * our port, and the kernel then refuses what does not come from it,
+	 * so a forged notification never reaches us.
+	 */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		vs_err_set(e, VS_ERR_MSG, 0,
 			   "cannot open a generic netlink socket: %s",
 			   strerror(errno));

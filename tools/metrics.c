@@ -282,30 +282,6 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 	}
 }
 
-static void vs_m_vqs(FILE *f, const char *m, const struct vs_scrape *s,
-		     const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS))
-		vs_prom_dev(f, m, d, d->num_vqs);
-}
-
-static void vs_m_broken(FILE *f, const char *m, const struct vs_scrape *s,
-			const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_virtio(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_BROKEN))
-		vs_prom_dev(f, m, d, d->broken);
-}
-
-static void vs_m_failed(FILE *f, const char *m, const struct vs_scrape *s,
-			const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_virtio(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_FAILED))
-		vs_prom_dev(f, m, d, d->failed);
-}
-
 /* QEMU's guest-features: the driver's (virtio), the owner's acked (vhost). */
 static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
 			    const struct vs_dev *d)
@@ -358,110 +334,90 @@ static void vs_m_backend_feat(FILE *f, const char *m,
 			     VS_AS_VHOST_BACKEND);
 }
 
-static void vs_m_mem(FILE *f, const char *m, const struct vs_scrape *s,
-		     const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS))
-		vs_prom_dev(f, m, d, d->vhost_mem_regions);
-}
-
-static void vs_m_log(FILE *f, const char *m, const struct vs_scrape *s,
-		     const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED))
-		vs_prom_dev(f, m, d, d->vhost_log_enabled);
-}
-
-static void vs_m_started(FILE *f, const char *m, const struct vs_scrape *s,
-			 const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_STARTED))
-		vs_prom_dev(f, m, d, d->vhost_started);
-}
-
-static void vs_m_holders(FILE *f, const char *m, const struct vs_scrape *s,
-			 const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_vhost(d))
-		vs_prom_dev(f, m, d, d->n_holder_pids);
-}
-
-static void vs_m_owner(FILE *f, const char *m, const struct vs_scrape *s,
-		       const struct vs_dev *d)
-{
-	(void)s;
-	if (vs_is_vhost(d) && vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID))
-		vs_prom_dev(f, m, d, d->vhost_owner_pid);
-}
+/*
+ * A family whose series is one u32 or bool member of a device, labelled
+ * with its path: written for devices of kind @kind (0: any kind) whose
+ * reply carried @attr (0: always).
+ */
+#define VS_DEV_U32(kind_, attr_, member)				\
+	.per_dev = true, .kind = (kind_), .attr = (attr_),		\
+	.off = offsetof(struct vs_dev, member)
+#define VS_DEV_BOOL(kind_, attr_, member)				\
+	VS_DEV_U32(kind_, attr_, member), .is_bool = true
 
 static const struct vs_family {
 	const char *name;
 	const char *help;
-	bool per_dev;		/* write() is called once per device */
+	bool per_dev;		/* for each device, not once a scrape */
+	/* write() the series, or (when NULL) the member below */
 	void (*write)(FILE *f, const char *m, const struct vs_scrape *s,
 		      const struct vs_dev *d);
+	u32 kind;
+	int attr;
+	size_t off;
+	bool is_bool;
 } vs_families[] = {
 	{ "virtio_status_scrape_success",
 	  "1 if the virtio_status kernel module answered this scrape, 0 if not.",
-	  false, vs_m_success },
+	  .write = vs_m_success },
 	{ "virtio_status_scrape_duration_seconds",
 	  "Time the kernel took to answer this scrape.",
-	  false, vs_m_duration },
+	  .write = vs_m_duration },
 	{ "virtio_status_scrape_error_info",
 	  "Why the scrape failed: a stable reason and the sentence virtio-status prints.",
-	  false, vs_m_error },
+	  .write = vs_m_error },
 	{ "virtio_status_devices",
 	  "Devices listed, by kind (vhost devices need CAP_NET_ADMIN).",
-	  false, vs_m_devices },
+	  .write = vs_m_devices },
 	{ "virtio_status_vhost_support",
 	  "1 if the module can list vhost devices, 0 if it switched that off (see virtio-status info).",
-	  false, vs_m_vhost_support },
+	  .write = vs_m_vhost_support },
 	{ "virtio_status_device_info",
 	  "One series per device, value 1: its path, kind, name, bus id, device id, driver and transport.",
-	  true, vs_m_info },
+	  .per_dev = true, .write = vs_m_info },
 	{ "virtio_status_device_status_bit",
 	  "Bits of a virtio device's status byte: every named bit (0 or 1) and any other bit set.",
-	  true, vs_m_status },
+	  .per_dev = true, .write = vs_m_status },
 	{ "virtio_status_device_virtqueues",
 	  "Virtqueues of the device (QEMU's num-vqs; nvqs of a vhost device).",
-	  true, vs_m_vqs },
+	  VS_DEV_U32(0, VIRTIO_STATUS_A_DEV_NUM_VQS, num_vqs) },
 	{ "virtio_status_device_broken",
 	  "1 if a virtqueue of the virtio device is broken.",
-	  true, vs_m_broken },
+	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_BROKEN, broken) },
 	{ "virtio_status_device_failed",
 	  "1 if the virtio device failed to restore after resume.",
-	  true, vs_m_failed },
+	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_FAILED, failed) },
 	{ "virtio_status_device_guest_feature",
 	  "One series per feature bit the driver accepted (QEMU's guest-features; acked features of a vhost device).",
-	  true, vs_m_guest_feat },
+	  .per_dev = true, .write = vs_m_guest_feat },
 	{ "virtio_status_device_host_features_readable",
 	  "1 if the features a virtio device offers could be read (they need CAP_NET_ADMIN).",
-	  true, vs_m_host_readable },
+	  .per_dev = true, .write = vs_m_host_readable },
 	{ "virtio_status_device_host_feature",
 	  "One series per feature bit the virtio device offers (QEMU's host-features).",
-	  true, vs_m_host_feat },
+	  .per_dev = true, .write = vs_m_host_feat },
 	{ "virtio_status_vhost_backend_feature",
 	  "One series per vhost backend feature bit the owner set.",
-	  true, vs_m_backend_feat },
+	  .per_dev = true, .write = vs_m_backend_feat },
 	{ "virtio_status_vhost_memory_regions",
 	  "Regions in the vhost device's memory table.",
-	  true, vs_m_mem },
+	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,
+		     vhost_mem_regions) },
 	{ "virtio_status_vhost_log_enabled",
 	  "1 if dirty page logging (VHOST_F_LOG_ALL) is acked.",
-	  true, vs_m_log },
+	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,
+		      vhost_log_enabled) },
 	{ "virtio_status_vhost_started",
 	  "1 if a backend is attached to a virtqueue of the vhost device.",
-	  true, vs_m_started },
+	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_STARTED,
+		      vhost_started) },
 	{ "virtio_status_vhost_holders",
 	  "Processes holding the vhost device open.",
-	  true, vs_m_holders },
+	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, 0, n_holder_pids) },
 	{ "virtio_status_vhost_owner_pid",
 	  "Process id of the vhost device's owner, as the scraper's pid namespace sees it.",
-	  true, vs_m_owner },
+	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
+		     vhost_owner_pid) },
 };
 
 const char *vs_metrics_family(size_t i)
@@ -541,6 +497,21 @@ static int vs_scrape(const struct vs_backend *be, struct vs_scrape *s)
 	return vs_mark_skipped(s);
 }
 
+/* The series of a VS_DEV_U32() or VS_DEV_BOOL() family for @d, if any. */
+static void vs_write_member(FILE *f, const struct vs_family *fam,
+			    const struct vs_dev *d)
+{
+	const char *p = (const char *)d + fam->off;
+
+	if ((fam->kind && vs_dev_kind(d) != fam->kind) ||
+	    (fam->attr && !vs_dev_has(d, fam->attr)))
+		return;
+	if (fam->is_bool)
+		vs_prom_dev(f, fam->name, d, *(const bool *)p);
+	else
+		vs_prom_dev(f, fam->name, d, *(const u32 *)p);
+}
+
 static void vs_write_family(FILE *f, const struct vs_family *fam,
 			    const struct vs_scrape *s)
 {
@@ -553,9 +524,14 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 		fam->write(f, fam->name, s, NULL);
 		return;
 	}
-	for (i = 0; s->ok && i < s->list.n; i++)
-		if (!s->skip[i])
+	for (i = 0; s->ok && i < s->list.n; i++) {
+		if (s->skip[i])
+			continue;
+		if (fam->write)
 			fam->write(f, fam->name, s, &s->list.devs[i]);
+		else
+			vs_write_member(f, fam, &s->list.devs[i]);
+	}
 }
 
 int vs_metrics_write(const struct vs_backend *be, FILE *f, char *why,

@@ -169,14 +169,15 @@ int vs_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	/*
 	 * SIGINT and SIGTERM end the loop, through a descriptor of their own;
 	 * a shell starts background jobs with SIGINT ignored, which would
-	 * drop it before it is queued.
+	 * drop it before it is queued. Blocked first: one that comes between
+	 * the two calls waits for the descriptor instead of killing us.
 	 */
-	sigaction(SIGINT, &dfl, &old_int);
-	sigaction(SIGTERM, &dfl, &old_term);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	sigaction(SIGINT, &dfl, &old_int);
+	sigaction(SIGTERM, &dfl, &old_term);
 	pfd[1].fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (pfd[1].fd < 0) {
 		fprintf(err, "cannot wait for signals: %s\n", strerror(errno));

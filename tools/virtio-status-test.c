@@ -3714,6 +3714,37 @@ static bool has_line(const char *text, const char *line)
 #define NET_SERIES(m, labels) m "{path=\"" PCI_PATH "\"" labels "}"
 #define EXPECT_LINE(text, line) EXPECT_TRUE(has_line(text, line))
 
+/* A fake backend listing one virtio-net device at PCI_PATH. */
+FIXTURE(metrics) {
+	struct vs_backend be;
+	struct fake *f;
+	struct vs_dev *d;	/* the virtio-net device */
+	char *text;		/* the last scrape's exposition */
+	int ret;		/* and what vs_metrics_text() returned */
+};
+
+FIXTURE_SETUP(metrics)
+{
+	self->f = fake_new(&self->be);
+	ASSERT_NE(NULL, self->f);
+	fake_add(self->f, PCI_PATH, "virtio-net");
+	self->d = &self->f->list.devs[0];
+}
+
+FIXTURE_TEARDOWN(metrics)
+{
+	free(self->text);
+	fake_free(self->f);
+}
+
+/* Scrape the fake again: the exposition (teardown frees it), or NULL. */
+static const char *rescrape(struct _test_data_metrics *self)
+{
+	free(self->text);
+	self->text = metrics_of(&self->be, &self->ret);
+	return self->text;
+}
+
 TEST(metrics_label_value_escaping)
 {
 	char *buf = NULL;
@@ -3752,17 +3783,11 @@ TEST(metrics_escaped_labels_in_series)
 	fake_free(f);
 }
 
-TEST(metrics_virtio_device)
+TEST_F(metrics, metrics_virtio_device)
 {
-	struct vs_backend be;
-	struct fake *f = fake_new(&be);
-	struct vs_dev *d;
-	char *text;
-	int ret;
+	struct vs_dev *d = self->d;
+	const char *text;
 
-	ASSERT_NE(NULL, f);
-	fake_add(f, PCI_PATH, "virtio-net");
-	d = &f->list.devs[0];
 	snprintf(d->driver, sizeof(d->driver), "%s", "virtio_net");
 	snprintf(d->transport, sizeof(d->transport), "%s", "pci");
 	d->kind = VIRTIO_STATUS_KIND_VIRTIO;
@@ -3770,9 +3795,9 @@ TEST(metrics_virtio_device)
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_TRANSPORT);
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_KIND);
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_FAILED);
-	text = metrics_of(&be, &ret);
+	text = rescrape(self);
 	ASSERT_NE(NULL, text);
-	EXPECT_EQ(1, ret);
+	EXPECT_EQ(1, self->ret);
 	EXPECT_TRUE(has_line(text, "virtio_status_scrape_success 1"));
 	EXPECT_EQ(0, count_lines(text, "virtio_status_scrape_error_info{"));
 	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"virtio\"} 1"));
@@ -3821,25 +3846,18 @@ TEST(metrics_virtio_device)
 	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_backend_feature{"));
 	/* the module answered INFO with nothing: no vhost_support */
 	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_support "));
-	free(text);
-	fake_free(f);
 }
 
-TEST(metrics_unknown_bits_and_status)
+TEST_F(metrics, metrics_unknown_bits_and_status)
 {
-	struct vs_backend be;
-	struct fake *f = fake_new(&be);
-	struct vs_dev *d;
-	char *text;
-	int ret;
+	struct vs_dev *d = self->d;
+	const char *text;
 
-	ASSERT_NE(NULL, f);
-	fake_add(f, PCI_PATH, "virtio-device-16962");
-	d = &f->list.devs[0];
+	snprintf(d->name, sizeof(d->name), "%s", "virtio-device-16962");
 	d->device_id = 0x4242;		/* no table: only transport bits are named */
 	d->driver_features = BIT_ULL(3) | BIT_ULL(32);
 	d->status = 0x13;		/* ACK, DRIVER and bit 4, which has no name */
-	text = metrics_of(&be, &ret);
+	text = rescrape(self);
 	ASSERT_NE(NULL, text);
 	EXPECT_TRUE(has_line(text,
 			     NET_SERIES("virtio_status_device_guest_feature",
@@ -3856,28 +3874,21 @@ TEST(metrics_unknown_bits_and_status)
 					",bit=\"2\",symbol=\"VIRTIO_CONFIG_S_DRIVER_OK\"") " 0"));
 	EXPECT_EQ(7, count_lines(text, "virtio_status_device_status_bit{"));
 	EXPECT_NE(NULL, strstr(text, "device_id=\"16962\""));
-	free(text);
-	fake_free(f);
 }
 
-TEST(metrics_vhost_device)
+TEST_F(metrics, metrics_vhost_device)
 {
-	struct vs_backend be;
-	struct fake *f = fake_new(&be);
+	const char *text;
 	struct vs_dev *d;
-	char *text;
-	int ret;
 
-	ASSERT_NE(NULL, f);
-	fake_add(f, PCI_PATH, "virtio-net");
-	d = vs_dev_list_add(&f->list);
+	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
-	f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE;
-	text = metrics_of(&be, &ret);
+	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	self->f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE;
+	text = rescrape(self);
 	ASSERT_NE(NULL, text);
-	EXPECT_EQ(1, ret);
+	EXPECT_EQ(1, self->ret);
 	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"virtio\"} 1"));
 	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"vhost\"} 1"));
 	EXPECT_TRUE(has_line(text, "virtio_status_vhost_support 1"));
@@ -3901,44 +3912,33 @@ TEST(metrics_vhost_device)
 	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_host_feature{path=\"" VHOST_PATH));
 	EXPECT_EQ(NULL, strstr(text, "_host_features_readable{path=\"" VHOST_PATH));
 	/* without an owner, no owner series */
-	free(text);
-	vs_dev_list_free(&f->list);
-	d = vs_dev_list_add(&f->list);
+	vs_dev_list_free(&self->f->list);
+	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
 	d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
-	text = metrics_of(&be, &ret);
+	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	text = rescrape(self);
 	ASSERT_NE(NULL, text);
 	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_owner_pid{"));
 	EXPECT_TRUE(has_line(text, "virtio_status_vhost_support 0"));
-	free(text);
-	fake_free(f);
 }
 
-TEST(metrics_unprivileged_offered_features)
+TEST_F(metrics, metrics_unprivileged_offered_features)
 {
-	struct vs_backend be;
-	struct fake *f = fake_new(&be);
-	struct vs_dev *d;
-	char *text;
-	int ret;
+	struct vs_dev *d = self->d;
+	const char *text;
 
-	ASSERT_NE(NULL, f);
-	fake_add(f, PCI_PATH, "virtio-net");
-	d = &f->list.devs[0];
 	d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	d->device_features_err = EPERM;
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
-	text = metrics_of(&be, &ret);
+	text = rescrape(self);
 	ASSERT_NE(NULL, text);
-	EXPECT_EQ(1, ret);
+	EXPECT_EQ(1, self->ret);
 	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_host_features_readable", "")
 			     " 0"));
 	EXPECT_EQ(0, count_lines(text, "virtio_status_device_host_feature{"));
 	EXPECT_EQ(4, count_lines(text, "virtio_status_device_guest_feature{"));
-	free(text);
-	fake_free(f);
 }
 
 TEST(metrics_module_not_loaded_then_back)
@@ -4349,6 +4349,18 @@ TEST(exporter_args_and_port_in_use)
 	fake_free(f);
 }
 
+/* The status vs_exporter_answer() gives @method @url; 0 if it failed. */
+static unsigned int status_of(const struct vs_backend *be, const char *method,
+			      const char *url)
+{
+	struct vs_http_answer a;
+
+	if (vs_exporter_answer(be, method, url, &a) < 0)
+		return 0;
+	free(a.body);
+	return a.status;
+}
+
 TEST(exporter_answers)
 {
 	struct vs_backend be;
@@ -4365,23 +4377,17 @@ TEST(exporter_answers)
 	EXPECT_TRUE(has_line(a.body, "virtio_status_scrape_success 1"));
 	free(a.body);
 	EXPECT_EQ(1, f->dumps);
-	ASSERT_EQ(0, vs_exporter_answer(&be, "HEAD", "/metrics", &a));
-	EXPECT_EQ(200, a.status);
-	free(a.body);
+	EXPECT_EQ(200, status_of(&be, "HEAD", "/metrics"));
 	ASSERT_EQ(0, vs_exporter_answer(&be, "POST", "/metrics", &a));
 	EXPECT_EQ(405, a.status);
 	EXPECT_TEXT(a.allow, "GET, HEAD");
 	free(a.body);
-	ASSERT_EQ(0, vs_exporter_answer(&be, "DELETE", "/", &a));
-	EXPECT_EQ(405, a.status);
-	free(a.body);
+	EXPECT_EQ(405, status_of(&be, "DELETE", "/"));
 	ASSERT_EQ(0, vs_exporter_answer(&be, "GET", "/metrics/", &a));
 	EXPECT_EQ(404, a.status);
 	EXPECT_TEXT(a.body, "Not found: this exporter serves /metrics\n");
 	free(a.body);
-	ASSERT_EQ(0, vs_exporter_answer(&be, "POST", "/nope", &a));
-	EXPECT_EQ(404, a.status);
-	free(a.body);
+	EXPECT_EQ(404, status_of(&be, "POST", "/nope"));
 	ASSERT_EQ(0, vs_exporter_answer(&be, "GET", "/", &a));
 	EXPECT_EQ(200, a.status);
 	EXPECT_TEXT(a.type, "text/html; charset=utf-8");
@@ -4875,6 +4881,49 @@ TEST(event_vhost_diff)
 #define MON_PARSE(o, msg, ...) \
 	vs_monitor_parse(MON_ARGC(__VA_ARGS__), (char *[]){ "monitor", __VA_ARGS__, NULL }, \
 			 o, msg, sizeof(msg))
+
+/*
+ * The events library's netlink sockets take messages from the kernel only:
+ * another local socket sending to their port is refused, so it cannot
+ * forge a notification (or nlctrl's family news).
+ */
+TEST(event_sockets_refuse_forged_messages)
+{
+	struct vs_events_opts o = { .wait_for_module = true, .no_vhost = true };
+	struct nlmsghdr h = { .nlmsg_len = sizeof(h), .nlmsg_type = GENL_ID_CTRL };
+	bool before[1024];
+	struct sockaddr_nl sa;
+	struct vs_events *ev;
+	int fd, forger, n = 0;
+	struct vs_err e;
+	socklen_t len;
+
+	/* with the module, a libnl socket for dumps is opened too */
+	if (!access("/sys/module/virtio_status", F_OK))
+		SKIP(return, "the virtio_status module is loaded");
+	for (fd = 0; fd < 1024; fd++)
+		before[fd] = fcntl(fd, F_GETFD) >= 0;
+	vs_err_clear(&e);
+	ASSERT_EQ(0, vs_events_open_opts(&ev, &o, &e));
+	forger = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	ASSERT_LE(0, forger);
+	for (fd = 0; fd < 1024; fd++) {
+		len = sizeof(sa);
+		if (before[fd] || fd == forger ||
+		    getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+		    sa.nl_family != AF_NETLINK)
+			continue;
+		errno = 0;
+		EXPECT_EQ(-1, sendto(forger, &h, sizeof(h), 0, (struct sockaddr *)&sa,
+				     sizeof(sa)));
+		EXPECT_EQ(ECONNREFUSED, errno);
+		n++;
+	}
+	/* the event socket and the control socket */
+	EXPECT_EQ(2, n);
+	close(forger);
+	vs_events_close(ev);
+}
 
 TEST(monitor_args)
 {

@@ -10,7 +10,10 @@ which change even inside one stable series).
 
 BTF_BASE is the kernel's own BTF, the base the modules' BTF refers to:
 /sys/kernel/btf/vmlinux when building for the running kernel, else an
-uncompressed vmlinux of that kernel. DIR holds its vhost*.ko (or .ko.xz),
+uncompressed vmlinux of that kernel; without --vmlinux it is looked for in
+/lib/modules/KREL/build/vmlinux, /usr/lib/debug/boot/vmlinux-KREL,
+/boot/vmlinux-KREL, then taken out of /boot/vmlinuz-KREL (x86 bzImage, xz
+or zstd). DIR holds its vhost*.ko (or .ko.xz),
 by default /lib/modules/KREL/kernel/drivers/vhost. pahole (Debian package
 dwarves) reads the BTF.
 
@@ -29,6 +32,7 @@ import lzma
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -119,15 +123,56 @@ def members(vmlinux, ko, struct):
     return found
 
 
+def vmlinux_from_bzimage(image, krel, tmp):
+    """The ELF vmlinux inside an x86 bzImage: the setup header says where the
+    compressed payload is, and the build appended its 4-byte size to it."""
+    with open(image, 'rb') as f:
+        img = f.read()
+    if len(img) < 0x250 or img[0x202:0x206] != b'HdrS':
+        raise Missing('%s is not an x86 bzImage' % image)
+    start = (img[0x1f1] + 1) * 512
+    off, length = struct.unpack_from('<II', img, 0x248)
+    payload = img[start + off:start + off + length - 4]
+    if payload.startswith(b'\xfd7zXZ\x00'):
+        elf = lzma.decompress(payload, format=lzma.FORMAT_XZ)
+    elif payload.startswith(b'\x28\xb5\x2f\xfd'):
+        if not shutil.which('zstd'):
+            raise Missing('%s is zstd-compressed and zstd is not installed' % image)
+        elf = subprocess.run(['zstd', '-dcq'], input=payload, check=True,
+                             stdout=subprocess.PIPE).stdout
+    else:
+        raise Missing('%s: unknown compression' % image)
+    if not elf.startswith(b'\x7fELF') or b'Linux version %s ' % krel.encode() not in elf:
+        raise Missing('%s holds no vmlinux of %s' % (image, krel))
+    out = os.path.join(tmp, 'vmlinux')
+    with open(out, 'wb') as f:
+        f.write(elf)
+    return out
+
+
+def find_btf_base(krel, tmp):
+    """The kernel's BTF when no --vmlinux is given: the running kernel's in
+    sysfs; for another kernel an uncompressed vmlinux where Debian puts one
+    (its headers since 6.12, its -dbg package), else the one inside
+    /boot/vmlinuz-KREL."""
+    if krel == os.uname().release:
+        return '/sys/kernel/btf/vmlinux'
+    for path in ('/lib/modules/%s/build/vmlinux' % krel, '/usr/lib/debug/boot/vmlinux-' + krel,
+                 '/boot/vmlinux-' + krel):
+        if os.path.isfile(path):
+            return path
+    if os.path.isfile('/boot/vmlinuz-' + krel):
+        return vmlinux_from_bzimage('/boot/vmlinuz-' + krel, krel, tmp)
+    raise Missing('no BTF base for %s: none of /lib/modules/%s/build/vmlinux, '
+                  '/usr/lib/debug/boot/vmlinux-%s, /boot/vmlinux-%s, /boot/vmlinuz-%s exists; '
+                  'pass VS_VMLINUX=<its vmlinux>' % ((krel,) * 5))
+
+
 def generate(a, tmp):
     lines = []
     if not shutil.which('pahole'):
         raise Missing('pahole is not installed (Debian package dwarves)')
-    vmlinux = a.vmlinux
-    if not vmlinux:
-        if a.kernelrelease != os.uname().release:
-            raise Missing('no BTF base for %s: pass VS_VMLINUX=<its vmlinux>' % a.kernelrelease)
-        vmlinux = '/sys/kernel/btf/vmlinux'
+    vmlinux = a.vmlinux or find_btf_base(a.kernelrelease, tmp)
     if not os.path.exists(vmlinux):
         raise Missing('BTF base %s does not exist' % vmlinux)
     moddir = a.moddir or '/lib/modules/%s/kernel/drivers/vhost' % a.kernelrelease

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <sys/epoll.h>
+#include <limits.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -44,8 +45,12 @@
 #define VS_EV_BUF	65536
 /* Dumps tried for one stable generation before taking the last one. */
 #define VS_EV_DUMP_TRIES	5
-/* A second vhost look after a node was opened: see vs_ev_vhost_arm(). */
-#define VS_EV_VHOST_RECHECK_NS	200000000L
+/*
+ * More vhost looks after a node was opened or closed, every 250 ms for
+ * 5 s: see vs_ev_vhost_arm().
+ */
+#define VS_EV_VHOST_RECHECK_NS	250000000L
+#define VS_EV_VHOST_RECHECKS	20
 
 struct vs_events {
 	int sk;			/* event socket */
@@ -53,6 +58,7 @@ struct vs_events {
 	int epfd;
 	int ino;		/* inotify, or -1 */
 	int tfd;		/* timerfd, or -1 */
+	int rechecks;		/* vhost looks left before tfd is disarmed */
 	u32 ctl_seq;
 	struct vs_nl req;	/* dumps */
 	bool req_open;
@@ -1039,16 +1045,20 @@ static int vs_ev_read_sock(struct vs_events *ev,
 }
 
 /*
- * A node was opened or closed: look now, and once more a moment later, as
- * the kernel reports an open before the new descriptor is in the opener's
- * table, where the module finds vhost devices.
+ * A node was opened or closed: look now, and again every moment for a few
+ * seconds. The kernel reports an open before the new descriptor is in the
+ * opener's table, where the module finds vhost devices, and a slow
+ * machine (a debug kernel under emulation) can take a long while to get
+ * there. @on false disarms.
  */
-static void vs_ev_vhost_arm(struct vs_events *ev)
+static void vs_ev_vhost_arm(struct vs_events *ev, bool on)
 {
 	struct itimerspec its = {
-		.it_value.tv_nsec = VS_EV_VHOST_RECHECK_NS,
+		.it_value.tv_nsec = on ? VS_EV_VHOST_RECHECK_NS : 0,
+		.it_interval.tv_nsec = on ? VS_EV_VHOST_RECHECK_NS : 0,
 	};
 
+	ev->rechecks = on ? VS_EV_VHOST_RECHECKS : 0;
 	timerfd_settime(ev->tfd, 0, &its, NULL);
 }
 
@@ -1080,9 +1090,13 @@ static int vs_ev_read_vhost(struct vs_events *ev,
 		}
 	}
 	if (look)
-		vs_ev_vhost_arm(ev);
-	if (read(ev->tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+		vs_ev_vhost_arm(ev, true);
+	if (read(ev->tfd, &ticks, sizeof(ticks)) == sizeof(ticks)) {
 		look = true;
+		ev->rechecks -= ticks < INT_MAX ? (int)ticks : INT_MAX;
+		if (ev->rechecks <= 0)
+			vs_ev_vhost_arm(ev, false);
+	}
 	if (!look || !ev->present)
 		return 0;
 	ret = vs_nl_dev_dump(&ev->req, &list, e);

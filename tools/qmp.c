@@ -221,7 +221,7 @@ static int vs_add_array_str(struct json_object *a, const char *s)
 }
 
 /* Largest n such that every integer up to n is exact in an IEEE double. */
-#define VS_JSON_EXACT_MAX	(1ULL << 53)
+#define VS_JSON_EXACT_MAX	BIT_ULL(53)
 
 /*
  * An unsigned member. Many JSON readers hold numbers as doubles, which are
@@ -1536,7 +1536,7 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 	}
 	/* the richer mode wins when both are true */
 	for (i = 0; cmd->takes_decode && args &&
-		    i < ARRAY_SIZE(vs_decode_args); i++) {
+	     i < ARRAY_SIZE(vs_decode_args); i++) {
 		if (!json_object_object_get_ex(args, vs_decode_args[i].name,
 					       &p))
 			continue;

@@ -4,11 +4,15 @@
 #
 #   make                 module for KDIR (default: the running kernel) + CLI
 #   make check           everything: host unit tests, then the VM tests on
-#                        Debian's 6.1 and 6.12 kernels (installs what it needs)
+#                        Debian's 6.1 and 6.12 kernels and on a debug 6.12
+#                        (installs what it needs)
+#   make debug-kernel    build (once; cached) the KASAN/lockdep/kmemleak kernel
 #   make demo            boot a VM with a few virtio devices and show the CLI
 #   make bench           dump vs sysfs timing, inside a VM
 #   make lint            checkpatch --strict on every C file and header
 #   make install         install module and CLI on this host
+#   make install-tools   the CLI only (when DKMS installs the module)
+#   make dkms-source     the module's sources for DKMS in /usr/src (see dkms.conf)
 #
 # The kernel side is built by Kbuild (see ./Kbuild) when KERNELRELEASE is set.
 
@@ -18,6 +22,9 @@ else
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
+SYSTEMD_UNITDIR ?= /etc/systemd/system
+VS_VERSION := $(shell cat $(CURDIR)/VERSION)
+DKMS_SRC ?= /usr/src/virtio-status-$(VS_VERSION)
 VS_CACHE ?= $(CURDIR)/.cache
 export VS_CACHE
 KSRC := $(VS_CACHE)/linux-source-6.12
@@ -25,7 +32,8 @@ CHECKPATCH := perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
-.PHONY: all module tools selftests check demo bench lint install clean deps
+.PHONY: all module tools selftests check demo bench lint install clean deps debug-kernel
+.PHONY: install-module install-tools dkms-source
 
 all: module tools
 
@@ -46,6 +54,9 @@ deps:
 check: deps
 	./selftests/run_all.sh
 
+debug-kernel: deps
+	./selftests/vm/debug_kernel.sh
+
 demo: deps
 	$(MAKE) -C tools
 	./selftests/demo.py
@@ -58,10 +69,25 @@ bench: deps
 lint: deps
 	$(CHECKPATCH) -f $(C_FILES)
 
-install: module tools
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a
+install: install-module install-tools
+
+# modules_install runs depmod itself, for the kernel of KDIR
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+
+install-tools: tools
 	install -D -m 0755 tools/virtio-status $(DESTDIR)$(PREFIX)/bin/virtio-status
+	install -d $(DESTDIR)$(SYSTEMD_UNITDIR)
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' tools/virtio-status-exporter.service \
+		> $(DESTDIR)$(SYSTEMD_UNITDIR)/virtio-status-exporter.service
+
+# What dkms.conf needs to build the module, and no build products.
+dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/uapi/linux
+	install -m 0644 dkms.conf VERSION Kbuild $(DESTDIR)$(DKMS_SRC)/
+	install -m 0644 $(filter-out kmod/vhost_layout.h,$(wildcard kmod/*.[ch])) \
+		kmod/probes.mk kmod/gen_vhost_layout.py $(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 0644 uapi/linux/*.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -4,10 +4,14 @@
 # run_all.sh [KERNEL_LINE ...]: what `make check` runs.
 #   1. checkpatch --strict on every C file (make lint)
 #   2. the CLI's host unit tests (tools/virtio-status-test)
-#   3. for each kernel line (default: 6.1 6.12): build the module against
+#   3. for each kernel line (default: 6.1 6.12 debug): build the module against
 #      that kernel's headers (warnings are errors), then selftests/vm_tests.py
 #      boots it and runs the netlink, CLI, QEMU-oracle, hot-plug and reload
-#      tests inside;
+#      tests inside; "debug" is our KASAN/lockdep/kmemleak build of 6.12
+#      (selftests/vm/debug_kernel.sh, built once and cached; 20-35 min on
+#      2 cores), whose leg runs every group that drives kernel code (not
+#      metrics/serve, userspace over the same requests), the churn and
+#      hot-plug tests longer (--long), and ends with a kmemleak scan;
 #   4. the QEMU oracle once more against QEMU 10.0 (bookworm-backports).
 # Every check prints "ok ..." or "not ok ..."; the last line counts them:
 # "N passed, N failed". Logs go to $VS_CACHE/logs.
@@ -19,7 +23,7 @@ export VS_CACHE=${VS_CACHE:-$top/.cache}
 logs=$VS_CACHE/logs
 mkdir -p "$logs"
 lines=("$@")
-[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
+[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 debug)
 results=$logs/results.txt
 : > "$results"
 
@@ -58,8 +62,29 @@ st=$?
 collect "$logs/unit.log" "unit: "
 record "unit: the CLI's host unit tests exit 0" $st "$logs/unit.log"
 
+# dkms add/build/install/remove in private trees, for the real kernel lines
+dk=()
+for line in "${lines[@]}"; do [ "$line" = debug ] || dk+=("$line"); done
+t=$(date +%s)
+selftests/dkms_test.sh "${dk[@]}" > "$logs/dkms.log" 2>&1
+st=$?
+collect "$logs/dkms.log" ""
+record "dkms: dkms_test.sh exits 0 ($(( $(date +%s) - t ))s)" $st "$logs/dkms.log"
+
 for line in "${lines[@]}"; do
 	t=$(date +%s)
+	long=()
+	if [ "$line" = debug ]; then
+		# every group that drives kernel code, hot-plug and churn longer;
+		# metrics and serve are userspace over the same requests as cli
+		long=(--long --only netlink --only cli --only oracle --only hotplug
+		      --only vhost --only events --only reload --only mmio)
+		selftests/vm/debug_kernel.sh > "$logs/debug-kernel.log" 2>&1
+		st=$?
+		record "debug: build the debug kernel or reuse the cached one ($(( $(date +%s) - t ))s)" \
+			$st "$logs/debug-kernel.log"
+		[ $st -eq 0 ] || continue
+	fi
 	if ! vars=$(selftests/vm/kernels.sh --print "$line" 2>"$logs/kernels-$line.log"); then
 		record "$line: fetch the kernel image and find its headers" 1 "$logs/kernels-$line.log"
 		continue
@@ -77,8 +102,10 @@ for line in "${lines[@]}"; do
 		"$top/build/$KVER-wrong-layout" 2>>"$logs/build-$line.log")
 	record "$line: test module with a wrong vhost layout builds" $? "$logs/build-$line.log"
 
+	echo "# $line: kernel and module builds took $(( $(date +%s) - t ))s"
+	t=$(date +%s)
 	python3 selftests/vm_tests.py --kernel "$line" --module "$ko" --wrong-layout-module "$wrong" \
-		> "$logs/vm-$line.log" 2>&1
+		"${long[@]}" > "$logs/vm-$line.log" 2>&1
 	st=$?
 	grep '^#' "$logs/vm-$line.log" | grep -E 'booted|took|checks|hotplug:' || true
 	collect "$logs/vm-$line.log" "vm "

@@ -67,6 +67,10 @@ STATUS_KEYS = [
 ]
 
 HOTPLUG_CYCLES = 6
+VHOST_CHURN_ARGS = (20, 4)      # vhost_churn SECONDS NPROC
+# --long (the debug kernel's leg): the same two races, longer
+LONG_HOTPLUG_CYCLES = 10
+LONG_VHOST_CHURN_ARGS = (60, 4)
 
 
 class Report:
@@ -715,7 +719,7 @@ def test_vhost(vm, R, wrong_ko=None):
          'vhost: info says vhost support is on, layout from this kernel', out + err)
     vm.run('kill %s' % pid)
 
-    rc, out = vm.run('vhost_churn 20 4', timeout=180)
+    rc, out = vm.run('vhost_churn %d %d' % VHOST_CHURN_ARGS, timeout=VHOST_CHURN_ARGS[0] + 160)
     res = parse_json(out.strip().splitlines()[-1] if out.strip() else '') or {}
     print('# vhost churn: %s' % json.dumps(res))
     R.ok(rc == 0 and res.get('result') == 'pass',
@@ -745,6 +749,38 @@ def test_vhost(vm, R, wrong_ko=None):
 def test_dmesg(vm, R):
     bad = vm.dmesg_problems()
     R.ok(not bad, 'dmesg: no WARN, BUG, Oops, refcount or call trace', '\n'.join(bad))
+    if bad:
+        print('# the reports in full:')
+        for line in vm.dmesg_reports().splitlines():
+            print('#   ' + line)
+
+
+# kmemleak (debug kernel): an unreferenced object is ours, and fails the run,
+# when its report names the module, was allocated by a process of the tests,
+# or comes through kernel code the tests drive (vhost, virtio, PCI hot-plug,
+# generic netlink): a reference the module dropped or kept shows up there.
+# Other leaks are printed, not counted; those from before the tests (boot)
+# are cleared first.
+KMEMLEAK_OURS = re.compile(
+    r'virtio_status|comm "(virtio-status|netlink_test|queue_test|vhost_test|vhost_churn|'
+    r'dump_loop|insmod|rmmod)"|'
+    r'\b(vhost|virtio|vring|vp|pciehp|acpiphp|genl|netlink_dump)\w*\+0x')
+
+
+def test_kmemleak(vm, R):
+    t = time.monotonic()
+    leaks = vm.kmemleak_scan()
+    ours = [x for x in leaks if KMEMLEAK_OURS.search(x)]
+    for x in leaks:
+        if x not in ours:
+            print('# kmemleak, outside the code the tests drive (not counted):')
+            for line in x.strip().splitlines():
+                print('#   ' + line)
+    R.ok(not ours, 'kmemleak: no unreferenced object from the module or the code it drives '
+         '(%d elsewhere)' % (len(leaks) - len(ours)), '%d reports, in full below' % len(ours))
+    for line in '\n'.join(ours).splitlines():
+        print('#   ' + line)
+    print('# kmemleak: 2 scans took %.1fs' % (time.monotonic() - t))
 
 
 GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'events', 'metrics',
@@ -767,7 +803,7 @@ def run_group(g, vm, R, wrong_ko):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--kernel', required=True, help='6.1 or 6.12')
+    ap.add_argument('--kernel', required=True, help='6.1, 6.12 or debug')
     ap.add_argument('--module', required=True, help='virtio_status.ko for that kernel')
     ap.add_argument('--wrong-layout-module',
                     help='the same built with VS_VHOST_LAYOUT_TEST=wrong')
@@ -775,7 +811,12 @@ def main():
                     help='run only these groups (absent and dmesg always run)')
     ap.add_argument('--label', default='',
                     help='added to every result line (e.g. which QEMU ran)')
+    ap.add_argument('--long', action='store_true',
+                    help='run vhost churn and hot-plug during dumps longer (debug kernel)')
     a = ap.parse_args()
+    if a.long:
+        global HOTPLUG_CYCLES, VHOST_CHURN_ARGS
+        HOTPLUG_CYCLES, VHOST_CHURN_ARGS = LONG_HOTPLUG_CYCLES, LONG_VHOST_CHURN_ARGS
     R = Report((a.kernel + ' ' + a.label).strip())
     groups = a.only or GROUPS
     with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:
@@ -784,7 +825,8 @@ def main():
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
                  NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
                  VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
-                 QUEUE_TEST + ':/usr/bin/queue_test']
+                 QUEUE_TEST + ':/usr/bin/queue_test',
+                 os.path.join(TOP, 'selftests', 'qmp_client') + ':/usr/bin/qmp_client']
         if a.wrong_layout_module:
             files.append(a.wrong_layout_module + ':/virtio_status_wrong.ko')
         t0 = time.monotonic()
@@ -793,6 +835,8 @@ def main():
                           extra_files=files, mem='768M') as vm:
                 print('# %s booted in %.1fs' % (vm.kver, vm.boot_seconds))
                 vm.hostfwd_port = port
+                if a.kernel == 'debug':
+                    print('# kmemleak: %d reports at boot, cleared' % len(vm.kmemleak_clear()))
                 test_absent(vm, R)
                 rc, out = vm.run('insmod /virtio_status.ko')
                 if R.ok(rc == 0, 'insmod virtio_status', out):
@@ -802,6 +846,8 @@ def main():
                             run_group(g, vm, R, a.wrong_layout_module)
                             print('# %s: %s took %.1fs' % (a.kernel, g, time.monotonic() - t))
                 test_dmesg(vm, R)
+                if a.kernel == 'debug':
+                    test_kmemleak(vm, R)
         except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
             R.ok(False, 'the VM ran to the end', e)
 

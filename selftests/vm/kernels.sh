@@ -3,7 +3,7 @@
 #
 # Fetch and unpack the Debian test kernels the VM rig boots.
 #
-#   kernels.sh [6.1|6.12 ...]          prepare the lines (default: both), print a summary
+#   kernels.sh [6.1|6.12|debug ...]    prepare the lines (default: 6.1 6.12), print a summary
 #   kernels.sh --print LINE            prepare one line, print shell assignments:
 #                                        KVER=... VMLINUZ=... VMLINUX=... MODROOT=...
 #                                        KBUILD=... DEBVER=...
@@ -19,6 +19,10 @@
 # version) as the image, or the module we build would not load.
 #
 # A second run on a prepared cache does no network work and takes milliseconds.
+#
+# The line "debug" is our own debug build of linux-source-6.12 (KASAN, lockdep,
+# kmemleak): debug_kernel.sh builds it once (about half an hour) and caches it;
+# KBUILD is its build tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,7 +36,7 @@ meta_image() {
 	case $1 in
 	6.1)  echo linux-image-amd64 ;;
 	6.12) echo linux-image-6.12-amd64 ;;
-	*)    die "unknown kernel line '$1' (known: 6.1 6.12)" ;;
+	*)    die "unknown kernel line '$1' (known: 6.1 6.12 debug)" ;;
 	esac
 }
 meta_headers() {
@@ -74,8 +78,14 @@ extract_vmlinux() {
 
 # Prepare one kernel line; sets KVER VMLINUZ MODROOT KBUILD DEBVER.
 prepare() {
-	local line=$1 meta pkg kver dir deb hdr hver
+	local line=$1 meta pkg kver dir deb hdr hver vars
 
+	if [ "$line" = debug ]; then
+		vars=$("$top/selftests/vm/debug_kernel.sh" --print) ||
+			die "the debug kernel did not build (selftests/vm/debug_kernel.sh)"
+		eval "$vars"
+		return
+	fi
 	meta=$(meta_image "$line")
 	# apt-cache takes a second; remember its answer until the apt lists change
 	if [ -s "$cache/$line.pkg" ] && [ "$cache/$line.pkg" -nt /var/lib/apt/lists ]; then
@@ -148,7 +158,7 @@ mode=summary
 case ${1:-} in
 --print) mode=print; shift; [ $# -eq 1 ] || die "--print takes exactly one kernel line" ;;
 --json)  mode=json; shift ;;
--h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 [ $# -gt 0 ] || set -- 6.1 6.12
 

@@ -53,15 +53,33 @@ BIOS = os.environ.get('VS_BIOS', 'seabios')
 END_RE = re.compile(rb'@@VS-END (\d+) (-?\d+)@@\n')
 READY = b'@@VS-READY@@'
 
-# dmesg lines that are worth a test failure ...
+# dmesg lines that are worth a test failure (the second half: reports of
+# the debug kernel, selftests/vm/debug.config; most also print WARNING or
+# BUG, but not all of them: UBSAN, kmemleak, ODEBUG) ...
 PROBLEM_RE = re.compile(r'WARN|BUG|Oops|refcount|Call Trace|general protection|'
-                        r'KASAN|lockdep')
+                        r'KASAN|lockdep|'
+                        r'UBSAN|kmemleak|ODEBUG|possible circular locking|'
+                        r'possible recursive locking|inconsistent lock state|'
+                        r'lock held when returning|bad unlock balance|held lock freed|'
+                        r'suspicious RCU usage|invalid context|list_(add|del) corruption')
 # ... except these known-harmless ones. Clean boots of both Debian kernels
 # (q35 and pc, all the rig_selftest.py devices, vhost modules loaded, an
-# unsigned out-of-tree module loaded and removed) print none, so the list is
-# empty; add a regex here with a comment saying where the line comes from.
+# unsigned out-of-tree module loaded and removed) print none; the debug
+# kernel prints the banners below. Add a regex here with a comment saying
+# where the line comes from.
 HARMLESS = [re.compile(r) for r in [
+    # the debug kernel's boot banners: RCU says lockdep checks it
+    # (kernel/rcu/tree_plugin.h), kmemleak says it is ready (mm/kmemleak.c)
+    r'rcu: \tRCU lockdep checking is enabled\.$',
+    r'kmemleak: Kernel memory leak detector initialized \(mem pool available: \d+\)$',
+    # printed by a kmemleak scan that found something; the debug kernel scans
+    # only when a test asks (no auto scan), and that test judges the report
+    # itself (vm_tests.py, test_kmemleak)
+    r'kmemleak: \d+ new suspected memory leaks \(see /sys/kernel/debug/kmemleak\)$',
 ]]
+# A debug kernel boots several times slower than Debian's under TCG.
+DEBUG_BOOT_TIMEOUT = max(BOOT_TIMEOUT, 300)
+KMEMLEAK = '/sys/kernel/debug/kmemleak'
 
 
 class VMError(Exception):
@@ -158,7 +176,8 @@ class VM:
                  machine='q35', append='', qemu_args=(), modules=None,
                  autoload=True, load=(), smp=2, cpu=None,
                  hotplug_ports=2, boot=BOOT, bios=BIOS, boot_timeout=BOOT_TIMEOUT, keep=None, log=None):
-        """kernel: '6.1' or '6.12'; devices: -device strings; extra_files:
+        """kernel: '6.1', '6.12' or 'debug' (selftests/vm/debug_kernel.sh);
+        devices: -device strings; extra_files:
         'SRC' (lands at /basename), 'SRC:DST' or (SRC, DST); qemu_args: more
         raw QEMU arguments (-netdev, -drive, -object ...); modules: kernel
         modules in the initramfs (default: mkinitramfs.DEFAULT_MODULES);
@@ -184,6 +203,8 @@ class VM:
             if machine.startswith('q35') else []
         self._port_of = {}
         self.boot_timeout = boot_timeout
+        if kernel == 'debug' and boot_timeout == BOOT_TIMEOUT:
+            self.boot_timeout = DEBUG_BOOT_TIMEOUT
         self.keep = os.environ.get('VS_KEEP') == '1' if keep is None else keep
         self.log = log or (lambda m: None)
         self.proc = None
@@ -535,6 +556,41 @@ class VM:
                 if PROBLEM_RE.search(line) and
                 not any(h.search(line) for h in HARMLESS)]
 
+    def dmesg_reports(self, after=150, limit=600):
+        """The reports behind dmesg_problems() in full: each problem line
+        with the 3 lines before it and up to AFTER lines after it (a KASAN or
+        lockdep report with its stacks), overlapping pieces merged, LIMIT
+        lines at most."""
+        lines = self.check('dmesg').splitlines()
+        spans = []
+        for i, line in enumerate(lines):
+            if PROBLEM_RE.search(line) and not any(h.search(line) for h in HARMLESS):
+                lo, hi = max(0, i - 3), min(len(lines), i + after)
+                if spans and lo <= spans[-1][1]:
+                    spans[-1][1] = max(spans[-1][1], hi)
+                else:
+                    spans.append([lo, hi])
+        out = []
+        for lo, hi in spans:
+            out += (['...'] if out else []) + lines[lo:hi]
+        return '\n'.join(out[:limit])
+
+    def kmemleak_clear(self, timeout=600):
+        """Forget the leaks kmemleak would report now (boot-time ones): a
+        scan marks them reported, clear greys them for good. Returns what
+        was forgotten, as kmemleak_scan() does."""
+        out = self.check('echo scan > %s && cat %s && echo clear > %s'
+                         % (KMEMLEAK, KMEMLEAK, KMEMLEAK), timeout)
+        return ['unreferenced object' + r for r in out.split('unreferenced object')[1:]]
+
+    def kmemleak_scan(self, timeout=600):
+        """Scan twice (the first scan can blame objects only a register or a
+        stack still pointed to) and return kmemleak's report, a list of one
+        string per unreferenced object."""
+        out = self.check('echo scan > %s && sleep 6 && echo scan > %s && cat %s'
+                         % (KMEMLEAK, KMEMLEAK, KMEMLEAK), timeout)
+        return ['unreferenced object' + r for r in out.split('unreferenced object')[1:]]
+
 
 def shell(vm, timeout):
     """A line-by-line prompt on the guest (each line runs in a fresh sh)."""
@@ -557,7 +613,7 @@ def shell(vm, timeout):
 def main():
     ap = argparse.ArgumentParser(
         description='Boot a test kernel under QEMU TCG and run commands in it.')
-    ap.add_argument('--kernel', default='6.12', help='6.1 or 6.12 (default 6.12)')
+    ap.add_argument('--kernel', default='6.12', help='6.1, 6.12 or debug (default 6.12)')
     ap.add_argument('--machine', default='q35', help='q35 (default) or pc')
     ap.add_argument('--mem', default='512M')
     ap.add_argument('--smp', type=int, default=2)

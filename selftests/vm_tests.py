@@ -67,10 +67,12 @@ STATUS_KEYS = [
 ]
 
 HOTPLUG_CYCLES = 6
+HOTPLUG_DUMP_SECONDS = 600      # dump_loop's limit; stopped after the last cycle
 VHOST_CHURN_ARGS = (20, 4)      # vhost_churn SECONDS NPROC
 # --long (the debug kernel's leg): the same two races, longer
 LONG_HOTPLUG_CYCLES = 10
 LONG_VHOST_CHURN_ARGS = (60, 4)
+LONG_HOTPLUG_DUMP_SECONDS = 1800
 
 
 class Report:
@@ -589,7 +591,7 @@ def test_mmio(vm, R):
 def test_hotplug(vm, R):
     before = sysfs_devices(vm)
     vm.check('rm -f /tmp/stop /tmp/cli.fail; '
-             'dump_loop 600 > /tmp/dl.out 2>&1 & echo $! > /tmp/dl.pid')
+             'dump_loop %d > /tmp/dl.out 2>&1 & echo $! > /tmp/dl.pid' % HOTPLUG_DUMP_SECONDS)
     vm.check('(while [ ! -e /tmp/stop ]; do virtio-status x-query-virtio > /tmp/hp.json '
              '2>>/tmp/cli.fail || echo FAIL >> /tmp/cli.fail; done) > /dev/null 2>&1 &')
     seen_add = seen_del = 0
@@ -815,8 +817,9 @@ def main():
                     help='run vhost churn and hot-plug during dumps longer (debug kernel)')
     a = ap.parse_args()
     if a.long:
-        global HOTPLUG_CYCLES, VHOST_CHURN_ARGS
+        global HOTPLUG_CYCLES, HOTPLUG_DUMP_SECONDS, VHOST_CHURN_ARGS
         HOTPLUG_CYCLES, VHOST_CHURN_ARGS = LONG_HOTPLUG_CYCLES, LONG_VHOST_CHURN_ARGS
+        HOTPLUG_DUMP_SECONDS = LONG_HOTPLUG_DUMP_SECONDS
     R = Report((a.kernel + ' ' + a.label).strip())
     groups = a.only or GROUPS
     with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:

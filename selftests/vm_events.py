@@ -340,7 +340,8 @@ def test_events(vm, R):
     test_bad_input(vm, R)
     m_root = Monitor(vm, 'root')
     m_user = Monitor(vm, 'user', user='nobody')
-    ok = R.ok(m_root.ready and 'vhost devices' in m_root.err() and m_root.alive(),
+    ok = R.ok(m_root.ready and 'monitoring virtio and vhost devices' in m_root.err() and
+              m_root.alive(),
               'events: root monitor starts, following vhost devices too', m_root.err())
     ok &= R.ok(m_user.ready and 'CAP_NET_ADMIN' in m_user.err() and m_user.alive(),
                'events: unprivileged monitor starts, says why vhost devices are not followed',

@@ -471,7 +471,17 @@ def check_queues(vm, R, tag, qid, path, qpath, nvqs):
             if rc != 1 or 'packed rings are not supported' not in err:
                 problems.append('queue %d (packed) element: rc=%d %r' % (i, rc, err))
             continue
-        theirs = vm.qmp('x-query-virtio-queue-element', path=qpath, queue=i, index=0)
+        # A queue the guest still uses (virtio-rng refilling entropy on a
+        # slow kernel) moves between the two reads: take QEMU's answer
+        # between two equal answers of ours, a few tries at most.
+        for _ in range(5):
+            theirs = vm.qmp('x-query-virtio-queue-element', path=qpath, queue=i, index=0)
+            rc2, out2, err2 = cli(vm, 'x-query-virtio-queue-element --path %s --queue %d '
+                                  '--index 0' % (path, i))
+            again = (parse_json(out2) or {}).get('return')
+            if rc2 == rc and again == ours:
+                break
+            rc, out, err, ours = rc2, out2, err2, again
         if isinstance(ours, dict) and any('indirect' in d.get('flags', [])
                                           for d in ours.get('descs', [])):
             # QEMU follows an indirect table into guest memory (for a

@@ -114,7 +114,9 @@ build() {
 	for f in vmlinux "$dir/root/lib/modules/$kver/kernel/drivers/vhost/vhost.ko" \
 		 "$dir/root/lib/modules/$kver/kernel/drivers/vhost/vhost_net.ko" \
 		 "$dir/root/lib/modules/$kver/kernel/drivers/vhost/vhost_vsock.ko"; do
-		readelf -S "$f" 2>/dev/null | grep -q ' \.BTF ' || die "$f has no .BTF section"
+		# no grep -q: it would leave readelf writing into a closed pipe
+		readelf -S "$f" 2>/dev/null | grep -F ' .BTF ' >/dev/null ||
+			die "$f has no .BTF section"
 	done
 	echo "$kver" >"$dir/kver"
 	echo $(($(date +%s) - t0)) >"$dir/build-seconds"

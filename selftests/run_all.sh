@@ -71,6 +71,17 @@ st=$?
 collect "$logs/dkms.log" ""
 record "dkms: dkms_test.sh exits 0 ($(( $(date +%s) - t ))s)" $st "$logs/dkms.log"
 
+# the VM rig itself: a QEMU that aborts in its firmware phase is booted
+# again, once, and never once the kernel runs
+for line in "${lines[@]}"; do
+	[ "$line" = debug ] && continue
+	python3 selftests/vm/rig_abort_test.py --kernel "$line" > "$logs/rig.log" 2>&1
+	st=$?
+	collect "$logs/rig.log" ""
+	record "rig: rig_abort_test.py exits 0" $st "$logs/rig.log"
+	break
+done
+
 for line in "${lines[@]}"; do
 	t=$(date +%s)
 	long=()

@@ -30,6 +30,7 @@ import re
 import select
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +80,8 @@ HARMLESS = [re.compile(r) for r in [
 ]]
 # A debug kernel boots several times slower than Debian's under TCG.
 DEBUG_BOOT_TIMEOUT = max(BOOT_TIMEOUT, 300)
+# boots tried when QEMU itself aborts before the kernel starts
+BOOT_ATTEMPTS = 2
 KMEMLEAK = '/sys/kernel/debug/kmemleak'
 
 
@@ -284,18 +287,66 @@ class VM:
         self.qemu_cmd = cmd
         self.log('qemu: ' + ' '.join(shlex.quote(c) for c in cmd))
 
-        t0 = time.monotonic()
+        for attempt in range(BOOT_ATTEMPTS):
+            t0 = time.monotonic()
+            try:
+                self._launch(cmd, t0)
+                break
+            except VMError:
+                crash = self._qemu_crashed()
+                if not crash or attempt + 1 == BOOT_ATTEMPTS:
+                    self.stop()
+                    raise
+                # The guest never ran a line of ours: QEMU itself aborted.
+                # Say so in the test output and boot once more.
+                print('# QEMU aborted while booting (%s); booting again' % crash,
+                      flush=True)
+                self._kill()
+            except BaseException:
+                self.stop()
+                raise
+        self.boot_seconds = time.monotonic() - t0
+        self.log('%s booted in %.1fs' % (self.kver, self.boot_seconds))
+
+    def _launch(self, cmd, t0):
+        for f in (self.console_path, self.agent_path, self.qmp_path):
+            if os.path.exists(f):
+                os.unlink(f)
+        self._buf = b''
         self._qemu_log = open(os.path.join(self.workdir, 'qemu.log'), 'wb')
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=self._qemu_log, stderr=subprocess.STDOUT)
+        self._connect_agent(t0)
+        self._wait_ready(t0)
+
+    def _qemu_crashed(self):
+        """QEMU's own assertion message if it died of SIGABRT, else None.
+
+        QEMU 10's TCG aborts now and then in iotlb_to_section() while the
+        firmware runs, before the kernel has started: a crash of the
+        emulator, not of anything under test."""
+        if not self.proc or self.proc.poll() != -signal.SIGABRT:
+            return None
         try:
-            self._connect_agent(t0)
-            self._wait_ready(t0)
-        except BaseException:
-            self.stop()
-            raise
-        self.boot_seconds = time.monotonic() - t0
-        self.log('%s booted in %.1fs' % (self.kver, self.boot_seconds))
+            with open(os.path.join(self.workdir, 'qemu.log'), errors='replace') as f:
+                m = re.search(r'Assertion .*', f.read())
+        except OSError:
+            return None
+        if not m or 'Linux version' in self.console_log():
+            return None
+        return m.group(0).strip()
+
+    def _kill(self):
+        """Forget a dead QEMU so that the same work dir can boot again."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.agent:
+            self.agent.close()
+        self.agent = None
+        self._qemu_log.close()
+        os.rename(os.path.join(self.workdir, 'qemu.log'),
+                  os.path.join(self.workdir, 'qemu-aborted.log'))
 
     def _fail(self, what):
         tail = self.console_tail(40)

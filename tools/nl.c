@@ -261,8 +261,9 @@ free_msg:
 	return ret;
 }
 
-int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
+int vs_nl_socket(struct vs_nl *nl, struct vs_err *e)
 {
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	int one = 1;
 	int ret;
 
@@ -279,6 +280,18 @@ int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
 			   nl_geterror(ret));
 		goto free_sock;
 	}
+	/*
+	 * Only the kernel may send to us: vs_cb_seq() already skips other
+	 * senders, but a connected socket has the kernel refuse them, so a
+	 * local process cannot fill our receive queue either.
+	 */
+	if (connect(nl_socket_get_fd(nl->sk), (struct sockaddr *)&kernel,
+		    sizeof(kernel)) < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot connect the generic netlink socket: %s",
+			   strerror(errno));
+		goto free_sock;
+	}
 	/* DO requests ask for their ACK themselves, dumps end in DONE */
 	nl_socket_disable_auto_ack(nl->sk);
 	/* dump replies may be bigger than a page */
@@ -293,14 +306,23 @@ int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 
-	if (vs_nl_resolve(nl, e) < 0)
-		goto free_sock;
 	return 0;
 
 free_sock:
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
 	return -1;
+}
+
+int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
+{
+	if (vs_nl_socket(nl, e) < 0)
+		return -1;
+	if (vs_nl_resolve(nl, e) < 0) {
+		vs_nl_close(nl);
+		return -1;
+	}
+	return 0;
 }
 
 void vs_nl_close(struct vs_nl *nl)

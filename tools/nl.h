@@ -24,6 +24,8 @@ struct vs_nl {
 	unsigned int version;	/* CTRL_ATTR_VERSION of the family */
 };
 
+/* The request socket only: connected to the kernel, options set. */
+int vs_nl_socket(struct vs_nl *nl, struct vs_err *e);
 /* Open the socket and resolve the family. 0, or -1 with @e set. */
 int vs_nl_open(struct vs_nl *nl, struct vs_err *e);
 void vs_nl_close(struct vs_nl *nl);

@@ -1398,6 +1398,8 @@ static struct json_object *vs_run_capabilities(const struct vs_backend *be,
 }
 
 static const struct vs_cmd vs_cmds[] = {
+	{ .name = "qmp_capabilities", .qmp_only = true,
+	  .run = vs_run_capabilities },
 	{ .name = "x-query-virtio", .warn_vhost_off = true,
 	  .run = vs_run_query_virtio },
 	{ .name = "x-query-virtio-status", .takes_path = true,
@@ -1413,9 +1415,20 @@ static const struct vs_cmd vs_cmds[] = {
 	{ .name = "info", .cli_only = true, .run = vs_run_info },
 	{ .name = "x-virtio-status-info", .qmp_only = true,
 	  .run = vs_run_info },
-	{ .name = "qmp_capabilities", .qmp_only = true,
-	  .run = vs_run_capabilities },
 };
+
+const struct vs_cmd *vs_cmd_at(size_t i, bool qmp)
+{
+	size_t n;
+
+	for (n = 0; n < ARRAY_SIZE(vs_cmds); n++) {
+		if ((qmp ? vs_cmds[n].cli_only : vs_cmds[n].qmp_only))
+			continue;
+		if (!i--)
+			return &vs_cmds[n];
+	}
+	return NULL;
+}
 
 const struct vs_cmd *vs_cmd_find(const char *name, bool qmp)
 {

@@ -158,6 +158,8 @@ struct vs_cmd {
 };
 
 const struct vs_cmd *vs_cmd_find(const char *name, bool qmp);
+/* The @i-th command offered over --qmp (@qmp) or the command line; NULL past the last. */
+const struct vs_cmd *vs_cmd_at(size_t i, bool qmp);
 
 /*
  * Run @cmd and wrap the answer: {"return": ...}, or a GenericError whose

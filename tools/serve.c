@@ -45,24 +45,21 @@
 #define VS_SERVE_OUT_MAX	(1024 * 1024)
 /* While the module's events cannot be followed, how often to try (ms). */
 #define VS_SERVE_EVENTS_RETRY	5000
+/* Out of descriptors, connections wait in the backlog this long (ms). */
+#define VS_SERVE_ACCEPT_PAUSE	250
 
-/*
- * What query-commands lists: ours, then those of qmp.c's table that --qmp
- * answers (the table cannot be walked from here; a unit test checks that
- * each is found in it).
- */
-const char *const vs_serve_commands[] = {
-	"qmp_capabilities",
-	"query-commands",
-	"query-version",
-	"x-query-virtio",
-	"x-query-virtio-status",
-	"x-query-virtio-queue-status",
-	"x-query-virtio-vhost-queue-status",
-	"x-query-virtio-queue-element",
-	"x-virtio-status-info",
-	NULL
-};
+/* The commands of the server itself; query-commands lists them first. */
+static const char *const vs_serve_own[] = { "query-commands", "query-version" };
+
+const char *vs_serve_command(size_t i)
+{
+	const struct vs_cmd *cmd;
+
+	if (i < ARRAY_SIZE(vs_serve_own))
+		return vs_serve_own[i];
+	cmd = vs_cmd_at(i - ARRAY_SIZE(vs_serve_own), true);
+	return cmd ? cmd->name : NULL;
+}
 
 /* Lexer */
 
@@ -888,9 +885,9 @@ static struct json_object *vs_query_commands(void)
 	struct json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; a && vs_serve_commands[i]; i++) {
+	for (i = 0; a && vs_serve_command(i); i++) {
 		struct json_object *c = json_object_new_object();
-		struct json_object *n = json_object_new_string(vs_serve_commands[i]);
+		struct json_object *n = json_object_new_string(vs_serve_command(i));
 
 		if (!c || !n) {
 			json_object_put(n);
@@ -1626,7 +1623,17 @@ struct vs_server {
 	struct vs_events *ev;		/* the module's events, or NULL */
 	long long ev_retry;		/* when to try again (ms, monotonic) */
 	bool ev_said;			/* the last failure was reported */
+	long long accept_pause;		/* no accept() before (ms, monotonic) */
+	bool fd_said;			/* running out of fds was reported */
 };
+
+static long long vs_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static size_t vs_pending(const struct vs_client *c)
 {
@@ -1708,8 +1715,29 @@ static void vs_accept(struct vs_server *srv, int lfd)
 
 	for (;;) {
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno != EMFILE && errno != ENFILE &&
+			    errno != ENOBUFS && errno != ENOMEM)
+				return;
+			/*
+			 * The connection stays queued and the listening
+			 * socket stays readable: polling it again at once
+			 * would spin. Leave it alone for a while.
+			 */
+			srv->accept_pause = vs_now_ms() + VS_SERVE_ACCEPT_PAUSE;
+			if (!srv->fd_said)
+				fprintf(srv->err,
+					"virtio-status serve: cannot accept a connection: %s; new connections wait\n",
+					strerror(errno));
+			fflush(srv->err);
+			srv->fd_said = true;
 			return;
+		}
+		if (srv->fd_said)
+			fprintf(srv->err,
+				"virtio-status serve: accepting connections again\n");
+		fflush(srv->err);
+		srv->fd_said = false;
 		if (srv->n == VS_SERVE_CLIENTS_MAX) {
 			fprintf(srv->err,
 				"virtio-status serve: %d clients already; closed a new connection\n",
@@ -1792,14 +1820,6 @@ static void vs_reap(struct vs_server *srv)
 			srv->clients[j++] = srv->clients[i];
 	}
 	srv->n = j;
-}
-
-static long long vs_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -1890,14 +1910,16 @@ static void vs_serve_events(struct vs_server *srv, bool readable)
 static int vs_serve_loop(struct vs_server *srv, int lfd, int sfd)
 {
 	struct pollfd pfd[VS_SERVE_CLIENTS_MAX + 3];
-	long long wait;
+	long long wait, now, paused;
 	bool busy;
 	size_t i;
 
 	for (;;) {
 		vs_serve_events(srv, false);
 		busy = false;
-		pfd[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		now = vs_now_ms();
+		paused = srv->accept_pause > now ? srv->accept_pause - now : 0;
+		pfd[0] = (struct pollfd){ .fd = paused ? -1 : lfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = srv->ev ? vs_events_fd(srv->ev) : -1,
 					  .events = POLLIN };
@@ -1918,8 +1940,9 @@ static int vs_serve_loop(struct vs_server *srv, int lfd, int sfd)
 		if (busy)
 			wait = 0;
 		else if (!srv->ev)
-			wait = srv->ev_retry > vs_now_ms() ?
-			       srv->ev_retry - vs_now_ms() : 0;
+			wait = srv->ev_retry > now ? srv->ev_retry - now : 0;
+		if (paused && (wait < 0 || paused < wait))
+			wait = paused;
 		if (poll(pfd, 3 + srv->n, (int)wait) < 0) {
 			if (errno == EINTR)
 				continue;

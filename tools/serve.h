@@ -99,8 +99,8 @@ struct json_object *vs_serve_greeting(void);
  */
 char *vs_serve_text(struct json_object *o, size_t *len);
 
-/* The names query-commands lists, in its order; NULL-terminated. */
-extern const char *const vs_serve_commands[];
+/* The @i-th name query-commands lists; NULL past the last. */
+const char *vs_serve_command(size_t i);
 
 /*
  * Create the listening socket at @path, mode @mode, group @gid (or

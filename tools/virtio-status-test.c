@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -26,6 +27,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
+#include <netlink/socket.h>
 
 #include "kselftest_harness.h"
 
@@ -4925,6 +4927,29 @@ TEST(event_sockets_refuse_forged_messages)
 	vs_events_close(ev);
 }
 
+/* The same holds for the socket of requests and dumps. */
+TEST(request_socket_refuses_other_senders)
+{
+	struct nlmsghdr h = { .nlmsg_len = sizeof(h), .nlmsg_type = NLMSG_NOOP };
+	struct sockaddr_nl sa;
+	socklen_t len = sizeof(sa);
+	struct vs_nl nl;
+	struct vs_err e;
+	int forger;
+
+	vs_err_clear(&e);
+	ASSERT_EQ(0, vs_nl_socket(&nl, &e));
+	ASSERT_EQ(0, getsockname(nl_socket_get_fd(nl.sk), (struct sockaddr *)&sa, &len));
+	ASSERT_NE(0, sa.nl_pid);
+	forger = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	ASSERT_LE(0, forger);
+	errno = 0;
+	EXPECT_EQ(-1, sendto(forger, &h, sizeof(h), 0, (struct sockaddr *)&sa, sizeof(sa)));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	close(forger);
+	vs_nl_close(&nl);
+}
+
 TEST(monitor_args)
 {
 	struct vs_monitor_opts o;
@@ -5272,15 +5297,21 @@ TEST(serve_query_commands_are_all_answered)
 
 	s = serve_answers(&be, "{\"execute\": \"query-commands\"}", true);
 	EXPECT_TEXT(s,
-		    "{\"return\": [{\"name\": \"qmp_capabilities\"}, {\"name\": \"query-commands\"}, {\"name\": \"query-version\"}, {\"name\": \"x-query-virtio\"}, {\"name\": \"x-query-virtio-status\"}, {\"name\": \"x-query-virtio-queue-status\"}, {\"name\": \"x-query-virtio-vhost-queue-status\"}, {\"name\": \"x-query-virtio-queue-element\"}, {\"name\": \"x-virtio-status-info\"}]}\r\n");
+		    "{\"return\": [{\"name\": \"query-commands\"}, {\"name\": \"query-version\"}, {\"name\": \"qmp_capabilities\"}, {\"name\": \"x-query-virtio\"}, {\"name\": \"x-query-virtio-status\"}, {\"name\": \"x-query-virtio-queue-status\"}, {\"name\": \"x-query-virtio-vhost-queue-status\"}, {\"name\": \"x-query-virtio-queue-element\"}, {\"name\": \"x-virtio-status-info\"}]}\r\n");
 	free(s);
-	/* every one listed is found: served here or in qmp.c's table */
-	for (i = 0; vs_serve_commands[i]; i++) {
-		if (!strncmp(vs_serve_commands[i], "query-", 6))
-			continue;
-		EXPECT_NE(NULL, vs_cmd_find(vs_serve_commands[i], true))
-			TH_LOG("%s", vs_serve_commands[i]);
+	/* every one listed is known (none "has not been found") */
+	for (i = 0; vs_serve_command(i); i++) {
+		char req[128];
+
+		snprintf(req, sizeof(req), "{\"execute\": \"%s\"}", vs_serve_command(i));
+		s = serve_answers(&be, req, true);
+		EXPECT_EQ(NULL, strstr(s ? s : "has not been found", "has not been found"))
+			TH_LOG("%s: %s", vs_serve_command(i), s);
+		free(s);
 	}
+	/* and the command line's own command is not offered */
+	for (i = 0; vs_serve_command(i); i++)
+		EXPECT_STRNE("info", vs_serve_command(i));
 	fake_free(f);
 }
 
@@ -5513,6 +5544,133 @@ static char *serve_line(int fd)
 static int serve_say(int fd, const char *s)
 {
 	return write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* user + system CPU time of process @pid so far, in clock ticks */
+static long serve_cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* after "(comm)": state is field 3, utime and stime 14 and 15 */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &ut, &st) != 2)
+		return -1;
+	return (long)(ut + st);
+}
+
+/*
+ * Out of file descriptors, the server leaves connections waiting in the
+ * backlog instead of polling a listening socket it cannot accept from
+ * (which spins a CPU), says so once, and takes them when fds come back.
+ */
+TEST(serve_out_of_fds_waits)
+{
+	char dir[64], path[96], log[96], buf[512], *l;
+	int c[8], greeted = 0, later = 0, status, i, fd, lfd;
+	bool got[8] = { false };
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	long before, after;
+	ssize_t n;
+	pid_t pid;
+
+	serve_tmpdir(dir, sizeof(dir));
+	ASSERT_NE(0, dir[0]);
+	snprintf(path, sizeof(path), "%s/qmp.sock", dir);
+	snprintf(log, sizeof(log), "%s/err", dir);
+	fake_add(f, PCI_PATH, "virtio-net");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		FILE *err = fopen(log, "w");
+		struct rlimit rl;
+
+		/* room for what is open, the two of the server, and 3 clients */
+		for (fd = 0, i = 0; fd < 1024; fd++)
+			i += fcntl(fd, F_GETFD) >= 0;
+		rl.rlim_cur = (rlim_t)(i + 5);
+		rl.rlim_max = rl.rlim_cur;
+		if (!err || setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(99);
+		_exit(vs_serve_main(ARGC("--socket", path), ARGV("--socket", path),
+				    &be, err, err));
+	}
+	for (i = 0; i < 200 && (lfd = serve_connect(path)) < 0; i++)
+		usleep(50000);
+	ASSERT_LE(0, lfd);
+	l = serve_line(lfd);
+	ASSERT_NE(NULL, l);
+	free(l);
+	for (i = 0; i < 8; i++) {
+		c[i] = serve_connect(path);
+		ASSERT_LE(0, c[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		struct pollfd p = { .fd = c[i], .events = POLLIN };
+
+		if (poll(&p, 1, 2000) == 1) {
+			l = serve_line(c[i]);
+			got[i] = !!l;
+			greeted += got[i];
+			free(l);
+		}
+	}
+	EXPECT_GT(8, greeted);
+	/* a spinning server burns about 100 ticks a second */
+	before = serve_cpu_ticks(pid);
+	sleep(2);
+	after = serve_cpu_ticks(pid);
+	ASSERT_LE(0, before);
+	EXPECT_GT(20, after - before) TH_LOG("%ld ticks in 2 s", after - before);
+	/* fds come back: the waiting ones are greeted */
+	close(lfd);
+	for (i = 0; i < 8; i++)
+		if (got[i])
+			close(c[i]);
+	for (i = 0; i < 8; i++) {
+		if (got[i])
+			continue;
+		l = serve_line(c[i]);
+		later += !!l;
+		free(l);
+		if (!l)
+			break;
+		close(c[i]);
+		got[i] = true;
+	}
+	EXPECT_EQ(8 - greeted, later);
+	for (i = 0; i < 8; i++)
+		if (!got[i])
+			close(c[i]);
+	kill(pid, SIGTERM);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	fd = open(log, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	EXPECT_NE(NULL, strstr(buf, "cannot accept a connection: Too many open files; "
+			       "new connections wait\n"))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "accepting connections again\n")) TH_LOG("%s", buf);
+	unlink(log);
+	unlink(path);
+	rmdir(dir);
+	fake_free(f);
 }
 
 TEST(serve_end_to_end)

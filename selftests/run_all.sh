@@ -11,7 +11,8 @@
 #      (selftests/vm/debug_kernel.sh, built once and cached; 20-35 min on
 #      2 cores), whose leg runs every group that drives kernel code (not
 #      metrics/serve, userspace over the same requests), the churn and
-#      hot-plug tests longer (--long), and ends with a kmemleak scan;
+#      hot-plug tests longer (--long), ends with a kmemleak scan, then
+#      proves those checks fail on selftests/canary/vs_canary.ko's bugs;
 #   4. the QEMU oracle once more against QEMU 10.0 (bookworm-backports).
 # Every check prints "ok ..." or "not ok ..."; the last line counts them:
 # "N passed, N failed". Logs go to $VS_CACHE/logs.
@@ -112,6 +113,16 @@ for line in "${lines[@]}"; do
 	wrong=$(VS_VHOST_LAYOUT_TEST=wrong selftests/build_module.sh "$KBUILD" \
 		"$top/build/$KVER-wrong-layout" 2>>"$logs/build-$line.log")
 	record "$line: test module with a wrong vhost layout builds" $? "$logs/build-$line.log"
+	if [ "$line" = debug ]; then
+		# the positive control: deliberate bugs the debug kernel must report
+		canary=$top/build/$KVER-canary
+		rm -rf "$canary" && mkdir -p "$canary" &&
+			cp selftests/canary/Kbuild selftests/canary/vs_canary.c "$canary/" &&
+			make -s -C "$KBUILD" M="$canary" modules >>"$logs/build-$line.log" 2>&1
+		st=$?
+		record "debug: the canary module builds" $st "$logs/build-$line.log"
+		[ $st -eq 0 ] && long+=(--canary-module "$canary/vs_canary.ko")
+	fi
 
 	echo "# $line: kernel and module builds took $(( $(date +%s) - t ))s"
 	t=$(date +%s)

@@ -23,6 +23,8 @@ any check failed.
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import re
@@ -798,6 +800,52 @@ def test_kmemleak(vm, R):
     print('# kmemleak: 2 scans took %.1fs' % (time.monotonic() - t))
 
 
+# The debug leg's positive control: selftests/canary/vs_canary.ko commits
+# one of each mistake the debug kernel is there to catch, in a VM of its
+# own. The same checks that judge the real run (test_dmesg, test_kmemleak)
+# must then fail and print each report; what each report looks like:
+CANARY_BUGS = 'lockdep,sleep,ubsan,list,leak,warn,kasan'
+CANARY_REPORTS = [
+    ('lockdep', 'WARNING: possible circular locking dependency detected'),
+    ('sleep', 'BUG: sleeping function called from invalid context'),
+    ('ubsan', 'UBSAN: shift-out-of-bounds'),
+    ('list', 'list_add corruption'),
+    ('warn', 'vs_canary: a warning on purpose'),
+    ('kasan', 'BUG: KASAN: slab-use-after-free in vs_canary_kasan'),
+    # a frame of kmemleak's backtrace, as test_kmemleak prints it (a stack
+    # trace in dmesg may name the function too, as "? vs_canary_leak")
+    ('leak', re.compile(r'^#\s+vs_canary_leak\+0x', re.M)),
+]
+
+
+def test_canary(a, R):
+    t = time.monotonic()
+    try:
+        with vmrig.VM(kernel=a.kernel, extra_files=[a.canary_module + ':/vs_canary.ko']) as vm:
+            vm.kmemleak_clear()
+            rc, out = vm.run('insmod /vs_canary.ko bugs=' + CANARY_BUGS)
+            R.ok(rc == 0, 'canary: insmod vs_canary bugs=' + CANARY_BUGS, out)
+            # kmemleak reports only objects older than 5 s
+            time.sleep(6)
+            probe = Report('canary-probe')
+            text = io.StringIO()
+            with contextlib.redirect_stdout(text):
+                test_dmesg(vm, probe)
+                test_kmemleak(vm, probe)
+    except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
+        R.ok(False, 'canary: the VM ran to the end', e)
+        return
+    text = text.getvalue()
+    R.ok(probe.failed == 2, 'canary: the dmesg and kmemleak checks both fail (%d of %d)'
+         % (probe.failed, probe.n),
+         '\n'.join(x for x in text.splitlines() if re.match(r'(not )?ok ', x)))
+    for bug, report in CANARY_REPORTS:
+        found = report.search(text) if hasattr(report, 'search') else report in text
+        what = getattr(report, 'pattern', report)
+        R.ok(found, 'canary: %s: the run prints "%s"' % (bug, what), text[-3000:])
+    print('# %s: canary took %.1fs' % (a.kernel, time.monotonic() - t))
+
+
 GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'events', 'metrics',
           'serve', 'reload', 'dmesg', 'mmio']
 
@@ -826,6 +874,9 @@ def main():
                     help='run only these groups (absent and dmesg always run)')
     ap.add_argument('--label', default='',
                     help='added to every result line (e.g. which QEMU ran)')
+    ap.add_argument('--canary-module',
+                    help='selftests/canary/vs_canary.ko built for the debug kernel: '
+                    'prove that its reports fail the run')
     ap.add_argument('--long', action='store_true',
                     help='run vhost churn and hot-plug during dumps longer (debug kernel)')
     a = ap.parse_args()
@@ -880,6 +931,8 @@ def main():
             except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
                 R.ok(False, 'mmio: the VM ran to the end', e)
             print('# %s: mmio took %.1fs' % (a.kernel, time.monotonic() - t))
+        if a.canary_module:
+            test_canary(a, R)
         print('# %s: %d checks, %d failed, %.0fs' % (a.kernel, R.n, R.failed,
                                                     time.monotonic() - t0))
     return 1 if R.failed else 0

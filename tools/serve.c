@@ -883,11 +883,12 @@ fail:
 static struct json_object *vs_query_commands(void)
 {
 	struct json_object *a = json_object_new_array();
+	const char *name;
 	size_t i;
 
-	for (i = 0; a && vs_serve_command(i); i++) {
+	for (i = 0; a && (name = vs_serve_command(i)); i++) {
 		struct json_object *c = json_object_new_object();
-		struct json_object *n = json_object_new_string(vs_serve_command(i));
+		struct json_object *n = json_object_new_string(name);
 
 		if (!c || !n) {
 			json_object_put(n);
@@ -1725,19 +1726,21 @@ static void vs_accept(struct vs_server *srv, int lfd)
 			 * would spin. Leave it alone for a while.
 			 */
 			srv->accept_pause = vs_now_ms() + VS_SERVE_ACCEPT_PAUSE;
-			if (!srv->fd_said)
+			if (!srv->fd_said) {
 				fprintf(srv->err,
 					"virtio-status serve: cannot accept a connection: %s; new connections wait\n",
 					strerror(errno));
-			fflush(srv->err);
-			srv->fd_said = true;
+				fflush(srv->err);
+				srv->fd_said = true;
+			}
 			return;
 		}
-		if (srv->fd_said)
+		if (srv->fd_said) {
 			fprintf(srv->err,
 				"virtio-status serve: accepting connections again\n");
-		fflush(srv->err);
-		srv->fd_said = false;
+			fflush(srv->err);
+			srv->fd_said = false;
+		}
 		if (srv->n == VS_SERVE_CLIENTS_MAX) {
 			fprintf(srv->err,
 				"virtio-status serve: %d clients already; closed a new connection\n",

@@ -5465,6 +5465,16 @@ static int serve_connect(const char *path)
 	return fd;
 }
 
+/* Connect to a server just started: it may take a while to listen (10 s). */
+static int serve_connect_wait(const char *path)
+{
+	int fd, i;
+
+	for (i = 0; i < 200 && (fd = serve_connect(path)) < 0; i++)
+		usleep(50000);
+	return fd;
+}
+
 TEST(serve_listen_socket)
 {
 	char dir[64], path[160], msg[2 * VS_MSG_MAX];
@@ -5608,8 +5618,7 @@ TEST(serve_out_of_fds_waits)
 		_exit(vs_serve_main(ARGC("--socket", path), ARGV("--socket", path),
 				    &be, err, err));
 	}
-	for (i = 0; i < 200 && (lfd = serve_connect(path)) < 0; i++)
-		usleep(50000);
+	lfd = serve_connect_wait(path);
 	ASSERT_LE(0, lfd);
 	l = serve_line(lfd);
 	ASSERT_NE(NULL, l);
@@ -5694,8 +5703,7 @@ TEST(serve_end_to_end)
 		_exit(vs_serve_main(ARGC("--socket", path), ARGV("--socket", path),
 				    &be, null, null));
 	}
-	for (i = 0; i < 200 && (a = serve_connect(path)) < 0; i++)
-		usleep(50000);
+	a = serve_connect_wait(path);
 	ASSERT_LE(0, a);
 	b = serve_connect(path);
 	g = serve_connect(path);

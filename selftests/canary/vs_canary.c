@@ -87,6 +87,12 @@ static noinline void vs_canary_leak(void)
 	}
 }
 
+/* A plain WARN, as any code's own sanity check would print. */
+static noinline void vs_canary_warn(void)
+{
+	WARN(1, "vs_canary: a warning on purpose\n");
+}
+
 /* A read of freed memory (KASAN). */
 static noinline void vs_canary_kasan(void)
 {
@@ -108,7 +114,7 @@ static const struct {
 	{ "ubsan", vs_canary_ubsan },
 	{ "list", vs_canary_list },
 	{ "leak", vs_canary_leak },
-	{ "warn", NULL },
+	{ "warn", vs_canary_warn },
 	{ "kasan", vs_canary_kasan },
 };
 
@@ -133,10 +139,7 @@ static int __init vs_canary_init(void)
 		if (!vs_canary_asked(vs_canary_bugs[i].name))
 			continue;
 		pr_info("vs_canary: %s\n", vs_canary_bugs[i].name);
-		if (vs_canary_bugs[i].run)
-			vs_canary_bugs[i].run();
-		else
-			WARN(1, "vs_canary: a warning on purpose\n");
+		vs_canary_bugs[i].run();
 	}
 	return 0;
 }

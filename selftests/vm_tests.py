@@ -11,7 +11,7 @@ checks from inside the guest and against QEMU itself:
   cli       the CLI against sysfs, --qmp mode, every error path
   oracle    QEMU's own x-query-virtio[-status] against the guest's answers
   hotplug   device_add/device_del from the host while dumps loop in the guest
-  reload    rmmod/insmod, and the CLI's answer without the module
+  reload    rmmod/insmod, and the CLI's answer without the module; 60 cycles under CLI loops
   dmesg     no WARN/BUG/Oops/refcount lines in the guest's log
   vhost     vhost-net/vsock devices held by guest processes: vhost_test,
             the CLI, unprivileged callers, churn, a wrong layout
@@ -69,6 +69,7 @@ STATUS_KEYS = [
 ]
 
 HOTPLUG_CYCLES = 6
+RELOAD_CYCLES = 60
 HOTPLUG_DUMP_SECONDS = 600      # dump_loop's limit; stopped after the last cycle
 VHOST_CHURN_ARGS = (20, 4)      # vhost_churn SECONDS NPROC
 # --long (the debug kernel's leg): the same two races, longer
@@ -662,6 +663,39 @@ def test_reload(vm, R):
     R.ok(rc == 0, 'reload: insmod, query, rmmod, insmod', out)
     rc, out, err = cli(vm, 'x-query-virtio')
     R.ok(rc == 0 and parse_json(out) is not None, 'reload: works after reload', err)
+    test_reload_race(vm, R)
+
+
+def test_reload_race(vm, R):
+    """CLIs asking while the module comes and goes.
+
+    Each answer must be the devices or "not loaded": a request that finds
+    the family and then meets the unload (genetlink's ENOENT for a family
+    gone, EPROTONOSUPPORT for a dump of a module going away) means the same.
+    """
+    vm.check('rm -f /tmp/race.*; for q in x-query-virtio "x-query-virtio-status --path virtio0"; '
+             'do (while [ ! -e /tmp/race.stop ]; do virtio-status $q > /dev/null '
+             '2>>/tmp/race.err && echo >> /tmp/race.ok || echo >> /tmp/race.fail; done; '
+             'echo >> /tmp/race.done) > /dev/null 2>&1 & done')
+    # a dump in progress holds the module: rmmod then says it is in use
+    rc, out = vm.run('for i in $(seq %d); do t=0; until rmmod virtio_status 2>/tmp/rmmod.err; '
+                     'do grep -q "temporarily unavailable" /tmp/rmmod.err && [ $t -lt 50 ] || '
+                     '{ cat /tmp/rmmod.err; exit 1; }; t=$((t+1)); sleep 0.05; done; '
+                     'sleep 0.1; insmod /virtio_status.ko && sleep 0.1 || exit 1; done'
+                     % RELOAD_CYCLES, timeout=600)
+    R.ok(rc == 0, 'reload: %d rmmod/insmod cycles under two CLI loops' % RELOAD_CYCLES, out)
+    vm.run('touch /tmp/race.stop; i=0; while [ "$(wc -l < /tmp/race.done)" != 2 ] && '
+           '[ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done', timeout=120)
+    _, counts = vm.run('cat /tmp/race.ok 2>/dev/null | wc -l; cat /tmp/race.fail 2>/dev/null | wc -l; '
+                       'sort /tmp/race.err 2>/dev/null | uniq -c')
+    print('# reload race: answered, failed, and the sentences:\n# ' +
+          counts.strip().replace('\n', '\n# '))
+    _, errs = vm.run('cat /tmp/race.err')
+    other = sorted(set(line for line in errs.splitlines() if 'not loaded' not in line))
+    n = [int(x) for x in counts.split()[:2]] if counts.split()[:2] else [0, 0]
+    R.ok(n[0] > 0 and n[1] > 0 and not other,
+         'reload: every failure while the module came and went said "not loaded"',
+         '\n'.join(other) or counts)
 
 
 def ktap(R, out, what):

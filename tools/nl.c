@@ -758,6 +758,66 @@ int vs_elem_from_msg(struct nl_msg *msg, struct vs_elem *el,
 			     genlmsg_attrlen(nlmsg_data(nlh), 0), e);
 }
 
+/* Requests to the virtio_status family */
+
+/* Whether the kernel says the module is being unloaded right now. */
+static bool vs_module_going(void)
+{
+	char state[16] = "";
+	FILE *f;
+
+	f = fopen("/sys/module/" VIRTIO_STATUS_FAMILY_NAME "/initstate", "re");
+	if (!f)
+		return false;
+	if (!fgets(state, sizeof(state), f))
+		state[0] = '\0';
+	fclose(f);
+	return !strcmp(state, "going\n");
+}
+
+/*
+ * vs_nl_gone() - did the module go away under a failed request?
+ *
+ * Between the family lookup and a request the module may be unloaded.
+ * Generic netlink then answers ENOENT (no family with that id) or, for a
+ * dump of a module whose unload has begun, EPROTONOSUPPORT. Neither comes
+ * with an extended ACK, and every error the module itself returns does, so
+ * only such an error is looked at. The family is looked up again: if it is
+ * gone, or still there but its module is unloading, @e says "not loaded" as
+ * the first lookup would have. If the module was loaded again meanwhile, @e
+ * says that instead.
+ */
+static void vs_nl_gone(struct vs_nl *nl, struct vs_err *e)
+{
+	int family = nl->family;
+	struct vs_err again;
+
+	if (e->kind != VS_ERR_SYS || e->extack[0] ||
+	    (e->errnum != ENOENT && e->errnum != EPROTONOSUPPORT))
+		return;
+	vs_err_clear(&again);
+	if (vs_nl_resolve(nl, &again) < 0) {
+		if (again.kind == VS_ERR_NOFAMILY)
+			*e = again;
+		return;
+	}
+	if (nl->family != family)
+		vs_err_set(e, VS_ERR_MSG, e->errnum,
+			   "the virtio_status module was unloaded and loaded again while it was being asked; ask again");
+	else if (e->errnum == EPROTONOSUPPORT && vs_module_going())
+		vs_err_set(e, VS_ERR_NOFAMILY, ENOENT, NULL);
+}
+
+/* vs_nl_request() for a request to the virtio_status family */
+static int vs_nl_family_request(struct vs_nl *nl, struct nl_msg *msg,
+				struct vs_req *r, struct vs_err *e)
+{
+	if (vs_nl_request(nl, msg, r, e) == 0)
+		return 0;
+	vs_nl_gone(nl, e);
+	return -1;
+}
+
 static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -817,7 +877,7 @@ static int vs_nl_get_one(struct vs_nl *nl, u8 cmd, const struct vs_target *t,
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free_msg;
 	}
-	if (vs_nl_request(nl, msg, &r, e) < 0)
+	if (vs_nl_family_request(nl, msg, &r, e) < 0)
 		goto free_msg;
 	if (!o->got) {
 		vs_err_set(e, VS_ERR_MSG, 0,
@@ -879,7 +939,7 @@ int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 			vs_err_sys(e, ENOMEM, NULL);
 			goto free_list;
 		}
-		if (vs_nl_request(nl, msg, &r, e) < 0) {
+		if (vs_nl_family_request(nl, msg, &r, e) < 0) {
 			nlmsg_free(msg);
 			goto free_list;
 		}
@@ -925,7 +985,7 @@ int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e)
 		vs_err_sys(e, ENOMEM, NULL);
 		return -1;
 	}
-	if (vs_nl_request(nl, msg, &r, e) < 0)
+	if (vs_nl_family_request(nl, msg, &r, e) < 0)
 		goto free_msg;
 	if (!g.got) {
 		vs_err_set(e, VS_ERR_MSG, 0,

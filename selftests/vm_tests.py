@@ -11,7 +11,8 @@ checks from inside the guest and against QEMU itself:
   cli       the CLI against sysfs, --qmp mode, every error path
   oracle    QEMU's own x-query-virtio[-status] against the guest's answers
   hotplug   device_add/device_del from the host while dumps loop in the guest
-  reload    rmmod/insmod, and the CLI's answer without the module; 60 cycles under CLI loops
+  reload    rmmod/insmod, and the CLI's answer without the module; 60 cycles under CLI
+            loops; an rmmod or reload between lookup and request (reload_shim.so)
   dmesg     no WARN/BUG/Oops/refcount lines in the guest's log
   vhost     vhost-net/vsock devices held by guest processes: vhost_test,
             the CLI, unprivileged callers, churn, a wrong layout
@@ -40,6 +41,7 @@ import vmrig  # noqa: E402
 CLI = os.path.join(TOP, 'tools', 'virtio-status')
 NETLINK_TEST = os.path.join(TOP, 'selftests', 'netlink_test')
 DUMP_LOOP = os.path.join(TOP, 'selftests', 'dump_loop')
+RELOAD_SHIM = os.path.join(TOP, 'selftests', 'reload_shim.so')
 VHOST_TEST = os.path.join(TOP, 'selftests', 'vhost_test')
 VHOST_CHURN = os.path.join(TOP, 'selftests', 'vhost_churn')
 QUEUE_TEST = os.path.join(TOP, 'selftests', 'queue_test')
@@ -664,6 +666,35 @@ def test_reload(vm, R):
     rc, out, err = cli(vm, 'x-query-virtio')
     R.ok(rc == 0 and parse_json(out) is not None, 'reload: works after reload', err)
     test_reload_race(vm, R)
+    test_reload_under_request(vm, R)
+
+
+def shim_cli(vm, args, cmd):
+    """The CLI with reload_shim.so running CMD just before its first request."""
+    rc, out = vm.run('LD_PRELOAD=/usr/lib/reload_shim.so VS_SHIM_CMD=%s virtio-status %s '
+                     '2>/tmp/cli.err' % (shlex.quote(cmd + ' >&2'), args), timeout=120)
+    _, err = vm.run('cat /tmp/cli.err')
+    fired = [x for x in err.splitlines() if x.startswith('reload_shim:')]
+    err = '\n'.join(x for x in err.splitlines() if not x.startswith('reload_shim:'))
+    return rc, out, err, fired
+
+
+def test_reload_under_request(vm, R):
+    """A request that meets an rmmod or a reload, made to happen every time."""
+    reload = 'rmmod virtio_status && insmod /virtio_status.ko'
+    for args in ('x-query-virtio', 'x-query-virtio-status --path virtio0'):
+        rc, out, err, fired = shim_cli(vm, args, reload)
+        R.ok(len(fired) == 1 and fired[0].endswith(': 0') and rc == 0 and
+             parse_json(out) is not None and err == '',
+             'reload: %s sent to the family of a module reloaded since: asked again, '
+             'answered' % args, '%s\nrc=%d %s\n%s' % (fired, rc, err, out[:300]))
+        rc, out, err, fired = shim_cli(vm, args, 'rmmod virtio_status')
+        R.ok(len(fired) == 1 and fired[0].endswith(': 0') and rc == 1 and out == '' and
+             'not loaded' in err,
+             'reload: %s sent to the family of a module unloaded since: "not loaded"' % args,
+             '%s\nrc=%d %s' % (fired, rc, err))
+        rc, text = vm.run('insmod /virtio_status.ko')
+        R.ok(rc == 0, 'reload: insmod again', text)
 
 
 def test_reload_race(vm, R):
@@ -930,7 +961,7 @@ def main():
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
                  NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
                  VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
-                 QUEUE_TEST + ':/usr/bin/queue_test',
+                 QUEUE_TEST + ':/usr/bin/queue_test', RELOAD_SHIM + ':/usr/lib/reload_shim.so',
                  os.path.join(TOP, 'selftests', 'qmp_client') + ':/usr/bin/qmp_client']
         if a.wrong_layout_module:
             files.append(a.wrong_layout_module + ':/virtio_status_wrong.ko')

@@ -25,6 +25,9 @@
 
 #include "nl.h"
 
+/* Requests sent again when the module reloads under them */
+#define VS_RELOAD_TRIES	3
+
 /* One request in flight. */
 struct vs_req {
 	u32 seq;
@@ -784,37 +787,56 @@ static bool vs_module_going(void)
  * with an extended ACK, and every error the module itself returns does, so
  * only such an error is looked at. The family is looked up again: if it is
  * gone, or still there but its module is unloading, @e says "not loaded" as
- * the first lookup would have. If the module was loaded again meanwhile, @e
- * says that instead.
+ * the first lookup would have.
+ *
+ * Return: true if the module was loaded again meanwhile, under a new family
+ * id (now in @nl): the request can be sent again.
  */
-static void vs_nl_gone(struct vs_nl *nl, struct vs_err *e)
+static bool vs_nl_gone(struct vs_nl *nl, struct vs_err *e)
 {
 	int family = nl->family;
 	struct vs_err again;
 
 	if (e->kind != VS_ERR_SYS || e->extack[0] ||
 	    (e->errnum != ENOENT && e->errnum != EPROTONOSUPPORT))
-		return;
+		return false;
 	vs_err_clear(&again);
 	if (vs_nl_resolve(nl, &again) < 0) {
 		if (again.kind == VS_ERR_NOFAMILY)
 			*e = again;
-		return;
+		return false;
 	}
 	if (nl->family != family)
-		vs_err_set(e, VS_ERR_MSG, e->errnum,
-			   "the virtio_status module was unloaded and loaded again while it was being asked; ask again");
-	else if (e->errnum == EPROTONOSUPPORT && vs_module_going())
+		return true;
+	if (e->errnum == EPROTONOSUPPORT && vs_module_going())
 		vs_err_set(e, VS_ERR_NOFAMILY, ENOENT, NULL);
+	return false;
 }
 
-/* vs_nl_request() for a request to the virtio_status family */
+/*
+ * vs_nl_request() for a request to the virtio_status family. A request
+ * that met a reload of the module is sent again to its new family id: the
+ * errors vs_nl_gone() looks at come before any reply, so nothing of @r's
+ * own state has been touched yet.
+ */
 static int vs_nl_family_request(struct vs_nl *nl, struct nl_msg *msg,
 				struct vs_req *r, struct vs_err *e)
 {
-	if (vs_nl_request(nl, msg, r, e) == 0)
-		return 0;
-	vs_nl_gone(nl, e);
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int try;
+
+	for (try = 0; try < VS_RELOAD_TRIES; try++) {
+		if (vs_nl_request(nl, msg, r, e) == 0)
+			return 0;
+		if (!vs_nl_gone(nl, e))
+			return -1;
+		*r = (struct vs_req){ .parse = r->parse, .arg = r->arg };
+		nlh->nlmsg_type = nl->family;
+		nlh->nlmsg_seq = NL_AUTO_SEQ;
+	}
+	vs_err_set(e, VS_ERR_MSG, 0,
+		   "the virtio_status module was unloaded and loaded again %d times while it was being asked",
+		   VS_RELOAD_TRIES);
 	return -1;
 }
 

@@ -25,7 +25,9 @@ PREFIX ?= /usr/local
 SYSTEMD_UNITDIR ?= /etc/systemd/system
 VS_VERSION := $(shell cat $(CURDIR)/VERSION)
 DKMS_SRC ?= /usr/src/virtio-status-$(VS_VERSION)
-VS_CACHE ?= $(CURDIR)/.cache
+# machine-wide, keyed by content inside: a later CI run on this machine
+# reuses the kernels, roots and builds a session made
+VS_CACHE ?= /var/cache/virtio-status
 export VS_CACHE
 KSRC := $(VS_CACHE)/linux-source-6.12
 CHECKPATCH := perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
@@ -85,8 +87,9 @@ install-tools: tools
 dkms-source:
 	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/uapi/linux
 	install -m 0644 dkms.conf VERSION Kbuild $(DESTDIR)$(DKMS_SRC)/
-	install -m 0644 $(filter-out kmod/vhost_layout.h,$(wildcard kmod/*.[ch])) \
-		kmod/probes.mk kmod/gen_vhost_layout.py $(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 0644 $(filter-out kmod/vhost_layout.h kmod/fingerprint.h,$(wildcard kmod/*.[ch])) \
+		kmod/probes.mk kmod/gen_vhost_layout.py kmod/gen_fingerprint.py \
+		kmod/vs_btf.py kmod/fingerprints $(DESTDIR)$(DKMS_SRC)/kmod/
 	install -m 0644 uapi/linux/*.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
 
 clean:

@@ -139,6 +139,10 @@ static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
 	case -EIO:
 		NL_SET_ERR_MSG(extack, "vhost support is off (see the INFO command)");
 		break;
+	case -EAGAIN:
+		NL_SET_ERR_MSG(extack,
+			       "a vhost module's BTF could not be read for this request; try again");
+		break;
 	case -EINTR:
 		NL_SET_ERR_MSG(extack, "interrupted waiting for a vhost device lock");
 		break;
@@ -255,6 +259,9 @@ static int vs_virtio_extack(struct genl_info *info, struct nlattr *name, int err
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX],
 				    "the device has no virtqueue with this index");
+	else if (err == -EPERM)
+		NL_SET_ERR_MSG(info->extack,
+			       "list-only mode: this kernel is untested, queues are not read (see the INFO command)");
 	else if (err)
 		NL_SET_ERR_MSG(info->extack, "out of memory reading the device");
 	return err;
@@ -422,8 +429,11 @@ static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
 	err = vs_vhost_dump(vs_emit_vhost, &ctx->dest, &pid, &fd);
 	cb->args[VS_CB_VHOST_PID] = pid;
 	cb->args[VS_CB_VHOST_FD] = fd;
-	/* vhost switched off: the virtio part stands, vhost is left out. */
-	return err == -EIO ? 0 : err;
+	/*
+	 * vhost switched off, or not checkable for this request: the virtio
+	 * part stands, vhost is left out.
+	 */
+	return err == -EIO || err == -EAGAIN ? 0 : err;
 }
 
 /*

@@ -32,11 +32,13 @@ import lzma
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vs_btf import Missing, find_btf_base  # noqa: E402
 
 # (C name in the header, struct, member, expected size or None)
 CORE = [
@@ -69,12 +71,8 @@ CONTAINERS = [
     ('vhost_vdpa', 'vhost_vdpa', False),
 ]
 
-MEMBER_RE = re.compile(r'^\t(?P<type>[^\t/][^;]*?)\s*\b(?P<name>\w+)(\[\d*\])?;'
+MEMBER_RE = re.compile(r'^\t+(?P<type>[^\t/][^;]*?)\s*\b(?P<name>\w+)(\[\d*\])?;'
                        r'\s*/\*\s*(?P<off>\d+)(:\d+)?\s+(?P<size>\d+)\s*\*/')
-
-
-class Missing(Exception):
-    pass
 
 
 def find_module(moddir, name, tmp):
@@ -115,57 +113,14 @@ def members(vmlinux, ko, struct):
     found = {}
     for line in r.stdout.splitlines():
         m = MEMBER_RE.match(line)
-        if m:
+        # a member of an anonymous union is printed one tab deeper, with
+        # its offset in the outer struct; the first of a name wins
+        if m and m.group('name') not in found:
             found[m.group('name')] = (int(m.group('off')), int(m.group('size')),
                                       m.group('type').strip())
     size = re.search(r'/\* size: (\d+)', r.stdout)
     found['__size__'] = (0, int(size.group(1)) if size else 0, '')
     return found
-
-
-def vmlinux_from_bzimage(image, krel, tmp):
-    """The ELF vmlinux inside an x86 bzImage: the setup header says where the
-    compressed payload is, and the build appended its 4-byte size to it."""
-    with open(image, 'rb') as f:
-        img = f.read()
-    if len(img) < 0x250 or img[0x202:0x206] != b'HdrS':
-        raise Missing('%s is not an x86 bzImage' % image)
-    start = (img[0x1f1] + 1) * 512
-    off, length = struct.unpack_from('<II', img, 0x248)
-    payload = img[start + off:start + off + length - 4]
-    if payload.startswith(b'\xfd7zXZ\x00'):
-        elf = lzma.decompress(payload, format=lzma.FORMAT_XZ)
-    elif payload.startswith(b'\x28\xb5\x2f\xfd'):
-        if not shutil.which('zstd'):
-            raise Missing('%s is zstd-compressed and zstd is not installed' % image)
-        elf = subprocess.run(['zstd', '-dcq'], input=payload, check=True,
-                             stdout=subprocess.PIPE).stdout
-    else:
-        raise Missing('%s: unknown compression' % image)
-    if not elf.startswith(b'\x7fELF') or b'Linux version %s ' % krel.encode() not in elf:
-        raise Missing('%s holds no vmlinux of %s' % (image, krel))
-    out = os.path.join(tmp, 'vmlinux')
-    with open(out, 'wb') as f:
-        f.write(elf)
-    return out
-
-
-def find_btf_base(krel, tmp):
-    """The kernel's BTF when no --vmlinux is given: the running kernel's in
-    sysfs; for another kernel an uncompressed vmlinux where Debian puts one
-    (its headers since 6.12, its -dbg package), else the one inside
-    /boot/vmlinuz-KREL."""
-    if krel == os.uname().release:
-        return '/sys/kernel/btf/vmlinux'
-    for path in ('/lib/modules/%s/build/vmlinux' % krel, '/usr/lib/debug/boot/vmlinux-' + krel,
-                 '/boot/vmlinux-' + krel):
-        if os.path.isfile(path):
-            return path
-    if os.path.isfile('/boot/vmlinuz-' + krel):
-        return vmlinux_from_bzimage('/boot/vmlinuz-' + krel, krel, tmp)
-    raise Missing('no BTF base for %s: none of /lib/modules/%s/build/vmlinux, '
-                  '/usr/lib/debug/boot/vmlinux-%s, /boot/vmlinux-%s, /boot/vmlinuz-%s exists; '
-                  'pass VS_VMLINUX=<its vmlinux>' % ((krel,) * 5))
 
 
 def generate(a, tmp):
@@ -209,6 +164,11 @@ def generate(a, tmp):
             off += layout['vhost_vring_call']['ctx'][0]
             size = 8
         lines.append('#define %-32s %d' % (cname, off))
+        if cname == 'VS_VQ_ACKED_FEATURES':
+            # 6.17+: acked_features shares a union with a 2-word array
+            arr = layout[struct].get('acked_features_array')
+            words = 2 if arr and arr[0] == off and arr[1] == 16 else 1
+            lines.append('#define %-32s %d' % ('VS_VQ_ACKED_FEATURES_WORDS', words))
         if size is None:
             lines.append('#define %-32s %d' % (cname + '_SIZE', msize))
 

@@ -13,6 +13,9 @@ static int __init vs_init(void)
 {
 	int err;
 
+	/* List-only or full: decided before anything can read a device. */
+	vs_mode_init();
+
 	/* The walkers must be ready before the family can call them. */
 	err = vs_virtio_init();
 	if (err)

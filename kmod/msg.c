@@ -24,19 +24,13 @@ size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
 	return vs_str_size(vi->path) + vs_str_size(vi->busid) +
 	       vs_str_size(vi->name) + vs_str_size(vi->transport) +
 	       vs_str_size(vi->driver) +
-	       9 * nla_total_size(sizeof(u32)) +	/* index .. features err */
-	       2 * nla_total_size_64bit(sizeof(u64)) +	/* features */
-	       2 * nla_total_size(sizeof(u8));		/* broken, failed */
+	       10 * nla_total_size(sizeof(u32)) +	/* index .. device vqs */
+	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features, both words */
+	       3 * nla_total_size(sizeof(u8));		/* broken, failed, list only */
 }
 
-/**
- * vs_msg_put_virtio() - the attributes of a virtio device
- * @skb: the message
- * @vi: the device
- *
- * Return: 0 or -EMSGSIZE.
- */
-int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi)
+/* The identity every virtio device message carries, in any mode. */
+static int vs_msg_put_virtio_id(struct sk_buff *skb, const struct vs_virtio_info *vi)
 {
 	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, vi->path) ||
@@ -48,21 +42,58 @@ int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi)
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, vi->transport) ||
 	    (vi->driver[0] &&
 	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->driver)) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, vi->status) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
-			      vi->driver_features, VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * A feature set: the low word as ever, the high word whenever the kernel
+ * keeps 128 bits, zero or not.
+ */
+static int vs_msg_put_features(struct sk_buff *skb, int lo, int hi, const u64 f[2])
+{
+	if (nla_put_u64_64bit(skb, lo, f[0], VIRTIO_STATUS_A_PAD))
+		return -EMSGSIZE;
+	if (VS_FEATURE_BITS > 64 &&
+	    nla_put_u64_64bit(skb, hi, f[1], VIRTIO_STATUS_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * vs_msg_put_virtio() - the attributes of a virtio device
+ * @skb: the message
+ * @vi: the device
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi)
+{
+	if (vs_msg_put_virtio_id(skb, vi))
+		return -EMSGSIZE;
+	if (vi->list_only)
+		return nla_put_u8(skb, VIRTIO_STATUS_A_DEV_LIST_ONLY, 1);
+
+	if ((vi->has_status &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, vi->status)) ||
+	    vs_msg_put_features(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
+				VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI,
+				vi->driver_features) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->num_vqs) ||
+	    (vi->has_device_num_vqs &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS, vi->device_num_vqs)) ||
 	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, vi->broken) ||
 	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_FAILED, vi->failed) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation))
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian))
 		return -EMSGSIZE;
 
 	if (vi->device_features_err)
 		return nla_put_u32(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR,
 				   vi->device_features_err);
-	return nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES,
-				 vi->device_features, VIRTIO_STATUS_A_PAD);
+	return vs_msg_put_features(skb, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES,
+				   VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI,
+				   vi->device_features);
 }
 
 /**
@@ -76,7 +107,7 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
 	return vs_str_size(vi->path) + vs_str_size(vi->name) +
 	       vs_str_size("vhost") + vs_str_size(vi->module) +
 	       9 * nla_total_size(sizeof(u32)) +	/* kind .. owner */
-	       3 * nla_total_size_64bit(sizeof(u64)) +	/* features */
+	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features */
 	       3 * nla_total_size(sizeof(u8)) +		/* broken .. started */
 	       vi->nholders * nla_total_size(sizeof(u32));
 }
@@ -102,13 +133,16 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->module) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, 0) ||
 	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
-			      vi->acked_features, VIRTIO_STATUS_A_PAD) ||
+			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->nvqs) ||
 	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, 0) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, generation) ||
 	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
-			      vi->acked_features, VIRTIO_STATUS_A_PAD) ||
+			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
+	    (vi->features128 &&
+	     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI,
+			       vi->acked_features[1], VIRTIO_STATUS_A_PAD)) ||
 	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
 			      vi->backend_features, VIRTIO_STATUS_A_PAD) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, vi->mem_regions) ||
@@ -131,8 +165,9 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
  */
 size_t vs_msg_info_size(void)
 {
-	return 2 * nla_total_size(sizeof(u32)) + nla_total_size(160) +
-	       vs_str_size(vs_vhost_layout());
+	return 4 * nla_total_size(sizeof(u32)) + nla_total_size(160) +
+	       vs_str_size(vs_vhost_layout()) + vs_str_size(vs_fingerprint()) +
+	       vs_str_size(vs_mode_reason() ?: "");
 }
 
 /**
@@ -143,6 +178,7 @@ size_t vs_msg_info_size(void)
  */
 int vs_msg_put_info(struct sk_buff *skb)
 {
+	const char *why = vs_mode_reason();
 	char reason[160];
 	bool on = vs_vhost_state(reason, sizeof(reason));
 
@@ -150,7 +186,13 @@ int vs_msg_put_info(struct sk_buff *skb)
 			on ? VIRTIO_STATUS_VHOST_ON : VIRTIO_STATUS_VHOST_OFF) ||
 	    (!on && nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_REASON, reason)) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT, vs_vhost_layout()) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_INFO_GENERATION, vs_virtio_generation()))
+	    nla_put_u32(skb, VIRTIO_STATUS_A_INFO_GENERATION, vs_virtio_generation()) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_INFO_MODE,
+			vs_mode_list_only() ? VIRTIO_STATUS_MODE_LIST_ONLY :
+					      VIRTIO_STATUS_MODE_FULL) ||
+	    (why && nla_put_string(skb, VIRTIO_STATUS_A_INFO_MODE_REASON, why)) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_INFO_FINGERPRINT, vs_fingerprint()) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_INFO_FEATURE_BITS, VS_FEATURE_BITS))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -8,3 +8,6 @@ vs_probe = $(shell grep -qsw '$(1)' $(srctree)/include/$(2) && echo -DVS_HAVE_$(
 
 # 6.2 split do/dump ops; dump attributes moved into a struct genl_info.
 ccflags-y += $(call vs_probe,genl_info_dump,net/genetlink.h,GENL_INFO_DUMP)
+# 6.17: 128 feature bits (vdev->features_array) and an extended feature
+# callback that a transport may set instead of get_features.
+ccflags-y += $(call vs_probe,get_extended_features,linux/virtio_config.h,EXTENDED_FEATURES)

@@ -61,6 +61,7 @@
 #define VS_VHOST_VDPA_DEV	-1
 #define VS_VHOST_LAYOUT_FROM	"none"
 #define VS_VHOST_BTF_TABLE
+#define VS_VQ_ACKED_FEATURES_WORDS	1
 #endif
 
 /**
@@ -150,6 +151,33 @@ const char *vs_vhost_layout(void)
 }
 
 /*
+ * The root directory of the init process (pid 1 of the initial pid
+ * namespace), referenced. Not init_task's (pid 0): from 7.x the kernel's
+ * own first root is an empty file system under the one init mounts /sys in.
+ */
+static int vs_init_root(struct path *root)
+{
+	struct task_struct *init;
+	int err = -ESRCH;
+
+	rcu_read_lock();
+	init = READ_ONCE(init_pid_ns.child_reaper);
+	if (init)
+		get_task_struct(init);
+	rcu_read_unlock();
+	if (!init)
+		return err;
+	task_lock(init);
+	if (init->fs) {
+		get_fs_root(init->fs, root);
+		err = 0;
+	}
+	task_unlock(init);
+	put_task_struct(init);
+	return err;
+}
+
+/*
  * Read a sysfs file whole, resolving @path from init's root so that a
  * caller in another mount namespace sees the same /sys. Not through
  * kernel_read_file(): that is for firmware and modules, and LSMs police it.
@@ -162,7 +190,9 @@ static void *vs_read_sysfs(const char *path, size_t *lenp, int *errp)
 	ssize_t len;
 	void *buf;
 
-	get_fs_root(init_task.fs, &root);
+	*errp = vs_init_root(&root);
+	if (*errp)
+		return NULL;
 	f = file_open_root(&root, path, O_RDONLY, 0);
 	path_put(&root);
 	if (IS_ERR(f)) {
@@ -208,8 +238,14 @@ static int vs_vhost_check_btf(unsigned int i)
 	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", b->module);
 	buf = vs_read_sysfs(path, &len, &err);
 	if (!buf) {
-		vs_vhost_off("cannot read %s (error %d)", path, err);
-		return -EIO;
+		/*
+		 * Not a mismatch: this request goes without vhost devices
+		 * and the next one tries again. Only a BTF that differs
+		 * from the layout's turns vhost support off.
+		 */
+		pr_warn_ratelimited("vhost devices left out of a request: cannot read %s (error %d)\n",
+				    path, err);
+		return -EAGAIN;
 	}
 	crc = ~crc32_le(~0U, buf, len);
 	kvfree(buf);
@@ -337,8 +373,12 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
 			break;
 		}
 		if (!i) {
-			vi->acked_features =
+			vi->acked_features[0] =
 				*vs_at(vqs[i], VS_VQ_ACKED_FEATURES, u64);
+			/* 6.17+: a second word right after, in a union */
+			if (VS_VQ_ACKED_FEATURES_WORDS > 1)
+				vi->acked_features[1] =
+					*vs_at(vqs[i], VS_VQ_ACKED_FEATURES + 8, u64);
 			vi->backend_features =
 				*vs_at(vqs[i], VS_VQ_ACKED_BACKEND_FEATURES, u64);
 		}
@@ -458,6 +498,8 @@ struct vs_vhost_fd {
  * @fd: that process's lowest fd on it
  * @dev: its struct vhost_dev, NULL if its type has no layout
  * @owner: the owner's pid, 0 if no owner or not visible
+ * @err: why @dev is NULL: 0 (its type has no layout), or the error of the
+ *	module check (-EIO: vhost support is off; -EAGAIN: not checkable now)
  */
 struct vs_vhost_dev {
 	struct vs_vhost_fd *first;
@@ -466,6 +508,7 @@ struct vs_vhost_dev {
 	int fd;
 	void *dev;
 	pid_t owner;
+	int err;
 };
 
 /**
@@ -635,7 +678,10 @@ static void vs_vhost_name_dev(struct vs_vhost_dev *d)
 
 	d->pid = d->first->pid;
 	d->fd = d->first->fd;
-	if (t->dev_off < 0 || vs_vhost_check_modules(t->module))
+	if (t->dev_off < 0)
+		return;
+	d->err = vs_vhost_check_modules(t->module);
+	if (d->err)
 		return;
 	d->dev = (char *)d->first->file->private_data + t->dev_off;
 	/* A device that fails the structure check is named, not read. */
@@ -728,7 +774,7 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 
 	memset(vi, 0, sizeof(*vi));
 	if (!d->dev)
-		return vs_vhost_layout_failed(d, 0);
+		return d->err ?: vs_vhost_layout_failed(d, 0);
 	err = vs_vhost_check_dev(d->dev, &nvqs);
 	if (err)
 		return vs_vhost_layout_failed(d, err);
@@ -752,8 +798,9 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 	vi->id = t->id;
 	vi->nvqs = nvqs;
 	vi->owner_pid = d->owner;
-	vi->log_enabled = !!(vi->acked_features & BIT_ULL(VHOST_F_LOG_ALL));
-	vi->endian = (vi->acked_features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
+	vi->features128 = VS_VQ_ACKED_FEATURES_WORDS > 1;
+	vi->log_enabled = !!(vi->acked_features[0] & BIT_ULL(VHOST_F_LOG_ALL));
+	vi->endian = (vi->acked_features[0] & BIT_ULL(VIRTIO_F_VERSION_1)) ||
 		     virtio_legacy_is_little_endian() ?
 		     VIRTIO_STATUS_ENDIAN_LITTLE : VIRTIO_STATUS_ENDIAN_BIG;
 	return 0;
@@ -769,7 +816,8 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
  * Every file found is pinned only until this returns.
  *
  * Return: 0 when every device after the cursor was reported, -EMSGSIZE if
- * @emit ran out of room, -EIO if vhost support is (now) off, -EINTR,
+ * @emit ran out of room, -EIO if vhost support is (now) off, -EAGAIN if
+ * a vhost module's BTF could not be read for this request, -EINTR,
  * -ENOMEM, -E2BIG.
  */
 int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
@@ -935,7 +983,7 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
 		goto out;
 	}
 	if (!d->dev) {
-		err = vs_vhost_layout_failed(d, 0);
+		err = d->err ?: vs_vhost_layout_failed(d, 0);
 		goto out;
 	}
 	err = vs_vhost_check_dev(d->dev, &nvqs);
@@ -967,6 +1015,11 @@ int vs_vhost_init(void)
 	vs_vhost_off("%s", VS_VHOST_LAYOUT_MISSING);
 	mutex_unlock(&vs_vhost_lock);
 #endif
+	if (vs_mode_list_only()) {
+		mutex_lock(&vs_vhost_lock);
+		vs_vhost_off("the module runs in list-only mode: %s", vs_mode_reason());
+		mutex_unlock(&vs_vhost_lock);
+	}
 	return register_module_notifier(&vs_vhost_module_nb);
 }
 

@@ -112,12 +112,22 @@ static void vs_parent_track(struct device *dev)
 		put_device(dev->parent);	/* no memory: never read */
 }
 
+/*
+ * The virtqueue count each device offers, once read (vs_pci_num_queues()):
+ * a device property that stays as it is while the device is registered,
+ * so it is read once rather than mapping a register on every request.
+ * Entries are xa_mk_value(count), under vs_parents_lock, dropped with the
+ * parent reference.
+ */
+static DEFINE_XARRAY(vs_dev_nvqs);
+
 static void vs_parent_untrack(struct device *dev)
 {
 	struct device *parent;
 
 	lockdep_assert_held(&vs_parents_lock);
 	parent = xa_erase(&vs_parents, (unsigned long)dev);
+	xa_erase(&vs_dev_nvqs, (unsigned long)dev);
 	put_device(parent);
 }
 
@@ -284,6 +294,35 @@ static void vs_unlock_live(struct virtio_device *vdev, struct device *parent)
 	}
 }
 
+/*
+ * The virtqueues the device offers, where the transport shows them without
+ * a side effect (modern virtio-pci). @parent is locked with its driver
+ * bound. Read once per registered device; see vs_dev_nvqs.
+ */
+static void vs_read_device_vqs(struct virtio_device *vdev, struct device *parent,
+			       struct vs_virtio_info *info)
+{
+	unsigned long key = (unsigned long)&vdev->dev;
+	void *cached;
+	u32 num;
+
+	mutex_lock(&vs_parents_lock);
+	cached = xa_load(&vs_dev_nvqs, key);
+	mutex_unlock(&vs_parents_lock);
+	if (!cached) {
+		if (!parent || vs_pci_num_queues(parent, &num))
+			return;
+		cached = xa_mk_value(num);
+		mutex_lock(&vs_parents_lock);
+		/* Only while tracked: its REMOVED event erases the entry. */
+		if (xa_load(&vs_parents, key))
+			xa_store(&vs_dev_nvqs, key, cached, GFP_KERNEL);
+		mutex_unlock(&vs_parents_lock);
+	}
+	info->device_num_vqs = xa_to_value(cached);
+	info->has_device_num_vqs = true;
+}
+
 static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
 {
 	struct virtqueue *vq;
@@ -306,6 +345,9 @@ static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
  *
  * Nothing here writes device state except the feature-select register a
  * feature read needs; the ISR is never read (reading it clears it).
+ *
+ * In list-only mode (fingerprint.c) only driver-core data is read: no
+ * transport callback is called and no virtio_device field beyond its ids.
  *
  * Return: 0, -ENODEV if the device is going away, -EINTR if a signal came
  * while waiting for its lock, -ENOMEM.
@@ -344,19 +386,30 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 
 	if (vdev->dev.driver)
 		strscpy(info->driver, vdev->dev.driver->name, sizeof(info->driver));
-	info->status = vdev->config->get_status(vdev);
-	info->driver_features = vdev->features;
-	if (privileged)
-		info->device_features = vdev->config->get_features(vdev);
-	else
+	if (vs_mode_list_only()) {
+		/* Driver-core data only: see fingerprint.c. */
+		info->list_only = true;
+		vs_unlock_live(vdev, parent);
+		return 0;
+	}
+	/* Every transport sets get_status today; a call is made only if set. */
+	if (vdev->config->get_status) {
+		info->status = vdev->config->get_status(vdev);
+		info->has_status = true;
+	}
+	vs_driver_features(vdev, info->driver_features);
+	if (!privileged)
 		info->device_features_err = EPERM;
+	else if (vs_device_features(vdev, info->device_features))
+		info->device_features_err = EOPNOTSUPP;
 	info->failed = vdev->failed;
 	vs_read_vqs(vdev, info);
+	vs_read_device_vqs(vdev, parent, info);
 
 	vs_unlock_live(vdev, parent);
 
 	/* Test the bit directly: virtio_has_feature() BUG()s on some bits. */
-	if (info->driver_features & BIT_ULL(VIRTIO_F_VERSION_1))
+	if (info->driver_features[0] & BIT_ULL(VIRTIO_F_VERSION_1))
 		info->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
 	else if (virtio_legacy_is_little_endian())
 		info->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
@@ -384,8 +437,8 @@ static u16 vs_ring16(struct virtio_device *vdev, __virtio16 v)
  * be using it: a snapshot, as for any reader outside the driver. Packed
  * rings keep no idx; only split rings report them.
  *
- * Return: 0, -ERANGE if the device has no queue @index, or the errors of
- * vs_virtio_read().
+ * Return: 0, -ERANGE if the device has no queue @index, -EPERM in
+ * list-only mode, or the errors of vs_virtio_read().
  */
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 			 struct vs_queue_info *qi)
@@ -396,6 +449,8 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 	int err;
 
 	memset(qi, 0, sizeof(*qi));
+	if (vs_mode_list_only())
+		return -EPERM;
 	err = vs_lock_live(vdev, &parent);
 	if (err)
 		return err;
@@ -475,8 +530,8 @@ static void vs_read_chain(struct virtio_device *vdev, const struct vring *vr,
  * memory the driver keeps using. Indirect descriptors are not followed.
  *
  * Return: 0, -ERANGE (no such queue), -EOPNOTSUPP (packed ring), -EIO (the
- * entry points past the descriptor table), or the errors of
- * vs_virtio_read().
+ * entry points past the descriptor table), -EPERM (list-only mode), or the
+ * errors of vs_virtio_read().
  */
 int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 			u32 eindex, struct vs_elem_info *ei)
@@ -486,6 +541,8 @@ int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 	struct virtqueue *vq;
 	int err;
 
+	if (vs_mode_list_only())
+		return -EPERM;
 	err = vs_lock_live(vdev, &parent);
 	if (err)
 		return err;
@@ -587,5 +644,6 @@ void vs_virtio_exit(void)
 	xa_for_each(&vs_parents, dev, parent)
 		put_device(parent);
 	xa_destroy(&vs_parents);
+	xa_destroy(&vs_dev_nvqs);
 	unregister_virtio_driver(&vs_anchor);
 }

@@ -23,12 +23,17 @@
  * @vendor: virtio vendor id
  * @status: device status byte
  * @num_vqs: virtqueues the driver has set up
+ * @device_num_vqs: virtqueues the device offers, valid if @has_device_num_vqs
+ * @has_device_num_vqs: the transport showed @device_num_vqs
  * @endian: enum virtio_status_endian
- * @driver_features: features the driver accepted
+ * @driver_features: features the driver accepted (bits 0-63, 64-127)
  * @device_features: features the device offers, valid if !@device_features_err
  * @device_features_err: positive errno saying why @device_features is unknown
+ * @has_status: @status was read (the transport has a get_status callback)
  * @broken: at least one virtqueue is marked broken
  * @failed: the device failed to come back from a restore
+ * @list_only: list-only mode: only the names, ids, driver and transport
+ *	above are valid
  * @generation: bus generation (vs_virtio_generation()) when read began
  */
 struct vs_virtio_info {
@@ -42,12 +47,16 @@ struct vs_virtio_info {
 	u32 vendor;
 	u32 status;
 	u32 num_vqs;
+	u32 device_num_vqs;
+	bool has_device_num_vqs;
 	u32 endian;
-	u64 driver_features;
-	u64 device_features;
+	u64 driver_features[2];
+	u64 device_features[2];
 	u32 device_features_err;
+	bool has_status;
 	bool broken;
 	bool failed;
+	bool list_only;
 	u32 generation;
 };
 
@@ -60,7 +69,8 @@ struct vs_virtio_info {
  * @nvqs: its virtqueues
  * @mem_regions: regions in its memory table
  * @endian: enum virtio_status_endian
- * @acked_features: features the owner set (virtqueue 0)
+ * @acked_features: features the owner set (virtqueue 0; bits 0-63, 64-127)
+ * @features128: the vhost of this kernel keeps 128 feature bits
  * @backend_features: backend features the owner set (virtqueue 0)
  * @log_enabled: VHOST_F_LOG_ALL is acked
  * @started: a backend is attached to some virtqueue
@@ -76,7 +86,8 @@ struct vs_vhost_info {
 	u32 nvqs;
 	u32 mem_regions;
 	u32 endian;
-	u64 acked_features;
+	u64 acked_features[2];
+	bool features128;
 	u64 backend_features;
 	bool log_enabled;
 	bool started;
@@ -173,6 +184,15 @@ struct vs_elem_info {
 	u32 ndescs;
 	struct vs_elem_desc *descs;
 };
+
+/* fingerprint.c */
+void vs_mode_init(void);
+bool vs_mode_list_only(void);
+const char *vs_mode_reason(void);
+const char *vs_fingerprint(void);
+
+/* pci.c */
+int vs_pci_num_queues(struct device *transport, u32 *num);
 
 /* names.c */
 void vs_virtio_name(u32 device_id, char *buf, size_t len);

@@ -110,6 +110,22 @@ enum virtio_status_vhost_state {
 	VIRTIO_STATUS_VHOST_ON,
 };
 
+/**
+ * enum virtio_status_mode - how much the module reads
+ * @VIRTIO_STATUS_MODE_FULL: everything: the kernel interfaces it touches
+ *	are the ones it was written and tested for (or the administrator
+ *	forced full mode with the allow_untested module parameter)
+ * @VIRTIO_STATUS_MODE_LIST_ONLY: the kernel's interfaces differ from every
+ *	kernel the module was tested on (an unknown fingerprint): it lists
+ *	devices from driver-core data only, calls no transport operation,
+ *	reads no queue and no vhost device; VIRTIO_STATUS_A_INFO_MODE_REASON
+ *	says why
+ */
+enum virtio_status_mode {
+	VIRTIO_STATUS_MODE_FULL,
+	VIRTIO_STATUS_MODE_LIST_ONLY,
+};
+
 /*
  * Attributes. The type of each is in its comment; "request" marks the
  * ones a request may carry, every other one is reply-only.
@@ -277,6 +293,58 @@ enum virtio_status_attr {
 	VIRTIO_STATUS_A_INFO_GENERATION,	/* u32: current generation of
 						 * the virtio bus (as
 						 * DEV_GENERATION)
+						 */
+
+	/*
+	 * 128-bit feature sets (kernels from 6.17 keep up to 128 feature
+	 * bits). The _FEATURES attributes above keep bits 0-63; each _HI
+	 * attribute carries bits 64-127 of the same set. A module built for
+	 * such a kernel sends every _HI attribute whose low word it sends,
+	 * zero or not (VIRTIO_STATUS_A_INFO_FEATURE_BITS says 128); one
+	 * built for an older kernel sends none.
+	 */
+	VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI,	/* u64: bits 64-127 of
+						 * DRIVER_FEATURES
+						 */
+	VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI,	/* u64: bits 64-127 of
+						 * DEVICE_FEATURES
+						 */
+	VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI, /* u64: bits 64-127 of
+						      * VHOST_ACKED_FEATURES
+						      */
+	VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS,	/* u32: virtqueues the device
+						 * offers (QEMU's num-vqs),
+						 * read from a modern
+						 * virtio-pci device's common
+						 * config; absent where the
+						 * transport cannot show it
+						 * without a register write
+						 * (mmio, legacy pci). NUM_VQS
+						 * stays the driver's count.
+						 */
+	VIRTIO_STATUS_A_DEV_LIST_ONLY,		/* u8 (1): the module runs in
+						 * list-only mode (see
+						 * VIRTIO_STATUS_A_INFO_MODE):
+						 * the reply names the device
+						 * and leaves out STATUS,
+						 * features, queue counts,
+						 * BROKEN and FAILED
+						 */
+
+	/* VIRTIO_STATUS_CMD_INFO replies, continued */
+	VIRTIO_STATUS_A_INFO_MODE,		/* u32: enum virtio_status_mode */
+	VIRTIO_STATUS_A_INFO_MODE_REASON,	/* string: why the module runs
+						 * in list-only mode, or was
+						 * forced out of it; absent in
+						 * the normal full mode
+						 */
+	VIRTIO_STATUS_A_INFO_FINGERPRINT,	/* string: the fingerprint of
+						 * the kernel interfaces the
+						 * module was built against,
+						 * and the kernel release
+						 */
+	VIRTIO_STATUS_A_INFO_FEATURE_BITS,	/* u32: feature bits the kernel
+						 * keeps per device: 64 or 128
 						 */
 
 	__VIRTIO_STATUS_A_MAX,

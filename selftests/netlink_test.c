@@ -400,6 +400,7 @@ TEST_F(vs, info)
 {
 	struct vs_info *info = malloc(sizeof(*info));
 	bool reason, layout;
+	unsigned int t;
 	char why[256];
 	int err;
 
@@ -410,12 +411,27 @@ TEST_F(vs, info)
 		       self->nl.extack, why);
 	ASSERT_TRUE(VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_STATE))
 		TH_LOG("INFO reply without INFO_VHOST_STATE");
-	ASSERT_EQ(0, info->present & ~(VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_STATE) |
-				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_REASON) |
-				       VS_BIT(VIRTIO_STATUS_A_INFO_VHOST_LAYOUT) |
-				       VS_BIT(VIRTIO_STATUS_A_INFO_GENERATION)))
-		TH_LOG("INFO reply with other attributes (%#llx)",
-		       (unsigned long long)info->present);
+	for (t = 0; t <= VIRTIO_STATUS_A_MAX; t++)
+		EXPECT_TRUE(!VS_HAS(info, t) || t == VIRTIO_STATUS_A_INFO_VHOST_STATE ||
+			    t == VIRTIO_STATUS_A_INFO_VHOST_REASON ||
+			    t == VIRTIO_STATUS_A_INFO_VHOST_LAYOUT ||
+			    t == VIRTIO_STATUS_A_INFO_GENERATION ||
+			    t == VIRTIO_STATUS_A_INFO_MODE ||
+			    t == VIRTIO_STATUS_A_INFO_MODE_REASON ||
+			    t == VIRTIO_STATUS_A_INFO_FINGERPRINT ||
+			    t == VIRTIO_STATUS_A_INFO_FEATURE_BITS)
+			TH_LOG("INFO reply with another attribute, %s", vs_attr_name(t));
+	/* the mode, the fingerprint and the feature width, always */
+	ASSERT_TRUE(VS_HAS(info, VIRTIO_STATUS_A_INFO_MODE) &&
+		    VS_HAS(info, VIRTIO_STATUS_A_INFO_FINGERPRINT) &&
+		    VS_HAS(info, VIRTIO_STATUS_A_INFO_FEATURE_BITS))
+		TH_LOG("INFO reply without MODE, FINGERPRINT or FEATURE_BITS");
+	ASSERT_TRUE(info->feature_bits == 64 || info->feature_bits == 128)
+		TH_LOG("feature bits %u", info->feature_bits);
+	/* the tested build runs in full mode, with no reason to give */
+	ASSERT_EQ(VIRTIO_STATUS_MODE_FULL, info->mode);
+	ASSERT_FALSE(VS_HAS(info, VIRTIO_STATUS_A_INFO_MODE_REASON))
+		TH_LOG("full mode with a reason: %s", info->mode_reason);
 	reason = VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_REASON);
 	layout = VS_HAS(info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT);
 	TH_LOG("vhost %s, reason \"%s\", layout \"%s\"",

@@ -457,6 +457,21 @@ static const char * const vs_attr_names[] = {
 	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = "QUEUE_DESC_GPA",
 	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = "QUEUE_AVAIL_GPA",
 	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = "QUEUE_USED_GPA",
+	[VIRTIO_STATUS_A_ELEM_INDEX] = "ELEM_INDEX",
+	[VIRTIO_STATUS_A_ELEM_HEAD] = "ELEM_HEAD",
+	[VIRTIO_STATUS_A_ELEM_DESC] = "ELEM_DESC",
+	[VIRTIO_STATUS_A_EVENT_SEQ] = "EVENT_SEQ",
+	[VIRTIO_STATUS_A_EVENT_TIME] = "EVENT_TIME",
+	[VIRTIO_STATUS_A_INFO_GENERATION] = "INFO_GENERATION",
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] = "DRIVER_FEATURES_HI",
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] = "DEVICE_FEATURES_HI",
+	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI] = "VHOST_ACKED_FEATURES_HI",
+	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] = "DEVICE_NUM_VQS",
+	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = "LIST_ONLY",
+	[VIRTIO_STATUS_A_INFO_MODE] = "INFO_MODE",
+	[VIRTIO_STATUS_A_INFO_MODE_REASON] = "INFO_MODE_REASON",
+	[VIRTIO_STATUS_A_INFO_FINGERPRINT] = "INFO_FINGERPRINT",
+	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = "INFO_FEATURE_BITS",
 };
 
 const char *vs_attr_name(unsigned int type)
@@ -476,14 +491,16 @@ struct vs_field {
 
 /*
  * Check each attribute of @tb that @fields describes and copy it into @obj;
- * @copied gets a bit per attribute copied. 0, or -EINVAL with @why set.
+ * @copied gets a bit per attribute copied, types 0-63 in copied[0], 64-127
+ * in copied[1]. 0, or -EINVAL with @why set.
  */
 static int vs_fields_copy(const struct nlattr **tb, const struct vs_field *fields,
-			  void *obj, __u64 *copied, char *why, size_t whylen)
+			  void *obj, __u64 copied[2], char *why, size_t whylen)
 {
 	int type;
 
-	*copied = 0;
+	copied[0] = 0;
+	copied[1] = 0;
 	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
 		const struct vs_field *f = &fields[type];
 		const struct nlattr *a = tb[type];
@@ -513,7 +530,7 @@ static int vs_fields_copy(const struct nlattr **tb, const struct vs_field *field
 			return -EINVAL;
 		}
 		memcpy((char *)obj + f->off, data, len);
-		*copied |= VS_BIT(type);
+		copied[type / 64] |= VS_WBIT(type);
 	}
 	return 0;
 }
@@ -561,10 +578,28 @@ static const struct vs_field vs_fields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] =
 		VS_FIELD(VS_U32, 4, vhost_owner_pid),
 	/* HOLDER_PID repeats: vs_dev_parse() collects it by hand. */
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] =
+		VS_FIELD(VS_U64, 8, driver_features_hi),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] =
+		VS_FIELD(VS_U64, 8, device_features_hi),
+	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI] =
+		VS_FIELD(VS_U64, 8, vhost_acked_features_hi),
+	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] =
+		VS_FIELD(VS_U32, 4, device_num_vqs),
+	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = VS_FIELD(VS_U8, 1, list_only),
 };
 
-/* Every attribute type has a bit in a __u64 presence mask. */
-static_assert(VIRTIO_STATUS_A_MAX < 64, "attribute types overflow present");
+/* VS_WORD() finds present_hi right after present. */
+#define VS_HI_NEXT(type) \
+	(offsetof(type, present_hi) == offsetof(type, present) + sizeof(__u64))
+static_assert(VS_HI_NEXT(struct vs_dev), "vs_dev.present_hi");
+static_assert(VS_HI_NEXT(struct vs_info), "vs_info.present_hi");
+static_assert(VS_HI_NEXT(struct vs_queue), "vs_queue.present_hi");
+
+/* Every attribute type has a bit in present or present_hi. */
+static_assert(VIRTIO_STATUS_A_MAX < 128, "attribute types overflow present_hi");
+/* The masks (VS_MANDATORY, ...) are of device attributes: all below 64. */
+static_assert(VIRTIO_STATUS_A_DEV_LIST_ONLY < 64, "device attributes past 63");
 
 /* The sizes above must match struct vs_dev. */
 static_assert(sizeof(((struct vs_dev *)0)->path) == VIRTIO_STATUS_PATH_MAX, "path");
@@ -617,7 +652,7 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 {
 	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	__u64 copied;
+	__u64 copied[2];
 	int err;
 
 	memset(d, 0, sizeof(*d));
@@ -645,10 +680,11 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 	if (err)
 		return err;
 
-	err = vs_fields_copy(tb, vs_fields, d, &copied, why, whylen);
+	err = vs_fields_copy(tb, vs_fields, d, copied, why, whylen);
 	if (err)
 		return err;
-	d->present |= copied;
+	d->present |= copied[0];
+	d->present_hi |= copied[1];
 	return 0;
 }
 
@@ -1120,18 +1156,29 @@ static int vs_info_str(const struct nlattr *a, char *buf, size_t size)
 static int vs_info_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	static const __u16 strs[] = { VIRTIO_STATUS_A_INFO_VHOST_REASON,
-				      VIRTIO_STATUS_A_INFO_VHOST_LAYOUT };
+				      VIRTIO_STATUS_A_INFO_VHOST_LAYOUT,
+				      VIRTIO_STATUS_A_INFO_MODE_REASON,
+				      VIRTIO_STATUS_A_INFO_FINGERPRINT };
+	static const __u16 u32s[] = { VIRTIO_STATUS_A_INFO_VHOST_STATE,
+				      VIRTIO_STATUS_A_INFO_MODE,
+				      VIRTIO_STATUS_A_INFO_FEATURE_BITS };
 	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
 	struct vs_info_ctx *ctx = arg;
 	struct vs_info *info = ctx->info;
 	const struct nlattr *a;
-	char *bufs[2];
+	char *bufs[ARRAY_SIZE(strs)];
+	__u32 *vals[ARRAY_SIZE(u32s)];
 	int type;
 	size_t i;
 
 	bufs[0] = info->vhost_reason;
 	bufs[1] = info->vhost_layout;
+	bufs[2] = info->mode_reason;
+	bufs[3] = info->fingerprint;
+	vals[0] = &info->vhost_state;
+	vals[1] = &info->mode;
+	vals[2] = &info->feature_bits;
 	if (ctx->replies++) {
 		snprintf(ctx->why, ctx->whylen, "more than one reply");
 		return -EPROTO;
@@ -1150,16 +1197,18 @@ static int vs_info_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
 		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
-			info->present |= VS_BIT(type);
+			VS_SET(info, type);
 
-	a = tb[VIRTIO_STATUS_A_INFO_VHOST_STATE];
-	if (a) {
+	for (i = 0; i < ARRAY_SIZE(u32s); i++) {
+		a = tb[u32s[i]];
+		if (!a)
+			continue;
 		if (a->nla_len != NLA_HDRLEN + sizeof(__u32)) {
-			snprintf(ctx->why, ctx->whylen,
-				 "INFO_VHOST_STATE is not a u32");
+			snprintf(ctx->why, ctx->whylen, "%s is not a u32",
+				 vs_attr_name(u32s[i]));
 			return -EPROTO;
 		}
-		memcpy(&info->vhost_state, (const char *)a + NLA_HDRLEN, 4);
+		memcpy(vals[i], (const char *)a + NLA_HDRLEN, 4);
 	}
 	for (i = 0; i < ARRAY_SIZE(strs); i++) {
 		a = tb[strs[i]];
@@ -1268,7 +1317,7 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 {
 	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	__u64 copied;
+	__u64 copied[2];
 	int type, err;
 
 	memset(q, 0, sizeof(*q));
@@ -1292,8 +1341,8 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 
 	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
 		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
-			q->present |= VS_BIT(type);
-	err = vs_fields_copy(tb, vs_qfields, q, &copied, why, whylen);
+			VS_SET(q, type);
+	err = vs_fields_copy(tb, vs_qfields, q, copied, why, whylen);
 	if (err)
 		return err;
 	return 0;

@@ -83,9 +83,15 @@ int vs_attr_parse(const struct nlattr **tb, int maxtype, const void *data,
 int vs_attr_parse_multi(const struct nlattr **tb, int maxtype,
 			const void *data, size_t len, __u64 multi);
 
+/*
+ * Which attribute types a reply carried: bit n of present for types 0-63,
+ * bit n - 64 of present_hi for types 64-127 (VS_HAS(), VS_SET()).
+ */
+
 /* One VIRTIO_STATUS_CMD_DEV_GET reply, decoded. */
 struct vs_dev {
 	__u64 present;		/* bit n set: attribute type n was seen */
+	__u64 present_hi;	/* bit n set: type 64 + n was seen */
 	__u16 nlmsg_flags;
 	char path[VIRTIO_STATUS_PATH_MAX];
 	char busid[VIRTIO_STATUS_BUSID_MAX];
@@ -97,9 +103,13 @@ struct vs_dev {
 	__u32 vendor;
 	__u32 status;
 	__u64 driver_features;
+	__u64 driver_features_hi;	/* bits 64-127 */
 	__u64 device_features;
+	__u64 device_features_hi;
 	__u32 device_features_err;
 	__u32 num_vqs;
+	__u32 device_num_vqs;
+	__u8 list_only;
 	__u8 broken;
 	__u8 failed;
 	__u32 endian;
@@ -107,6 +117,7 @@ struct vs_dev {
 	__u32 kind;			/* enum virtio_status_kind */
 	/* KIND_VHOST only */
 	__u64 vhost_acked_features;
+	__u64 vhost_acked_features_hi;
 	__u64 vhost_backend_features;
 	__u32 vhost_mem_regions;
 	__u8 vhost_log_enabled;
@@ -116,8 +127,16 @@ struct vs_dev {
 	__u32 holders[VS_HOLDERS_MAX];	/* the first VS_HOLDERS_MAX of them */
 };
 
+/* The bit of an attribute type below 64, in a mask such as VS_MANDATORY. */
 #define VS_BIT(type)		(1ULL << (type))
-#define VS_HAS(d, type)		(!!((d)->present & VS_BIT(type)))
+/*
+ * The presence word of @type in @d (present_hi sits right after present in
+ * every struct that has them), and the bit of @type in it.
+ */
+#define VS_WORD(d, type)	((&(d)->present)[(type) >= 64])
+#define VS_WBIT(type)		(1ULL << ((type) % 64))
+#define VS_HAS(d, type)		(!!(VS_WORD(d, type) & VS_WBIT(type)))
+#define VS_SET(d, type)		(VS_WORD(d, type) |= VS_WBIT(type))
 #define VS_IS_VHOST(d)		((d)->kind == VIRTIO_STATUS_KIND_VHOST)
 
 /* Attributes every virtio-bus reply must carry; DRIVER and features aside. */
@@ -143,7 +162,10 @@ struct vs_dev {
 			 VS_BIT(VIRTIO_STATUS_A_DEV_VENDOR) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_FAILED) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR))
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) | \
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI) | \
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_LIST_ONLY))
 
 /* Attributes only vhost replies may carry. */
 #define VS_VHOST_ONLY	(VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES) | \
@@ -152,7 +174,8 @@ struct vs_dev {
 			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_STARTED) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID))
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI))
 
 /* Attributes every vhost reply must carry (OWNER_PID is optional). */
 #define VS_VHOST_MANDATORY						\
@@ -169,7 +192,8 @@ struct vs_dev {
 			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND) |		\
 			 (VS_VHOST_ONLY &				\
-			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID)))
+			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &	\
+			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI)))
 
 const char *vs_attr_name(unsigned int type);
 int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
@@ -198,9 +222,14 @@ int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d);
 /* A VIRTIO_STATUS_CMD_INFO reply, decoded. */
 struct vs_info {
 	__u64 present;			/* bit n set: attribute type n was seen */
+	__u64 present_hi;		/* bit n set: type 64 + n was seen */
 	__u32 vhost_state;		/* enum virtio_status_vhost_state */
 	char vhost_reason[VS_INFO_STR_MAX];
 	char vhost_layout[VS_INFO_STR_MAX];
+	__u32 mode;			/* enum virtio_status_mode */
+	char mode_reason[VS_INFO_STR_MAX];
+	char fingerprint[VS_INFO_STR_MAX];
+	__u32 feature_bits;		/* 64 or 128 */
 };
 
 int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
@@ -209,6 +238,7 @@ int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
 /* One VIRTIO_STATUS_CMD_QUEUE_GET reply, decoded. */
 struct vs_queue {
 	__u64 present;		/* bit n set: attribute type n was seen */
+	__u64 present_hi;	/* bit n set: type 64 + n was seen */
 	char name[VS_NAME_MAX];
 	__u32 index;
 	__u32 num;

@@ -113,10 +113,27 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_EVENT_SEQ] = { "EVENT_SEQ", VS_ATTR_U64 },
 	[VIRTIO_STATUS_A_EVENT_TIME] = { "EVENT_TIME", VS_ATTR_U64 },
 	[VIRTIO_STATUS_A_INFO_GENERATION] = { "INFO_GENERATION", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] = {
+		"DEV_DRIVER_FEATURES_HI", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] = {
+		"DEV_DEVICE_FEATURES_HI", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI] = {
+		"DEV_VHOST_ACKED_FEATURES_HI", VS_ATTR_U64 },
+	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] = {
+		"DEV_DEVICE_NUM_VQS", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = { "DEV_LIST_ONLY", VS_ATTR_U8 },
+	[VIRTIO_STATUS_A_INFO_MODE] = { "INFO_MODE", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_INFO_MODE_REASON] = {
+		"INFO_MODE_REASON", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_INFO_FINGERPRINT] = {
+		"INFO_FINGERPRINT", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = {
+		"INFO_FEATURE_BITS", VS_ATTR_U32 },
 };
 
-/* vs_dev.have and vs_info.have are 64-bit masks of attribute numbers. */
-static_assert(VIRTIO_STATUS_A_MAX < 64, "attributes outgrew vs_dev.have");
+/* Every attribute number has its bit in a struct vs_attr_mask. */
+static_assert(VIRTIO_STATUS_A_MAX < 64 * VS_ATTR_WORDS,
+	      "attributes outgrew struct vs_attr_mask");
 
 void vs_elem_free(struct vs_elem *el)
 {
@@ -241,6 +258,12 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 		break;
 	case VS_ERR_MSG:
 		snprintf(buf, len, "%s", e->detail);
+		break;
+	case VS_ERR_LIST_ONLY:
+		snprintf(buf, len,
+			 "the virtio_status module runs in list-only mode%s%s%s; it lists devices but reads no state; load it with allow_untested=1 to read state anyway",
+			 e->detail[0] ? " (" : "", e->detail,
+			 e->detail[0] ? ")" : "");
 		break;
 	}
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <linux/virtio_status.h>
 
+#include "features.h"
 #include "util.h"
 
 #define VS_NAME_MAX	64
@@ -23,13 +24,48 @@
 #define VS_HOLDERS_MAX	64
 
 /*
+ * Which VIRTIO_STATUS_A_* attributes a reply carried: bit (attr % 64) of
+ * word (attr / 64), for every attribute number the uapi has.
+ */
+#define VS_ATTR_WORDS	(VIRTIO_STATUS_A_MAX / 64 + 1)
+
+struct vs_attr_mask {
+	u64 w[VS_ATTR_WORDS];
+};
+
+/* Attribute numbers past the uapi's are never in a mask. */
+static inline bool vs_mask_has(const struct vs_attr_mask *m, int attr)
+{
+	if (attr < 0 || attr > VIRTIO_STATUS_A_MAX)
+		return false;
+	return m->w[attr / 64] & BIT_ULL(attr % 64);
+}
+
+static inline void vs_mask_set(struct vs_attr_mask *m, int attr)
+{
+	if (attr >= 0 && attr <= VIRTIO_STATUS_A_MAX)
+		m->w[attr / 64] |= BIT_ULL(attr % 64);
+}
+
+static inline void vs_mask_clear(struct vs_attr_mask *m, int attr)
+{
+	if (attr >= 0 && attr <= VIRTIO_STATUS_A_MAX)
+		m->w[attr / 64] &= ~BIT_ULL(attr % 64);
+}
+
+/*
  * One VIRTIO_STATUS_CMD_DEV_GET reply, decoded. A member is valid only when
  * vs_dev_has() says its attribute was in the reply. What the reply describes
  * is vs_dev_kind(): a virtio device (guest side) or a vhost device (host
  * side); the vhost_* members are for the latter only.
+ *
+ * Feature sets come in two words: the *_features member is bits 0-63, the
+ * *_features_hi member bits 64-127 (a module built for a kernel with
+ * 128-bit feature sets sends it, zero or not). vs_dev_driver_features() and
+ * its siblings put them together.
  */
 struct vs_dev {
-	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
+	struct vs_attr_mask have;
 	char path[VIRTIO_STATUS_PATH_MAX];
 	char busid[VIRTIO_STATUS_BUSID_MAX];
 	char name[VS_NAME_MAX];
@@ -40,15 +76,20 @@ struct vs_dev {
 	u32 vendor;
 	u32 status;
 	u64 driver_features;
+	u64 driver_features_hi;
 	u64 device_features;
+	u64 device_features_hi;
 	u32 device_features_err;	/* positive errno */
-	u32 num_vqs;
+	u32 num_vqs;		/* the driver's: queues it set up */
+	u32 device_num_vqs;	/* the device's: queues it offers */
+	bool list_only;		/* the module reads no state (LIST_ONLY) */
 	bool broken;
 	bool failed;
 	u32 endian;		/* enum virtio_status_endian */
 	u32 generation;
 	u32 kind;		/* enum virtio_status_kind */
 	u64 vhost_acked_features;
+	u64 vhost_acked_features_hi;
 	u64 vhost_backend_features;
 	u32 vhost_mem_regions;
 	bool vhost_log_enabled;
@@ -61,12 +102,71 @@ struct vs_dev {
 
 static inline bool vs_dev_has(const struct vs_dev *d, int attr)
 {
-	return d->have & (1ULL << attr);
+	return vs_mask_has(&d->have, attr);
 }
 
 static inline void vs_dev_set(struct vs_dev *d, int attr)
 {
-	d->have |= 1ULL << attr;
+	vs_mask_set(&d->have, attr);
+}
+
+static inline void vs_dev_clear(struct vs_dev *d, int attr)
+{
+	vs_mask_clear(&d->have, attr);
+}
+
+/* @lo, and @hi when the reply carried @hi_attr. */
+static inline struct vs_fset vs_dev_fset(const struct vs_dev *d, u64 lo,
+					 int hi_attr, u64 hi)
+{
+	return vs_fset_of(lo, vs_dev_has(d, hi_attr) ? hi : 0);
+}
+
+/* What the driver accepted (DRIVER_FEATURES and its _HI). */
+static inline struct vs_fset vs_dev_driver_features(const struct vs_dev *d)
+{
+	return vs_dev_fset(d, d->driver_features,
+			   VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI,
+			   d->driver_features_hi);
+}
+
+/* What the device offers (DEVICE_FEATURES and its _HI). */
+static inline struct vs_fset vs_dev_device_features(const struct vs_dev *d)
+{
+	return vs_dev_fset(d, d->device_features,
+			   VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI,
+			   d->device_features_hi);
+}
+
+/* What a vhost device's owner acked (VHOST_ACKED_FEATURES and its _HI). */
+static inline struct vs_fset vs_dev_vhost_acked(const struct vs_dev *d)
+{
+	return vs_dev_fset(d, d->vhost_acked_features,
+			   VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI,
+			   d->vhost_acked_features_hi);
+}
+
+/* Whether the reply comes from a module in list-only mode. */
+static inline bool vs_dev_list_only(const struct vs_dev *d)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_LIST_ONLY) && d->list_only;
+}
+
+/*
+ * QEMU's num-vqs: the queues the device offers when the reply says
+ * (DEVICE_NUM_VQS: modern virtio-pci), else the queues the driver set up.
+ */
+static inline bool vs_dev_has_num_vqs(const struct vs_dev *d)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS) ||
+	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS);
+}
+
+static inline u32 vs_dev_num_vqs(const struct vs_dev *d)
+{
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS))
+		return d->device_num_vqs;
+	return d->num_vqs;
 }
 
 /*
@@ -89,15 +189,32 @@ static inline u32 vs_dev_holders_kept(const struct vs_dev *d)
 
 /* One VIRTIO_STATUS_CMD_INFO reply, decoded; vs_info_has() as above. */
 struct vs_info {
-	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
+	struct vs_attr_mask have;
 	u32 vhost_state;		/* enum virtio_status_vhost_state */
 	char vhost_reason[VS_MSG_MAX];
 	char vhost_layout[VS_MSG_MAX];
+	u32 generation;
+	u32 mode;			/* enum virtio_status_mode */
+	char mode_reason[VS_MSG_MAX];
+	char fingerprint[VS_MSG_MAX];
+	u32 feature_bits;		/* 64 or 128 */
 };
 
 static inline bool vs_info_has(const struct vs_info *i, int attr)
 {
-	return i->have & (1ULL << attr);
+	return vs_mask_has(&i->have, attr);
+}
+
+static inline void vs_info_set(struct vs_info *i, int attr)
+{
+	vs_mask_set(&i->have, attr);
+}
+
+/* Whether the module says it runs in list-only mode. */
+static inline bool vs_info_list_only(const struct vs_info *i)
+{
+	return vs_info_has(i, VIRTIO_STATUS_A_INFO_MODE) &&
+	       i->mode == VIRTIO_STATUS_MODE_LIST_ONLY;
 }
 
 /*
@@ -106,7 +223,7 @@ static inline bool vs_info_has(const struct vs_info *i, int attr)
  * BROKEN; vhost queues LAST_AVAIL_IDX, KICK, CALL, the fds and the GPAs.
  */
 struct vs_queue {
-	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
+	struct vs_attr_mask have;
 	u32 index;
 	char name[VS_NAME_MAX];
 	u32 num;
@@ -132,7 +249,17 @@ struct vs_queue {
 
 static inline bool vs_queue_has(const struct vs_queue *q, int attr)
 {
-	return q->have & (1ULL << attr);
+	return vs_mask_has(&q->have, attr);
+}
+
+static inline void vs_queue_set(struct vs_queue *q, int attr)
+{
+	vs_mask_set(&q->have, attr);
+}
+
+static inline void vs_queue_clear(struct vs_queue *q, int attr)
+{
+	vs_mask_clear(&q->have, attr);
 }
 
 /* One descriptor of a chain (VIRTIO_STATUS_A_ELEM_DESC), decoded. */
@@ -147,7 +274,7 @@ struct vs_desc {
  * vs_dev. @descs is malloc()ed (vs_elem_free()), in chain order.
  */
 struct vs_elem {
-	u64 have;			/* bit (1ULL << VIRTIO_STATUS_A_*) */
+	struct vs_attr_mask have;
 	u32 queue_index;
 	u32 elem_index;			/* the avail ring index used */
 	u32 head;
@@ -161,7 +288,17 @@ struct vs_elem {
 
 static inline bool vs_elem_has(const struct vs_elem *el, int attr)
 {
-	return el->have & (1ULL << attr);
+	return vs_mask_has(&el->have, attr);
+}
+
+static inline void vs_elem_set(struct vs_elem *el, int attr)
+{
+	vs_mask_set(&el->have, attr);
+}
+
+static inline void vs_elem_clear(struct vs_elem *el, int attr)
+{
+	vs_mask_clear(&el->have, attr);
 }
 
 void vs_elem_free(struct vs_elem *el);
@@ -222,6 +359,7 @@ enum vs_err_kind {
 	VS_ERR_FEATURES,	/* DEVICE_FEATURES_ERR carried errnum */
 	VS_ERR_DUMP_INTR,	/* dump interrupted on every try */
 	VS_ERR_MSG,		/* detail is the whole sentence */
+	VS_ERR_LIST_ONLY,	/* the module reads no state; detail: why */
 };
 
 struct vs_err {
@@ -259,9 +397,10 @@ bool vs_is_proc_path(const char *s);
  * with errnum EOPNOTSUPP.
  *
  * vhost_features: the features the vhost driver behind device node @node
- * ("/dev/vhost-net") offers, as VHOST_GET_FEATURES answers on a fresh open
- * of the node. Returns 0, or the positive errno of the open() or ioctl()
- * that failed. The real one caches its answer per node for the run.
+ * ("/dev/vhost-net") offers, as VHOST_GET_FEATURES_ARRAY (or, from older
+ * kernels, VHOST_GET_FEATURES) answers on a fresh open of the node.
+ * Returns 0, or the positive errno of the open() or ioctl() that failed.
+ * The real one caches its answer per node for the run.
  *
  * queue_get: virtqueue @index of the device @t names, one
  * VIRTIO_STATUS_CMD_QUEUE_GET. 0, or -1 with @e set; an index past the
@@ -286,7 +425,8 @@ struct vs_backend_ops {
 	int (*elem_get)(void *ctx, const struct vs_target *t, u32 queue,
 			bool has_index, u32 index, struct vs_elem *el,
 			struct vs_err *e);
-	int (*vhost_features)(void *ctx, const char *node, u64 *features);
+	int (*vhost_features)(void *ctx, const char *node,
+			      struct vs_fset *features);
 	bool (*privileged)(void *ctx);
 };
 

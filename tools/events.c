@@ -260,11 +260,11 @@ int vs_event_parse(const struct nlmsghdr *nlh, struct vs_event *ev,
 	ev->dev.generation = nla_get_u32(tb[VIRTIO_STATUS_A_DEV_GENERATION]);
 	ev->seq = nla_get_u64(tb[VIRTIO_STATUS_A_EVENT_SEQ]);
 	ev->time_ns = nla_get_u64(tb[VIRTIO_STATUS_A_EVENT_TIME]);
-	ev->dev.have = 1ULL << VIRTIO_STATUS_A_DEV_PATH |
-		       1ULL << VIRTIO_STATUS_A_DEV_BUSID |
-		       1ULL << VIRTIO_STATUS_A_DEV_NAME |
-		       1ULL << VIRTIO_STATUS_A_DEV_ID |
-		       1ULL << VIRTIO_STATUS_A_DEV_GENERATION;
+	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_PATH);
+	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_BUSID);
+	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_NAME);
+	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_ID);
+	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_GENERATION);
 	if (tb[VIRTIO_STATUS_A_DEV_INDEX]) {
 		ev->dev.index = nla_get_u32(tb[VIRTIO_STATUS_A_DEV_INDEX]);
 		vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_INDEX);
@@ -312,7 +312,7 @@ static void vs_dev_set_driver(struct vs_dev *d, const char *driver)
 	if (driver && driver[0])
 		vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
 	else
-		d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DRIVER);
+		vs_dev_clear(d, VIRTIO_STATUS_A_DEV_DRIVER);
 }
 
 /* Generations wrap; "at or before" in the counter's own order. */

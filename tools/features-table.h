@@ -114,6 +114,15 @@ VS_FEAT(VIRTIO_ID_NET, 61, VIRTIO_NET_F_RSC_EXT, H, "extended receive segment co
 VS_FEAT(VIRTIO_ID_NET, 62, VIRTIO_NET_F_STANDBY, H, "standby for a passthrough device (failover)")
 VS_FEAT(VIRTIO_ID_NET, 63, VIRTIO_NET_F_SPEED_DUPLEX, H,
 	"link speed and duplex in the config space")
+/* from here on, bits only kernels with 128-bit feature sets (6.17+) keep */
+VS_FEAT(VIRTIO_ID_NET, 65, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO, H,
+	"driver receives segmentation offload inside UDP tunnels")
+VS_FEAT(VIRTIO_ID_NET, 66, VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM, H,
+	"driver receives UDP tunnel GSO with the outer checksum to complete")
+VS_FEAT(VIRTIO_ID_NET, 67, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO, H,
+	"device takes segmentation offload inside UDP tunnels")
+VS_FEAT(VIRTIO_ID_NET, 68, VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM, H,
+	"device takes UDP tunnel GSO with the outer checksum to complete")
 
 VS_FEAT(VIRTIO_ID_BLOCK, 0, VIRTIO_BLK_F_BARRIER, H, "request barriers (legacy)")
 VS_FEAT(VIRTIO_ID_BLOCK, 1, VIRTIO_BLK_F_SIZE_MAX, H, "maximum segment size given")
@@ -157,6 +166,10 @@ VS_FEAT(VIRTIO_ID_GPU, 1, VIRTIO_GPU_F_EDID, H, "EDID of the display")
 VS_FEAT(VIRTIO_ID_GPU, 2, VIRTIO_GPU_F_RESOURCE_UUID, H, "resources can be given UUIDs")
 VS_FEAT(VIRTIO_ID_GPU, 3, VIRTIO_GPU_F_RESOURCE_BLOB, H, "blob resources")
 VS_FEAT(VIRTIO_ID_GPU, 4, VIRTIO_GPU_F_CONTEXT_INIT, H, "contexts of several types")
+VS_FEAT(VIRTIO_ID_GPU, 5, VIRTIO_GPU_F_BLOB_ALIGNMENT, H,
+	"blob creation and mapping follow an alignment the device gives")
+
+VS_FEAT(VIRTIO_ID_CLOCK, 0, VIRTIO_RTC_F_ALARM, H, "clocks with an alarm")
 
 VS_FEAT(VIRTIO_ID_VSOCK, 0, VIRTIO_VSOCK_F_STREAM, N, "stream sockets")
 VS_FEAT(VIRTIO_ID_VSOCK, 1, VIRTIO_VSOCK_F_SEQPACKET, H, "seqpacket sockets")
@@ -192,6 +205,12 @@ VS_FEAT(VIRTIO_ID_SCMI, 0, VIRTIO_SCMI_F_P2A_CHANNELS, H, "platform-to-agent cha
 VS_FEAT(VIRTIO_ID_SCMI, 1, VIRTIO_SCMI_F_SHARED_MEMORY, H, "shared memory for statistics")
 
 VS_FEAT(VIRTIO_ID_I2C_ADAPTER, 0, VIRTIO_I2C_F_ZERO_LENGTH_REQUEST, H, "zero-length transfers")
+
+VS_FEAT(VIRTIO_ID_CAN, 0, VIRTIO_CAN_F_CAN_CLASSIC, H, "classic CAN frames")
+VS_FEAT(VIRTIO_ID_CAN, 1, VIRTIO_CAN_F_CAN_FD, H, "CAN FD frames")
+VS_FEAT(VIRTIO_ID_CAN, 2, VIRTIO_CAN_F_RTR_FRAMES, H, "remote transmission request frames")
+VS_FEAT(VIRTIO_ID_CAN, 3, VIRTIO_CAN_F_LATE_TX_ACK, H,
+	"transmissions confirmed once on the bus, not once queued")
 
 VS_FEAT(VIRTIO_ID_BT, 0, VIRTIO_BT_F_VND_HCI, H, "vendor HCI commands")
 VS_FEAT(VIRTIO_ID_BT, 1, VIRTIO_BT_F_MSFT_EXT, H, "Microsoft vendor extensions")

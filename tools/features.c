@@ -31,6 +31,7 @@ static const struct {
 	{ VIRTIO_ID_SCSI, "scsi" },
 	{ VIRTIO_ID_9P, "9p" },
 	{ VIRTIO_ID_GPU, "gpu" },
+	{ VIRTIO_ID_CLOCK, "clock" },
 	{ VIRTIO_ID_VSOCK, "vsock" },
 	{ VIRTIO_ID_CRYPTO, "crypto" },
 	{ VIRTIO_ID_IOMMU, "iommu" },
@@ -40,6 +41,7 @@ static const struct {
 	{ VIRTIO_ID_PMEM, "pmem" },
 	{ VIRTIO_ID_SCMI, "scmi" },
 	{ VIRTIO_ID_I2C_ADAPTER, "i2c" },
+	{ VIRTIO_ID_CAN, "can" },
 	{ VIRTIO_ID_BT, "bt" },
 	{ VIRTIO_ID_GPIO, "gpio" },
 };
@@ -113,20 +115,27 @@ const struct vs_feat *vs_feat_find(unsigned int bit, unsigned int device_id,
 	return vs_table_bit(device_id, bit);
 }
 
-void vs_decode(u64 bits, unsigned int device_id, enum vs_decode_as as,
-	       struct vs_decoded *out)
+char *vs_fset_hex(const struct vs_fset *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "0x%016llx%016llx", (unsigned long long)s->w[1],
+		 (unsigned long long)s->w[0]);
+	return buf;
+}
+
+void vs_decode(const struct vs_fset *bits, unsigned int device_id,
+	       enum vs_decode_as as, struct vs_decoded *out)
 {
 	const struct vs_feat *f;
 	unsigned int bit;
 	bool transport;
 
 	memset(out, 0, sizeof(*out));
-	for (bit = 0; bit < 64; bit++) {
-		if (!(bits & BIT_ULL(bit)))
+	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
+		if (!vs_fset_test(bits, bit))
 			continue;
 		f = vs_feat_find(bit, device_id, as, &transport);
 		if (!f)
-			out->unknown |= BIT_ULL(bit);
+			out->unknown.w[bit / 64] |= BIT_ULL(bit % 64);
 		else if (transport)
 			out->transport[out->n_transport++] = f;
 		else

@@ -12,6 +12,51 @@
 
 #include "util.h"
 
+/*
+ * A feature set: the kernel keeps up to 128 feature bits per device (6.17
+ * and later; 64 before). w[0] holds bits 0-63, w[1] bits 64-127.
+ */
+#define VS_FEAT_WORDS	2
+#define VS_FEAT_BITS	(64 * VS_FEAT_WORDS)
+
+struct vs_fset {
+	u64 w[VS_FEAT_WORDS];
+};
+
+static inline struct vs_fset vs_fset_of(u64 lo, u64 hi)
+{
+	return (struct vs_fset){ .w = { lo, hi } };
+}
+
+static inline bool vs_fset_test(const struct vs_fset *s, unsigned int bit)
+{
+	return bit < VS_FEAT_BITS && (s->w[bit / 64] & BIT_ULL(bit % 64));
+}
+
+/* Whether a bit above 63 is set. */
+static inline bool vs_fset_high(const struct vs_fset *s)
+{
+	return s->w[1] != 0;
+}
+
+static inline unsigned int vs_fset_weight(const struct vs_fset *s)
+{
+	return __builtin_popcountll(s->w[0]) + __builtin_popcountll(s->w[1]);
+}
+
+/* The bits of @a that @b lacks. */
+static inline struct vs_fset vs_fset_andnot(const struct vs_fset *a,
+					    const struct vs_fset *b)
+{
+	return vs_fset_of(a->w[0] & ~b->w[0], a->w[1] & ~b->w[1]);
+}
+
+/* Room for vs_fset_hex(): "0x", 32 digits, NUL. */
+#define VS_FSET_HEX_LEN	35
+
+/* "0x" and 32 lowercase hex digits, bits 127..0, in @buf. Returns @buf. */
+char *vs_fset_hex(const struct vs_fset *s, char *buf, size_t len);
+
 /* Tables that belong to no device id (device ids are below 0x10000). */
 enum {
 	VS_TBL_TRANSPORT = 0x10000,
@@ -61,15 +106,15 @@ enum vs_decode_as {
  * Each list is in ascending bit order.
  */
 struct vs_decoded {
-	const struct vs_feat *transport[64];
+	const struct vs_feat *transport[VS_FEAT_BITS];
 	size_t n_transport;
-	const struct vs_feat *dev[64];
+	const struct vs_feat *dev[VS_FEAT_BITS];
 	size_t n_dev;
-	u64 unknown;
+	struct vs_fset unknown;
 };
 
-void vs_decode(u64 bits, unsigned int device_id, enum vs_decode_as as,
-	       struct vs_decoded *out);
+void vs_decode(const struct vs_fset *bits, unsigned int device_id,
+	       enum vs_decode_as as, struct vs_decoded *out);
 
 /* The named bit @bit of a device, or NULL (for "show"). */
 const struct vs_feat *vs_feat_find(unsigned int bit, unsigned int device_id,

@@ -8,7 +8,8 @@
  * scrape as a whole. A family's series are written together under its
  * HELP and TYPE lines, devices in the kernel's order, bits ascending.
  * Bitmaps become one series per set bit, labelled with the bit number and
- * its symbol: a 64-bit bitmap does not fit a sample's double.
+ * its symbol: a 64-bit bitmap does not fit a sample's double, and feature
+ * sets have 128 bits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -107,12 +108,12 @@ static void vs_prom_dev(FILE *f, const char *metric, const struct vs_dev *d,
 }
 
 /*
- * One series of value 1 per set bit of @bits: labels path, bit (decimal)
- * and symbol (from features-table.h, "unknown" for a bit it has no name
- * for), bits ascending.
+ * One series of value 1 per set bit of @bits (all 128): labels path, bit
+ * (decimal) and symbol (from features-table.h, "unknown" for a bit it has
+ * no name for), bits ascending.
  */
 static void vs_prom_bits(FILE *f, const char *metric, const struct vs_dev *d,
-			 u64 bits, enum vs_decode_as as)
+			 const struct vs_fset *bits, enum vs_decode_as as)
 {
 	struct vs_label l[] = { { "path", d->path }, { "bit", NULL },
 				{ "symbol", NULL } };
@@ -121,8 +122,8 @@ static void vs_prom_bits(FILE *f, const char *metric, const struct vs_dev *d,
 	bool transport;
 	char num[4];
 
-	for (bit = 0; bit < 64; bit++) {
-		if (!(bits & BIT_ULL(bit)))
+	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
+		if (!vs_fset_test(bits, bit))
 			continue;
 		feat = vs_feat_find(bit, d->device_id, as, &transport);
 		snprintf(num, sizeof(num), "%u", bit);
@@ -231,6 +232,26 @@ static void vs_m_vhost_support(FILE *f, const char *m,
 			    s->info.vhost_state == VIRTIO_STATUS_VHOST_ON);
 }
 
+/*
+ * 1 if the module runs in list-only mode: its info says so, or a device
+ * reply was flagged (the info command failed, or the mode changed in
+ * between). 0 otherwise, also for a module older than the mode.
+ */
+static void vs_m_list_only(FILE *f, const char *m, const struct vs_scrape *s,
+			   const struct vs_dev *d)
+{
+	bool list_only;
+	size_t i;
+
+	(void)d;
+	if (!s->ok)
+		return;
+	list_only = s->have_info && vs_info_list_only(&s->info);
+	for (i = 0; i < s->list.n && !list_only; i++)
+		list_only = vs_dev_list_only(&s->list.devs[i]);
+	vs_prom_u64(f, m, NULL, 0, list_only);
+}
+
 /* Families of one device */
 
 static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
@@ -282,17 +303,29 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 	}
 }
 
+/* QEMU's num-vqs: the device's count where known, else the driver's. */
+static void vs_m_virtqueues(FILE *f, const char *m, const struct vs_scrape *s,
+			    const struct vs_dev *d)
+{
+	(void)s;
+	if (vs_dev_has_num_vqs(d))
+		vs_prom_dev(f, m, d, vs_dev_num_vqs(d));
+}
+
 /* QEMU's guest-features: the driver's (virtio), the owner's acked (vhost). */
 static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
 			    const struct vs_dev *d)
 {
+	struct vs_fset bits;
+
 	(void)s;
 	if (vs_is_vhost(d)) {
+		bits = vs_dev_vhost_acked(d);
 		if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES))
-			vs_prom_bits(f, m, d, d->vhost_acked_features,
-				     VS_AS_VHOST);
+			vs_prom_bits(f, m, d, &bits, VS_AS_VHOST);
 	} else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES)) {
-		vs_prom_bits(f, m, d, d->driver_features, VS_AS_GUEST);
+		bits = vs_dev_driver_features(d);
+		vs_prom_bits(f, m, d, &bits, VS_AS_GUEST);
 	}
 }
 
@@ -318,20 +351,23 @@ static void vs_m_host_readable(FILE *f, const char *m,
 static void vs_m_host_feat(FILE *f, const char *m, const struct vs_scrape *s,
 			   const struct vs_dev *d)
 {
+	struct vs_fset bits = vs_dev_device_features(d);
+
 	(void)s;
 	if (vs_is_virtio(d) && vs_host_readable(d))
-		vs_prom_bits(f, m, d, d->device_features, VS_AS_GUEST);
+		vs_prom_bits(f, m, d, &bits, VS_AS_GUEST);
 }
 
 static void vs_m_backend_feat(FILE *f, const char *m,
 			      const struct vs_scrape *s,
 			      const struct vs_dev *d)
 {
+	struct vs_fset bits = vs_fset_of(d->vhost_backend_features, 0);
+
 	(void)s;
 	if (vs_is_vhost(d) &&
 	    vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES))
-		vs_prom_bits(f, m, d, d->vhost_backend_features,
-			     VS_AS_VHOST_BACKEND);
+		vs_prom_bits(f, m, d, &bits, VS_AS_VHOST_BACKEND);
 }
 
 /*
@@ -349,6 +385,11 @@ static const struct vs_family {
 	const char *name;
 	const char *help;
 	bool per_dev;		/* for each device, not once a scrape */
+	/*
+	 * the device's state, which a module in list-only mode does not
+	 * read: no series for a device whose reply says so
+	 */
+	bool state;
 	/* write() the series, or (when NULL) the member below */
 	void (*write)(FILE *f, const char *m, const struct vs_scrape *s,
 		      const struct vs_dev *d);
@@ -372,30 +413,39 @@ static const struct vs_family {
 	{ "virtio_status_vhost_support",
 	  "1 if the module can list vhost devices, 0 if it switched that off (see virtio-status info).",
 	  .write = vs_m_vhost_support },
+	{ "virtio_status_module_list_only",
+	  "1 if the module runs in list-only mode: it lists devices but reads no state (see virtio-status info).",
+	  .write = vs_m_list_only },
 	{ "virtio_status_device_info",
 	  "One series per device, value 1: its path, kind, name, bus id, device id, driver and transport.",
 	  .per_dev = true, .write = vs_m_info },
 	{ "virtio_status_device_status_bit",
 	  "Bits of a virtio device's status byte: every named bit (0 or 1) and any other bit set.",
-	  .per_dev = true, .write = vs_m_status },
+	  .per_dev = true, .state = true, .write = vs_m_status },
 	{ "virtio_status_device_virtqueues",
-	  "Virtqueues of the device (QEMU's num-vqs; nvqs of a vhost device).",
-	  VS_DEV_U32(0, VIRTIO_STATUS_A_DEV_NUM_VQS, num_vqs) },
+	  "Virtqueues of the device (QEMU's num-vqs: the device's count where known, else the driver's; nvqs of a vhost device).",
+	  .per_dev = true, .state = true, .write = vs_m_virtqueues },
+	{ "virtio_status_device_driver_virtqueues",
+	  "Virtqueues the driver of the virtio device set up.",
+	  VS_DEV_U32(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_NUM_VQS, num_vqs),
+	  .state = true },
 	{ "virtio_status_device_broken",
 	  "1 if a virtqueue of the virtio device is broken.",
-	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_BROKEN, broken) },
+	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_BROKEN, broken),
+	  .state = true },
 	{ "virtio_status_device_failed",
 	  "1 if the virtio device failed to restore after resume.",
-	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_FAILED, failed) },
+	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VIRTIO, VIRTIO_STATUS_A_DEV_FAILED, failed),
+	  .state = true },
 	{ "virtio_status_device_guest_feature",
 	  "One series per feature bit the driver accepted (QEMU's guest-features; acked features of a vhost device).",
-	  .per_dev = true, .write = vs_m_guest_feat },
+	  .per_dev = true, .state = true, .write = vs_m_guest_feat },
 	{ "virtio_status_device_host_features_readable",
 	  "1 if the features a virtio device offers could be read (they need CAP_NET_ADMIN).",
-	  .per_dev = true, .write = vs_m_host_readable },
+	  .per_dev = true, .state = true, .write = vs_m_host_readable },
 	{ "virtio_status_device_host_feature",
 	  "One series per feature bit the virtio device offers (QEMU's host-features).",
-	  .per_dev = true, .write = vs_m_host_feat },
+	  .per_dev = true, .state = true, .write = vs_m_host_feat },
 	{ "virtio_status_vhost_backend_feature",
 	  "One series per vhost backend feature bit the owner set.",
 	  .per_dev = true, .write = vs_m_backend_feat },
@@ -526,6 +576,8 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 	}
 	for (i = 0; s->ok && i < s->list.n; i++) {
 		if (s->skip[i])
+			continue;
+		if (fam->state && vs_dev_list_only(&s->list.devs[i]))
 			continue;
 		if (fam->write)
 			fam->write(f, fam->name, s, &s->list.devs[i]);

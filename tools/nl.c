@@ -434,6 +434,21 @@ static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID:
 		/* repeated: vs_dev_holders() reads every one */
 		break;
+	case VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI:
+		dev->driver_features_hi = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI:
+		dev->device_features_hi = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI:
+		dev->vhost_acked_features_hi = nla_get_u64(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS:
+		dev->device_num_vqs = nla_get_u32(a);
+		break;
+	case VIRTIO_STATUS_A_DEV_LIST_ONLY:
+		dev->list_only = nla_get_u8(a) != 0;
+		break;
 	}
 }
 
@@ -525,25 +540,50 @@ int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
 {
 	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	struct nlattr *a;
+	int i;
 
 	memset(info, 0, sizeof(*info));
 	if (vs_reply_parse(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_INFO, "info",
 			   tb, e) < 0)
 		return -1;
-	a = tb[VIRTIO_STATUS_A_INFO_VHOST_STATE];
-	if (a) {
-		info->have |= 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE;
-		info->vhost_state = nla_get_u32(a);
-	}
-	a = tb[VIRTIO_STATUS_A_INFO_VHOST_REASON];
-	if (a) {
-		info->have |= 1ULL << VIRTIO_STATUS_A_INFO_VHOST_REASON;
-		nla_strlcpy(info->vhost_reason, a, sizeof(info->vhost_reason));
-	}
-	a = tb[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT];
-	if (a) {
-		info->have |= 1ULL << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
-		nla_strlcpy(info->vhost_layout, a, sizeof(info->vhost_layout));
+	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++) {
+		a = tb[i];
+		if (!a)
+			continue;
+		switch (i) {
+		case VIRTIO_STATUS_A_INFO_VHOST_STATE:
+			info->vhost_state = nla_get_u32(a);
+			break;
+		case VIRTIO_STATUS_A_INFO_VHOST_REASON:
+			nla_strlcpy(info->vhost_reason, a,
+				    sizeof(info->vhost_reason));
+			break;
+		case VIRTIO_STATUS_A_INFO_VHOST_LAYOUT:
+			nla_strlcpy(info->vhost_layout, a,
+				    sizeof(info->vhost_layout));
+			break;
+		case VIRTIO_STATUS_A_INFO_GENERATION:
+			info->generation = nla_get_u32(a);
+			break;
+		case VIRTIO_STATUS_A_INFO_MODE:
+			info->mode = nla_get_u32(a);
+			break;
+		case VIRTIO_STATUS_A_INFO_MODE_REASON:
+			nla_strlcpy(info->mode_reason, a,
+				    sizeof(info->mode_reason));
+			break;
+		case VIRTIO_STATUS_A_INFO_FINGERPRINT:
+			nla_strlcpy(info->fingerprint, a,
+				    sizeof(info->fingerprint));
+			break;
+		case VIRTIO_STATUS_A_INFO_FEATURE_BITS:
+			info->feature_bits = nla_get_u32(a);
+			break;
+		default:
+			/* not an info attribute: the reply has no business with it */
+			continue;
+		}
+		vs_info_set(info, i);
 	}
 	return 0;
 }
@@ -618,7 +658,7 @@ static void vs_queue_attr(struct vs_queue *q, int type, struct nlattr *a)
 		/* not a queue attribute: the reply has no business with it */
 		return;
 	}
-	q->have |= 1ULL << type;
+	vs_queue_set(q, type);
 }
 
 int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
@@ -710,7 +750,7 @@ static void vs_elem_attr(struct vs_elem *el, int type, struct nlattr *a)
 		/* not an element attribute: the reply has no business with it */
 		return;
 	}
-	el->have |= 1ULL << type;
+	vs_elem_set(el, type);
 }
 
 /* Every ELEM_DESC of a reply, in chain order. 0, or -1 with @e set. */
@@ -1109,7 +1149,8 @@ static int vs_lazy_elem_get(void *ctx, const struct vs_target *t, u32 queue,
 			      has_index, index, el, e);
 }
 
-static int vs_lazy_vhost_features(void *ctx, const char *node, u64 *features)
+static int vs_lazy_vhost_features(void *ctx, const char *node,
+				  struct vs_fset *features)
 {
 	return vs_vhost_features_cached(&((struct vs_nl_lazy *)ctx)->probes,
 					node, features);

@@ -241,6 +241,25 @@ static int vs_add_uint(struct json_object *o, const char *key, u64 v)
 	return vs_add_str(o, hkey, hex);
 }
 
+/*
+ * A feature set as the plain shape carries it: the uint64 member @key with
+ * bits 0-63 (and its "-hex" above 2^53), as QEMU's schema has it; when a
+ * bit above 63 is set, then "<key>-full" too, "0x" and 32 hex digits of all
+ * 128 bits (README: "128-bit feature sets").
+ */
+static int vs_add_fset(struct json_object *o, const char *key,
+		       const struct vs_fset *set)
+{
+	char fkey[64], hex[VS_FSET_HEX_LEN];
+
+	if (vs_add_uint(o, key, set->w[0]))
+		return -1;
+	if (!vs_fset_high(set))
+		return 0;
+	snprintf(fkey, sizeof(fkey), "%s-full", key);
+	return vs_add_str(o, fkey, vs_fset_hex(set, hex, sizeof(hex)));
+}
+
 static int vs_add_int(struct json_object *o, const char *key, int64_t v)
 {
 	return vs_add(o, key, json_object_new_int64(v));
@@ -260,9 +279,11 @@ enum vs_bits_kind {
 
 static const struct {
 	const char *list;	/* named bits (device bits for features) */
-	const char *unknown;
+	const char *unknown;	/* unnamed bits 0-63 */
+	const char *unknown2;	/* unnamed bits 64-127, where they can be */
 } vs_bits_keys[] = {
-	[VS_BITS_FEATURES] = { "dev-features", "unknown-dev-features" },
+	[VS_BITS_FEATURES] = { "dev-features", "unknown-dev-features",
+			       "unknown-dev-features2" },
 	[VS_BITS_STATUS] = { "statuses", "unknown-statuses" },
 	[VS_BITS_PROTOCOLS] = { "protocols", "unknown-protocols" },
 };
@@ -285,31 +306,36 @@ static int vs_add_feats(struct json_object *strs, struct json_object *syms,
 }
 
 /*
- * @bits as @mode asks: an integer, or the decoded object of @kind. Device
- * bits are named after device @id; @as as vs_decode() takes it.
+ * The decoded object of @kind for @bits (see enum vs_json_mode). Device
+ * bits are named after device @id; @as as vs_decode() takes it. Bits 0-63
+ * that have no name go to "unknown-dev-features" (and its siblings), bits
+ * 64-127 to "unknown-dev-features2" (QEMU 10.2 and later), each only when
+ * not 0. Status and protocol bitmaps have no bits above 63.
  */
-static struct json_object *vs_json_bits(u64 bits, enum vs_bits_kind kind,
+static struct json_object *vs_json_bits(const struct vs_fset *bits,
+					enum vs_bits_kind kind,
 					unsigned int id, enum vs_decode_as as,
 					enum vs_json_mode mode)
 {
 	struct json_object *o, *tr = NULL, *list, *syms = NULL;
-	struct vs_decoded dec;
-	char hex[24];
+	char hex[VS_FSET_HEX_LEN];
+	struct vs_decoded *dec;
 	int err = 0;
 
-	if (mode == VS_JSON_RAW)
-		return json_object_new_uint64(bits);
+	dec = malloc(sizeof(*dec));
+	if (!dec)
+		return NULL;
 	if (kind == VS_BITS_PROTOCOLS) {
 		/* vhost-user protocol bits: a kernel device has none to name */
-		memset(&dec, 0, sizeof(dec));
-		dec.unknown = bits;
+		memset(dec, 0, sizeof(*dec));
+		dec->unknown = *bits;
 	} else {
 		vs_decode(bits, id, kind == VS_BITS_STATUS ? VS_AS_STATUS : as,
-			  &dec);
+			  dec);
 	}
 	o = json_object_new_object();
 	if (!o)
-		return NULL;
+		goto free;
 	if (kind == VS_BITS_FEATURES) {
 		tr = json_object_new_array();
 		err |= vs_add(o, "transports", tr);
@@ -320,35 +346,58 @@ static struct json_object *vs_json_bits(u64 bits, enum vs_bits_kind kind,
 		syms = json_object_new_array();
 	if (err || (mode == VS_JSON_RAW_AND_DECODED && !syms))
 		goto free;
-	if (tr && vs_add_feats(tr, syms, dec.transport, dec.n_transport))
+	if (tr && vs_add_feats(tr, syms, dec->transport, dec->n_transport))
 		goto free;
-	if (vs_add_feats(list, syms, dec.dev, dec.n_dev))
+	if (vs_add_feats(list, syms, dec->dev, dec->n_dev))
 		goto free;
-	if (dec.unknown)
-		err |= vs_add_uint(o, vs_bits_keys[kind].unknown, dec.unknown);
+	if (dec->unknown.w[0])
+		err |= vs_add_uint(o, vs_bits_keys[kind].unknown,
+				   dec->unknown.w[0]);
+	if (dec->unknown.w[1] && vs_bits_keys[kind].unknown2)
+		err |= vs_add_uint(o, vs_bits_keys[kind].unknown2,
+				   dec->unknown.w[1]);
 	if (mode == VS_JSON_RAW_AND_DECODED) {
-		/* "raw-hex" always, whatever the value */
-		snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)bits);
-		err |= vs_add(o, "raw", json_object_new_uint64(bits));
+		/* "raw-hex" always, whatever the value: bits 0-63 */
+		snprintf(hex, sizeof(hex), "0x%016llx",
+			 (unsigned long long)bits->w[0]);
+		err |= vs_add(o, "raw", json_object_new_uint64(bits->w[0]));
 		err |= vs_add_str(o, "raw-hex", hex);
+		if (vs_fset_high(bits))
+			err |= vs_add_str(o, "raw-full",
+					  vs_fset_hex(bits, hex, sizeof(hex)));
 		err |= vs_add(o, "symbols", syms);
 		syms = NULL;
 	}
-	if (!err)
+	if (!err) {
+		free(dec);
 		return o;
+	}
 free:
 	json_object_put(syms);
 	json_object_put(o);
+	free(dec);
 	return NULL;
 }
 
-static int vs_add_bits(struct json_object *o, const char *key, u64 bits,
-		       enum vs_bits_kind kind, unsigned int id,
-		       enum vs_decode_as as, enum vs_json_mode mode)
+/* @bits under @key as @mode asks: the plain members, or decoded. */
+static int vs_add_bits(struct json_object *o, const char *key,
+		       const struct vs_fset *bits, enum vs_bits_kind kind,
+		       unsigned int id, enum vs_decode_as as,
+		       enum vs_json_mode mode)
 {
 	if (mode == VS_JSON_RAW)
-		return vs_add_uint(o, key, bits);
+		return vs_add_fset(o, key, bits);
 	return vs_add(o, key, vs_json_bits(bits, kind, id, as, mode));
+}
+
+/* A bitmap of 64 bits or fewer (status, protocols) as vs_add_bits(). */
+static int vs_add_bits64(struct json_object *o, const char *key, u64 bits,
+			 enum vs_bits_kind kind, unsigned int id,
+			 enum vs_decode_as as, enum vs_json_mode mode)
+{
+	struct vs_fset set = vs_fset_of(bits, 0);
+
+	return vs_add_bits(o, key, &set, kind, id, as, mode);
 }
 
 /* The VirtioStatus members a device has a source for. */
@@ -357,9 +406,9 @@ struct vs_status_vals {
 	u32 device_id;
 	bool vhost_started;
 	u32 endian;
-	u64 guest_features;
-	u64 host_features;
-	u64 backend_features;
+	struct vs_fset guest_features;
+	struct vs_fset host_features;
+	struct vs_fset backend_features;
 	u32 num_vqs;
 	u32 status;
 	bool broken;
@@ -387,15 +436,15 @@ static struct json_object *vs_json_status_of(const struct vs_status_vals *v,
 	err |= vs_add_uint(o, "device-id", v->device_id);
 	err |= vs_add_bool(o, "vhost-started", v->vhost_started);
 	err |= vs_add_str(o, "device-endian", vs_endian_name(v->endian));
-	err |= vs_add_bits(o, "guest-features", v->guest_features,
+	err |= vs_add_bits(o, "guest-features", &v->guest_features,
 			   VS_BITS_FEATURES, v->device_id, v->feat_as, mode);
-	err |= vs_add_bits(o, "host-features", v->host_features,
+	err |= vs_add_bits(o, "host-features", &v->host_features,
 			   VS_BITS_FEATURES, v->device_id, v->feat_as, mode);
-	err |= vs_add_bits(o, "backend-features", v->backend_features,
+	err |= vs_add_bits(o, "backend-features", &v->backend_features,
 			   VS_BITS_FEATURES, v->device_id, v->backend_as, mode);
 	err |= vs_add_int(o, "num-vqs", v->num_vqs);
-	err |= vs_add_bits(o, "status", v->status, VS_BITS_STATUS,
-			   v->device_id, VS_AS_STATUS, mode);
+	err |= vs_add_bits64(o, "status", v->status, VS_BITS_STATUS,
+			     v->device_id, VS_AS_STATUS, mode);
 	err |= vs_add_uint(o, "isr", c->isr);
 	err |= vs_add_uint(o, "queue-sel", c->queue_sel);
 	err |= vs_add_bool(o, "vm-running", c->vm_running);
@@ -427,10 +476,11 @@ struct json_object *vs_json_status_mode(const struct vs_dev *d,
 		.device_id = d->device_id,
 		.vhost_started = c->vhost_started,
 		.endian = d->endian,
-		.guest_features = d->driver_features,
-		.host_features = d->device_features,
-		.backend_features = c->backend_features,
-		.num_vqs = d->num_vqs,
+		.guest_features = vs_dev_driver_features(d),
+		.host_features = vs_dev_device_features(d),
+		.backend_features = vs_fset_of(c->backend_features, 0),
+		/* the device's count where the reply has it, as QEMU counts */
+		.num_vqs = vs_dev_num_vqs(d),
 		.status = d->status,
 		.broken = d->broken,
 		.started = d->status & VIRTIO_CONFIG_S_DRIVER_OK,
@@ -446,9 +496,11 @@ struct json_object *vs_json_status(const struct vs_dev *d)
 	return vs_json_status_mode(d, VS_JSON_RAW);
 }
 
-struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d, u64 offered,
+struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
+					   const struct vs_fset *offered,
 					   enum vs_json_mode mode)
 {
+	struct vs_fset acked = vs_dev_vhost_acked(d);
 	unsigned int id = d->device_id;
 	struct json_object *o = json_object_new_object();
 	int err = 0;
@@ -463,13 +515,13 @@ struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d, u64 offered,
 	err |= vs_add_int(o, "vq-index", vs_vhost_dev_view.vq_index);
 	err |= vs_add_bits(o, "features", offered, VS_BITS_FEATURES, id,
 			   VS_AS_VHOST, mode);
-	err |= vs_add_bits(o, "acked-features", d->vhost_acked_features,
-			   VS_BITS_FEATURES, id, VS_AS_VHOST, mode);
-	err |= vs_add_bits(o, "backend-features", d->vhost_backend_features,
-			   VS_BITS_FEATURES, id, VS_AS_VHOST_BACKEND, mode);
-	err |= vs_add_bits(o, "protocol-features",
-			   vs_vhost_dev_view.protocol_features,
-			   VS_BITS_PROTOCOLS, id, VS_AS_VHOST, mode);
+	err |= vs_add_bits(o, "acked-features", &acked, VS_BITS_FEATURES, id,
+			   VS_AS_VHOST, mode);
+	err |= vs_add_bits64(o, "backend-features", d->vhost_backend_features,
+			     VS_BITS_FEATURES, id, VS_AS_VHOST_BACKEND, mode);
+	err |= vs_add_bits64(o, "protocol-features",
+			     vs_vhost_dev_view.protocol_features,
+			     VS_BITS_PROTOCOLS, id, VS_AS_VHOST, mode);
 	err |= vs_add_uint(o, "max-queues", vs_vhost_dev_view.max_queues);
 	err |= vs_add_uint(o, "backend-cap", vs_vhost_dev_view.backend_cap);
 	err |= vs_add_bool(o, "log-enabled", d->vhost_log_enabled);
@@ -481,13 +533,14 @@ struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d, u64 offered,
 	return o;
 }
 
-struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered)
+struct json_object *vs_json_vhost_dev(const struct vs_dev *d,
+				      const struct vs_fset *offered)
 {
 	return vs_json_vhost_dev_mode(d, offered, VS_JSON_RAW);
 }
 
 struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
-					      u64 offered,
+					      const struct vs_fset *offered,
 					      enum vs_json_mode mode)
 {
 	struct vs_status_vals v = {
@@ -495,9 +548,9 @@ struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
 		.device_id = d->device_id,
 		.vhost_started = d->vhost_started,
 		.endian = d->endian,
-		.guest_features = d->vhost_acked_features,
-		.host_features = offered,
-		.backend_features = d->vhost_backend_features,
+		.guest_features = vs_dev_vhost_acked(d),
+		.host_features = *offered,
+		.backend_features = vs_fset_of(d->vhost_backend_features, 0),
 		.num_vqs = d->num_vqs,
 		.status = d->status,
 		.broken = d->broken,
@@ -512,7 +565,8 @@ struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
 	return vs_json_status_of(&v, &vs_vhost_view, dev, mode);
 }
 
-struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered)
+struct json_object *vs_json_vhost_status(const struct vs_dev *d,
+					 const struct vs_fset *offered)
 {
 	return vs_json_vhost_status_mode(d, offered, VS_JSON_RAW);
 }
@@ -739,11 +793,24 @@ struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
 	return o;
 }
 
+/* QMP's spelling of a module mode, or NULL for one this tool does not know. */
+static const char *vs_mode_name(u32 mode)
+{
+	switch (mode) {
+	case VIRTIO_STATUS_MODE_FULL:
+		return "full";
+	case VIRTIO_STATUS_MODE_LIST_ONLY:
+		return "list-only";
+	default:
+		return NULL;
+	}
+}
+
 struct json_object *vs_json_info(const struct vs_info *info,
 				 struct vs_err *e)
 {
+	const char *state, *mode = NULL;
 	struct json_object *o;
-	const char *state;
 	int err = 0;
 
 	if (!vs_info_has(info, VIRTIO_STATUS_A_INFO_VHOST_STATE)) {
@@ -764,6 +831,15 @@ struct json_object *vs_json_info(const struct vs_info *info,
 			   info->vhost_state);
 		return NULL;
 	}
+	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_MODE)) {
+		mode = vs_mode_name(info->mode);
+		if (!mode) {
+			vs_err_set(e, VS_ERR_MSG, 0,
+				   "the virtio_status module reports mode %u, which this virtio-status does not know",
+				   info->mode);
+			return NULL;
+		}
+	}
 	o = json_object_new_object();
 	if (!o)
 		goto nomem;
@@ -772,6 +848,14 @@ struct json_object *vs_json_info(const struct vs_info *info,
 		err |= vs_add_str(o, "vhost-reason", info->vhost_reason);
 	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT))
 		err |= vs_add_str(o, "vhost-layout", info->vhost_layout);
+	if (mode)
+		err |= vs_add_str(o, "mode", mode);
+	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_MODE_REASON))
+		err |= vs_add_str(o, "mode-reason", info->mode_reason);
+	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_FINGERPRINT))
+		err |= vs_add_str(o, "fingerprint", info->fingerprint);
+	if (vs_info_has(info, VIRTIO_STATUS_A_INFO_FEATURE_BITS))
+		err |= vs_add_uint(o, "feature-bits", info->feature_bits);
 	if (!err)
 		return o;
 	json_object_put(o);
@@ -1016,8 +1100,22 @@ free_list:
 	return ret;
 }
 
+void vs_err_list_only(const struct vs_backend *be, struct vs_err *e)
+{
+	struct vs_info *info = malloc(sizeof(*info));
+	struct vs_err ie;
+
+	vs_err_clear(&ie);
+	if (info && be->ops->info(be->ctx, info, &ie) == 0 &&
+	    vs_info_has(info, VIRTIO_STATUS_A_INFO_MODE_REASON))
+		vs_err_set(e, VS_ERR_LIST_ONLY, 0, "%s", info->mode_reason);
+	else
+		vs_err_set(e, VS_ERR_LIST_ONLY, 0, NULL);
+	free(info);
+}
+
 int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
-		     u64 *features, struct vs_err *e)
+		     struct vs_fset *features, struct vs_err *e)
 {
 	size_t i;
 	int err;
@@ -1053,7 +1151,7 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 					       struct vs_err *e)
 {
 	struct json_object *ret = NULL;
-	u64 offered;
+	struct vs_fset offered;
 	struct vs_target *t;
 	struct vs_dev *d;
 
@@ -1067,12 +1165,16 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 		goto free;
 	if (be->ops->dev_get(be->ctx, t, d, e) < 0)
 		goto free;
+	if (vs_dev_list_only(d)) {
+		vs_err_list_only(be, e);
+		goto free;
+	}
 	if (vs_dev_check_status(d, e) < 0)
 		goto free;
 	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST) {
 		if (vs_vhost_offered(be, d, &offered, e) < 0)
 			goto free;
-		ret = vs_json_vhost_status_mode(d, offered, c->mode);
+		ret = vs_json_vhost_status_mode(d, &offered, c->mode);
 	} else {
 		ret = vs_json_status_mode(d, c->mode);
 	}
@@ -1165,6 +1267,10 @@ static int vs_queue_fetch(const struct vs_backend *be,
 		goto free;
 	if (be->ops->dev_get(be->ctx, t, d, e) < 0)
 		goto free;
+	if (vs_dev_list_only(d)) {
+		vs_err_list_only(be, e);
+		goto free;
+	}
 	if (vs_dev_require(d, need_dev, ARRAY_SIZE(need_dev), e) < 0)
 		goto free;
 	kind = vs_dev_kind(d);
@@ -1349,6 +1455,10 @@ static struct json_object *vs_run_queue_element(const struct vs_backend *be,
 	/* the device's QEMU name, as the queue commands take it */
 	if (be->ops->dev_get(be->ctx, t, d, e) < 0)
 		goto free;
+	if (vs_dev_list_only(d)) {
+		vs_err_list_only(be, e);
+		goto free;
+	}
 	if (vs_dev_require(d, need_dev, ARRAY_SIZE(need_dev), e) < 0)
 		goto free;
 	if (be->ops->elem_get(be->ctx, t, c->queue, c->has_index, c->index,

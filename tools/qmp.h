@@ -17,11 +17,15 @@ struct json_object;
 /*
  * How feature, status and protocol bitmaps are written.
  *
- * VS_JSON_RAW: integers, as QEMU 7.1 and the schema in our reference.
+ * VS_JSON_RAW: integers, as QEMU 7.1 and the schema in our reference. A
+ *   feature member carries bits 0-63; when a bit above 63 is set, our
+ *   "<member>-full" follows it: "0x" and 32 hex digits, bits 127..0.
  *
  * VS_JSON_DECODED: as released QEMU (7.2+) writes them:
  *   features  {"transports": [str], "dev-features": [str],
- *              "unknown-dev-features": uint64 (only when not 0)}
+ *              "unknown-dev-features": uint64 (bits 0-63, only when not 0),
+ *              "unknown-dev-features2": uint64 (bits 64-127, only when
+ *              not 0; QEMU 10.2+)}
  *   status    {"statuses": [str], "unknown-statuses": uint8 (when not 0)}
  *   protocols {"protocols": [str], "unknown-protocols": uint64 (when not 0)}
  * each string "SYMBOL: description", in ascending bit order (QEMU's order
@@ -30,8 +34,10 @@ struct json_object;
  *
  * VS_JSON_RAW_AND_DECODED, our extension: the decoded object, then
  *   "raw": the integer, "raw-hex": "0x%016llx" of it (exact for consumers
- *   whose numbers are doubles), "symbols": the bare symbols of the strings
- *   above, in their order (transports first, then dev-features).
+ *   whose numbers are doubles), both bits 0-63; "raw-full": "0x" and 32
+ *   hex digits of all 128 bits, only when a bit above 63 is set;
+ *   "symbols": the bare symbols of the strings above, in their order
+ *   (transports first, then dev-features).
  */
 enum vs_json_mode {
 	VS_JSON_RAW,
@@ -53,18 +59,22 @@ struct json_object *vs_json_status_mode(const struct vs_dev *d,
  * backs (its device id), plus VHOST_F_LOG_ALL; backend-features with the
  * VHOST_BACKEND_F_* bits.
  */
-struct json_object *vs_json_vhost_status(const struct vs_dev *d, u64 offered);
+struct json_object *vs_json_vhost_status(const struct vs_dev *d,
+					 const struct vs_fset *offered);
 struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
-					      u64 offered,
+					      const struct vs_fset *offered,
 					      enum vs_json_mode mode);
 /* VhostStatus of @d, a vhost device. */
-struct json_object *vs_json_vhost_dev(const struct vs_dev *d, u64 offered);
-struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d, u64 offered,
+struct json_object *vs_json_vhost_dev(const struct vs_dev *d,
+				      const struct vs_fset *offered);
+struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
+					   const struct vs_fset *offered,
 					   enum vs_json_mode mode);
 /*
  * The answer of the info command: {"vhost": "on"|"off", "vhost-reason",
- * "vhost-layout"}, the last two when the module sent them. NULL with @e
- * set.
+ * "vhost-layout", "mode": "full"|"list-only", "mode-reason",
+ * "fingerprint", "feature-bits": 64|128}, each but "vhost" only when the
+ * module sent it. NULL with @e set.
  */
 struct json_object *vs_json_info(const struct vs_info *info,
 				 struct vs_err *e);
@@ -76,7 +86,13 @@ struct json_object *vs_json_info(const struct vs_info *info,
  * held exclusively by its owner).
  */
 int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
-		     u64 *features, struct vs_err *e);
+		     struct vs_fset *features, struct vs_err *e);
+
+/*
+ * @e for a device whose reply says the module runs in list-only mode
+ * (VS_ERR_LIST_ONLY), with the reason the module's info gives, if any.
+ */
+void vs_err_list_only(const struct vs_backend *be, struct vs_err *e);
 /* [VirtioInfo] of @l, in @l's order; NULL on ENOMEM. */
 struct json_object *vs_json_list(const struct vs_dev_list *l);
 

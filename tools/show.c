@@ -54,9 +54,17 @@ static void vs_short_id(const struct vs_dev *d, char *buf, size_t len)
 }
 
 /* What the driver (virtio) or the owner (vhost) accepted. */
-static u64 vs_negotiated(const struct vs_dev *d)
+static struct vs_fset vs_negotiated(const struct vs_dev *d)
 {
-	return vs_is_vhost(d) ? d->vhost_acked_features : d->driver_features;
+	return vs_is_vhost(d) ? vs_dev_vhost_acked(d) :
+				vs_dev_driver_features(d);
+}
+
+static bool vs_have_negotiated(const struct vs_dev *d)
+{
+	return vs_dev_has(d, vs_is_vhost(d) ?
+			     VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES :
+			     VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
 }
 
 static enum vs_decode_as vs_feat_as(const struct vs_dev *d)
@@ -64,11 +72,13 @@ static enum vs_decode_as vs_feat_as(const struct vs_dev *d)
 	return vs_is_vhost(d) ? VS_AS_VHOST : VS_AS_GUEST;
 }
 
+/*
+ * One row; "-" for what the reply lacks (a module in list-only mode sends
+ * no status, features or queue counts).
+ */
 static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
 {
-	bool have_neg = vs_is_vhost(d) ?
-		vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES) :
-		vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
+	struct vs_fset neg = vs_negotiated(d);
 
 	snprintf(r->col[VS_COL_NAME], VS_COL_MAX, "%s", d->name);
 	vs_short_id(d, r->col[VS_COL_ID], VS_COL_MAX);
@@ -79,14 +89,21 @@ static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
 		/* no status byte: say whether a backend is attached */
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "%s",
 			 d->vhost_started ? "started" : "-");
-	else
+	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
 		vs_status_flags(d->status, r->col[VS_COL_STATUS], VS_COL_MAX);
-	if (have_neg)
-		snprintf(r->col[VS_COL_FEATURES], VS_COL_MAX, "%d",
-			 __builtin_popcountll(vs_negotiated(d)));
+	else
+		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "-");
+	if (vs_have_negotiated(d))
+		snprintf(r->col[VS_COL_FEATURES], VS_COL_MAX, "%u",
+			 vs_fset_weight(&neg));
 	else
 		snprintf(r->col[VS_COL_FEATURES], VS_COL_MAX, "-");
-	snprintf(r->col[VS_COL_VQS], VS_COL_MAX, "%u", d->num_vqs);
+	/* QEMU's num-vqs */
+	if (vs_dev_has_num_vqs(d))
+		snprintf(r->col[VS_COL_VQS], VS_COL_MAX, "%u",
+			 vs_dev_num_vqs(d));
+	else
+		snprintf(r->col[VS_COL_VQS], VS_COL_MAX, "-");
 	snprintf(r->col[VS_COL_PATH], VS_COL_MAX, "%s", d->path);
 }
 
@@ -137,6 +154,15 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 			cols[c] = rows[i].col[c];
 		vs_print_row(out, cols, width);
 	}
+	/* say once why the table is mostly "-" */
+	for (i = 0; i < l.n; i++) {
+		if (vs_dev_list_only(&l.devs[i])) {
+			vs_err_list_only(be, &e);
+			vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+			fprintf(err, "virtio-status: %s\n", sentence);
+			break;
+		}
+	}
 	free(rows);
 	vs_dev_list_free(&l);
 	return 0;
@@ -157,21 +183,25 @@ static void vs_kv(FILE *out, const char *key, const char *fmt, ...)
 	fputc('\n', out);
 }
 
-/* The named bits of @bits one per line, symbols aligned; unnamed ORed in. */
-static void vs_print_feats(FILE *out, const char *title, u64 bits,
-			   const struct vs_dev *d, u64 *unknown)
+/*
+ * The named bits of @bits (all 128) one per line, symbols aligned; the
+ * unnamed ones are ORed into @unknown.
+ */
+static void vs_print_feats(FILE *out, const char *title,
+			   const struct vs_fset *bits, const struct vs_dev *d,
+			   struct vs_fset *unknown)
 {
 	const struct vs_feat *f;
 	size_t w = 0, n = 0;
 	unsigned int bit;
 	bool transport;
 
-	for (bit = 0; bit < 64; bit++) {
-		if (!(bits & BIT_ULL(bit)))
+	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
+		if (!vs_fset_test(bits, bit))
 			continue;
 		f = vs_feat_find(bit, d->device_id, vs_feat_as(d), &transport);
 		if (!f) {
-			*unknown |= BIT_ULL(bit);
+			unknown->w[bit / 64] |= BIT_ULL(bit % 64);
 			continue;
 		}
 		n++;
@@ -181,13 +211,23 @@ static void vs_print_feats(FILE *out, const char *title, u64 bits,
 	fprintf(out, "%s (%zu):\n", title, n);
 	if (!n)
 		fputs("  (none)\n", out);
-	for (bit = 0; bit < 64; bit++) {
-		if (!(bits & BIT_ULL(bit)))
+	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
+		if (!vs_fset_test(bits, bit))
 			continue;
 		f = vs_feat_find(bit, d->device_id, vs_feat_as(d), &transport);
 		if (f)
 			fprintf(out, "  %-*s  %s\n", (int)w, f->sym, f->desc);
 	}
+}
+
+/* An unnamed bit set: 16 hex digits, 32 when a bit above 63 is set. */
+static const char *vs_unknown_hex(const struct vs_fset *s, char *buf,
+				  size_t len)
+{
+	if (vs_fset_high(s))
+		return vs_fset_hex(s, buf, len);
+	snprintf(buf, len, "0x%016llx", (unsigned long long)s->w[0]);
+	return buf;
 }
 
 static void vs_show_vhost_facts(FILE *out, const struct vs_dev *d)
@@ -231,6 +271,7 @@ static void vs_show_vhost_facts(FILE *out, const struct vs_dev *d)
 	      (unsigned long long)d->vhost_backend_features, buf);
 }
 
+/* What the reply has; "-" for what it lacks (list-only mode). */
 static void vs_show_virtio_facts(FILE *out, const struct vs_dev *d)
 {
 	char flags[64];
@@ -239,10 +280,27 @@ static void vs_show_virtio_facts(FILE *out, const struct vs_dev *d)
 		vs_kv(out, "transport:", "%s", d->transport);
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VENDOR))
 		vs_kv(out, "vendor id:", "0x%04x", d->vendor);
-	vs_kv(out, "status:", "0x%02x %s", d->status,
-	      vs_status_flags(d->status, flags, sizeof(flags)));
-	vs_kv(out, "queues:", "%u", d->num_vqs);
-	vs_kv(out, "broken:", "%s", d->broken ? "yes" : "no");
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
+		vs_kv(out, "status:", "0x%02x %s", d->status,
+		      vs_status_flags(d->status, flags, sizeof(flags)));
+	else
+		vs_kv(out, "status:", "-");
+	/* QEMU's num-vqs, and the driver's count when it differs */
+	if (!vs_dev_has_num_vqs(d))
+		vs_kv(out, "queues:", "-");
+	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS) &&
+		 vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS) &&
+		 d->num_vqs != d->device_num_vqs)
+		vs_kv(out, "queues:", "%u (the driver set up %u)",
+		      d->device_num_vqs, d->num_vqs);
+	else
+		vs_kv(out, "queues:", "%u", vs_dev_num_vqs(d));
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_BROKEN))
+		vs_kv(out, "broken:", "%s", d->broken ? "yes" : "no");
+	else
+		vs_kv(out, "broken:", "-");
+	if (vs_dev_list_only(d))
+		vs_kv(out, "state:", "not read (the module runs in list-only mode)");
 }
 
 /*
@@ -250,7 +308,7 @@ static void vs_show_virtio_facts(FILE *out, const struct vs_dev *d)
  * -1 with one line on @out saying why it is not shown.
  */
 static int vs_show_offered(const struct vs_backend *be, FILE *out,
-			   const struct vs_dev *d, u64 *offered)
+			   const struct vs_dev *d, struct vs_fset *offered)
 {
 	char sentence[2 * VS_MSG_MAX];
 	struct vs_err e;
@@ -264,11 +322,13 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 		return -1;
 	}
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES)) {
-		*offered = d->device_features;
+		*offered = vs_dev_device_features(d);
 		return 0;
 	}
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) &&
-	    d->device_features_err == EPERM)
+	if (vs_dev_list_only(d))
+		fputs("offered features: -\n", out);
+	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) &&
+		 d->device_features_err == EPERM)
 		fprintf(out, "%s\n",
 			"offered features not shown: reading them needs CAP_NET_ADMIN (run as root)");
 	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR))
@@ -284,8 +344,9 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 		FILE *err)
 {
-	char sentence[2 * VS_MSG_MAX], id[VS_COL_MAX];
-	u64 neg, offered = 0, unknown_neg = 0, unknown_off = 0;
+	char sentence[2 * VS_MSG_MAX], id[VS_COL_MAX], hex[VS_FSET_HEX_LEN];
+	struct vs_fset neg, offered, rest, unknown_neg, unknown_off;
+	bool have_neg, have_unknown;
 	const char *type;
 	struct vs_target *tg;
 	struct vs_dev *d;
@@ -326,20 +387,30 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 		vs_show_virtio_facts(out, d);
 
 	neg = vs_negotiated(d);
-	vs_print_feats(out, "negotiated features", neg, d, &unknown_neg);
+	unknown_neg = vs_fset_of(0, 0);
+	unknown_off = vs_fset_of(0, 0);
+	have_neg = vs_have_negotiated(d);
+	if (have_neg)
+		vs_print_feats(out, "negotiated features", &neg, d,
+			       &unknown_neg);
+	else
+		fputs("negotiated features: -\n", out);
 	have_off = !vs_show_offered(be, out, d, &offered);
-	if (have_off)
-		vs_print_feats(out, "offered, not negotiated", offered & ~neg,
-			       d, &unknown_off);
-	if (unknown_neg || unknown_off) {
-		fputs("bits without a name:\n", out);
-		if (unknown_neg)
-			fprintf(out, "  negotiated               0x%016llx\n",
-				(unsigned long long)unknown_neg);
-		if (unknown_off)
-			fprintf(out, "  offered, not negotiated  0x%016llx\n",
-				(unsigned long long)unknown_off);
+	if (have_off) {
+		rest = vs_fset_andnot(&offered, &neg);
+		vs_print_feats(out, "offered, not negotiated", &rest, d,
+			       &unknown_off);
 	}
+	have_unknown = vs_fset_weight(&unknown_neg) ||
+		       vs_fset_weight(&unknown_off);
+	if (have_unknown)
+		fputs("bits without a name:\n", out);
+	if (vs_fset_weight(&unknown_neg))
+		fprintf(out, "  negotiated               %s\n",
+			vs_unknown_hex(&unknown_neg, hex, sizeof(hex)));
+	if (vs_fset_weight(&unknown_off))
+		fprintf(out, "  offered, not negotiated  %s\n",
+			vs_unknown_hex(&unknown_off, hex, sizeof(hex)));
 	ret = 0;
 	goto free;
 

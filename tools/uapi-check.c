@@ -1,14 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-status unit test helper: every entry of features-table.h next to
- * what the uapi headers say about its symbol, for the test to compare.
+ * what one set of uapi headers says about its symbol, for the test to
+ * compare.
  *
- * Built on its own, against the newest uapi headers the Makefile finds
- * (VS_UAPI_DIR), so that bits newer than the installed libc headers are
- * checked too. The preprocessor does the work: a symbol the headers
- * #define is stringized to its value ("40"), one they lack stays its own
- * name.
+ * Built twice, each time on its own against one header set (see the
+ * Makefile): VS_UAPI_SET names the struct vs_uapi_set it defines, and
+ * VS_UAPI_SET_DIR the directory the headers came from. The preprocessor
+ * does the work: a symbol the headers #define is stringized to its value
+ * ("40"), one they lack stays its own name. Without VS_UAPI_SET_DIR (no
+ * directory was given) the set is empty and says so.
  */
+#include "features.h"
+#include "uapi-check.h"
+
+#ifndef VS_UAPI_SET
+#error "VS_UAPI_SET must name the set this file defines"
+#endif
+
+#ifdef VS_UAPI_SET_DIR
+
 #include <linux/vhost_types.h>
 #include <linux/virtio_9p.h>
 #include <linux/virtio_balloon.h>
@@ -31,36 +42,53 @@
 #include <linux/virtio_scsi.h>
 #include <linux/virtio_snd.h>
 #include <linux/virtio_vsock.h>
-
-#include "features.h"
-#include "uapi-check.h"
+/* headers newer than some of the sets */
+#if __has_include("linux/virtio_can.h")
+#include <linux/virtio_can.h>
+#endif
+#if __has_include("linux/virtio_rtc.h")
+#include <linux/virtio_rtc.h>
+#endif
 
 #define VS_STR_(x)	#x
 #define VS_STR(x)	VS_STR_(x)
 
 /*
  * Enum constants cannot be tested with #ifdef: they are listed here, and
- * taken only from a header set as new as the table (one that has
+ * taken only from a header set as new as they are (one that has
  * VIRTIO_F_ADMIN_VQ). The test fails for an E entry missing here.
  */
 #ifdef VIRTIO_F_ADMIN_VQ
-const bool vs_uapi_complete = true;
-const struct vs_uapi_enum vs_uapi_enums[] = {
+#define VS_HAS_ENUMS	true
+static const struct vs_uapi_enum vs_enums[] = {
 	{ "VIRTIO_SND_F_CTLS", VIRTIO_SND_F_CTLS },
 };
 #else
-const bool vs_uapi_complete;
-const struct vs_uapi_enum vs_uapi_enums[] = {
+#define VS_HAS_ENUMS	false
+static const struct vs_uapi_enum vs_enums[] = {
 	{ "VIRTIO_SND_F_CTLS", -1 },
 };
 #endif
 
-const size_t vs_uapi_n_enums = ARRAY_SIZE(vs_uapi_enums);
-
 #define VS_FEAT(table, bit, sym, src, desc) \
 	{ table, bit, #sym, (#src)[0], VS_STR(sym), desc },
-const struct vs_uapi_entry vs_uapi_entries[] = {
+static const struct vs_uapi_entry vs_entries[] = {
 #include "features-table.h"
 };
 
-const size_t vs_uapi_n_entries = ARRAY_SIZE(vs_uapi_entries);
+const struct vs_uapi_set VS_UAPI_SET = {
+	.dir = VS_UAPI_SET_DIR,
+	.entries = vs_entries,
+	.n_entries = ARRAY_SIZE(vs_entries),
+	.enums = vs_enums,
+	.n_enums = ARRAY_SIZE(vs_enums),
+	.has_enums = VS_HAS_ENUMS,
+};
+
+#else
+
+const struct vs_uapi_set VS_UAPI_SET = {
+	.dir = NULL,
+};
+
+#endif

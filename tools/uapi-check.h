@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * virtio-status unit test helper: features-table.h against the uapi
- * headers (uapi-check.c).
+ * headers of two kernels (uapi-check.c, built once per header set).
  */
 #ifndef VS_UAPI_CHECK_H
 #define VS_UAPI_CHECK_H
@@ -26,11 +26,28 @@ struct vs_uapi_enum {
 	long long val;
 };
 
-extern const struct vs_uapi_entry vs_uapi_entries[];
-extern const size_t vs_uapi_n_entries;
-extern const struct vs_uapi_enum vs_uapi_enums[];
-extern const size_t vs_uapi_n_enums;
-/* The headers are as new as the table: every H and E symbol must be there. */
-extern const bool vs_uapi_complete;
+/*
+ * The table as one set of headers sees it. @dir is the include/uapi
+ * directory the set was taken from ("" for the libc's own), or NULL when
+ * none was given (the newest set without VS_UAPI_NEWEST): then the set is
+ * empty.
+ */
+struct vs_uapi_set {
+	const char *dir;
+	const struct vs_uapi_entry *entries;
+	size_t n_entries;
+	const struct vs_uapi_enum *enums;
+	size_t n_enums;
+	/* the enum constants are known (the set has VIRTIO_F_ADMIN_VQ) */
+	bool has_enums;
+};
+
+/* The headers the Makefile finds installed (VS_UAPI_DIR): may be older. */
+extern const struct vs_uapi_set vs_uapi_installed;
+/*
+ * The newest kernel's (VS_UAPI_NEWEST): every H and E symbol of the table
+ * must be there, and every feature bit they define must be in the table.
+ */
+extern const struct vs_uapi_set vs_uapi_newest;
 
 #endif /* VS_UAPI_CHECK_H */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "features.h"
 #include "util.h"
 
 /* Probes of one run, one per device node ("/dev/vhost-net"). */
@@ -18,7 +19,7 @@
 struct vs_vhost_probe {
 	char node[64];
 	int err;		/* positive errno, or 0 and @features */
-	u64 features;
+	struct vs_fset features;
 };
 
 struct vs_vhost_probes {
@@ -27,13 +28,24 @@ struct vs_vhost_probes {
 };
 
 /*
- * VHOST_GET_FEATURES on a fresh open of @node. Opening a vhost node
+ * The features the vhost device @fd offers, all 128 bits: asked with
+ * VHOST_GET_FEATURES_ARRAY (6.17 and later), and with VHOST_GET_FEATURES
+ * (bits 0-63) when the driver does not know that request. @ioc does the
+ * ioctl(): ioctl(2) itself, or a test's stand-in. Returns 0, or the
+ * positive errno of the request that failed.
+ */
+int vs_vhost_get_features(int fd,
+			  int (*ioc)(int fd, unsigned long req, void *arg),
+			  struct vs_fset *features);
+
+/*
+ * vs_vhost_get_features() on a fresh open of @node. Opening a vhost node
  * creates a new, unowned vhost device in the kernel, and closing it
  * destroys that device again: nothing else sees it, but it is real (it
  * allocates the device's memory and, for vhost-net, its virtqueues).
  * Returns 0, or the positive errno of the open() or the ioctl().
  */
-int vs_vhost_probe_features(const char *node, u64 *features);
+int vs_vhost_probe_features(const char *node, struct vs_fset *features);
 
 /*
  * vs_vhost_probe_features() once per node per run: later calls answer
@@ -41,7 +53,7 @@ int vs_vhost_probe_features(const char *node, u64 *features);
  * longer names than the cache keeps, are probed each time.
  */
 int vs_vhost_features_cached(struct vs_vhost_probes *c, const char *node,
-			     u64 *features);
+			     struct vs_fset *features);
 
 /* CAP_NET_ADMIN in the effective set (of our own user namespace). */
 bool vs_has_net_admin(void);

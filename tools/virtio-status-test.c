@@ -24,6 +24,7 @@
 
 #include <json-c/json.h>
 #include <linux/netlink.h>
+#include <linux/vhost.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -45,6 +46,8 @@
 #include "serve.h"
 
 #define BIT60		BIT_ULL(60)
+/* A feature set to pass by pointer: bits 0-63, bits 64-127 */
+#define FSET(lo, hi)	(&(struct vs_fset){ .w = { (lo), (hi) } })
 /* EXPECT_STREQ with the expected text last, so it can sit on a line of its own */
 #define EXPECT_TEXT(seen, want)	EXPECT_STREQ(want, seen)
 
@@ -157,7 +160,7 @@ struct fake {
 	int elem_gets;
 	struct vs_info info;		/* answer of info */
 	int info_errnum;		/* info fails with this errno if set */
-	u64 features;			/* answer of vhost_features */
+	struct vs_fset features;	/* answer of vhost_features */
 	int probe_errnum;		/* vhost_features fails with it if set */
 	char probed[64];		/* the node vhost_features was asked */
 	bool privileged;
@@ -259,7 +262,8 @@ static int fake_info(void *ctx, struct vs_info *info, struct vs_err *e)
 	return 0;
 }
 
-static int fake_vhost_features(void *ctx, const char *node, u64 *features)
+static int fake_vhost_features(void *ctx, const char *node,
+			       struct vs_fset *features)
 {
 	struct fake *f = ctx;
 
@@ -564,7 +568,7 @@ TEST(status_check_missing_and_features_err)
 	vs_err_clear(&e);
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 
-	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_NUM_VQS);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_NUM_VQS);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(VS_ERR_OLD, e.kind);
 	vs_err_sentence(&e, "virtio0", buf, sizeof(buf));
@@ -572,7 +576,7 @@ TEST(status_check_missing_and_features_err)
 		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_DEV_NUM_VQS");
 
 	fill_dev(&d);
-	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	d.device_features_err = EPERM;
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
@@ -583,7 +587,7 @@ TEST(status_check_missing_and_features_err)
 
 	/* neither the features nor why they are missing */
 	fill_dev(&d);
-	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(VS_ERR_OLD, e.kind);
 	EXPECT_NE(NULL, strstr(e.detail, "DEV_DEVICE_FEATURES"));
@@ -969,7 +973,7 @@ TEST(qmp_backend_errors)
 	EXPECT_EQ(VS_TARGET_PATH, f->last.kind);
 
 	vs_err_clear(&f->get_err);
-	f->dev.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	vs_dev_clear(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	f->dev.device_features_err = EPERM;
 	s = qmp(&be,
@@ -1030,7 +1034,7 @@ TEST(cli_query_virtio)
 	free(err);
 
 	/* a module that leaves out the path is too old */
-	f->list.devs[1].have &= ~(1ULL << VIRTIO_STATUS_A_DEV_PATH);
+	vs_dev_clear(&f->list.devs[1], VIRTIO_STATUS_A_DEV_PATH);
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
 	EXPECT_STREQ("", out);
 	EXPECT_TEXT(err,
@@ -1250,7 +1254,7 @@ TEST(vhost_status_keys_types_and_nesting)
 	d.vhost_log_enabled = true;
 	d.vhost_started = false;
 	d.broken = true;
-	o = vs_json_vhost_status(&d, BIT_ULL(63) | 7);
+	o = vs_json_vhost_status(&d, FSET(BIT_ULL(63) | 7, 0));
 	ASSERT_NE(NULL, o);
 	/* VirtioStatus in the schema's order, then vhost-dev, last */
 	json_object_object_foreach(o, k, v) {
@@ -1323,7 +1327,7 @@ TEST(vhost_status_cli_exact)
 	char *out, *err;
 
 	fill_vhost(&f->dev);
-	f->features = 7;
+	f->features = vs_fset_of(7, 0);
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
 			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
 	EXPECT_TEXT(out, WANT_VHOST_STATUS "\n");
@@ -1359,7 +1363,7 @@ TEST(vhost_status_over_qmp)
 	char *s;
 
 	fill_vhost(&f->dev);
-	f->features = 7;
+	f->features = vs_fset_of(7, 0);
 	s = qmp(&be,
 		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"/proc/1234/fd/17\"}}");
 	EXPECT_STREQ(WANT_VHOST_STATUS, s);
@@ -1404,7 +1408,7 @@ TEST(vhost_vdpa_is_not_probed)
 	snprintf(f->dev.name, sizeof(f->dev.name), "%s", "vhost-vdpa");
 	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_vdpa");
 	f->dev.device_id = 0;
-	f->features = 7;
+	f->features = vs_fset_of(7, 0);
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
 			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
 	EXPECT_STREQ("", out);
@@ -1437,7 +1441,7 @@ TEST(vhost_check_by_kind)
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(0, vs_dev_check_info(&d, &e));
 
-	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	vs_err_sentence(&e, VHOST_PATH, buf, sizeof(buf));
 	EXPECT_TEXT(buf,
@@ -1445,8 +1449,8 @@ TEST(vhost_check_by_kind)
 
 	/* owner and holders are optional */
 	fill_vhost(&d);
-	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
-	d.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 
 	/* the same reply marked virtio needs the virtio attributes */
@@ -1548,9 +1552,9 @@ TEST(vhost_enodev_and_eperm_sentences)
 static void fake_info_off(struct fake *f, const char *reason)
 {
 	memset(&f->info, 0, sizeof(f->info));
-	f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE |
-		       1ULL << VIRTIO_STATUS_A_INFO_VHOST_REASON |
-		       1ULL << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_REASON);
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT);
 	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
 	snprintf(f->info.vhost_reason, sizeof(f->info.vhost_reason), "%s",
 		 reason);
@@ -1564,8 +1568,8 @@ TEST(info_command_output)
 	struct fake *f = fake_new(&be);
 	char *out, *err, *s;
 
-	f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE |
-		       1ULL << VIRTIO_STATUS_A_INFO_VHOST_LAYOUT;
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT);
 	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
 	snprintf(f->info.vhost_layout, sizeof(f->info.vhost_layout), "%s",
 		 "6.12.117: BTF of vhost.ko");
@@ -1606,7 +1610,7 @@ TEST(info_command_output)
 	EXPECT_NE(NULL, strstr(err, "vhost state 5"));
 	free(out);
 	free(err);
-	f->info.have = 0;
+	memset(&f->info.have, 0, sizeof(f->info.have));
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("info")));
 	EXPECT_TEXT(err,
 		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_INFO_VHOST_STATE\n");
@@ -1724,13 +1728,13 @@ TEST(vhost_probe_real_errors_and_cache)
 {
 	char dir[] = "/tmp/vs-probe-XXXXXX";
 	struct vs_vhost_probes c = { 0 };
+	struct vs_fset features = vs_fset_of(42, 0);
 	char node[256];
-	u64 features = 42;
 	int fd;
 
-	/* not a vhost node: the ioctl fails, the open did not */
+	/* not a vhost node: both ioctls fail, the open did not */
 	EXPECT_EQ(ENOTTY, vs_vhost_probe_features("/dev/null", &features));
-	EXPECT_EQ(42, features);
+	EXPECT_EQ(42, features.w[0]);
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(node, sizeof(node), "%s/vhost-net", dir);
@@ -1919,19 +1923,21 @@ static const struct {
 };
 
 /*
- * Every entry of features-table.h against the uapi headers: a symbol
- * misspelt, or a bit mistyped, fails here.
+ * Every entry of features-table.h against one set of uapi headers: a bit
+ * mistyped fails here. With @newest, every H and E symbol must be there
+ * too (a symbol misspelt fails); an older set may lack newer symbols.
  */
-TEST(feature_table_matches_uapi)
+static void check_uapi_set(struct __test_metadata *_metadata,
+			   const struct vs_uapi_set *set, bool newest)
 {
 	unsigned long long v, want;
 	size_t i, j, absent = 0;
 	char *end;
 
-	ASSERT_LT(50, vs_uapi_n_entries);
-	EXPECT_EQ(vs_n_feats, vs_uapi_n_entries);
-	for (i = 0; i < vs_uapi_n_entries; i++) {
-		const struct vs_uapi_entry *u = &vs_uapi_entries[i];
+	ASSERT_LT(50, set->n_entries);
+	EXPECT_EQ(vs_n_feats, set->n_entries);
+	for (i = 0; i < set->n_entries; i++) {
+		const struct vs_uapi_entry *u = &set->entries[i];
 		bool defined = strcmp(u->sym, u->expansion);
 
 		ASSERT_LT(i, vs_n_feats);
@@ -1941,8 +1947,9 @@ TEST(feature_table_matches_uapi)
 		case 'S':
 			if (!defined) {
 				/* older headers than the table: only then */
-				EXPECT_FALSE(vs_uapi_complete)
-					TH_LOG("%s is in no uapi header", u->sym);
+				EXPECT_FALSE(newest)
+					TH_LOG("%s is in no uapi header of %s",
+					       u->sym, set->dir);
 				absent++;
 				break;
 			}
@@ -1956,16 +1963,19 @@ TEST(feature_table_matches_uapi)
 			EXPECT_EQ(want, v) TH_LOG("%s", u->sym);
 			break;
 		case 'E':
-			for (j = 0; j < vs_uapi_n_enums; j++)
-				if (!strcmp(vs_uapi_enums[j].sym, u->sym))
+			for (j = 0; j < set->n_enums; j++)
+				if (!strcmp(set->enums[j].sym, u->sym))
 					break;
-			ASSERT_LT(j, vs_uapi_n_enums)
+			ASSERT_LT(j, set->n_enums)
 				TH_LOG("%s: add it to uapi-check.c", u->sym);
-			if (!vs_uapi_complete) {
+			if (!set->has_enums) {
+				EXPECT_FALSE(newest)
+					TH_LOG("%s: the enums of %s are unknown",
+					       u->sym, set->dir);
 				absent++;
 				break;
 			}
-			EXPECT_EQ(u->bit, vs_uapi_enums[j].val) TH_LOG("%s", u->sym);
+			EXPECT_EQ(u->bit, set->enums[j].val) TH_LOG("%s", u->sym);
 			break;
 		case 'N':
 			/* not in uapi: a header that gains it must say H */
@@ -1988,8 +1998,200 @@ TEST(feature_table_matches_uapi)
 		EXPECT_STREQ(u->desc, vs_feats[i].desc);
 	}
 	if (absent)
-		TH_LOG("%zu symbols are newer than the uapi headers checked",
-		       absent);
+		TH_LOG("%zu symbols are newer than the uapi headers of %s",
+		       absent, set->dir[0] ? set->dir : "the libc");
+}
+
+/*
+ * The installed headers (VS_UAPI_DIR, the newest linux-headers package
+ * here, else the libc's): they may be older than the table.
+ */
+TEST(feature_table_matches_uapi)
+{
+	ASSERT_NE(NULL, vs_uapi_installed.dir);
+	check_uapi_set(_metadata, &vs_uapi_installed, false);
+}
+
+/*
+ * Symbols of the uapi headers with "_F_" in their name and a plain number
+ * for a value that are not feature bits of a device, and why.
+ */
+static const struct {
+	const char *sym;	/* a prefix when it ends in '_' */
+	const char *why;
+} not_feature_bits[] = {
+	{ "VRING_", "ring and descriptor flags" },
+	{ "VHOST_VRING_F_", "a flag of VHOST_SET_VRING_ADDR" },
+	{ "VIRTIO_NET_HDR_F_", "flags of the virtio-net packet header" },
+	{ "VIRTIO_TRANSPORT_F_", "the bounds of the transport range" },
+	{ "VIRTIO_ADMIN_CMD_", "flags of an admin command" },
+	{ "VIRTIO_DEV_PART_F_", "flags of an admin command" },
+	{ "VIRTIO_SND_JACK_F_", "features of a jack, in its config" },
+	{ "VIRTIO_SND_PCM_F_", "features of a PCM stream, in its config" },
+	{ "VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_MAPPED",
+	  "a guest offload bit (VIRTIO_NET_CTRL_GUEST_OFFLOADS)" },
+	{ "VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM_MAPPED",
+	  "a guest offload bit (VIRTIO_NET_CTRL_GUEST_OFFLOADS)" },
+	{ "VHOST_NET_F_VIRTIO_NET_HDR",
+	  "bit 27 of vhost-net, which the table names VIRTIO_F_ANY_LAYOUT" },
+};
+
+static bool is_feature_sym(const char *sym)
+{
+	size_t i, n;
+
+	if (!strstr(sym, "_F_"))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(not_feature_bits); i++) {
+		n = strlen(not_feature_bits[i].sym);
+		if (not_feature_bits[i].sym[n - 1] == '_' ?
+		    !strncmp(sym, not_feature_bits[i].sym, n) :
+		    !strcmp(sym, not_feature_bits[i].sym))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * "#define NAME N" or an enum's "NAME = N," with N a plain number: @sym
+ * and @val. Anything else (expressions, other symbols) is not read.
+ */
+static bool parse_bit_line(const char *line, char *sym, size_t len,
+			   unsigned long long *val)
+{
+	const char *p = line, *name;
+	char *end;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '#') {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "define", 6) || (p[6] != ' ' && p[6] != '\t'))
+			return false;
+		p += 6;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	name = p;
+	while (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+		p++;
+	n = p - name;
+	if (!n || n >= len || (*p != ' ' && *p != '\t'))
+		return false;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (line[strspn(line, " \t")] != '#') {
+		if (*p != '=')
+			return false;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	if (*p < '0' || *p > '9')
+		return false;
+	errno = 0;
+	*val = strtoull(p, &end, 0);
+	if (errno)
+		return false;
+	while (*end == ' ' || *end == '\t' || *end == ',')
+		end++;
+	if (*end && *end != '\n' && strncmp(end, "/*", 2))
+		return false;
+	memcpy(sym, name, n);
+	sym[n] = '\0';
+	return true;
+}
+
+/* Every feature bit the headers in @dir/linux define is in the table. */
+static void check_uapi_bits_named(struct __test_metadata *_metadata,
+				  const char *dir)
+{
+	char path[4096], line[512], sym[128];
+	unsigned long long val;
+	size_t i, seen = 0;
+	struct dirent *de;
+	DIR *dh;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/linux", dir);
+	dh = opendir(path);
+	ASSERT_NE(NULL, dh) TH_LOG("%s: %s", path, strerror(errno));
+	while ((de = readdir(dh))) {
+		if (strncmp(de->d_name, "virtio_", 7) &&
+		    strncmp(de->d_name, "vhost", 5))
+			continue;
+		if (strcmp(de->d_name + strlen(de->d_name) - 2, ".h"))
+			continue;
+		snprintf(path, sizeof(path), "%s/linux/%s", dir, de->d_name);
+		f = fopen(path, "r");
+		ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
+		while (fgets(line, sizeof(line), f)) {
+			if (!parse_bit_line(line, sym, sizeof(sym), &val) ||
+			    !is_feature_sym(sym))
+				continue;
+			seen++;
+			for (i = 0; i < vs_n_feats; i++)
+				if (!strcmp(vs_feats[i].sym, sym))
+					break;
+			EXPECT_LT(i, vs_n_feats)
+				TH_LOG("%s defines %s %llu: %s", de->d_name,
+				       sym, val,
+				       "add it to features-table.h (or to not_feature_bits[] if it is no feature bit)");
+			if (i < vs_n_feats)
+				EXPECT_EQ(val, vs_feats[i].bit) TH_LOG("%s", sym);
+		}
+		fclose(f);
+	}
+	closedir(dh);
+	/* the scan found the bits it should, so it still works */
+	EXPECT_LT(100, seen);
+}
+
+TEST(uapi_bit_line_parsing)
+{
+	unsigned long long v;
+	char sym[64];
+
+	ASSERT_TRUE(parse_bit_line("#define VIRTIO_NET_F_MQ\t22\t/* mq */\n",
+				   sym, sizeof(sym), &v));
+	EXPECT_STREQ("VIRTIO_NET_F_MQ", sym);
+	EXPECT_EQ(22, v);
+	ASSERT_TRUE(parse_bit_line("#define VHOST_BACKEND_F_IOTLB_BATCH  0x2\n",
+				   sym, sizeof(sym), &v));
+	EXPECT_EQ(2, v);
+	ASSERT_TRUE(parse_bit_line("\tVIRTIO_SND_F_CTLS = 0\n", sym,
+				   sizeof(sym), &v));
+	EXPECT_STREQ("VIRTIO_SND_F_CTLS", sym);
+	EXPECT_FALSE(parse_bit_line("#define VIRTIO_F_IOMMU_PLATFORM VIRTIO_F_ACCESS_PLATFORM\n",
+				    sym, sizeof(sym), &v));
+	EXPECT_FALSE(parse_bit_line("#define VIRTIO_IOMMU_MAP_F_READ (1 << 0)\n",
+				    sym, sizeof(sym), &v));
+	EXPECT_FALSE(parse_bit_line("\tVIRTIO_SND_PCM_F_SHMEM_GUEST,\n", sym,
+				    sizeof(sym), &v));
+	EXPECT_FALSE(is_feature_sym("VRING_DESC_F_NEXT"));
+	EXPECT_FALSE(is_feature_sym("VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_MAPPED"));
+	EXPECT_TRUE(is_feature_sym("VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO"));
+}
+
+/*
+ * The newest kernel's headers (VS_UAPI_NEWEST, set by make check): every
+ * symbol of the table is there with its bit, and every feature bit they
+ * define is in the table. Without them this fails: a table that was never
+ * compared with the newest kernel is not known to be right.
+ */
+TEST(feature_table_matches_newest_uapi)
+{
+	if (!vs_uapi_newest.dir) {
+		TH_LOG("%s",
+		       "VS_UAPI_NEWEST is not set: make the tests with VS_UAPI_NEWEST=DIR, DIR the include/uapi directory of the newest kernel's headers (linux-source or linux-headers-*-common of the newest release; make check sets it)");
+		ASSERT_NE(NULL, vs_uapi_newest.dir);
+	}
+	TH_LOG("newest uapi headers: %s", vs_uapi_newest.dir);
+	check_uapi_set(_metadata, &vs_uapi_newest, true);
+	check_uapi_bits_named(_metadata, vs_uapi_newest.dir);
 }
 
 TEST(feature_tables_ordered_and_disjoint)
@@ -2001,7 +2203,7 @@ TEST(feature_tables_ordered_and_disjoint)
 
 	for (i = 0; i < vs_n_feats; i++) {
 		f = &vs_feats[i];
-		EXPECT_GT(64, f->bit);
+		EXPECT_GT(VS_FEAT_BITS, f->bit);
 		EXPECT_LT(0, strlen(f->desc));
 		/* a table's entries together, in ascending bit order */
 		if (prev && prev->table == f->table) {
@@ -2198,7 +2400,7 @@ TEST(decoded_vhost_with_backed_device_table)
 	fill_vhost(&d);
 	d.vhost_acked_features = BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(0);
 	d.vhost_backend_features = BIT_ULL(1) | BIT_ULL(3) | BIT_ULL(20);
-	o = vs_json_vhost_status_mode(&d, BIT_ULL(63) | BIT_ULL(26) | 1,
+	o = vs_json_vhost_status_mode(&d, FSET(BIT_ULL(63) | BIT_ULL(26) | 1, 0),
 				      VS_JSON_DECODED);
 	ASSERT_NE(NULL, o);
 	s = member_text(o, "guest-features");
@@ -2244,7 +2446,7 @@ TEST(decoded_vhost_with_backed_device_table)
 	/* vhost-vsock: bit 1 is the vsock table's, not net's */
 	d.device_id = 19;
 	d.vhost_acked_features = BIT_ULL(1);
-	o = vs_json_vhost_status_mode(&d, 0, VS_JSON_DECODED);
+	o = vs_json_vhost_status_mode(&d, FSET(0, 0), VS_JSON_DECODED);
 	s = member_text(o, "guest-features");
 	EXPECT_TEXT(s,
 		    "{\"transports\": [], \"dev-features\": [\"VIRTIO_VSOCK_F_SEQPACKET: seqpacket sockets\"]}");
@@ -2299,7 +2501,7 @@ TEST(raw_and_decoded_extras)
 
 	/* vhost protocol features: raw-hex too */
 	fill_vhost(&d);
-	o = vs_json_vhost_dev_mode(&d, 7, VS_JSON_RAW_AND_DECODED);
+	o = vs_json_vhost_dev_mode(&d, FSET(7, 0), VS_JSON_RAW_AND_DECODED);
 	s = member_text(o, "protocol-features");
 	EXPECT_TEXT(s,
 		    "{\"protocols\": [], \"raw\": 0, \"raw-hex\": \"0x0000000000000000\", \"symbols\": []}");
@@ -2480,7 +2682,7 @@ TEST(show_device_exact)
 	free(err);
 
 	/* unprivileged: what there is, and one line on what is not */
-	f->dev.have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	vs_dev_clear(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	f->dev.device_features_err = EPERM;
 	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio0")));
@@ -2513,7 +2715,7 @@ TEST(show_vhost_device)
 
 	fill_vhost(&f->dev);
 	f->dev.vhost_acked_features = BIT_ULL(32) | BIT_ULL(26);
-	f->features = BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(15);
+	f->features = vs_fset_of(BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(15), 0);
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", VHOST_PATH)));
 	EXPECT_TEXT(out,
 		    "vhost-net 1234/17\n"
@@ -2576,7 +2778,7 @@ static void fill_guest_queue(struct vs_queue *q)
 	q->avail_idx = 1030;
 	q->used_idx = 1024;
 	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		q->have |= 1ULL << attrs[i];
+		vs_queue_set(q, attrs[i]);
 }
 
 /* Queue 0 of fill_vhost(): 256 entries, 3 heads taken and not used. */
@@ -2613,7 +2815,7 @@ static void fill_vhost_queue(struct vs_queue *q)
 	q->avail_gpa = 0x42000;
 	q->used_gpa = 0x43000;
 	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		q->have |= 1ULL << attrs[i];
+		vs_queue_set(q, attrs[i]);
 }
 
 #define WANT_GUEST_QUEUE "{\"return\": {\"name\": \"virtio-net\", \"queue-index\": 1, \"inuse\": 6, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 17760256, \"vring-avail\": 17764352, \"vring-used\": 17764928, \"shadow-avail-idx\": 1030, \"used-idx\": 1024, \"signalled-used\": 0, \"signalled-used-valid\": false}}"
@@ -2695,8 +2897,8 @@ TEST(queue_guest_exact)
 
 	/* a packed ring: no used idx (0), no avail idx (no shadow) */
 	f->queue.packed = true;
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_AVAIL_IDX);
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_USED_IDX);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_USED_IDX);
 	o = vs_json_queue_status(&f->dev, &f->queue);
 	ASSERT_NE(NULL, o);
 	EXPECT_EQ(NULL, member(o, "shadow-avail-idx"));
@@ -2808,11 +3010,11 @@ TEST(vhost_ring_exact_and_sizes)
 	EXPECT_EQ(38, vs_ring_used_size(4, true));
 
 	/* no eventfds, areas outside the memory table: -1 and 0 */
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_KICK_FD);
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_CALL_FD);
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_DESC_GPA);
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_AVAIL_GPA);
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_USED_GPA);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_KICK_FD);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_CALL_FD);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_DESC_GPA);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_USED_GPA);
 	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
 	ASSERT_NE(NULL, o);
 	EXPECT_EQ(-1, json_object_get_int64(member(o, "kick")));
@@ -2995,7 +3197,7 @@ TEST(queue_kernel_errors)
 	/* a reply without what the answer needs: module too old */
 	vs_err_clear(&f->queue_err);
 	fill_vhost_queue(&f->queue);
-	f->queue.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX);
+	vs_queue_clear(&f->queue, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX);
 	s = qmp(&be,
 		"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"/proc/99/fd/4\", \"queue\": 0}}");
 	EXPECT_TEXT(s,
@@ -3147,7 +3349,7 @@ static void fill_elem(struct fake *f)
 	f->elem_descs[0] = (struct vs_desc){ 0x1000a000ULL, 12, 3 };
 	f->elem_descs[1] = (struct vs_desc){ 0x1000b000ULL, 1514, 2 };
 	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		f->elem.have |= 1ULL << attrs[i];
+		vs_elem_set(&f->elem, attrs[i]);
 }
 
 /* QEMU lists the flags highest bit first: next|write is ["write", "next"] */
@@ -3502,7 +3704,7 @@ TEST(elem_kernel_errors)
 	vs_err_clear(&f->get_err);
 
 	/* a reply without what the answer needs: module too old */
-	f->elem.have &= ~(1ULL << VIRTIO_STATUS_A_QUEUE_USED_FLAGS);
+	vs_elem_clear(&f->elem, VIRTIO_STATUS_A_QUEUE_USED_FLAGS);
 	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
 	EXPECT_TEXT(s,
 		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"kernel module too old: its reply lacks VIRTIO_STATUS_A_QUEUE_USED_FLAGS\"}}");
@@ -3887,7 +4089,8 @@ TEST_F(metrics, metrics_vhost_device)
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
 	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
-	self->f->info.have = 1ULL << VIRTIO_STATUS_A_INFO_VHOST_STATE;
+	memset(&self->f->info.have, 0, sizeof(self->f->info.have));
+	vs_info_set(&self->f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
 	text = rescrape(self);
 	ASSERT_NE(NULL, text);
 	EXPECT_EQ(1, self->ret);
@@ -3918,7 +4121,7 @@ TEST_F(metrics, metrics_vhost_device)
 	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
-	d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	vs_dev_clear(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
 	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
 	text = rescrape(self);
 	ASSERT_NE(NULL, text);
@@ -3931,7 +4134,7 @@ TEST_F(metrics, metrics_unprivileged_offered_features)
 	struct vs_dev *d = self->d;
 	const char *text;
 
-	d->have &= ~(1ULL << VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
+	vs_dev_clear(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	d->device_features_err = EPERM;
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
 	text = rescrape(self);
@@ -4046,7 +4249,7 @@ TEST(metrics_families_grouped_with_help_and_type)
 		EXPECT_EQ(1, count_lines(text, help));
 		EXPECT_TRUE(has_line(text, type));
 	}
-	EXPECT_EQ(19, nfam);
+	EXPECT_EQ(21, nfam);
 	/* every sample belongs to the family whose TYPE line came last */
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -4853,7 +5056,8 @@ TEST(event_vhost_diff)
 		snprintf(d->driver, sizeof(d->driver), "vhost_net");
 		d->kind = VIRTIO_STATUS_KIND_VHOST;
 		d->vhost_owner_pid = 10 + i;
-		d->have = 1ULL << VIRTIO_STATUS_A_DEV_KIND | 1ULL << VIRTIO_STATUS_A_DEV_DRIVER;
+		vs_dev_set(d, VIRTIO_STATUS_A_DEV_KIND);
+		vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
 		if (i)
 			vs_dev_set(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
 	}
@@ -5791,6 +5995,723 @@ TEST(serve_end_to_end)
 	EXPECT_NE(0, access(path, F_OK));
 	rmdir(dir);
 	fake_free(f);
+}
+
+/* 128-bit feature sets, the newer attributes and list-only mode */
+
+#define EXPECT_HAS(text, part)	EXPECT_NE(NULL, strstr(text, part))
+
+/* fill_dev() on a kernel with 128-bit feature sets: _HI words sent. */
+static void fill_dev128(struct vs_dev *d, u64 driver_hi, u64 device_hi)
+{
+	fill_dev(d);
+	d->driver_features_hi = driver_hi;
+	d->device_features_hi = device_hi;
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI);
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI);
+}
+
+/*
+ * Whether @k is the "<prev>-full" member after @prev (or after @prev's
+ * "-hex").
+ */
+static bool full_sibling(const char *k, const char *prev)
+{
+	size_t n = prev ? strlen(prev) : 0;
+
+	return n && !strncmp(k, prev, n) && !strcmp(k + n, "-full");
+}
+
+TEST(attr_mask_past_63)
+{
+	struct vs_info info;
+	struct vs_dev d;
+
+	/* the uapi outgrew one 64-bit word */
+	ASSERT_LT(63, VIRTIO_STATUS_A_MAX);
+	ASSERT_LE(2, VS_ATTR_WORDS);
+	memset(&d, 0, sizeof(d));
+	memset(&info, 0, sizeof(info));
+	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY);
+	vs_info_set(&info, VIRTIO_STATUS_A_INFO_FEATURE_BITS);
+	vs_info_set(&info, VIRTIO_STATUS_A_INFO_FINGERPRINT);
+	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_FEATURE_BITS));
+	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_FINGERPRINT));
+	/* bit 65 is not bit 1, bit 64 not bit 0 */
+	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_PAD));
+	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_UNSPEC));
+	EXPECT_TRUE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY));
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY);
+	EXPECT_FALSE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY));
+	/* numbers past the uapi's are never there, and setting them is a no-op */
+	vs_dev_set(&d, VIRTIO_STATUS_A_MAX + 1);
+	vs_dev_set(&d, -1);
+	EXPECT_FALSE(vs_dev_has(&d, VIRTIO_STATUS_A_MAX + 1));
+	EXPECT_FALSE(vs_dev_has(&d, 64 * VS_ATTR_WORDS));
+	EXPECT_FALSE(vs_dev_has(&d, -1));
+	EXPECT_EQ(0, d.have.w[0] | d.have.w[1]);
+	/* every attribute of the uapi has a name */
+	EXPECT_STREQ("INFO_FEATURE_BITS",
+		     vs_attr_name(VIRTIO_STATUS_A_INFO_FEATURE_BITS));
+	EXPECT_STREQ("DEV_LIST_ONLY", vs_attr_name(VIRTIO_STATUS_A_DEV_LIST_ONLY));
+	EXPECT_STREQ("unknown attribute", vs_attr_name(VIRTIO_STATUS_A_MAX + 1));
+}
+
+TEST(decode_reply_with_new_attributes)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_fset fs;
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 1));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI, 0x1e));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, 3));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI, 0));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI, 4));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 4));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS, 5));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_LIST_ONLY, 1));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(0x1e, d->driver_features_hi);
+	fs = vs_dev_driver_features(d);
+	EXPECT_EQ(1, fs.w[0]);
+	EXPECT_EQ(0x1e, fs.w[1]);
+	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI));
+	fs = vs_dev_device_features(d);
+	EXPECT_EQ(0, fs.w[1]);
+	EXPECT_EQ(4, d->vhost_acked_features_hi);
+	EXPECT_EQ(4, d->num_vqs);
+	EXPECT_EQ(5, d->device_num_vqs);
+	EXPECT_EQ(5, vs_dev_num_vqs(d));
+	EXPECT_TRUE(vs_dev_list_only(d));
+	nlmsg_free(msg);
+
+	/* a _HI of the wrong size is refused like any other */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI, 1));
+	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(VS_ERR_MSG, e.kind);
+	EXPECT_NE(NULL, strstr(e.detail, "DEV_DRIVER_FEATURES_HI"));
+	nlmsg_free(msg);
+
+	/* without _HI (an older kernel) the high word is 0, whatever is kept */
+	fill_dev(d);
+	d->driver_features_hi = 7;
+	fs = vs_dev_driver_features(d);
+	EXPECT_EQ(0, fs.w[1]);
+	EXPECT_FALSE(vs_dev_list_only(d));
+	free(d);
+}
+
+TEST(decode_info_reply_new_attributes)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_INFO);
+	struct vs_info info;
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_VHOST_STATE, VIRTIO_STATUS_VHOST_ON));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_GENERATION, 9));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_MODE, VIRTIO_STATUS_MODE_LIST_ONLY));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_INFO_MODE_REASON, "unknown fingerprint"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_INFO_FINGERPRINT, "abc123 7.4.1"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_FEATURE_BITS, 128));
+	ASSERT_EQ(0, vs_info_from_msg(msg, &info, &e));
+	EXPECT_EQ(9, info.generation);
+	EXPECT_TRUE(vs_info_list_only(&info));
+	EXPECT_STREQ("unknown fingerprint", info.mode_reason);
+	EXPECT_STREQ("abc123 7.4.1", info.fingerprint);
+	EXPECT_EQ(128, info.feature_bits);
+	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_FEATURE_BITS));
+	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_REASON));
+	nlmsg_free(msg);
+
+	msg = dev_msg(VIRTIO_STATUS_CMD_INFO);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_INFO_FEATURE_BITS, 128));
+	EXPECT_EQ(-1, vs_info_from_msg(msg, &info, &e));
+	EXPECT_NE(NULL, strstr(e.detail, "INFO_FEATURE_BITS"));
+	nlmsg_free(msg);
+}
+
+TEST(fset_hex_and_helpers)
+{
+	struct vs_fset a = vs_fset_of(BIT_ULL(63) | 1, BIT_ULL(1));
+	struct vs_fset b = vs_fset_of(1, 0);
+	struct vs_fset c;
+	char buf[VS_FSET_HEX_LEN];
+
+	EXPECT_STREQ("0x00000000000000028000000000000001",
+		     vs_fset_hex(&a, buf, sizeof(buf)));
+	EXPECT_EQ(34, strlen(buf));
+	EXPECT_TRUE(vs_fset_test(&a, 65));
+	EXPECT_FALSE(vs_fset_test(&a, 64));
+	EXPECT_FALSE(vs_fset_test(&a, 128));
+	EXPECT_TRUE(vs_fset_high(&a));
+	EXPECT_FALSE(vs_fset_high(&b));
+	EXPECT_EQ(3, vs_fset_weight(&a));
+	c = vs_fset_andnot(&a, &b);
+	EXPECT_EQ(BIT_ULL(63), c.w[0]);
+	EXPECT_EQ(BIT_ULL(1), c.w[1]);
+}
+
+/* The plain shape: -full after a set with a bit above 63, and only then. */
+TEST(status_full_members_only_with_high_bits)
+{
+	const char *prev = NULL;
+	struct json_object *o;
+	struct vs_dev d;
+	size_t i = 0;
+	char *s;
+
+	/* a 6.17+ module sends _HI, here 0: nothing changes */
+	fill_dev128(&d, 0, 0);
+	o = vs_json_status(&d);
+	ASSERT_NE(NULL, o);
+	s = vs_json_text(o, false);
+	json_object_put(o);
+	fill_dev(&d);
+	o = vs_json_status(&d);
+	EXPECT_TEXT(s, vs_json_text(o, false));
+	EXPECT_EQ(NULL, strstr(s, "-full"));
+	free(s);
+	json_object_put(o);
+
+	/* bit 65 (GUEST_UDP_TUNNEL_GSO) negotiated, 65-68 offered */
+	fill_dev128(&d, BIT_ULL(1), 0x1e);
+	o = vs_json_status(&d);
+	ASSERT_NE(NULL, o);
+	/* the uint64 members and their -hex are the low word, as before */
+	EXPECT_EQ(BIT60 | BIT_ULL(32) | 0x5,
+		  json_object_get_uint64(member(o, "guest-features")));
+	EXPECT_STREQ("0x1000000100000005",
+		     json_object_get_string(member(o, "guest-features-hex")));
+	EXPECT_STREQ("0x00000000000000021000000100000005",
+		     json_object_get_string(member(o, "guest-features-full")));
+	EXPECT_STREQ("0x000000000000001e9000000100000007",
+		     json_object_get_string(member(o, "host-features-full")));
+	EXPECT_EQ(NULL, member(o, "backend-features-full"));
+	/* each right after its member (and -hex), the schema's order kept */
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (hex_sibling(k, prev) || full_sibling(k, prev))
+			continue;
+		prev = k;
+		ASSERT_LT(i, ARRAY_SIZE(status_keys));
+		EXPECT_STREQ(status_keys[i], k);
+		i++;
+	}
+	EXPECT_EQ(ARRAY_SIZE(status_keys), i);
+	s = vs_json_text(o, false);
+	EXPECT_HAS(s,
+		   "\"guest-features\": 1152921508901814277, \"guest-features-hex\": \"0x1000000100000005\", \"guest-features-full\": \"0x00000000000000021000000100000005\", \"host-features\": ");
+	free(s);
+	json_object_put(o);
+
+	/* below 2^53 there is no -hex, -full still follows */
+	fill_dev128(&d, BIT_ULL(3), 0);
+	d.driver_features = 1;
+	o = vs_json_status(&d);
+	s = vs_json_text(o, false);
+	EXPECT_HAS(s,
+		   "\"guest-features\": 1, \"guest-features-full\": \"0x00000000000000080000000000000001\", \"host-features\": 10376293545756590087, \"host-features-hex\": \"0x9000000100000007\", \"backend-features\": 0, ");
+	free(s);
+	json_object_put(o);
+}
+
+TEST(vhost_full_members)
+{
+	struct json_object *o, *dev;
+	struct vs_dev d;
+
+	fill_vhost(&d);
+	d.vhost_acked_features_hi = BIT_ULL(2);
+	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI);
+	o = vs_json_vhost_status(&d, FSET(7, BIT_ULL(2) | BIT_ULL(4)));
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(5, json_object_get_uint64(member(o, "guest-features")));
+	EXPECT_STREQ("0x00000000000000040000000000000005",
+		     json_object_get_string(member(o, "guest-features-full")));
+	EXPECT_STREQ("0x00000000000000140000000000000007",
+		     json_object_get_string(member(o, "host-features-full")));
+	dev = member(o, "vhost-dev");
+	ASSERT_NE(NULL, dev);
+	EXPECT_EQ(7, json_object_get_uint64(member(dev, "features")));
+	EXPECT_STREQ("0x00000000000000140000000000000007",
+		     json_object_get_string(member(dev, "features-full")));
+	EXPECT_EQ(5, json_object_get_uint64(member(dev, "acked-features")));
+	EXPECT_STREQ("0x00000000000000040000000000000005",
+		     json_object_get_string(member(dev, "acked-features-full")));
+	EXPECT_EQ(NULL, member(dev, "backend-features-full"));
+	json_object_put(o);
+
+	/* nothing above 63: exactly the old answer */
+	fill_vhost(&d);
+	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI);
+	o = vs_json_vhost_status(&d, FSET(7, 0));
+	EXPECT_TEXT(text_of(vs_qmp_return(o)), WANT_VHOST_STATUS);
+}
+
+#define D_GUEST_UDP	"VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO: driver receives segmentation offload inside UDP tunnels"
+#define D_HOST_UDP_CSUM	"VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM: device takes UDP tunnel GSO with the outer checksum to complete"
+
+TEST(decoded_bits_above_63)
+{
+	struct json_object *o;
+	struct vs_dev d;
+	char *s;
+
+	/* 65 and 68 have names, 64 and 70 do not */
+	fill_dev128(&d, BIT_ULL(1) | BIT_ULL(4) | BIT_ULL(0) | BIT_ULL(6), 0);
+	d.driver_features = BIT_ULL(32) | BIT_ULL(4);
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	ASSERT_NE(NULL, o);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [\"" D_VERSION_1 "\"], \"dev-features\": [\""
+		    D_GUEST_UDP "\", \"" D_HOST_UDP_CSUM
+		    "\"], \"unknown-dev-features\": 16, \"unknown-dev-features2\": 65}");
+	free(s);
+	/* nothing unnamed above 63: no unknown-dev-features2 */
+	s = member_text(o, "host-features");
+	EXPECT_EQ(NULL, strstr(s, "unknown-dev-features2"));
+	free(s);
+	json_object_put(o);
+
+	/* only unnamed high bits: unknown-dev-features left out, 2 there */
+	d.driver_features = 0;
+	d.driver_features_hi = BIT_ULL(63);
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [], \"unknown-dev-features2\": 9223372036854775808, \"unknown-dev-features2-hex\": \"0x8000000000000000\"}");
+	free(s);
+	json_object_put(o);
+
+	/* raw-and-decoded: raw/raw-hex the low word, raw-full all of it */
+	fill_dev128(&d, BIT_ULL(1), 0);
+	d.driver_features = 1;
+	o = vs_json_status_mode(&d, VS_JSON_RAW_AND_DECODED);
+	s = member_text(o, "guest-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\"" D_CSUM "\", \"" D_GUEST_UDP
+		    "\"], \"raw\": 1, \"raw-hex\": \"0x0000000000000001\", \"raw-full\": \"0x00000000000000020000000000000001\", \"symbols\": [\"VIRTIO_NET_F_CSUM\", \"VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO\"]}");
+	free(s);
+	/* no high bit: no raw-full */
+	s = member_text(o, "host-features");
+	EXPECT_EQ(NULL, strstr(s, "raw-full"));
+	EXPECT_NE(NULL, strstr(s, "\"raw-hex\": \"0x9000000100000007\""));
+	free(s);
+	json_object_put(o);
+
+	/* vhost: the acked set decoded whole */
+	fill_vhost(&d);
+	d.vhost_acked_features_hi = BIT_ULL(3);
+	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI);
+	o = vs_json_vhost_status_mode(&d, FSET(0, BIT_ULL(3)), VS_JSON_DECODED);
+	s = member_text(member(o, "vhost-dev"), "acked-features");
+	EXPECT_NE(NULL, strstr(s, "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO: "));
+	free(s);
+	s = member_text(o, "host-features");
+	EXPECT_TEXT(s,
+		    "{\"transports\": [], \"dev-features\": [\"VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO: device takes segmentation offload inside UDP tunnels\"]}");
+	free(s);
+	json_object_put(o);
+}
+
+TEST(num_vqs_device_count_first)
+{
+	struct json_object *o;
+	struct vs_dev d;
+
+	/* modern virtio-pci: the device's count, as QEMU's num-vqs */
+	fill_dev(&d);
+	d.num_vqs = 4;
+	d.device_num_vqs = 5;
+	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS);
+	o = vs_json_status(&d);
+	EXPECT_EQ(5, json_object_get_int64(member(o, "num-vqs")));
+	json_object_put(o);
+	o = vs_json_status_mode(&d, VS_JSON_DECODED);
+	EXPECT_EQ(5, json_object_get_int64(member(o, "num-vqs")));
+	json_object_put(o);
+
+	/* mmio, legacy pci: the driver's */
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS);
+	o = vs_json_status(&d);
+	EXPECT_EQ(4, json_object_get_int64(member(o, "num-vqs")));
+	json_object_put(o);
+}
+
+static void fake_list_only(struct fake *f, const char *reason)
+{
+	static const int state[] = {
+		VIRTIO_STATUS_A_DEV_STATUS, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
+		VIRTIO_STATUS_A_DEV_DEVICE_FEATURES,
+		VIRTIO_STATUS_A_DEV_NUM_VQS, VIRTIO_STATUS_A_DEV_BROKEN,
+	};
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(state); i++) {
+		vs_dev_clear(&f->dev, state[i]);
+		for (j = 0; j < f->list.n; j++)
+			vs_dev_clear(&f->list.devs[j], state[i]);
+	}
+	f->dev.list_only = true;
+	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_LIST_ONLY);
+	for (j = 0; j < f->list.n; j++) {
+		f->list.devs[j].list_only = true;
+		vs_dev_set(&f->list.devs[j], VIRTIO_STATUS_A_DEV_LIST_ONLY);
+	}
+	memset(&f->info, 0, sizeof(f->info));
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_MODE);
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	f->info.mode = VIRTIO_STATUS_MODE_LIST_ONLY;
+	if (reason) {
+		vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_MODE_REASON);
+		snprintf(f->info.mode_reason, sizeof(f->info.mode_reason),
+			 "%s", reason);
+	}
+}
+
+#define WANT_LIST_ONLY "the virtio_status module runs in list-only mode (fingerprint 1234abcd is unknown); it lists devices but reads no state; load it with allow_untested=1 to read state anyway"
+
+TEST(list_only_cli_and_qmp)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	fake_add(f, MMIO_PATH, "virtio-blk");
+	fake_list_only(f, "fingerprint 1234abcd is unknown");
+
+	/* the list still works: path and name */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(out, WANT_LIST2 "\n");
+	free(out);
+	free(err);
+
+	/* status: one sentence, on stderr; the same with --decode */
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, WANT_LIST_ONLY "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0",
+				  "--decode")));
+	EXPECT_TEXT(err, WANT_LIST_ONLY "\n");
+	free(out);
+	free(err);
+	/* the queue commands too */
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio0", "--queue", "0")));
+	EXPECT_TEXT(err, WANT_LIST_ONLY "\n");
+	EXPECT_EQ(0, f->queue_gets);
+	free(out);
+	free(err);
+
+	/* --qmp (and serve): a GenericError with that desc */
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\"}}");
+	EXPECT_TEXT(s,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"" WANT_LIST_ONLY "\"}}");
+	free(s);
+
+	/* no reason given, or no INFO answer: the sentence without one */
+	fake_list_only(f, NULL);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio0")));
+	EXPECT_TEXT(err,
+		    "the virtio_status module runs in list-only mode; it lists devices but reads no state; load it with allow_untested=1 to read state anyway\n");
+	free(out);
+	free(err);
+	f->info_errnum = EOPNOTSUPP;
+	s = qmp(&be,
+		"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio0\"}}");
+	EXPECT_NE(NULL, strstr(s, "list-only mode; it lists devices"));
+	free(s);
+	fake_free(f);
+}
+
+TEST(list_only_show)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	fake_list_only(f, "fingerprint 1234abcd is unknown");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_TEXT(out,
+		    "NAME        ID       DRIVER  STATUS  FEATURES  VQS  PATH\n"
+		    "virtio-net  virtio0  -       -       -         -    /sys/devices/pci0000:00/0000:00:03.0/virtio0\n");
+	EXPECT_TEXT(err, "virtio-status: " WANT_LIST_ONLY "\n");
+	free(out);
+	free(err);
+
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio0")));
+	EXPECT_TEXT(out,
+		    "virtio-net virtio0\n"
+		    "  path:             /sys/devices/pci0000:00/0000:00:03.0/virtio0\n"
+		    "  device id:        1 (net)\n"
+		    "  driver:           none bound\n"
+		    "  status:           -\n"
+		    "  queues:           -\n"
+		    "  broken:           -\n"
+		    "  state:            not read (the module runs in list-only mode)\n"
+		    "negotiated features: -\n"
+		    "offered features: -\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(show_bits_above_63)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_dev128(&f->dev, BIT_ULL(1) | BIT_ULL(6), 0x1e | BIT_ULL(6));
+	f->dev.device_num_vqs = 5;
+	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio0")));
+	EXPECT_NE(NULL, strstr(out, "  queues:           5 (the driver set up 3)\n"));
+	EXPECT_NE(NULL, strstr(out,
+			       "negotiated features (5):\n"
+			       "  VIRTIO_NET_F_CSUM                  device checksums partially checksummed packets\n"
+			       "  VIRTIO_NET_F_CTRL_GUEST_OFFLOADS   receive offloads switchable at run time\n"
+			       "  VIRTIO_F_VERSION_1                 speaks virtio 1.0 or later (not legacy)\n"
+			       "  VIRTIO_NET_F_RSS                   receive side scaling\n"
+			       "  VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO  driver receives segmentation offload inside UDP tunnels\n"
+			       "offered, not negotiated (5):\n"));
+	EXPECT_NE(NULL, strstr(out,
+			       "  VIRTIO_NET_F_SPEED_DUPLEX               link speed and duplex in the config space\n"
+			       "  VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM  driver receives UDP tunnel GSO with the outer checksum to complete\n"
+			       "  VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO        device takes segmentation offload inside UDP tunnels\n"
+			       "  VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM   device takes UDP tunnel GSO with the outer checksum to complete\n"
+			       "bits without a name:\n"
+			       "  negotiated               0x00000000000000400000000000000000\n"));
+	EXPECT_EQ(NULL, strstr(out, "offered, not negotiated  0x"));
+	free(out);
+	free(err);
+
+	/* the table counts all 128 bits, VQS is num-vqs */
+	fake_add(f, PCI_PATH, "virtio-net");
+	f->list.devs[0] = f->dev;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_NE(NULL, strstr(out, "ACK,DRV,FEAT,OK  6         5    /sys/"));
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(info_new_fields)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fake_list_only(f, "fingerprint 1234abcd is unknown");
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_FINGERPRINT);
+	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_FEATURE_BITS);
+	snprintf(f->info.fingerprint, sizeof(f->info.fingerprint),
+		 "1234abcd 7.4.0-1-amd64");
+	f->info.feature_bits = 128;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_TEXT(out,
+		    "{\"return\": {\"vhost\": \"on\", \"mode\": \"list-only\", \"mode-reason\": \"fingerprint 1234abcd is unknown\", \"fingerprint\": \"1234abcd 7.4.0-1-amd64\", \"feature-bits\": 128}}\n");
+	free(out);
+	free(err);
+
+	/* full mode has no reason unless forced */
+	f->info.mode = VIRTIO_STATUS_MODE_FULL;
+	vs_mask_clear(&f->info.have, VIRTIO_STATUS_A_INFO_MODE_REASON);
+	f->info.feature_bits = 64;
+	s = qmp(&be, "{\"execute\": \"x-virtio-status-info\"}");
+	EXPECT_TEXT(s,
+		    "{\"return\": {\"vhost\": \"on\", \"mode\": \"full\", \"fingerprint\": \"1234abcd 7.4.0-1-amd64\", \"feature-bits\": 64}}");
+	free(s);
+
+	/* a mode this tool does not know */
+	f->info.mode = 7;
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("info")));
+	EXPECT_TEXT(err,
+		    "the virtio_status module reports mode 7, which this virtio-status does not know\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+#define GUEST_FEAT	"virtio_status_device_guest_feature"
+#define HOST_FEAT	"virtio_status_device_host_feature"
+/* The series of bit @bit named @sym of the virtio-net device, set */
+#define NET_BIT(m, bit, sym) \
+	NET_SERIES(m, ",bit=\"" bit "\",symbol=\"" sym "\"") " 1"
+
+TEST_F(metrics, metrics_bits_above_63)
+{
+	const char *text;
+
+	fill_dev128(self->d, BIT_ULL(1) | BIT_ULL(2) | BIT_ULL(3) | BIT_ULL(4) |
+				BIT_ULL(9), 0x1e);
+	snprintf(self->d->path, sizeof(self->d->path), "%s", PCI_PATH);
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_LINE(text, NET_BIT(GUEST_FEAT, "65",
+				  "VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO"));
+	EXPECT_LINE(text, NET_BIT(GUEST_FEAT, "66",
+				  "VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM"));
+	EXPECT_LINE(text, NET_BIT(GUEST_FEAT, "67",
+				  "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO"));
+	EXPECT_LINE(text, NET_BIT(GUEST_FEAT, "68",
+				  "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM"));
+	EXPECT_LINE(text, NET_BIT(GUEST_FEAT, "73", "unknown"));
+	EXPECT_EQ(9, count_lines(text, GUEST_FEAT "{"));
+	EXPECT_LINE(text, NET_BIT(HOST_FEAT, "68",
+				  "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM"));
+	EXPECT_EQ(10, count_lines(text, "virtio_status_device_host_feature{"));
+	EXPECT_LINE(text, "virtio_status_module_list_only 0");
+}
+
+TEST_F(metrics, metrics_virtqueues_device_and_driver)
+{
+	const char *text;
+
+	self->d->num_vqs = 4;
+	self->d->device_num_vqs = 5;
+	vs_dev_set(self->d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS);
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_virtqueues", "") " 5");
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_driver_virtqueues", "") " 4");
+
+	/* mmio: the driver's count in both */
+	vs_dev_clear(self->d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS);
+	text = rescrape(self);
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_virtqueues", "") " 4");
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_driver_virtqueues", "") " 4");
+
+	/* a vhost device has nvqs, and no driver count of its own */
+	fill_vhost(self->d);
+	text = rescrape(self);
+	EXPECT_LINE(text, "virtio_status_device_virtqueues{path=\"" VHOST_PATH "\"} 2");
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_driver_virtqueues{"));
+}
+
+TEST_F(metrics, metrics_list_only)
+{
+	const char *text;
+
+	fake_list_only(self->f, "fingerprint 1234abcd is unknown");
+	/* whatever the reply still has: no state series */
+	vs_dev_set(self->d, VIRTIO_STATUS_A_DEV_FAILED);
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, self->ret);
+	EXPECT_LINE(text, "virtio_status_scrape_success 1");
+	EXPECT_LINE(text, "virtio_status_module_list_only 1");
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:03.0/virtio0\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio0\",device_id=\"1\",driver=\"\",transport=\"\"} 1");
+	EXPECT_LINE(text, "virtio_status_devices{kind=\"virtio\"} 1");
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_status_bit{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_virtqueues{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_driver_virtqueues{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_broken{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_failed{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_guest_feature{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_host_features_readable{"));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_host_feature{"));
+
+	/* the devices say so even when INFO does not answer */
+	self->f->info_errnum = EOPNOTSUPP;
+	text = rescrape(self);
+	EXPECT_LINE(text, "virtio_status_module_list_only 1");
+
+	/* full mode: 0; a failed scrape: no sample */
+	self->f->info_errnum = 0;
+	self->f->info.mode = VIRTIO_STATUS_MODE_FULL;
+	self->d->list_only = false;
+	vs_dev_clear(self->d, VIRTIO_STATUS_A_DEV_LIST_ONLY);
+	text = rescrape(self);
+	EXPECT_LINE(text, "virtio_status_module_list_only 0");
+}
+
+/* A stand-in for ioctl(2) on a vhost fd of a kernel of each age. */
+static int fake_vhost_errno;	/* what GET_FEATURES_ARRAY fails with; 0: known */
+static int fake_vhost_calls;
+
+static int fake_vhost_ioctl(int fd, unsigned long req, void *arg)
+{
+	__u64 *p = arg;
+
+	(void)fd;
+	fake_vhost_calls++;
+	if (req == VHOST_GET_FEATURES) {
+		*p = BIT_ULL(32) | 1;
+		return 0;
+	}
+	if (_IOC_NR(req) != 0x83 || _IOC_DIR(req) != _IOC_READ ||
+	    _IOC_SIZE(req) != sizeof(__u64)) {
+		errno = ENOTTY;
+		return -1;
+	}
+	if (fake_vhost_errno) {
+		errno = fake_vhost_errno;
+		return -1;
+	}
+	/* count, then that many words */
+	if (p[0] != 2) {
+		errno = EINVAL;
+		return -1;
+	}
+	p[1] = BIT_ULL(32) | 1;
+	p[2] = BIT_ULL(3);
+	return 0;
+}
+
+TEST(vhost_features_array_and_fallback)
+{
+	static const int old[] = { ENOTTY, EINVAL, EPERM, ENOBUFS, EOPNOTSUPP };
+	struct vs_fset fs;
+	size_t i;
+
+	/* a 6.17+ driver: all 128 bits, one request */
+	fake_vhost_errno = 0;
+	fake_vhost_calls = 0;
+	ASSERT_EQ(0, vs_vhost_get_features(3, fake_vhost_ioctl, &fs));
+	EXPECT_EQ(BIT_ULL(32) | 1, fs.w[0]);
+	EXPECT_EQ(BIT_ULL(3), fs.w[1]);
+	EXPECT_EQ(1, fake_vhost_calls);
+
+	/* older drivers: each way they refuse it falls back to 64 bits */
+	for (i = 0; i < ARRAY_SIZE(old); i++) {
+		fake_vhost_errno = old[i];
+		fake_vhost_calls = 0;
+		fs = vs_fset_of(~0ULL, ~0ULL);
+		ASSERT_EQ(0, vs_vhost_get_features(3, fake_vhost_ioctl, &fs));
+		EXPECT_EQ(BIT_ULL(32) | 1, fs.w[0]);
+		EXPECT_EQ(0, fs.w[1]);
+		EXPECT_EQ(2, fake_vhost_calls);
+	}
+
+	/* a real failure is reported, not papered over */
+	fake_vhost_errno = EFAULT;
+	fake_vhost_calls = 0;
+	EXPECT_EQ(EFAULT, vs_vhost_get_features(3, fake_vhost_ioctl, &fs));
+	EXPECT_EQ(1, fake_vhost_calls);
 }
 
 TEST_HARNESS_MAIN

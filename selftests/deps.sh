@@ -10,7 +10,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=${VS_CACHE:-$top/.cache}
+cache=${VS_CACHE:-/var/cache/virtio-status}
 mkdir -p "$cache"
 
 pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev

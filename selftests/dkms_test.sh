@@ -215,6 +215,18 @@ for line in "${lines[@]}"; do
 	check "$line: dkms build --force with VS_VMLINUX and VS_VHOST_MODDIR" $? "$log"
 	cp "$mlog" "$tmp/make-$line.log" 2>/dev/null
 	check_built "$KVER" "$line (VS_VMLINUX)" on "$tmp/make-$line.log"
+	! grep -q 'is untested' "$tmp/make-$line.log"
+	check "$line: with its BTF, the kernel's fingerprint is a tested one" $? \
+		"$tmp/make-$line.log"
+	# a kernel whose interfaces differ: the DKMS build says so
+	VS_FINGERPRINT_TEST=perturb VS_VMLINUX=$VMLINUX \
+		VS_VHOST_MODDIR=$MODROOT/lib/modules/$KVER/kernel/drivers/vhost \
+		dk build --force "$mod" -k "$KVER" > "$log" 2>&1
+	cp "$mlog" "$tmp/make-$line-untested.log" 2>/dev/null
+	grep -q "virtio-status: kernel $KVER is untested: .*list-only mode" \
+		"$tmp/make-$line-untested.log"
+	check "$line: a DKMS build for an untested kernel says so in make.log" $? \
+		"$tmp/make-$line-untested.log"
 done
 
 # -- the vmlinux inside /boot/vmlinuz-KVER: the BTF base for a kernel not running --------
@@ -225,7 +237,7 @@ for line in "${lines[@]}"; do
 		> "$tmp/bzimage-$line.log" 2>&1 <<-'EOF'
 	import sys, tempfile
 	sys.path.insert(0, sys.argv[1])
-	import gen_vhost_layout as g
+	import vs_btf as g
 	with tempfile.TemporaryDirectory() as d:
 	    got = open(g.vmlinux_from_bzimage(sys.argv[2], sys.argv[3], d), 'rb').read()
 	sys.exit(got != open(sys.argv[4], 'rb').read())

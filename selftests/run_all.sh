@@ -4,10 +4,14 @@
 # run_all.sh [KERNEL_LINE ...]: what `make check` runs.
 #   1. checkpatch --strict on every C file (make lint)
 #   2. the CLI's host unit tests (tools/virtio-status-test)
-#   3. for each kernel line (default: 6.1 6.12 debug): build the module against
-#      that kernel's headers (warnings are errors), then selftests/vm_tests.py
+#   3. for each kernel line (default: 6.1 6.12 newest debug): build the
+#      module against that kernel's headers (warnings are errors; "newest" is
+#      Debian 13 backports' newest kernel, built for inside a Debian 13 root:
+#      selftests/vm/kernels.sh, trixie_root.sh), then selftests/vm_tests.py
 #      boots it and runs the netlink, CLI, QEMU-oracle, hot-plug and reload
-#      tests inside; "debug" is our KASAN/lockdep/kmemleak build of 6.12
+#      tests inside, plus a module built for an "untested" kernel
+#      (list-only mode) and, on newest, feature bits above 63 under QEMU
+#      11.1; "debug" is our KASAN/lockdep/kmemleak build of 6.12
 #      (selftests/vm/debug_kernel.sh, built once and cached; 20-35 min on
 #      2 cores), whose leg runs every group that drives kernel code (not
 #      metrics/serve, userspace over the same requests), the churn and
@@ -15,16 +19,19 @@
 #      proves those checks fail on selftests/canary/vs_canary.ko's bugs;
 #   4. the QEMU oracle once more against QEMU 10.0 (bookworm-backports).
 # Every check prints "ok ..." or "not ok ..."; the last line counts them:
-# "N passed, N failed". Logs go to $VS_CACHE/logs.
+# "N passed, N failed". Logs go to $VS_CACHE/logs. $VS_CACHE (default
+# /var/cache/virtio-status) is machine-wide and keyed by content, so that a
+# later run on the same machine (CI after a session) reuses kernels, roots
+# and the debug kernel build.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-export VS_CACHE=${VS_CACHE:-$top/.cache}
+export VS_CACHE=${VS_CACHE:-/var/cache/virtio-status}
 logs=$VS_CACHE/logs
 mkdir -p "$logs"
 lines=("$@")
-[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 debug)
+[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 newest debug)
 results=$logs/results.txt
 : > "$results"
 
@@ -58,6 +65,12 @@ record "build: the CLI" $? "$logs/tools-build.log"
 make -s -C selftests > "$logs/selftests-build.log" 2>&1
 record "build: the selftests" $? "$logs/selftests-build.log"
 
+# the feature tables are checked against the newest kernel's uapi headers
+# too: those of the newest line, in its Debian 13 root
+if vars=$(selftests/vm/kernels.sh --print newest 2>"$logs/kernels-newest.log"); then
+	eval "$vars"
+	export VS_UAPI_NEWEST=$CHROOT/usr/src/linux-headers-${KVER%-amd64}-common/include/uapi
+fi
 make -s -C tools test > "$logs/unit.log" 2>&1
 st=$?
 collect "$logs/unit.log" "unit: "
@@ -65,7 +78,8 @@ record "unit: the CLI's host unit tests exit 0" $st "$logs/unit.log"
 
 # dkms add/build/install/remove in private trees, for the real kernel lines
 dk=()
-for line in "${lines[@]}"; do [ "$line" = debug ] || dk+=("$line"); done
+# (the newest line builds in its Debian 13 root, not with this host's dkms)
+for line in "${lines[@]}"; do [ "$line" = debug ] || [ "$line" = newest ] || dk+=("$line"); done
 t=$(date +%s)
 selftests/dkms_test.sh "${dk[@]}" > "$logs/dkms.log" 2>&1
 st=$?
@@ -102,17 +116,35 @@ for line in "${lines[@]}"; do
 		continue
 	fi
 	eval "$vars"
+	grep '^# \(NOTICE\|WARNING\)' "$logs/kernels-$line.log" || true
 	# the vhost layout comes from this kernel's own BTF (see kmod/gen_vhost_layout.py)
 	export VS_VMLINUX=$VMLINUX VS_VHOST_MODDIR=$MODROOT/lib/modules/$KVER/kernel/drivers/vhost
-	ko=$(selftests/build_module.sh "$KBUILD" "$top/build/$KVER" 2>"$logs/build-$line.log")
+	# the newest line builds in its Debian 13 root (CHROOT; see kernels.sh)
+	export VS_CHROOT=$CHROOT
+	out=${CHROOT:-$top}/build/$KVER
+	ko=$(selftests/build_module.sh "$KBUILD" "$out" 2>"$logs/build-$line.log")
 	st=$?
-	grep -qiE 'warning|vhost support off' "$logs/build-$line.log" && st=1
-	record "$line: module builds without warnings against $KVER" $st "$logs/build-$line.log"
+	grep -qiE 'warning|vhost support off|untested' "$logs/build-$line.log" && st=1
+	record "$line: module builds without warnings against $KVER, vhost on, fingerprint tested" \
+		$st "$logs/build-$line.log"
 	[ $st -eq 0 ] || continue
 	# the same module with a deliberately wrong vhost layout, for the tests
 	wrong=$(VS_VHOST_LAYOUT_TEST=wrong selftests/build_module.sh "$KBUILD" \
-		"$top/build/$KVER-wrong-layout" 2>>"$logs/build-$line.log")
+		"$out-wrong-layout" 2>>"$logs/build-$line.log")
 	record "$line: test module with a wrong vhost layout builds" $? "$logs/build-$line.log"
+	if [ "$line" != debug ]; then
+		# and one whose kernel looks untested: the build must say so
+		untested=$(VS_FINGERPRINT_TEST=perturb selftests/build_module.sh "$KBUILD" \
+			"$out-untested" 2>"$logs/build-$line-untested.log")
+		st=$?
+		grep -q "virtio-status: kernel $KVER is untested: .*list-only mode" \
+			"$logs/build-$line-untested.log" || st=1
+		record "$line: a build for an untested kernel says so" $st \
+			"$logs/build-$line-untested.log"
+		[ $st -eq 0 ] && long+=(--untested-module "$untested")
+	fi
+	# feature bits above 63 need a 6.17+ guest and QEMU 11.1 (Debian 13 root)
+	[ "$line" = newest ] && long+=(--features128)
 	if [ "$line" = debug ]; then
 		# the positive control: deliberate bugs the debug kernel must report
 		canary=$top/build/$KVER-canary

@@ -26,7 +26,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${VS_CACHE:-$top/.cache}/kernels
+cache=${VS_CACHE:-/var/cache/virtio-status}/kernels
 
 die() { echo "kernels.sh: $*" >&2; exit 1; }
 log() { [ "$mode" = summary ] && echo "kernels.sh: $*" >&2 || true; }
@@ -36,7 +36,7 @@ meta_image() {
 	case $1 in
 	6.1)  echo linux-image-amd64 ;;
 	6.12) echo linux-image-6.12-amd64 ;;
-	*)    die "unknown kernel line '$1' (known: 6.1 6.12 debug)" ;;
+	*)    die "unknown kernel line '$1' (known: 6.1 6.12 newest debug)" ;;
 	esac
 }
 meta_headers() {
@@ -76,14 +76,83 @@ extract_vmlinux() {
 	EOF
 }
 
-# Prepare one kernel line; sets KVER VMLINUZ MODROOT KBUILD DEBVER.
+# The newest line: Debian 13 backports' newest kernel, built for inside a
+# Debian 13 root (trixie_root.sh). Sets pkg, kver and downloads the image
+# into $cache/debs; installs its headers into the root.
+newest_pin() {
+	sed -e 's/#.*//' -e 's/[[:space:]]//g' "$top/selftests/vm/newest-kernel" | grep -m1 .
+}
+
+# The image package trixie-backports' linux-image-amd64 points at, or "".
+newest_offered() {
+	local ver
+	ver=$("$troot" --run apt-cache madison linux-image-amd64 2>/dev/null |
+		awk -F'|' '$3 ~ /trixie-backports/ { gsub(/ /, "", $2); print $2; exit }')
+	[ -n "$ver" ] || return 0
+	"$troot" --run apt-cache depends "linux-image-amd64=$ver" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+}
+
+prepare_newest() {
+	local pin offered root
+
+	troot=$top/selftests/vm/trixie_root.sh
+	root=$("$troot")
+	pin=$(newest_pin) || die "selftests/vm/newest-kernel names no kernel"
+	"$troot" --update || log "apt-get update failed in the Debian 13 root; using what is cached"
+	offered=$(newest_offered || true)
+	kver=$pin
+	if [ -n "$offered" ] && [ "${offered#linux-image-}" != "$pin" ]; then
+		echo "# NOTICE: trixie-backports offers ${offered#linux-image-}, newer than the" \
+			"pinned $pin: bump selftests/vm/newest-kernel (one line) and add its" \
+			"fingerprint to kmod/fingerprints once make check passes on it" >&2
+	fi
+	mkdir -p "$cache/debs"
+	if ! newest_download "$kver"; then
+		[ -n "$offered" ] || die "cannot download the packages of $kver, and trixie-backports offers no other"
+		kver=${offered#linux-image-}
+		echo "# WARNING: the pinned kernel $pin can no longer be downloaded and is" \
+			"not cached: using the newest trixie-backports offers, $kver." \
+			"Its fingerprint is untested; bump selftests/vm/newest-kernel" >&2
+		newest_download "$kver" || die "cannot download the packages of $kver"
+	fi
+	if [ ! -f "$root/usr/src/linux-headers-$kver/Makefile" ]; then
+		log "installing linux-headers-$kver in the Debian 13 root"
+		"$troot" --install "linux-headers-$kver" || die "cannot install linux-headers-$kver"
+	fi
+	pkgs=("linux-binary-$kver" "linux-modules-$kver" "linux-base-$kver")
+}
+
+# newest_download KVER: its image packages into $cache/debs, through the
+# Debian 13 root's apt (Debian 12's does not know trixie), unless cached.
+newest_download() {
+	local p
+
+	for p in "linux-binary-$1" "linux-modules-$1" "linux-base-$1"; do
+		ls "$cache/debs/${p}_"*.deb >/dev/null 2>&1 && continue
+		log "downloading $p in the Debian 13 root"
+		"$troot" --run sh -c "cd /vs-kernels/debs &&
+			apt-get download -q -o APT::Sandbox::User=root $p" >&2 || return 1
+	done
+}
+
+# Prepare one kernel line; sets KVER VMLINUZ MODROOT KBUILD DEBVER CHROOT.
 prepare() {
 	local line=$1 meta pkg kver dir deb hdr hver vars
 
+	CHROOT=
 	if [ "$line" = debug ]; then
 		vars=$("$top/selftests/vm/debug_kernel.sh" --print) ||
 			die "the debug kernel did not build (selftests/vm/debug_kernel.sh)"
 		eval "$vars"
+		return
+	fi
+	if [ "$line" = newest ]; then
+		prepare_newest
+		unpack "$kver" "${pkgs[@]}"
+		CHROOT=$("$troot")
+		KBUILD=/usr/src/linux-headers-$kver
+		[ -f "$CHROOT$KBUILD/Makefile" ] || die "$CHROOT$KBUILD/Makefile is missing"
 		return
 	fi
 	meta=$(meta_image "$line")
@@ -98,21 +167,34 @@ prepare() {
 	# the package name minus its prefix (and the -unsigned suffix) is the KVER
 	kver=${pkg#linux-image-}
 	kver=${kver%-unsigned}
-	dir=$cache/$kver
+	unpack "$kver" "$pkg"
+	headers "$line" "$kver"
+}
+
+# unpack KVER PKG...: the image packages (one on Debian 12; linux-binary,
+# linux-modules and linux-base on Debian 13, which keeps the image in
+# /usr/lib/modules/KVER/vmlinuz), downloaded unless in $cache/debs,
+# unpacked into $cache/KVER; sets VMLINUZ VMLINUX MODROOT KVER DEBVER.
+unpack() {
+	local kver=$1 dir=$cache/$1 deb pkg
+	shift
 
 	if [ ! -f "$dir/.done" ]; then
 		mkdir -p "$cache/debs"
-		deb=$(ls "$cache/debs/${pkg}_"*.deb 2>/dev/null | tail -n1 || true)
-		if [ -z "$deb" ]; then
-			log "downloading $pkg"
-			(cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
-				die "apt-get download $pkg failed"
-			deb=$(ls "$cache/debs/${pkg}_"*.deb | tail -n1)
-		fi
-		log "unpacking $(basename "$deb")"
 		rm -rf "$dir" && mkdir -p "$dir/root"
-		dpkg -x "$deb" "$dir/root"
-		dpkg-deb -f "$deb" Version >"$dir/version"
+		for pkg in "$@"; do
+			deb=$(ls "$cache/debs/${pkg}_"*.deb 2>/dev/null | tail -n1 || true)
+			if [ -z "$deb" ]; then
+				log "downloading $pkg"
+				(cd "$cache/debs" &&
+				 apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
+					die "apt-get download $pkg failed"
+				deb=$(ls "$cache/debs/${pkg}_"*.deb | tail -n1)
+			fi
+			log "unpacking $(basename "$deb")"
+			dpkg -x "$deb" "$dir/root"
+			dpkg-deb -f "$deb" Version >"$dir/version"
+		done
 		# merged-/usr packages put modules under usr/lib; depmod -b wants lib/
 		if [ ! -d "$dir/root/lib/modules/$kver" ] &&
 		   [ -d "$dir/root/usr/lib/modules/$kver" ]; then
@@ -124,6 +206,11 @@ prepare() {
 		find "$dir/root/lib/modules/$kver/" -name '*.ko.xz' -print0 |
 			xargs -0 -r -n 64 -P "$(nproc)" xz -d
 		depmod -b "$dir/root" "$kver"
+		if [ ! -f "$dir/root/boot/vmlinuz-$kver" ] &&
+		   [ -f "$dir/root/lib/modules/$kver/vmlinuz" ]; then
+			mkdir -p "$dir/root/boot"
+			ln -s "../lib/modules/$kver/vmlinuz" "$dir/root/boot/vmlinuz-$kver"
+		fi
 		extract_vmlinux "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinux"
 		touch "$dir/.done"
 	fi
@@ -135,6 +222,11 @@ prepare() {
 	MODROOT=$dir/root
 	KVER=$kver
 	DEBVER=$(cat "$dir/version")
+}
+
+# headers LINE KVER: the installed headers of a Debian 12 line; sets KBUILD.
+headers() {
+	local line=$1 kver=$2 hdr hver
 
 	# The headers: the installed meta package must point at the same KVER.
 	hdr=$(dpkg-query -W -f='${Depends}' "$(meta_headers "$line")" 2>/dev/null |
@@ -144,7 +236,7 @@ prepare() {
 		die "installed headers are for ${hdr#linux-headers-} but the image apt offers is $kver; run 'apt-get install $(meta_headers "$line")' so both match"
 	hver=$(dpkg-query -W -f='${Version}' "$hdr" 2>/dev/null || true)
 	[ "$hver" = "$DEBVER" ] ||
-		die "headers $hdr are version '$hver' but image $pkg is version '$DEBVER'; upgrade the headers so both match"
+		die "headers $hdr are version '$hver' but image linux-image-$kver is version '$DEBVER'; upgrade the headers so both match"
 	KBUILD=/lib/modules/$kver/build
 	[ -f "$KBUILD/Makefile" ] || die "$KBUILD/Makefile missing although $hdr is installed"
 	local rel
@@ -166,19 +258,19 @@ for line in "$@"; do
 	prepare "$line"
 	case $mode in
 	print)
-		printf 'KVER=%q\nVMLINUZ=%q\nVMLINUX=%q\nMODROOT=%q\nKBUILD=%q\nDEBVER=%q\n' \
-			"$KVER" "$VMLINUZ" "$VMLINUX" "$MODROOT" "$KBUILD" "$DEBVER" ;;
+		printf 'KVER=%q\nVMLINUZ=%q\nVMLINUX=%q\nMODROOT=%q\nKBUILD=%q\nDEBVER=%q\nCHROOT=%q\n' \
+			"$KVER" "$VMLINUZ" "$VMLINUX" "$MODROOT" "$KBUILD" "$DEBVER" "$CHROOT" ;;
 	json)
 		jq -cn --arg line "$line" --arg kver "$KVER" --arg vmlinuz "$VMLINUZ" \
-			--arg vmlinux "$VMLINUX" \
+			--arg vmlinux "$VMLINUX" --arg chroot "$CHROOT" \
 			--arg modroot "$MODROOT" --arg kbuild "$KBUILD" --arg debver "$DEBVER" \
 			'{line:$line, kver:$kver, vmlinuz:$vmlinuz, vmlinux:$vmlinux, modroot:$modroot,
-			  kbuild:$kbuild, debver:$debver}' ;;
+			  kbuild:$kbuild, debver:$debver, chroot:$chroot}' ;;
 	summary)
 		echo "$line: KVER=$KVER ($DEBVER)"
 		echo "  vmlinuz  $VMLINUZ"
 		echo "  vmlinux  $VMLINUX (ELF, for PVH boot)"
 		echo "  modules  $MODROOT/lib/modules/$KVER"
-		echo "  headers  $KBUILD" ;;
+		echo "  headers  $CHROOT$KBUILD${CHROOT:+ (built in the Debian 13 root $CHROOT)}" ;;
 	esac
 done

@@ -31,7 +31,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-CACHE = os.environ.get('VS_CACHE', os.path.join(TOP, '.cache'))
+CACHE = os.environ.get('VS_CACHE', '/var/cache/virtio-status')
 
 # Kernel modules the tests may need. Names that are built into a kernel
 # (modules.builtin) are skipped; names that exist nowhere are reported.

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-dir=${VS_CACHE:-$top/.cache}/qemu10
+dir=${VS_CACHE:-/var/cache/virtio-status}/qemu10
 bin=$dir/root/usr/bin/qemu-system-x86_64
 
 if [ ! -x "$bin" ] || ! "$bin" --version >/dev/null 2>&1; then

@@ -114,15 +114,7 @@ def main():
              '#define VS_FINGERPRINT_TESTED %d' % tested]
     lines.append('#define VS_FINGERPRINT_WHY %s' % c_str(why or 'tested as ' + table[fp]))
     text = '\n'.join(lines + ['', '#endif', ''])
-    try:
-        with open(a.out) as f:
-            if f.read() == text:
-                return 0        # unchanged: keep the mtime, no rebuild
-    except OSError:
-        pass
-    with open(a.out + '.tmp', 'w') as f:
-        f.write(text)
-    os.replace(a.out + '.tmp', a.out)
+    vs_btf.write_header(a.out, text)
     return 0
 
 

@@ -38,6 +38,7 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vs_btf  # noqa: E402
 from vs_btf import Missing, find_btf_base  # noqa: E402
 
 # (C name in the header, struct, member, expected size or None)
@@ -213,15 +214,7 @@ def main():
             body = ['#define VS_VHOST_LAYOUT_MISSING "%s"' %
                     str(e).replace('\\', '/').replace('"', "'")]
     text = '\n'.join(head + body + ['#endif', ''])
-    try:
-        with open(a.out) as f:
-            if f.read() == text:
-                return 0        # unchanged: keep the mtime, no rebuild
-    except OSError:
-        pass
-    with open(a.out + '.tmp', 'w') as f:
-        f.write(text)
-    os.replace(a.out + '.tmp', a.out)
+    vs_btf.write_header(a.out, text)
     return 0
 
 

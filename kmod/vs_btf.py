@@ -13,6 +13,20 @@ import struct
 import subprocess
 
 
+def write_header(path, text):
+    """Write a generated header, but leave an unchanged one alone: its mtime
+    stays, and kbuild rebuilds nothing."""
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path + '.tmp', 'w') as f:
+        f.write(text)
+    os.replace(path + '.tmp', path)
+
+
 class Missing(Exception):
     """Something the generator needs is not there; the message says what."""
 

@@ -4,7 +4,9 @@
 # Install everything the build and the tests need, once. Idempotent: a second
 # run on a prepared machine does no network work.
 #   - Debian packages (compiler, libnl, json-c, libmicrohttpd, qemu, busybox,
-#     kernel headers and source, what a kernel build needs, prometheus, dkms)
+#     kernel headers and source, what a kernel build needs, prometheus, dkms,
+#     debootstrap for the Debian 13 root of the newest kernel line, iproute2
+#     for the test's tap namespace)
 #   - the few files we use from linux-source-6.12 (checkpatch, kselftest
 #     harness), unpacked into $VS_CACHE/linux-source-6.12
 set -euo pipefail
@@ -17,7 +19,8 @@ pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
       qemu-system-x86 busybox-static kmod xz-utils zstd cpio jq python3 dwarves
       linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12
       libmicrohttpd-dev prometheus dkms
-      bc bison flex libelf-dev libssl-dev)
+      bc bison flex libelf-dev libssl-dev
+      debootstrap iproute2 util-linux)
 
 missing=()
 for p in "${pkgs[@]}"; do

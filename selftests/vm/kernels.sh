@@ -57,22 +57,13 @@ real_pkg() {
 # decompression: 6.1's xz payload alone takes seconds under TCG. The setup
 # header says where the payload is; the build appended its 4-byte size.
 extract_vmlinux() {
-	python3 - "$1" "$2" <<-'EOF'
-	import lzma, struct, subprocess, sys
-	img = open(sys.argv[1], 'rb').read()
-	start = (img[0x1f1] + 1) * 512
-	off, length = struct.unpack_from('<II', img, 0x248)
-	payload = img[start + off:start + off + length - 4]
-	if payload.startswith(b'\xfd7zXZ\x00'):
-	    elf = lzma.decompress(payload, format=lzma.FORMAT_XZ)
-	elif payload.startswith(b'\x28\xb5\x2f\xfd'):
-	    elf = subprocess.run(['zstd', '-dcq'], input=payload, check=True,
-	                         stdout=subprocess.PIPE).stdout
-	else:
-	    sys.exit('unknown kernel compression in ' + sys.argv[1])
-	if not elf.startswith(b'\x7fELF'):
-	    sys.exit('no ELF vmlinux in ' + sys.argv[1])
-	open(sys.argv[2], 'wb').write(elf)
+	python3 - "$top/kmod" "$1" "$2" <<-'EOF'
+	import os, shutil, sys, tempfile
+	sys.path.insert(0, sys.argv[1])
+	import vs_btf
+	rel = os.path.basename(sys.argv[2]).split('-', 1)[1]
+	with tempfile.TemporaryDirectory() as tmp:
+	    shutil.move(vs_btf.vmlinux_from_bzimage(sys.argv[2], rel, tmp), sys.argv[3])
 	EOF
 }
 
@@ -108,19 +99,26 @@ prepare_newest() {
 			"fingerprint to kmod/fingerprints once make check passes on it" >&2
 	fi
 	mkdir -p "$cache/debs"
-	if ! newest_download "$kver"; then
-		[ -n "$offered" ] || die "cannot download the packages of $kver, and trixie-backports offers no other"
+	if ! newest_fetch "$kver" "$root"; then
+		[ -n "$offered" ] && [ "${offered#linux-image-}" != "$kver" ] ||
+			die "cannot fetch $kver (image packages, headers), and trixie-backports offers no other"
 		kver=${offered#linux-image-}
 		echo "# WARNING: the pinned kernel $pin can no longer be downloaded and is" \
 			"not cached: using the newest trixie-backports offers, $kver." \
 			"Its fingerprint is untested; bump selftests/vm/newest-kernel" >&2
-		newest_download "$kver" || die "cannot download the packages of $kver"
-	fi
-	if [ ! -f "$root/usr/src/linux-headers-$kver/Makefile" ]; then
-		log "installing linux-headers-$kver in the Debian 13 root"
-		"$troot" --install "linux-headers-$kver" || die "cannot install linux-headers-$kver"
+		newest_fetch "$kver" "$root" || die "cannot fetch $kver (image packages, headers)"
 	fi
 	pkgs=("linux-binary-$kver" "linux-modules-$kver" "linux-base-$kver")
+}
+
+# newest_fetch KVER ROOT: its headers, installed in the Debian 13 root first
+# (backports keeps the newest kernel's only), then its image packages.
+newest_fetch() {
+	if [ ! -f "$2/usr/src/linux-headers-$1/Makefile" ]; then
+		log "installing linux-headers-$1 in the Debian 13 root"
+		"$troot" --install "linux-headers-$1" || return 1
+	fi
+	newest_download "$1"
 }
 
 # newest_download KVER: its image packages into $cache/debs, through the

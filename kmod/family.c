@@ -129,6 +129,18 @@ static int vs_reply(struct genl_info *info, size_t size, u8 cmd,
 	return genlmsg_reply(d.skb, info);
 }
 
+/*
+ * Ring and descriptor addresses are DMA, often physical, addresses (guest),
+ * or addresses in another process and its guest-physical map (vhost):
+ * what pagemap and /proc/PID/maps keep from all but the most privileged.
+ * So they go to CAP_SYS_ADMIN in the initial user namespace only; sizes
+ * and indexes go to everyone who may name the device.
+ */
+static bool vs_may_see_addresses(struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_SYS_ADMIN);
+}
+
 /* Errors of the vhost walker, as the sentences userspace shows. */
 static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
 {
@@ -332,11 +344,6 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!name)
 		return -EINVAL;
-	/* Ring addresses are DMA (often physical) addresses: not for everyone. */
-	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack, "queue status needs CAP_NET_ADMIN");
-		return -EPERM;
-	}
 	if (!info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]) {
 		NL_SET_ERR_MSG(info->extack, "a queue index is required");
 		return -EINVAL;
@@ -363,6 +370,7 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return vs_virtio_extack(info, name, err);
 	}
+	qi.addr_hidden = !vs_may_see_addresses(skb);
 	return vs_reply(info, vs_msg_queue_size(&qi), VIRTIO_STATUS_CMD_QUEUE_GET,
 			vs_put_queue, &qi);
 }
@@ -530,6 +538,7 @@ static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "out of memory reading the element");
 		return -ENOMEM;
 	}
+	ei.addr_hidden = !vs_may_see_addresses(skb);
 	err = vs_virtio_elem_read(vdev, nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]),
 				  eindex, eindex ? nla_get_u32(eindex) : 0, &ei);
 	put_device(&vdev->dev);

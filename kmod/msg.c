@@ -244,11 +244,14 @@ int vs_msg_put_event(struct sk_buff *skb, const struct vs_event_info *ev)
  *
  * Return: bytes, an upper bound.
  */
+/* Why a reply has no addresses: the one sentence, as sent. */
+#define VS_ADDR_HIDDEN	"ring and descriptor addresses are shown to CAP_SYS_ADMIN only"
+
 size_t vs_msg_queue_size(const struct vs_queue_info *qi)
 {
 	return vs_str_size(qi->name) + 10 * nla_total_size(sizeof(u32)) +
 	       6 * nla_total_size_64bit(sizeof(u64)) +
-	       4 * nla_total_size(sizeof(u8));
+	       4 * nla_total_size(sizeof(u8)) + vs_str_size(VS_ADDR_HIDDEN);
 }
 
 /* What only a vhost queue has. */
@@ -269,7 +272,7 @@ static int vs_msg_put_vhost_queue(struct sk_buff *skb, const struct vs_queue_inf
 	    (qi->call_fd >= 0 &&
 	     nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_CALL_FD, qi->call_fd)))
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(gpa_attr); i++)
+	for (i = 0; i < ARRAY_SIZE(gpa_attr) && !qi->addr_hidden; i++)
 		if ((qi->gpa_valid & BIT(i)) &&
 		    nla_put_u64_64bit(skb, gpa_attr[i], qi->gpa[i], VIRTIO_STATUS_A_PAD))
 			return -EMSGSIZE;
@@ -286,14 +289,20 @@ static int vs_msg_put_vhost_queue(struct sk_buff *skb, const struct vs_queue_inf
 int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
 {
 	if (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_INDEX, qi->index) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_NUM, qi->num) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_DESC, qi->desc,
-			      VIRTIO_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_AVAIL, qi->avail,
-			      VIRTIO_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_USED, qi->used,
-			      VIRTIO_STATUS_A_PAD) ||
-	    (qi->has_idx &&
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_NUM, qi->num))
+		return -EMSGSIZE;
+	if (qi->addr_hidden) {
+		if (nla_put_string(skb, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN, VS_ADDR_HIDDEN))
+			return -EMSGSIZE;
+	} else if (nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_DESC, qi->desc,
+				     VIRTIO_STATUS_A_PAD) ||
+		   nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_AVAIL, qi->avail,
+				     VIRTIO_STATUS_A_PAD) ||
+		   nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_USED, qi->used,
+				     VIRTIO_STATUS_A_PAD)) {
+		return -EMSGSIZE;
+	}
+	if ((qi->has_idx &&
 	     (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, qi->avail_idx) ||
 	      nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, qi->used_idx))))
 		return -EMSGSIZE;
@@ -320,7 +329,7 @@ int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
  */
 size_t vs_msg_elem_size(const struct vs_elem_info *ei)
 {
-	return 7 * nla_total_size(sizeof(u32)) +
+	return 7 * nla_total_size(sizeof(u32)) + vs_str_size(VS_ADDR_HIDDEN) +
 	       ei->ndescs * nla_total_size(nla_total_size_64bit(sizeof(u64)) +
 					   2 * nla_total_size(sizeof(u32)));
 }
@@ -343,13 +352,16 @@ int vs_msg_put_elem(struct sk_buff *skb, const struct vs_elem_info *ei)
 	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, ei->avail_idx) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, ei->avail_flags) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, ei->used_idx) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, ei->used_flags))
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, ei->used_flags) ||
+	    (ei->addr_hidden &&
+	     nla_put_string(skb, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN, VS_ADDR_HIDDEN)))
 		return -EMSGSIZE;
 	for (i = 0; i < ei->ndescs; i++) {
 		nest = nla_nest_start(skb, VIRTIO_STATUS_A_ELEM_DESC);
 		if (!nest ||
-		    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DESC_ADDR, ei->descs[i].addr,
-				      VIRTIO_STATUS_A_DESC_PAD) ||
+		    (!ei->addr_hidden &&
+		     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DESC_ADDR, ei->descs[i].addr,
+				       VIRTIO_STATUS_A_DESC_PAD)) ||
 		    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_LEN, ei->descs[i].len) ||
 		    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_FLAGS, ei->descs[i].flags))
 			return -EMSGSIZE;

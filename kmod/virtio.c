@@ -34,6 +34,7 @@
 #include <linux/virtio.h>
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_status.h>
 #include <linux/xarray.h>
@@ -418,6 +419,27 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 	return 0;
 }
 
+/*
+ * The rule for reading ring memory: virtqueue_resize() and virtqueue_reset()
+ * free and replace a ring under the driver's feet. In 6.1 .. 7.3 their
+ * only caller is virtio-net, and it calls them under the RTNL (ethtool,
+ * XDP socket setup); every other driver's rings live from probe to remove,
+ * which the device lock (vs_lock_live()) already excludes. So the RTNL is
+ * taken for virtio-net devices only. Order: transport, device, RTNL, as on
+ * virtio-net's own probe and remove paths.
+ */
+static void vs_ring_lock(struct virtio_device *vdev)
+{
+	if (vdev->id.device == VIRTIO_ID_NET)
+		rtnl_lock();
+}
+
+static void vs_ring_unlock(struct virtio_device *vdev)
+{
+	if (vdev->id.device == VIRTIO_ID_NET)
+		rtnl_unlock();
+}
+
 /* A ring field as the device stores it, in the driver's byte order. */
 static u16 vs_ring16(struct virtio_device *vdev, __virtio16 v)
 {
@@ -455,14 +477,7 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 	if (err)
 		return err;
 
-	/*
-	 * virtqueue_resize() and virtqueue_reset() free and replace a ring
-	 * under the driver's feet; their only caller, virtio-net, does that
-	 * under the RTNL (ethtool, XDP socket setup). Hold it while reading
-	 * ring memory. Order: transport, device, RTNL, as on virtio-net's
-	 * own probe and remove paths.
-	 */
-	rtnl_lock();
+	vs_ring_lock(vdev);
 	err = -ERANGE;
 	qi->packed = !!(vdev->features & BIT_ULL(VIRTIO_F_RING_PACKED));
 	spin_lock(&vdev->vqs_list_lock);
@@ -472,7 +487,8 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 		qi->index = index;
 		strscpy(qi->name, vq->name ?: "", sizeof(qi->name));
 		qi->num = virtqueue_get_vring_size(vq);
-		qi->num_free = vq->num_free;
+		/* the driver changes it under its own lock: a snapshot */
+		qi->num_free = READ_ONCE(vq->num_free);
 		qi->desc = virtqueue_get_desc_addr(vq);
 		qi->avail = virtqueue_get_avail_addr(vq);
 		qi->used = virtqueue_get_used_addr(vq);
@@ -489,7 +505,7 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 		break;
 	}
 	spin_unlock(&vdev->vqs_list_lock);
-	rtnl_unlock();
+	vs_ring_unlock(vdev);
 	vs_unlock_live(vdev, parent);
 	return err;
 }
@@ -546,7 +562,7 @@ int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 	err = vs_lock_live(vdev, &parent);
 	if (err)
 		return err;
-	rtnl_lock();
+	vs_ring_lock(vdev);
 	err = -ERANGE;
 	spin_lock(&vdev->vqs_list_lock);
 	list_for_each_entry(vq, &vdev->vqs, list) {
@@ -570,7 +586,7 @@ int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 		break;
 	}
 	spin_unlock(&vdev->vqs_list_lock);
-	rtnl_unlock();
+	vs_ring_unlock(vdev);
 	vs_unlock_live(vdev, parent);
 	return err;
 }

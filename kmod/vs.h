@@ -120,6 +120,8 @@ struct vs_vhost_info {
  * @call_fd: the call eventfd's fd in the naming process, -1 if none
  * @gpa_valid: bit n: @gpa[n] is known (0 desc, 1 avail, 2 used)
  * @gpa: the ring areas as guest physical addresses, via the memory table
+ * @addr_hidden: the caller may not see addresses: the reply leaves out
+ *	@desc, @avail, @used and @gpa, and says why
  */
 struct vs_queue_info {
 	u32 index;
@@ -144,6 +146,7 @@ struct vs_queue_info {
 	int call_fd;
 	u8 gpa_valid;
 	u64 gpa[3];
+	bool addr_hidden;
 };
 
 /* Longest descriptor chain ELEMENT_GET reports. */
@@ -172,6 +175,7 @@ struct vs_elem_desc {
  * @used_flags: used ring flags
  * @ndescs: entries of @descs
  * @descs: the chain, in order, kmalloc'ed (VS_ELEM_MAX_DESCS entries)
+ * @addr_hidden: leave the descriptors' addresses out, and say why
  */
 struct vs_elem_info {
 	u32 qindex;
@@ -183,6 +187,7 @@ struct vs_elem_info {
 	u32 used_flags;
 	u32 ndescs;
 	struct vs_elem_desc *descs;
+	bool addr_hidden;
 };
 
 /* fingerprint.c */

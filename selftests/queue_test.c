@@ -10,6 +10,13 @@
  * extack message. Host side (vqh): vhost-net and vhost-vsock rings set up
  * through their uapi read back as set; those skip when the family's INFO
  * says vhost reporting is off, or without CAP_NET_ADMIN.
+ *
+ * Every reply is checked against the address policy for the capabilities
+ * the test runs with: ring and descriptor addresses with CAP_SYS_ADMIN,
+ * else none of them and QUEUE_ADDR_HIDDEN with the module's sentence.
+ * Sizes and indexes of guest queues are everyone's, so vq runs as any
+ * user; as root, vq.address_policy also asks as nobody and as root
+ * without CAP_SYS_ADMIN.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,8 +29,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <linux/vhost.h>
 
 #include "vs_netlink.h"
@@ -87,7 +96,40 @@ static void expect_queue_fail(struct __test_metadata *_metadata,
 		       sel_name(type), value, index, strerror(err));
 }
 
-/* QUEUE_GET that must succeed with a reply that passes vs_queue_check(). */
+/*
+ * Whether this process may see ring addresses: CAP_SYS_ADMIN, which is
+ * what the module asks for. 1 or 0; -errno if it cannot tell.
+ */
+static int may_see_addresses(void)
+{
+	return vs_have_cap(VS_CAP_SYS_ADMIN);
+}
+
+/*
+ * The address policy, for a reply whose addresses are @hidden with
+ * @reason: hidden exactly when this process lacks CAP_SYS_ADMIN, and then
+ * with the module's sentence.
+ */
+static void check_addr_policy(struct __test_metadata *_metadata,
+			      const char *what, bool hidden,
+			      const char *reason)
+{
+	int admin = may_see_addresses();
+
+	ASSERT_LE(0, admin)
+		TH_LOG("cannot read CapEff: %s", strerror(-admin));
+	EXPECT_EQ(!admin, hidden)
+		TH_LOG("%s: addresses %s to a caller %s CAP_SYS_ADMIN", what,
+		       hidden ? "hidden" : "shown",
+		       admin ? "with" : "without");
+	if (hidden)
+		EXPECT_STREQ(VS_ADDR_HIDDEN_MSG, reason);
+}
+
+/*
+ * QUEUE_GET that must succeed with a reply that passes vs_queue_check()
+ * and the address policy.
+ */
 static void get_queue(struct __test_metadata *_metadata, struct vs_nl *nl,
 		      __u16 type, const char *value, __u32 index, bool vhost,
 		      struct vs_queue *q)
@@ -104,6 +146,9 @@ static void get_queue(struct __test_metadata *_metadata, struct vs_nl *nl,
 	ASSERT_EQ(index, q->index)
 		TH_LOG("%s %s: asked for queue %u, QUEUE_INDEX is %u",
 		       sel_name(type), value, index, q->index);
+	snprintf(why, sizeof(why), "%s %s queue %u", sel_name(type), value,
+		 index);
+	check_addr_policy(_metadata, why, vs_addr_hidden(q), q->addr_hidden);
 }
 
 /*
@@ -251,17 +296,18 @@ static void check_device(struct __test_metadata *_metadata, struct vs_nl *nl,
 			EXPECT_TRUE(d->broken)
 				TH_LOG("%s queue %u is broken, the device is not",
 				       d->busid, i);
-		/* Each queue has rings of its own. */
-		for (j = 0; j < i; j++)
+		/* Each queue has rings of its own (when they are shown). */
+		for (j = 0; j < i && !vs_addr_hidden(q); j++)
 			EXPECT_TRUE(qs[j].desc != q->desc &&
 				    qs[j].avail != q->avail &&
 				    qs[j].used != q->used)
 				TH_LOG("%s: queues %u and %u share a ring area",
 				       d->busid, j, i);
 	}
-	TH_LOG("%s (%s): %u queues, queue 0 \"%s\" num %u free %u%s",
+	TH_LOG("%s (%s): %u queues, queue 0 \"%s\" num %u free %u%s%s",
 	       d->busid, d->name, d->num_vqs, qs[0].name, qs[0].num,
-	       qs[0].num_free, qs[0].packed ? " packed" : "");
+	       qs[0].num_free, qs[0].packed ? " packed" : "",
+	       vs_addr_hidden(&qs[0]) ? ", addresses hidden" : "");
 	free(qs);
 
 	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid,
@@ -426,6 +472,216 @@ TEST_F(vq, unknown_device)
 			  0, ENODEV);
 }
 
+/*
+ * A virtio-bus device with a split ring and queues, for ELEMENT_GET:
+ * virtio-rng or virtio-blk if there is one, they are idle.
+ */
+static const struct vs_dev *dev_split(const struct vs_devlist *l)
+{
+	static const __u32 ids[] = { VQ_ID_RNG, VQ_ID_BLK, 0 };
+	const struct vs_dev *d;
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(ids); k++) {
+		for (i = 0; i < l->n; i++) {
+			d = &l->dev[i];
+			if (d->num_vqs &&
+			    !(d->driver_features & (1ULL << VQ_F_RING_PACKED)) &&
+			    (!ids[k] || d->id == ids[k]))
+				return d;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * ELEMENT_GET of entry 0 of queue 0 of @d: EPERM without CAP_NET_ADMIN,
+ * else a reply that passes vs_elem_check() and the address policy.
+ */
+static void check_element(struct __test_metadata *_metadata,
+			  struct vs_nl *nl, const struct vs_dev *d)
+{
+	struct vs_elem *el = malloc(sizeof(*el));
+	int net_admin = vs_have_net_admin();
+	__u32 index = 0;
+	char why[256];
+	int err;
+
+	ASSERT_NE(NULL, el);
+	ASSERT_LE(0, net_admin);
+	err = vs_elem_get(nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid, 0, &index,
+			  el, why, sizeof(why));
+	if (!net_admin) {
+		EXPECT_EQ(-EPERM, err)
+			TH_LOG("%s: ELEMENT_GET without CAP_NET_ADMIN: %s", d->busid,
+			       err ? strerror(-err) : "a reply");
+		EXPECT_NE(0, nl->extack[0]);
+		free(el);
+		return;
+	}
+	ASSERT_EQ(0, err)
+		TH_LOG("%s: ELEMENT_GET: %s (extack \"%s\" %s)", d->busid,
+		       strerror(-err), nl->extack, why);
+	ASSERT_EQ(0, vs_elem_check(el, why, sizeof(why)))
+		TH_LOG("%s: %s", d->busid, why);
+	EXPECT_EQ(0, el->queue_index);
+	EXPECT_EQ(0, el->elem_index);
+	snprintf(why, sizeof(why), "%s element 0 of queue 0", d->busid);
+	check_addr_policy(_metadata, why, vs_addr_hidden(el), el->addr_hidden);
+	TH_LOG("%s: element 0: head %u, %u descriptors, addresses %s",
+	       d->busid, el->head, el->n_descs,
+	       vs_addr_hidden(el) ? "hidden" : "shown");
+	free(el);
+}
+
+TEST_F(vq, element_addresses)
+{
+	const struct vs_dev *d = dev_split(&self->l);
+
+	if (!d)
+		SKIP(return, "no virtio device with a split ring and queues");
+	check_element(_metadata, &self->nl, d);
+}
+
+/* Takes CAP_SYS_ADMIN out of this process's sets; the rest stays. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	__u32 bit = 1U << (VS_CAP_SYS_ADMIN % 32);
+	int w = VS_CAP_SYS_ADMIN / 32;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[w].effective &= ~bit;
+	data[w].permitted &= ~bit;
+	data[w].inheritable &= ~bit;
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return vs_have_cap(VS_CAP_SYS_ADMIN) == 0 ? 0 : -EPERM;
+}
+
+/*
+ * Child of vq.address_policy: as nobody (@net_admin false) or as root
+ * without CAP_SYS_ADMIN, with a socket of its own opened after: queue 0
+ * of @busid without addresses but with sizes and indexes, ELEMENT_GET
+ * refused to nobody and without addresses to CAP_NET_ADMIN. Returns an
+ * exit code.
+ */
+static int addr_child(const char *busid, bool net_admin)
+{
+	const char *who = net_admin ? "CAP_NET_ADMIN only" : "nobody";
+	struct vs_elem *el = malloc(sizeof(*el));
+	__u32 index = 0;
+	struct vs_queue q;
+	struct vs_nl nl;
+	char why[256];
+	int err;
+
+	err = net_admin ? drop_sys_admin() : vs_drop_privileges();
+	if (err || !el) {
+		fprintf(stderr, "# %s: drop privileges: %s\n", who,
+			strerror(err ? -err : ENOMEM));
+		return 10;
+	}
+	err = vs_nl_open(&nl, VS_BUF_DEFAULT);
+	if (!err)
+		err = vs_nl_resolve(&nl, VIRTIO_STATUS_FAMILY_NAME);
+	if (err) {
+		fprintf(stderr, "# %s: open/resolve: %s\n", who, strerror(-err));
+		return 11;
+	}
+	err = vs_queue_get(&nl, VIRTIO_STATUS_A_DEV_BUSID, busid, 0, &q, why,
+			   sizeof(why));
+	if (!err && vs_queue_check(&q, false, why, sizeof(why)))
+		err = -EPROTO;
+	if (err) {
+		fprintf(stderr, "# %s: QUEUE_GET %s: %s, extack \"%s\" %s\n",
+			who, busid, strerror(-err), nl.extack, why);
+		return 12;
+	}
+	if (!vs_addr_hidden(&q) || strcmp(q.addr_hidden, VS_ADDR_HIDDEN_MSG) ||
+	    !q.num || !VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_USED_IDX)) {
+		fprintf(stderr,
+			"# %s: QUEUE_GET %s: addresses %s, ADDR_HIDDEN \"%s\", NUM %u, USED_IDX %s\n",
+			who, busid, vs_addr_hidden(&q) ? "hidden" : "shown",
+			q.addr_hidden, q.num,
+			VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_USED_IDX) ? "there" :
+								      "missing");
+		return 13;
+	}
+	err = vs_elem_get(&nl, VIRTIO_STATUS_A_DEV_BUSID, busid, 0, &index, el,
+			  why, sizeof(why));
+	if (!net_admin && (err != -EPERM || !nl.extack[0])) {
+		fprintf(stderr, "# %s: ELEMENT_GET %s: %s, extack \"%s\"\n",
+			who, busid, err ? strerror(-err) : "a reply",
+			nl.extack);
+		return 14;
+	}
+	if (net_admin &&
+	    (err || vs_elem_check(el, why, sizeof(why)) ||
+	     !vs_addr_hidden(el) ||
+	     strcmp(el->addr_hidden, VS_ADDR_HIDDEN_MSG))) {
+		fprintf(stderr,
+			"# %s: ELEMENT_GET %s: %s, extack \"%s\" %s, addresses %s\n",
+			who, busid, err ? strerror(-err) : "a reply",
+			nl.extack, why, vs_addr_hidden(el) ? "hidden" : "shown");
+		return 15;
+	}
+	fprintf(stderr, "# %s: %s queue 0 num %u, no addresses: \"%s\"; ELEMENT_GET %s\n",
+		who, busid, q.num, q.addr_hidden,
+		net_admin ? "without addresses" : "EPERM");
+	free(el);
+	vs_nl_close(&nl);
+	return 0;
+}
+
+/* Runs addr_child() in a child process; its exit code. */
+static int run_addr_child(const char *busid, bool net_admin)
+{
+	int status;
+	pid_t child;
+
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		_exit(addr_child(busid, net_admin));
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Ring and descriptor addresses for CAP_SYS_ADMIN only; queue sizes and
+ * indexes for every caller, queue elements for CAP_NET_ADMIN. This
+ * process's own view first, then, as root, nobody's and that of root
+ * without CAP_SYS_ADMIN.
+ */
+TEST_F_TIMEOUT(vq, address_policy, VQ_TIMEOUT)
+{
+	const struct vs_dev *d = dev_split(&self->l);
+	struct vs_queue q;
+
+	if (!d)
+		SKIP(return, "no virtio device with a split ring and queues");
+	get_guest_queue(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+			d->busid, 0, &q);
+	check_element(_metadata, &self->nl, d);
+	if (geteuid() != 0) {
+		TH_LOG("not root: cannot ask as nobody or without CAP_SYS_ADMIN");
+		return;
+	}
+	EXPECT_EQ(0, run_addr_child(d->busid, false))
+		TH_LOG("nobody: see above");
+	EXPECT_EQ(0, run_addr_child(d->busid, true))
+		TH_LOG("root without CAP_SYS_ADMIN: see above");
+}
+
 /* A vhost device of this process, with its rings and eventfds. */
 struct vh_dev {
 	int fd;
@@ -573,12 +829,14 @@ static void check_vhost_queue(struct __test_metadata *_metadata,
 	       q.last_avail_idx, q.avail_idx, q.used_idx, q.kick, q.call);
 	EXPECT_EQ(vh_num[i], q.num)
 		TH_LOG("vq %u: QUEUE_NUM", i);
-	EXPECT_EQ(a->desc_user_addr, q.desc)
-		TH_LOG("vq %u: QUEUE_DESC", i);
-	EXPECT_EQ(a->avail_user_addr, q.avail)
-		TH_LOG("vq %u: QUEUE_AVAIL", i);
-	EXPECT_EQ(a->used_user_addr, q.used)
-		TH_LOG("vq %u: QUEUE_USED", i);
+	if (!vs_addr_hidden(&q)) {
+		EXPECT_EQ(a->desc_user_addr, q.desc)
+			TH_LOG("vq %u: QUEUE_DESC", i);
+		EXPECT_EQ(a->avail_user_addr, q.avail)
+			TH_LOG("vq %u: QUEUE_AVAIL", i);
+		EXPECT_EQ(a->used_user_addr, q.used)
+			TH_LOG("vq %u: QUEUE_USED", i);
+	}
 	EXPECT_EQ(vh_base[i], q.last_avail_idx)
 		TH_LOG("vq %u: QUEUE_LAST_AVAIL_IDX, VHOST_SET_VRING_BASE %u",
 		       i, vh_base[i]);
@@ -599,6 +857,9 @@ static void check_vhost_queue(struct __test_metadata *_metadata,
 	EXPECT_EQ(call, VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_CALL_FD));
 	if (call)
 		EXPECT_EQ((__u32)v->call, q.call_fd);
+	/* Without CAP_SYS_ADMIN no address, GPAs neither (vs_queue_check()). */
+	if (vs_addr_hidden(&q))
+		return;
 	/* The rings through the memory table: region GPA + offset. */
 	EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) &&
 		    VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) &&

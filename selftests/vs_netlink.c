@@ -472,6 +472,7 @@ static const char * const vs_attr_names[] = {
 	[VIRTIO_STATUS_A_INFO_MODE_REASON] = "INFO_MODE_REASON",
 	[VIRTIO_STATUS_A_INFO_FINGERPRINT] = "INFO_FINGERPRINT",
 	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = "INFO_FEATURE_BITS",
+	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = "QUEUE_ADDR_HIDDEN",
 };
 
 const char *vs_attr_name(unsigned int type)
@@ -1301,9 +1302,13 @@ static const struct vs_field vs_qfields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = VS_QFIELD(VS_U64, 8, desc_gpa),
 	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = VS_QFIELD(VS_U64, 8, avail_gpa),
 	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = VS_QFIELD(VS_U64, 8, used_gpa),
+	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] =
+		VS_QFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
 };
 
 static_assert(sizeof(((struct vs_queue *)0)->name) == VS_NAME_MAX, "qname");
+static_assert(sizeof(((struct vs_queue *)0)->addr_hidden) == VS_ADDR_HIDDEN_MAX,
+	      "addr_hidden");
 
 /*
  * Decodes one VIRTIO_STATUS_CMD_QUEUE_GET reply into @q. Every attribute
@@ -1350,28 +1355,40 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 
 /*
  * Checks a queue reply on its own: exactly the attributes of its kind (a
- * vhost queue if @vhost, else a guest queue, split or packed), flags that
- * are 0 or 1, 16-bit ring indices and flags. For a guest queue also a
- * non-empty name, a ring size that is non-zero (a power of two for a split
- * ring), no more free descriptors than that, and three distinct non-zero
- * ring addresses. How far the indices are apart is not checked here: they
- * are a snapshot (vs_queue_in_flight()). 0 if fine, else -1 with the reason
- * in @why.
+ * vhost queue if @vhost, else a guest queue, split or packed), the ring
+ * addresses or else QUEUE_ADDR_HIDDEN with a reason (never both), flags
+ * that are 0 or 1, 16-bit ring indices and flags. For a guest queue also
+ * a non-empty name, a ring size that is non-zero (a power of two for a
+ * split ring), no more free descriptors than that, and, when there, three
+ * distinct non-zero ring addresses. How far the indices are apart is not
+ * checked here: they are a snapshot (vs_queue_in_flight()). Whether the
+ * addresses should be there is the caller's to say (vs_have_cap()). 0 if
+ * fine, else -1 with the reason in @why.
  */
 int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
 		   size_t whylen)
 {
-	__u64 want = vhost ? VS_QUEUE_VHOST :
-		     q->packed ? VS_QUEUE_PACKED : VS_QUEUE_SPLIT;
+	bool hidden = vs_addr_hidden(q);
+	__u64 want = (vhost ? VS_QUEUE_VHOST :
+		      q->packed ? VS_QUEUE_PACKED : VS_QUEUE_SPLIT) |
+		     (hidden ? 0 : VS_QUEUE_ADDRS);
+	__u64 opt = vhost ? VS_QUEUE_VHOST_OPT & ~(hidden ? VS_QUEUE_GPAS : 0) :
+		    0;
 	__u64 missing = want & ~q->present;
-	__u64 extra = q->present & ~want & ~(vhost ? VS_QUEUE_VHOST_OPT : 0);
+	__u64 extra = q->present & ~want & ~opt;
 	__u64 idx = VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX);
 	const char *kind = vhost ? "vhost" : q->packed ? "packed" : "split";
 
 	if (missing || extra) {
-		snprintf(why, whylen, "queue %u (%s): %s %s", q->index, kind,
+		snprintf(why, whylen, "queue %u (%s%s): %s %s", q->index, kind,
+			 hidden ? ", addresses hidden" : "",
 			 missing ? "missing" : "unexpected",
 			 vs_attr_name(__builtin_ctzll(missing ?: extra)));
+		return -1;
+	}
+	if (hidden && !q->addr_hidden[0]) {
+		snprintf(why, whylen, "queue %u: QUEUE_ADDR_HIDDEN is empty",
+			 q->index);
 		return -1;
 	}
 	if (q->packed > 1 || q->broken > 1 || q->kick > 1 || q->call > 1) {
@@ -1403,8 +1420,9 @@ int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
 			 q->index, q->name, q->num, q->num_free);
 		return -1;
 	}
-	if (!q->desc || !q->avail || !q->used || q->desc == q->avail ||
-	    q->desc == q->used || q->avail == q->used) {
+	if (!hidden &&
+	    (!q->desc || !q->avail || !q->used || q->desc == q->avail ||
+	     q->desc == q->used || q->avail == q->used)) {
 		snprintf(why, whylen,
 			 "queue %u (%s): DESC %#llx AVAIL %#llx USED %#llx",
 			 q->index, q->name, (unsigned long long)q->desc,
@@ -1473,6 +1491,291 @@ int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 		err = -EPROTO;
 	}
 	return err;
+}
+
+#define VS_EFIELD(k, len, member) \
+	{ .kind = (k), .size = (len), .off = offsetof(struct vs_elem, member) }
+
+/* How each element reply attribute is stored in struct vs_elem. */
+static const struct vs_field vs_efields[VIRTIO_STATUS_A_MAX + 1] = {
+	[VIRTIO_STATUS_A_QUEUE_INDEX] = VS_EFIELD(VS_U32, 4, queue_index),
+	[VIRTIO_STATUS_A_ELEM_INDEX] = VS_EFIELD(VS_U32, 4, elem_index),
+	[VIRTIO_STATUS_A_ELEM_HEAD] = VS_EFIELD(VS_U32, 4, head),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = VS_EFIELD(VS_U32, 4, avail_idx),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] =
+		VS_EFIELD(VS_U32, 4, avail_flags),
+	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = VS_EFIELD(VS_U32, 4, used_idx),
+	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = VS_EFIELD(VS_U32, 4, used_flags),
+	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] =
+		VS_EFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
+	/* ELEM_DESC repeats: vs_elem_parse_descs() reads every one. */
+};
+
+static_assert(VS_HI_NEXT(struct vs_elem), "vs_elem.present_hi");
+static_assert(sizeof(((struct vs_elem *)0)->addr_hidden) == VS_ADDR_HIDDEN_MAX,
+	      "elem addr_hidden");
+
+/* Exact sizes of the VIRTIO_STATUS_A_DESC_* attributes. */
+static const size_t vs_desc_size[VIRTIO_STATUS_A_DESC_MAX + 1] = {
+	[VIRTIO_STATUS_A_DESC_ADDR] = 8,
+	[VIRTIO_STATUS_A_DESC_LEN] = 4,
+	[VIRTIO_STATUS_A_DESC_FLAGS] = 4,
+};
+
+/* One ELEM_DESC nest @nla into @d. 0, or -EINVAL with @why set. */
+static int vs_elem_parse_desc(const struct nlattr *nla, unsigned int n,
+			      struct vs_elem_desc *d, char *why, size_t whylen)
+{
+	const struct nlattr *tb[VIRTIO_STATUS_A_DESC_MAX + 1];
+	void *dst[VIRTIO_STATUS_A_DESC_MAX + 1] = {
+		[VIRTIO_STATUS_A_DESC_ADDR] = &d->addr,
+		[VIRTIO_STATUS_A_DESC_LEN] = &d->len,
+		[VIRTIO_STATUS_A_DESC_FLAGS] = &d->flags,
+	};
+	int type, err;
+	size_t len;
+
+	memset(d, 0, sizeof(*d));
+	err = vs_attr_parse(tb, VIRTIO_STATUS_A_DESC_MAX,
+			    (const char *)nla + NLA_HDRLEN,
+			    nla->nla_len - NLA_HDRLEN);
+	if (err) {
+		snprintf(why, whylen, "ELEM_DESC %u: %s", n, err == -EEXIST ?
+			 "an attribute is repeated" : "attributes overrun");
+		return -EINVAL;
+	}
+	for (type = VIRTIO_STATUS_A_DESC_ADDR;
+	     type <= VIRTIO_STATUS_A_DESC_FLAGS; type++) {
+		if (!tb[type])
+			continue;
+		len = tb[type]->nla_len - NLA_HDRLEN;
+		if (len != vs_desc_size[type]) {
+			snprintf(why, whylen,
+				 "ELEM_DESC %u: attribute %d: %zu bytes, expected %zu",
+				 n, type, len, vs_desc_size[type]);
+			return -EINVAL;
+		}
+		memcpy(dst[type], (const char *)tb[type] + NLA_HDRLEN,
+		       vs_desc_size[type]);
+		d->present |= VS_BIT(type);
+	}
+	return 0;
+}
+
+/* Every ELEM_DESC of a reply, in order; attributes already walked. */
+static int vs_elem_parse_descs(const struct nlmsghdr *nlh, struct vs_elem *el,
+			       char *why, size_t whylen)
+{
+	const char *p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	size_t len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	int err;
+
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *nla = (const struct nlattr *)p;
+		size_t step = NLA_ALIGN(nla->nla_len);
+
+		if ((nla->nla_type & NLA_TYPE_MASK) ==
+		    VIRTIO_STATUS_A_ELEM_DESC) {
+			if (el->n_descs == VS_ELEM_DESCS_MAX) {
+				snprintf(why, whylen, "more than %u ELEM_DESC",
+					 VS_ELEM_DESCS_MAX);
+				return -EINVAL;
+			}
+			err = vs_elem_parse_desc(nla, el->n_descs,
+						 &el->descs[el->n_descs],
+						 why, whylen);
+			if (err)
+				return err;
+			el->n_descs++;
+			el->present |= VS_BIT(VIRTIO_STATUS_A_ELEM_DESC);
+		}
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return 0;
+}
+
+/*
+ * Decodes one VIRTIO_STATUS_CMD_ELEMENT_GET reply into @el: its
+ * attributes as vs_queue_parse() does, and each ELEM_DESC nest, whose
+ * attributes must have exactly their size. Returns 0, or -EINVAL with the
+ * reason in @why.
+ */
+int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
+		  size_t whylen)
+{
+	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	__u64 copied[2];
+	int type, err;
+
+	memset(el, 0, sizeof(*el));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN)) {
+		snprintf(why, whylen, "message too short (%u)",
+			 nlh->nlmsg_len);
+		return -EINVAL;
+	}
+	if (g->cmd != VIRTIO_STATUS_CMD_ELEMENT_GET) {
+		snprintf(why, whylen, "reply has cmd %u", g->cmd);
+		return -EINVAL;
+	}
+	err = vs_attr_parse_multi(tb, VIRTIO_STATUS_A_MAX,
+				  (const char *)g + GENL_HDRLEN,
+				  nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
+				  VS_BIT(VIRTIO_STATUS_A_PAD) |
+				  VS_BIT(VIRTIO_STATUS_A_ELEM_DESC));
+	if (err) {
+		snprintf(why, whylen, "%s", err == -EEXIST ?
+			 "an attribute is repeated" : "attributes overrun");
+		return -EINVAL;
+	}
+	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
+		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
+			VS_SET(el, type);
+	err = vs_fields_copy(tb, vs_efields, el, copied, why, whylen);
+	if (err)
+		return err;
+	return vs_elem_parse_descs(nlh, el, why, whylen);
+}
+
+/*
+ * Checks an element reply on its own: exactly its attributes, at least one
+ * descriptor, each with DESC_LEN and DESC_FLAGS, and DESC_ADDR in every
+ * one, or else QUEUE_ADDR_HIDDEN with a reason and DESC_ADDR in none.
+ * Ring indices and flags fit 16 bits. 0 if fine, else -1 with the reason
+ * in @why.
+ */
+int vs_elem_check(const struct vs_elem *el, char *why, size_t whylen)
+{
+	bool hidden = vs_addr_hidden(el);
+	__u64 missing = VS_ELEM_MANDATORY & ~el->present;
+	__u64 extra = el->present & ~VS_ELEM_MANDATORY;
+	__u64 want = VS_BIT(VIRTIO_STATUS_A_DESC_LEN) |
+		     VS_BIT(VIRTIO_STATUS_A_DESC_FLAGS) |
+		     (hidden ? 0 : VS_BIT(VIRTIO_STATUS_A_DESC_ADDR));
+	unsigned int i;
+
+	if (missing || extra) {
+		snprintf(why, whylen, "element %u: %s %s", el->elem_index,
+			 missing ? "missing" : "unexpected",
+			 vs_attr_name(__builtin_ctzll(missing ?: extra)));
+		return -1;
+	}
+	if (hidden && !el->addr_hidden[0]) {
+		snprintf(why, whylen, "element %u: QUEUE_ADDR_HIDDEN is empty",
+			 el->elem_index);
+		return -1;
+	}
+	for (i = 0; i < el->n_descs; i++) {
+		if (el->descs[i].present != want) {
+			snprintf(why, whylen,
+				 "element %u, descriptor %u: DESC_* attributes %#llx, expected %#llx%s",
+				 el->elem_index, i,
+				 (unsigned long long)el->descs[i].present,
+				 (unsigned long long)want,
+				 hidden ? " (addresses hidden)" : "");
+			return -1;
+		}
+	}
+	if (el->avail_idx > 0xffff || el->used_idx > 0xffff ||
+	    el->avail_flags > 0xffff || el->used_flags > 0xffff ||
+	    el->elem_index > 0xffff || el->head > 0xffff) {
+		snprintf(why, whylen,
+			 "element %u: a ring index or flags over 16 bits: HEAD %u AVAIL_IDX %u USED_IDX %u AVAIL_FLAGS %#x USED_FLAGS %#x",
+			 el->elem_index, el->head, el->avail_idx, el->used_idx,
+			 el->avail_flags, el->used_flags);
+		return -1;
+	}
+	return 0;
+}
+
+struct vs_elem_ctx {
+	struct vs_elem *el;
+	int replies;
+	char *why;
+	size_t whylen;
+};
+
+static int vs_elem_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vs_elem_ctx *ctx = arg;
+
+	if (ctx->replies++) {
+		snprintf(ctx->why, ctx->whylen, "more than one reply");
+		return -EPROTO;
+	}
+	return vs_elem_parse(nlh, ctx->el, ctx->why, ctx->whylen) ?
+	       -EPROTO : 0;
+}
+
+/*
+ * VIRTIO_STATUS_CMD_ELEMENT_GET for avail ring entry *@index (the last one
+ * the driver made available if @index is NULL) of queue @queue of the
+ * device named by VIRTIO_STATUS_A_DEV_PATH or _BUSID (@type) @value.
+ * Returns as vs_queue_get() does, @el filled but not checked
+ * (vs_elem_check()).
+ */
+int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
+		__u32 queue, const __u32 *index, struct vs_elem *el, char *why,
+		size_t whylen)
+{
+	struct vs_elem_ctx ctx = { .el = el, .why = why, .whylen = whylen };
+	struct vs_msg *m;
+	int err;
+
+	memset(el, 0, sizeof(*el));
+	if (whylen)
+		why[0] = '\0';
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_ACK,
+		    VIRTIO_STATUS_CMD_ELEMENT_GET, VIRTIO_STATUS_FAMILY_VERSION);
+	err = vs_msg_put_str(m, type, value);
+	if (!err)
+		err = vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &queue,
+				 sizeof(queue));
+	if (!err && index)
+		err = vs_msg_put(m, VIRTIO_STATUS_A_ELEM_INDEX, index,
+				 sizeof(*index));
+	if (!err)
+		err = vs_nl_request(nl, m, vs_elem_cb, &ctx);
+	free(m);
+	if (!err && ctx.replies != 1) {
+		snprintf(why, whylen, "no reply");
+		err = -EPROTO;
+	}
+	return err;
+}
+
+/**
+ * vs_have_cap() - is a capability in this process's effective set?
+ * @cap: its number (CAP_SYS_ADMIN is 21)
+ *
+ * What the module checks is the capability in the initial user namespace,
+ * which is where the selftests run.
+ *
+ * Return: 1, 0, or -errno.
+ */
+int vs_have_cap(unsigned int cap)
+{
+	unsigned long long eff;
+	int found = -ENOENT;
+	char line[256];
+	FILE *f;
+
+	if (cap > 63)
+		return -EINVAL;
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			found = !!(eff & (1ULL << cap));
+	fclose(f);
+	return found;
 }
 
 /**

@@ -27,6 +27,15 @@
 #define VS_INFO_STR_MAX		1024
 /* VHOST_F_LOG_ALL, from <linux/vhost.h> (not included here). */
 #define VS_VHOST_F_LOG_ALL	26
+/* Longest VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN kept, NUL included. */
+#define VS_ADDR_HIDDEN_MAX	256
+/* What the module says in it, to callers without CAP_SYS_ADMIN. */
+#define VS_ADDR_HIDDEN_MSG \
+	"ring and descriptor addresses are shown to CAP_SYS_ADMIN only"
+/* CAP_SYS_ADMIN, from <linux/capability.h>: who sees ring addresses. */
+#define VS_CAP_SYS_ADMIN	21
+/* Descriptors an ELEMENT_GET reply carries at most. */
+#define VS_ELEM_DESCS_MAX	256
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
@@ -260,14 +269,26 @@ struct vs_queue {
 	__u64 desc_gpa;		/* QUEUE_*_GPA, when present */
 	__u64 avail_gpa;
 	__u64 used_gpa;
+	/* QUEUE_ADDR_HIDDEN, when present (vs_queue_addr_hidden()) */
+	char addr_hidden[VS_ADDR_HIDDEN_MAX];
 };
 
-/* Attributes every queue reply carries. */
+/*
+ * Attributes every queue reply carries. The ring addresses (VS_QUEUE_ADDRS)
+ * come too, unless the reply says with QUEUE_ADDR_HIDDEN that the caller
+ * may not see them (no CAP_SYS_ADMIN); then so do the GPAs of a vhost
+ * queue.
+ */
 #define VS_QUEUE_COMMON	(VS_BIT(VIRTIO_STATUS_A_QUEUE_INDEX) |		\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_NUM) |		\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_NUM))
+
+#define VS_QUEUE_ADDRS	(VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC) |		\
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL) |		\
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED))
+
+#define VS_QUEUE_GPAS	(VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC_GPA) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_GPA))
 
 /* Those of a guest queue with a packed ring. */
 #define VS_QUEUE_PACKED	(VS_QUEUE_COMMON |				\
@@ -291,12 +312,13 @@ struct vs_queue {
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_KICK) |		\
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_CALL))
 
-/* Those a vhost queue may carry besides. */
+/* Those a vhost queue may carry besides (the GPAs not when hidden). */
 #define VS_QUEUE_VHOST_OPT (VS_BIT(VIRTIO_STATUS_A_QUEUE_KICK_FD) |	\
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_CALL_FD) |	\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC_GPA) |	\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) |	\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_GPA))
+			 VS_QUEUE_GPAS)
+
+/* Whether the module left the addresses out of a queue or element reply. */
+#define vs_addr_hidden(r)	VS_HAS(r, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN)
 
 int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 		   size_t whylen);
@@ -305,6 +327,50 @@ int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
 int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 		 __u32 index, struct vs_queue *q, char *why, size_t whylen);
 void vs_queue_msg(struct vs_nl *nl, struct vs_msg *m);
+
+/* One descriptor of an ELEMENT_GET reply (a VIRTIO_STATUS_A_ELEM_DESC). */
+struct vs_elem_desc {
+	__u64 present;		/* bit n set: VIRTIO_STATUS_A_DESC_* n seen */
+	__u64 addr;		/* DESC_ADDR: absent when addresses are hidden */
+	__u32 len;
+	__u32 flags;
+};
+
+/* One VIRTIO_STATUS_CMD_ELEMENT_GET reply, decoded. */
+struct vs_elem {
+	__u64 present;		/* bit n set: attribute type n was seen */
+	__u64 present_hi;	/* bit n set: type 64 + n was seen */
+	__u32 queue_index;
+	__u32 elem_index;
+	__u32 head;
+	__u32 avail_idx;
+	__u32 avail_flags;
+	__u32 used_idx;
+	__u32 used_flags;
+	/* QUEUE_ADDR_HIDDEN, when present (vs_addr_hidden()) */
+	char addr_hidden[VS_ADDR_HIDDEN_MAX];
+	unsigned int n_descs;	/* ELEM_DESC nests, in chain order */
+	struct vs_elem_desc descs[VS_ELEM_DESCS_MAX];
+};
+
+/* Attributes every element reply carries, besides its ELEM_DESC nests. */
+#define VS_ELEM_MANDATORY (VS_BIT(VIRTIO_STATUS_A_QUEUE_INDEX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEM_INDEX) |		\
+			 VS_BIT(VIRTIO_STATUS_A_ELEM_HEAD) |		\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_FLAGS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEM_DESC))
+
+int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
+		  size_t whylen);
+int vs_elem_check(const struct vs_elem *el, char *why, size_t whylen);
+int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
+		__u32 queue, const __u32 *index, struct vs_elem *el, char *why,
+		size_t whylen);
+
+int vs_have_cap(unsigned int cap);
 
 /* Descriptors the driver has made available that the device has not used. */
 static inline __u16 vs_queue_in_flight(const struct vs_queue *q)

@@ -125,6 +125,11 @@ void vs_usage(FILE *f)
 	      "device, host-features is asked from its driver: virtio-status opens\n"
 	      "/dev/vhost-net (-vsock, -scsi) once per run, which briefly creates and\n"
 	      "destroys an unused vhost device. vhost-vdpa devices cannot be asked.\n"
+	      "Queue sizes and indexes are for everyone (a vhost device's, and queue\n"
+	      "elements, for CAP_NET_ADMIN); ring and descriptor addresses only for\n"
+	      "CAP_SYS_ADMIN. Without it the queue commands leave the address members\n"
+	      "out and end with \"addresses-hidden\", the kernel's reason; over --qmp,\n"
+	      "whose schema requires them, the answer is an error instead.\n"
 	      "Exit status: 0 on success, 1 on any error.\n", f);
 }
 

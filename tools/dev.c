@@ -129,6 +129,8 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 		"INFO_FINGERPRINT", VS_ATTR_STRING },
 	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = {
 		"INFO_FEATURE_BITS", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = {
+		"QUEUE_ADDR_HIDDEN", VS_ATTR_STRING },
 };
 
 /* Every attribute number has its bit in a struct vs_attr_mask. */

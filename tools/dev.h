@@ -221,6 +221,9 @@ static inline bool vs_info_list_only(const struct vs_info *i)
  * One VIRTIO_STATUS_CMD_QUEUE_GET reply, decoded; vs_queue_has() as for
  * vs_dev. Guest queues carry NAME, NUM_FREE, PACKED, the ring flags and
  * BROKEN; vhost queues LAST_AVAIL_IDX, KICK, CALL, the fds and the GPAs.
+ * A reply to a caller without CAP_SYS_ADMIN has no address (DESC, AVAIL,
+ * USED, the GPAs) and carries QUEUE_ADDR_HIDDEN instead, the kernel's
+ * reason (vs_queue_addr_hidden()).
  */
 struct vs_queue {
 	struct vs_attr_mask have;
@@ -245,6 +248,7 @@ struct vs_queue {
 	u64 desc_gpa;
 	u64 avail_gpa;
 	u64 used_gpa;
+	char addr_hidden[VS_MSG_MAX];
 };
 
 static inline bool vs_queue_has(const struct vs_queue *q, int attr)
@@ -262,7 +266,16 @@ static inline void vs_queue_clear(struct vs_queue *q, int attr)
 	vs_mask_clear(&q->have, attr);
 }
 
-/* One descriptor of a chain (VIRTIO_STATUS_A_ELEM_DESC), decoded. */
+/* Whether the kernel left the ring addresses out of @q (not privileged). */
+static inline bool vs_queue_addr_hidden(const struct vs_queue *q)
+{
+	return vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
+}
+
+/*
+ * One descriptor of a chain (VIRTIO_STATUS_A_ELEM_DESC), decoded. @addr is
+ * valid only when the element's addresses are not hidden.
+ */
 struct vs_desc {
 	u64 addr;
 	u32 len;
@@ -271,7 +284,9 @@ struct vs_desc {
 
 /*
  * One VIRTIO_STATUS_CMD_ELEMENT_GET reply, decoded; vs_elem_has() as for
- * vs_dev. @descs is malloc()ed (vs_elem_free()), in chain order.
+ * vs_dev. @descs is malloc()ed (vs_elem_free()), in chain order. A reply
+ * to a caller without CAP_SYS_ADMIN carries QUEUE_ADDR_HIDDEN and no
+ * DESC_ADDR in its descriptors (vs_elem_addr_hidden()).
  */
 struct vs_elem {
 	struct vs_attr_mask have;
@@ -284,6 +299,7 @@ struct vs_elem {
 	u32 used_flags;
 	struct vs_desc *descs;
 	u32 n_descs;
+	char addr_hidden[VS_MSG_MAX];
 };
 
 static inline bool vs_elem_has(const struct vs_elem *el, int attr)
@@ -299,6 +315,12 @@ static inline void vs_elem_set(struct vs_elem *el, int attr)
 static inline void vs_elem_clear(struct vs_elem *el, int attr)
 {
 	vs_mask_clear(&el->have, attr);
+}
+
+/* Whether the kernel left the descriptors' addresses out of @el. */
+static inline bool vs_elem_addr_hidden(const struct vs_elem *el)
+{
+	return vs_elem_has(el, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
 }
 
 void vs_elem_free(struct vs_elem *el);

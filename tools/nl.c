@@ -654,6 +654,9 @@ static void vs_queue_attr(struct vs_queue *q, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_QUEUE_USED_GPA:
 		q->used_gpa = nla_get_u64(a);
 		break;
+	case VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN:
+		nla_strlcpy(q->addr_hidden, a, sizeof(q->addr_hidden));
+		break;
 	default:
 		/* not a queue attribute: the reply has no business with it */
 		return;
@@ -690,9 +693,13 @@ static const char * const vs_desc_names[VIRTIO_STATUS_A_DESC_MAX + 1] = {
 	[VIRTIO_STATUS_A_DESC_FLAGS] = "FLAGS",
 };
 
-/* One VIRTIO_STATUS_A_ELEM_DESC nest into @d. 0, or -1 with @e set. */
-static int vs_desc_from_nest(struct nlattr *nest, struct vs_desc *d,
-			     struct vs_err *e)
+/*
+ * One VIRTIO_STATUS_A_ELEM_DESC nest into @d; DESC_ADDR may be missing
+ * when @addr_hidden (the reply says the addresses are left out), and is
+ * then not read. 0, or -1 with @e set.
+ */
+static int vs_desc_from_nest(struct nlattr *nest, bool addr_hidden,
+			     struct vs_desc *d, struct vs_err *e)
 {
 	struct nlattr *tb[VIRTIO_STATUS_A_DESC_MAX + 1];
 	int i;
@@ -705,6 +712,8 @@ static int vs_desc_from_nest(struct nlattr *nest, struct vs_desc *d,
 	}
 	for (i = VIRTIO_STATUS_A_DESC_ADDR; i <= VIRTIO_STATUS_A_DESC_FLAGS;
 	     i++) {
+		if (!tb[i] && i == VIRTIO_STATUS_A_DESC_ADDR && addr_hidden)
+			continue;
 		if (!tb[i] || nla_len(tb[i]) < vs_desc_len[i]) {
 			vs_err_set(e, VS_ERR_MSG, 0,
 				   "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with %s VIRTIO_STATUS_A_DESC_%s",
@@ -713,7 +722,7 @@ static int vs_desc_from_nest(struct nlattr *nest, struct vs_desc *d,
 			return -1;
 		}
 	}
-	d->addr = nla_get_u64(tb[VIRTIO_STATUS_A_DESC_ADDR]);
+	d->addr = addr_hidden ? 0 : nla_get_u64(tb[VIRTIO_STATUS_A_DESC_ADDR]);
 	d->len = nla_get_u32(tb[VIRTIO_STATUS_A_DESC_LEN]);
 	d->flags = nla_get_u32(tb[VIRTIO_STATUS_A_DESC_FLAGS]);
 	return 0;
@@ -746,6 +755,9 @@ static void vs_elem_attr(struct vs_elem *el, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_ELEM_DESC:
 		/* repeated: vs_elem_descs() reads every one */
 		break;
+	case VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN:
+		nla_strlcpy(el->addr_hidden, a, sizeof(el->addr_hidden));
+		break;
 	default:
 		/* not an element attribute: the reply has no business with it */
 		return;
@@ -753,7 +765,10 @@ static void vs_elem_attr(struct vs_elem *el, int type, struct nlattr *a)
 	vs_elem_set(el, type);
 }
 
-/* Every ELEM_DESC of a reply, in chain order. 0, or -1 with @e set. */
+/*
+ * Every ELEM_DESC of a reply, in chain order; the reply's other attributes
+ * are already in @el. 0, or -1 with @e set.
+ */
 static int vs_elem_descs(struct vs_elem *el, struct nlattr *head, int len,
 			 struct vs_err *e)
 {
@@ -774,7 +789,8 @@ static int vs_elem_descs(struct vs_elem *el, struct nlattr *head, int len,
 	nla_for_each_attr(a, head, len, rem) {
 		if (nla_type(a) != VIRTIO_STATUS_A_ELEM_DESC)
 			continue;
-		if (vs_desc_from_nest(a, &el->descs[el->n_descs], e) < 0) {
+		if (vs_desc_from_nest(a, vs_elem_addr_hidden(el),
+				      &el->descs[el->n_descs], e) < 0) {
 			vs_elem_free(el);
 			return -1;
 		}

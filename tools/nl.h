@@ -70,8 +70,9 @@ int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
 /*
  * The same for one VIRTIO_STATUS_CMD_ELEMENT_GET reply, its repeated
  * VIRTIO_STATUS_A_ELEM_DESC nests included (each must carry DESC_ADDR,
- * DESC_LEN and DESC_FLAGS). On success @el->descs is the caller's to
- * vs_elem_free(); on failure nothing is left allocated.
+ * DESC_LEN and DESC_FLAGS; DESC_ADDR only when the reply has no
+ * VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN). On success @el->descs is the
+ * caller's to vs_elem_free(); on failure nothing is left allocated.
  */
 int vs_elem_from_msg(struct nl_msg *msg, struct vs_elem *el,
 		     struct vs_err *e);

@@ -159,6 +159,12 @@ static const struct {
 	.no_phys = 0,
 };
 
+/*
+ * Our extension member that ends a queue status or element the kernel
+ * gave without its addresses: the kernel's sentence saying why.
+ */
+#define VS_ADDR_HIDDEN_KEY	"addresses-hidden"
+
 /* VIRTIO_RING_F_EVENT_IDX: used_event / avail_event after the rings */
 #define VS_RING_F_EVENT_IDX	29
 
@@ -600,9 +606,12 @@ struct json_object *vs_json_queue_status(const struct vs_dev *d,
 	err |= vs_add_uint(o, "vring-num", q->num);
 	err |= vs_add_uint(o, "vring-num-default", c->vring_num_default);
 	err |= vs_add_uint(o, "vring-align", c->vring_align);
-	err |= vs_add_uint(o, "vring-desc", q->desc);
-	err |= vs_add_uint(o, "vring-avail", q->avail);
-	err |= vs_add_uint(o, "vring-used", q->used);
+	/* left out, not 0, when the kernel hides them */
+	if (!vs_queue_addr_hidden(q)) {
+		err |= vs_add_uint(o, "vring-desc", q->desc);
+		err |= vs_add_uint(o, "vring-avail", q->avail);
+		err |= vs_add_uint(o, "vring-used", q->used);
+	}
 	/* the next avail entry to take is device-side: vhost only */
 	if (vhost)
 		err |= vs_add_uint(o, "last-avail-idx",
@@ -612,6 +621,8 @@ struct json_object *vs_json_queue_status(const struct vs_dev *d,
 	err |= vs_add_uint(o, "used-idx", used_idx);
 	err |= vs_add_uint(o, "signalled-used", c->signalled_used);
 	err |= vs_add_bool(o, "signalled-used-valid", c->signalled_used_valid);
+	if (vs_queue_addr_hidden(q))
+		err |= vs_add_str(o, VS_ADDR_HIDDEN_KEY, q->addr_hidden);
 	if (err) {
 		json_object_put(o);
 		return NULL;
@@ -667,7 +678,9 @@ static struct json_object *vs_json_desc_flags(u32 flags)
 	return a;
 }
 
-static struct json_object *vs_json_desc(const struct vs_desc *desc)
+/* One descriptor; without "addr" when the element's addresses are hidden. */
+static struct json_object *vs_json_desc(const struct vs_desc *desc,
+					bool addr_hidden)
 {
 	struct json_object *o = json_object_new_object();
 	int err = 0;
@@ -675,7 +688,8 @@ static struct json_object *vs_json_desc(const struct vs_desc *desc)
 	if (!o)
 		return NULL;
 	/* the schema's order */
-	err |= vs_add_uint(o, "addr", desc->addr);
+	if (!addr_hidden)
+		err |= vs_add_uint(o, "addr", desc->addr);
 	err |= vs_add_uint(o, "len", desc->len);
 	err |= vs_add(o, "flags", vs_json_desc_flags(desc->flags));
 	if (err) {
@@ -710,7 +724,7 @@ struct json_object *vs_json_queue_element(const struct vs_dev *d,
 		return NULL;
 	}
 	for (i = 0; i < el->n_descs; i++) {
-		desc = vs_json_desc(&el->descs[i]);
+		desc = vs_json_desc(&el->descs[i], vs_elem_addr_hidden(el));
 		if (!desc || json_object_array_add(descs, desc) < 0) {
 			json_object_put(desc);
 			json_object_put(o);
@@ -723,6 +737,8 @@ struct json_object *vs_json_queue_element(const struct vs_dev *d,
 	err |= vs_add_uint(avail, "ring", (u16)el->head);
 	err |= vs_add_uint(used, "flags", (u16)el->used_flags);
 	err |= vs_add_uint(used, "idx", (u16)el->used_idx);
+	if (vs_elem_addr_hidden(el))
+		err |= vs_add_str(o, VS_ADDR_HIDDEN_KEY, el->addr_hidden);
 	if (err) {
 		json_object_put(o);
 		return NULL;
@@ -753,6 +769,7 @@ struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
 {
 	bool event_idx = d->vhost_acked_features &
 			 BIT_ULL(VS_RING_F_EVENT_IDX);
+	bool hidden = vs_queue_addr_hidden(q);
 	struct json_object *o = json_object_new_object();
 	int kick = vs_vhost_ring_view.no_fd;
 	int call = vs_vhost_ring_view.no_fd;
@@ -768,24 +785,32 @@ struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
 	err |= vs_add_str(o, "name", d->name);
 	err |= vs_add_int(o, "kick", kick);
 	err |= vs_add_int(o, "call", call);
-	err |= vs_add_uint(o, "desc", q->desc);
-	err |= vs_add_uint(o, "avail", q->avail);
-	err |= vs_add_uint(o, "used", q->used);
+	/* the addresses are left out, not 0, when the kernel hides them */
+	if (!hidden) {
+		err |= vs_add_uint(o, "desc", q->desc);
+		err |= vs_add_uint(o, "avail", q->avail);
+		err |= vs_add_uint(o, "used", q->used);
+	}
 	err |= vs_add_int(o, "num", q->num);
-	err |= vs_add_uint(o, "desc-phys",
-			   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) ?
-			   q->desc_gpa : vs_vhost_ring_view.no_phys);
+	if (!hidden)
+		err |= vs_add_uint(o, "desc-phys",
+				   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) ?
+				   q->desc_gpa : vs_vhost_ring_view.no_phys);
 	err |= vs_add_uint(o, "desc-size", vs_ring_desc_size(q->num));
-	err |= vs_add_uint(o, "avail-phys",
-			   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) ?
-			   q->avail_gpa : vs_vhost_ring_view.no_phys);
+	if (!hidden)
+		err |= vs_add_uint(o, "avail-phys",
+				   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) ?
+				   q->avail_gpa : vs_vhost_ring_view.no_phys);
 	err |= vs_add_uint(o, "avail-size",
 			   vs_ring_avail_size(q->num, event_idx));
-	err |= vs_add_uint(o, "used-phys",
-			   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_USED_GPA) ?
-			   q->used_gpa : vs_vhost_ring_view.no_phys);
+	if (!hidden)
+		err |= vs_add_uint(o, "used-phys",
+				   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_USED_GPA) ?
+				   q->used_gpa : vs_vhost_ring_view.no_phys);
 	err |= vs_add_uint(o, "used-size",
 			   vs_ring_used_size(q->num, event_idx));
+	if (hidden)
+		err |= vs_add_str(o, VS_ADDR_HIDDEN_KEY, q->addr_hidden);
 	if (err) {
 		json_object_put(o);
 		return NULL;
@@ -1208,6 +1233,9 @@ static int vs_queue_check(const struct vs_dev *d, const struct vs_queue *q,
 {
 	static const int need[] = {
 		VIRTIO_STATUS_A_QUEUE_NUM,
+	};
+	/* unless the reply says it left them out */
+	static const int need_addr[] = {
 		VIRTIO_STATUS_A_QUEUE_DESC,
 		VIRTIO_STATUS_A_QUEUE_AVAIL,
 		VIRTIO_STATUS_A_QUEUE_USED,
@@ -1225,6 +1253,9 @@ static int vs_queue_check(const struct vs_dev *d, const struct vs_queue *q,
 	};
 
 	if (vs_queue_require(q, need, ARRAY_SIZE(need), e) < 0)
+		return -1;
+	if (!vs_queue_addr_hidden(q) &&
+	    vs_queue_require(q, need_addr, ARRAY_SIZE(need_addr), e) < 0)
 		return -1;
 	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST)
 		return vs_queue_require(q, need_vhost, ARRAY_SIZE(need_vhost),
@@ -1315,6 +1346,19 @@ free:
 	return ret;
 }
 
+/*
+ * @e for an answer over QMP whose @what came without its @kind addresses:
+ * QEMU's schema has no way to leave them out. @why is the kernel's reason.
+ */
+static void vs_err_addr_hidden(struct vs_err *e, const char *what,
+			       const char *kind, const char *why)
+{
+	vs_err_set(e, VS_ERR_MSG, EPERM,
+		   "%s without %s addresses: they are shown to CAP_SYS_ADMIN only%s%s%s",
+		   what, kind, why[0] ? " (kernel: " : "", why,
+		   why[0] ? ")" : "");
+}
+
 static struct json_object *vs_run_queue(const struct vs_backend *be,
 					const struct vs_call *c,
 					struct vs_err *e, bool vhost)
@@ -1331,6 +1375,12 @@ static struct json_object *vs_run_queue(const struct vs_backend *be,
 	}
 	if (vs_queue_fetch(be, c, vhost, d, q, e) < 0)
 		goto free;
+	if (c->qmp && vs_queue_addr_hidden(q)) {
+		vs_err_addr_hidden(e, vhost ? "vhost queue status" :
+					      "queue status",
+				   "ring", q->addr_hidden);
+		goto free;
+	}
 	if (vhost)
 		ret = vs_json_vhost_queue_status(d, q);
 	else
@@ -1468,6 +1518,11 @@ static struct json_object *vs_run_queue_element(const struct vs_backend *be,
 	}
 	if (vs_elem_check(&el, e) < 0)
 		goto free;
+	if (c->qmp && vs_elem_addr_hidden(&el)) {
+		vs_err_addr_hidden(e, "queue element", "descriptor",
+				   el.addr_hidden);
+		goto free;
+	}
 	ret = vs_json_queue_element(d, &el);
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
@@ -1620,6 +1675,7 @@ static struct json_object *vs_qmp_args(const struct vs_cmd *cmd,
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
+	c->qmp = true;
 	if (cmd->takes_path) {
 		if (!args || !json_object_object_get_ex(args, "path", &p))
 			return vs_qmp_error("GenericError",

@@ -100,6 +100,14 @@ struct json_object *vs_json_list(const struct vs_dev_list *l);
  * VirtQueueStatus of queue @q of @d: a guest queue for a virtio device, a
  * vhost virtqueue for a vhost device (see the views in qmp.c for the
  * members neither side has). NULL on ENOMEM.
+ *
+ * When the kernel left the addresses out (vs_queue_addr_hidden(): the
+ * caller lacks CAP_SYS_ADMIN), so are the members that hold them, here
+ * and in the two below, never answered 0: "vring-desc", "vring-avail" and
+ * "vring-used" here; "desc", "avail", "used", "desc-phys", "avail-phys"
+ * and "used-phys" of VirtVhostQueueStatus; each descriptor's "addr" of
+ * VirtioQueueElement. The object then ends in our extension member
+ * "addresses-hidden": the kernel's sentence saying why.
  */
 struct json_object *vs_json_queue_status(const struct vs_dev *d,
 					 const struct vs_queue *q);
@@ -148,6 +156,12 @@ struct vs_call {
 	u32 queue;		/* its value, 0..VS_QUEUE_MAX */
 	bool has_index;		/* "index" / --index given */
 	u32 index;		/* its value, 0..VS_QUEUE_MAX */
+	/*
+	 * Asked over QMP (--qmp, serve): the answer must be whole as QEMU's
+	 * schema has it, so a queue without its addresses is an error there
+	 * and not an answer with members left out.
+	 */
+	bool qmp;
 };
 
 /*

@@ -39,11 +39,15 @@
  *	(VIRTIO_STATUS_A_INFO_*).
  * @VIRTIO_STATUS_CMD_QUEUE_GET: do: one virtqueue (VIRTIO_STATUS_A_QUEUE_*)
  *	of the device named as for DEV_GET, by VIRTIO_STATUS_A_QUEUE_INDEX.
- *	CAP_NET_ADMIN only: ring addresses are DMA or physical addresses.
+ *	Sizes and indexes for every caller (a vhost device's for
+ *	CAP_NET_ADMIN, as for DEV_GET); ring addresses (DMA, physical, or the
+ *	owner's user addresses) only for CAP_SYS_ADMIN, else the reply
+ *	leaves them out and says why (VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN).
  * @VIRTIO_STATUS_CMD_ELEMENT_GET: do: the descriptor chain an avail ring
  *	entry of a guest split-ring queue points to (device and
  *	VIRTIO_STATUS_A_QUEUE_INDEX as for QUEUE_GET, optional
- *	VIRTIO_STATUS_A_ELEM_INDEX). CAP_NET_ADMIN only.
+ *	VIRTIO_STATUS_A_ELEM_INDEX). CAP_NET_ADMIN only; descriptor
+ *	addresses for CAP_SYS_ADMIN only, as for QUEUE_GET.
  * @VIRTIO_STATUS_CMD_DEV_ADD_NTF: notification (events group): a device
  *	was added to the virtio bus.
  * @VIRTIO_STATUS_CMD_DEV_DEL_NTF: notification: a device left the virtio
@@ -345,6 +349,16 @@ enum virtio_status_attr {
 						 */
 	VIRTIO_STATUS_A_INFO_FEATURE_BITS,	/* u32: feature bits the kernel
 						 * keeps per device: 64 or 128
+						 */
+
+	/* VIRTIO_STATUS_CMD_QUEUE_GET and _ELEMENT_GET, continued */
+	VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN,	/* string: why the reply leaves
+						 * out every address (QUEUE_DESC,
+						 * _AVAIL, _USED, the _GPA ones,
+						 * DESC_ADDR): they are given to
+						 * callers with CAP_SYS_ADMIN in
+						 * the initial user namespace
+						 * only; absent when they are in
 						 */
 
 	__VIRTIO_STATUS_A_MAX,

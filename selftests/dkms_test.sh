@@ -203,6 +203,10 @@ for line in "${lines[@]}"; do
 	dk build "$mod" -k "$KVER" > "$log" 2>&1
 	check "$line: dkms build -k $KVER against $KBUILD ($(( $(date +%s) - t ))s)" $? "$log"
 	cp "$mlog" "$tmp/make-$line.log" 2>/dev/null
+	# a user's build must not fail on the next compiler's new warning
+	cmd=$tree/virtio-status/$ver/build/kmod/.main.o.cmd
+	[ -f "$cmd" ] && ! grep -q -- '-Werror' "$cmd"
+	check "$line: the DKMS build compiles without -Werror" $? "$cmd"
 	if host_has_vhost "$KVER"; then
 		check_built "$KVER" "$line" on "$tmp/make-$line.log"
 		continue

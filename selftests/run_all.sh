@@ -125,7 +125,9 @@ for line in "${lines[@]}"; do
 	ko=$(selftests/build_module.sh "$KBUILD" "$out" 2>"$logs/build-$line.log")
 	st=$?
 	grep -qiE 'warning|vhost support off|untested' "$logs/build-$line.log" && st=1
-	record "$line: module builds without warnings against $KVER, vhost on, fingerprint tested" \
+	# make check builds with -Werror (a user's DKMS build does not)
+	grep -q -- '-Werror' "$out/kmod/.main.o.cmd" 2>/dev/null || st=1
+	record "$line: module builds with -Werror against $KVER, vhost on, fingerprint tested" \
 		$st "$logs/build-$line.log"
 	[ $st -eq 0 ] || continue
 	# the same module with a deliberately wrong vhost layout, for the tests

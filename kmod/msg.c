@@ -109,7 +109,8 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
 	       9 * nla_total_size(sizeof(u32)) +	/* kind .. owner */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features */
 	       3 * nla_total_size(sizeof(u8)) +		/* broken .. started */
-	       vi->nholders * nla_total_size(sizeof(u32));
+	       (min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT) + 1) *
+	       nla_total_size(sizeof(u32));
 }
 
 /**
@@ -151,11 +152,12 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 	    (vi->owner_pid &&
 	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, vi->owner_pid)))
 		return -EMSGSIZE;
-	for (i = 0; i < vi->nholders; i++)
+	/* the lowest pids and the count: one message, however many hold it */
+	for (i = 0; i < min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT); i++)
 		if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
 				vi->holders[i]))
 			return -EMSGSIZE;
-	return 0;
+	return nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, vi->nholders);
 }
 
 /**

@@ -1191,4 +1191,58 @@ TEST_F_TIMEOUT(vh, many_devices, VH_TIMEOUT)
 	vs_devlist_free(&l);
 }
 
+/*
+ * One vhost-net fd inherited by VH_SHARERS processes (fork): before the
+ * holder list was bounded, the device no longer fit a dump message and the
+ * whole root listing failed ("Message too long"). Now the message carries
+ * the lowest VIRTIO_STATUS_HOLDERS_SENT pids and the total.
+ */
+#define VH_SHARERS	5000
+
+TEST_F_TIMEOUT(vh, shared_by_thousands, VH_TIMEOUT)
+{
+	struct vs_devlist l = {};
+	__u32 pid = getpid();
+	size_t k, found = 0;
+	int go[2], fd, i, err;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	fd = vs_vhost_open(VS_VHOST_NET, true);
+	ASSERT_LE(0, fd)
+		TH_LOG("%s: %s", VS_VHOST_NET, strerror(-fd));
+	for (i = 0; i < VH_SHARERS; i++) {
+		child = fork();
+		ASSERT_LE(0, child)
+			TH_LOG("fork %d: %s", i, strerror(errno));
+		if (child == 0) {
+			child_init();
+			close(go[1]);
+			wait_go(go[0]);
+			_exit(0);
+		}
+	}
+	err = vs_dump(&self->nl, &l);
+	ASSERT_EQ(0, err)
+		TH_LOG("dump: %s (%s)", strerror(-err), self->nl.extack);
+	for (k = 0; k < l.n; k++) {
+		const struct vs_dev *d = &l.dev[k];
+
+		if (!VS_IS_VHOST(d) || !vs_dev_has_holder(d, pid))
+			continue;
+		found++;
+		EXPECT_TRUE(VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS));
+		EXPECT_EQ(VH_SHARERS + 1, d->vhost_holders);
+		EXPECT_EQ(VIRTIO_STATUS_HOLDERS_SENT, d->n_holders);
+		TH_LOG("%s: %u holders, %u pids sent", d->path, d->vhost_holders,
+		       d->n_holders);
+	}
+	EXPECT_EQ(1, found);
+	close(go[1]);
+	close(fd);
+	while (wait(NULL) > 0)
+		;
+	vs_devlist_free(&l);
+}
+
 TEST_HARNESS_MAIN

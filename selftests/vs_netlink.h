@@ -133,6 +133,7 @@ struct vs_dev {
 	__u8 vhost_started;
 	__u32 vhost_owner_pid;
 	unsigned int n_holders;		/* HOLDER_PID attributes in the reply */
+	__u32 vhost_holders;		/* VHOST_HOLDERS: every holder, counted */
 	__u32 holders[VS_HOLDERS_MAX];	/* the first VS_HOLDERS_MAX of them */
 };
 

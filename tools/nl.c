@@ -449,6 +449,9 @@ static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_DEV_LIST_ONLY:
 		dev->list_only = nla_get_u8(a) != 0;
 		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_HOLDERS:
+		/* after vs_dev_holders(): see vs_dev_decode() */
+		break;
 	}
 }
 
@@ -465,6 +468,11 @@ static void vs_dev_holders(struct vs_dev *dev, struct nlattr *head, int len)
 			dev->holder_pids[dev->n_holder_pids] = nla_get_u32(a);
 		dev->n_holder_pids++;
 	}
+	/* a module that sends the first pids only says how many there are */
+	nla_for_each_attr(a, head, len, rem)
+		if (nla_type(a) == VIRTIO_STATUS_A_DEV_VHOST_HOLDERS &&
+		    nla_get_u32(a) > dev->n_holder_pids)
+			dev->n_holder_pids = nla_get_u32(a);
 }
 
 /*

@@ -1831,6 +1831,18 @@ TEST(decode_many_holders_and_bad_holder)
 	EXPECT_EQ(100 + VS_HOLDERS_MAX - 1, d->holder_pids[VS_HOLDERS_MAX - 1]);
 	nlmsg_free(msg);
 
+	/* the module sends the lowest pids and the total: the total counts */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
+	for (i = 0; i < VIRTIO_STATUS_HOLDERS_SENT; i++)
+		ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 100 + i));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, 5001));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(5001, d->n_holder_pids);
+	EXPECT_EQ(100, d->holder_pids[0]);
+	nlmsg_free(msg);
+
 	/* a short holder pid, even after a good one, is malformed */
 	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
 	ASSERT_NE(NULL, msg);

@@ -18,6 +18,12 @@
 #define VIRTIO_STATUS_PATH_MAX		4096
 /* Longest value accepted in VIRTIO_STATUS_A_DEV_BUSID, including the NUL. */
 #define VIRTIO_STATUS_BUSID_MAX		32
+/*
+ * Most VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID attributes one device message
+ * carries, so that a device held by thousands of processes (fork) still
+ * fits one dump message; VIRTIO_STATUS_A_DEV_VHOST_HOLDERS has the total.
+ */
+#define VIRTIO_STATUS_HOLDERS_SENT	64
 
 /*
  * Multicast group of the device notifications (VIRTIO_STATUS_CMD_*_NTF).
@@ -205,8 +211,11 @@ enum virtio_status_attr {
 						 * caller's namespace); absent
 						 * if none or not visible
 						 */
-	VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,	/* u32, repeated: each process
-						 * holding the device open
+	VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,	/* u32, repeated: a process
+						 * holding the device open; the
+						 * lowest VIRTIO_STATUS_HOLDERS_SENT
+						 * pids, in order (the total is
+						 * DEV_VHOST_HOLDERS)
 						 */
 
 	/* VIRTIO_STATUS_CMD_INFO replies */
@@ -349,6 +358,12 @@ enum virtio_status_attr {
 						 */
 	VIRTIO_STATUS_A_INFO_FEATURE_BITS,	/* u32: feature bits the kernel
 						 * keeps per device: 64 or 128
+						 */
+
+	/* vhost devices, continued */
+	VIRTIO_STATUS_A_DEV_VHOST_HOLDERS,	/* u32: processes holding the
+						 * device open, all of them
+						 * (HOLDER_PID lists the first)
 						 */
 
 	/* VIRTIO_STATUS_CMD_QUEUE_GET and _ELEMENT_GET, continued */

@@ -1442,23 +1442,44 @@ void vs_queue_msg(struct vs_nl *nl, struct vs_msg *m)
 		    VIRTIO_STATUS_CMD_QUEUE_GET, VIRTIO_STATUS_FAMILY_VERSION);
 }
 
-struct vs_queue_ctx {
-	struct vs_queue *q;
+/* A request answered by exactly one reply, parsed by @parse into @obj. */
+struct vs_one_ctx {
+	int (*parse)(const struct nlmsghdr *nlh, void *obj, char *why, size_t whylen);
+	void *obj;
 	int replies;
 	char *why;
 	size_t whylen;
 };
 
-static int vs_queue_cb(const struct nlmsghdr *nlh, void *arg)
+static int vs_one_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct vs_queue_ctx *ctx = arg;
+	struct vs_one_ctx *ctx = arg;
 
 	if (ctx->replies++) {
 		snprintf(ctx->why, ctx->whylen, "more than one reply");
 		return -EPROTO;
 	}
-	return vs_queue_parse(nlh, ctx->q, ctx->why, ctx->whylen) ?
-	       -EPROTO : 0;
+	return ctx->parse(nlh, ctx->obj, ctx->why, ctx->whylen) ? -EPROTO : 0;
+}
+
+/* Send @m, whose attributes failed to go in if @err, and take one reply. */
+static int vs_one_request(struct vs_nl *nl, struct vs_msg *m, int err,
+			  struct vs_one_ctx *ctx)
+{
+	if (!err)
+		err = vs_nl_request(nl, m, vs_one_cb, ctx);
+	free(m);
+	if (!err && ctx->replies != 1) {
+		snprintf(ctx->why, ctx->whylen, "no reply");
+		err = -EPROTO;
+	}
+	return err;
+}
+
+static int vs_queue_parse_obj(const struct nlmsghdr *nlh, void *q, char *why,
+			      size_t whylen)
+{
+	return vs_queue_parse(nlh, q, why, whylen);
 }
 
 /*
@@ -1470,7 +1491,9 @@ static int vs_queue_cb(const struct nlmsghdr *nlh, void *arg)
 int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 		 __u32 index, struct vs_queue *q, char *why, size_t whylen)
 {
-	struct vs_queue_ctx ctx = { .q = q, .why = why, .whylen = whylen };
+	struct vs_one_ctx ctx = {
+		.parse = vs_queue_parse_obj, .obj = q, .why = why, .whylen = whylen,
+	};
 	struct vs_msg *m;
 	int err;
 
@@ -1485,14 +1508,7 @@ int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 	if (!err)
 		err = vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
 				 sizeof(index));
-	if (!err)
-		err = vs_nl_request(nl, m, vs_queue_cb, &ctx);
-	free(m);
-	if (!err && ctx.replies != 1) {
-		snprintf(why, whylen, "no reply");
-		err = -EPROTO;
-	}
-	return err;
+	return vs_one_request(nl, m, err, &ctx);
 }
 
 #define VS_EFIELD(k, len, member) \
@@ -1693,23 +1709,10 @@ int vs_elem_check(const struct vs_elem *el, char *why, size_t whylen)
 	return 0;
 }
 
-struct vs_elem_ctx {
-	struct vs_elem *el;
-	int replies;
-	char *why;
-	size_t whylen;
-};
-
-static int vs_elem_cb(const struct nlmsghdr *nlh, void *arg)
+static int vs_elem_parse_obj(const struct nlmsghdr *nlh, void *el, char *why,
+			     size_t whylen)
 {
-	struct vs_elem_ctx *ctx = arg;
-
-	if (ctx->replies++) {
-		snprintf(ctx->why, ctx->whylen, "more than one reply");
-		return -EPROTO;
-	}
-	return vs_elem_parse(nlh, ctx->el, ctx->why, ctx->whylen) ?
-	       -EPROTO : 0;
+	return vs_elem_parse(nlh, el, why, whylen);
 }
 
 /*
@@ -1723,7 +1726,9 @@ int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
 		__u32 queue, const __u32 *index, struct vs_elem *el, char *why,
 		size_t whylen)
 {
-	struct vs_elem_ctx ctx = { .el = el, .why = why, .whylen = whylen };
+	struct vs_one_ctx ctx = {
+		.parse = vs_elem_parse_obj, .obj = el, .why = why, .whylen = whylen,
+	};
 	struct vs_msg *m;
 	int err;
 
@@ -1742,14 +1747,7 @@ int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
 	if (!err && index)
 		err = vs_msg_put(m, VIRTIO_STATUS_A_ELEM_INDEX, index,
 				 sizeof(*index));
-	if (!err)
-		err = vs_nl_request(nl, m, vs_elem_cb, &ctx);
-	free(m);
-	if (!err && ctx.replies != 1) {
-		snprintf(why, whylen, "no reply");
-		err = -EPROTO;
-	}
-	return err;
+	return vs_one_request(nl, m, err, &ctx);
 }
 
 /**

@@ -994,7 +994,8 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
 	else
 		err = vs_vhost_read_queue(d->dev, index, qi, &kick, &call);
 	if (!err) {
-		vs_vhost_find_efds(d->pid, kick, call, qi);
+		/* in the process the request's path names, not the canonical one */
+		vs_vhost_find_efds(pid, kick, call, qi);
 		if (kick)
 			fput(kick);
 	}

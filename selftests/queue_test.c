@@ -909,6 +909,59 @@ static int unprivileged_child(const char *path)
 	return 0;
 }
 
+/* Where the named-holder child keeps its copies of the device and kick fd. */
+#define VH_CHILD_DEV_FD		100
+#define VH_CHILD_KICK_FD	101
+
+/*
+ * The kick eventfd's fd number comes from the process the path names: a
+ * child holds the device and the kick eventfd under other numbers than the
+ * owner (this process, which names the device in a dump), and a QUEUE_GET
+ * by the child's path must give the child's number.
+ */
+static void check_named_holder(struct __test_metadata *_metadata,
+			       struct vs_nl *nl, const struct vh_dev *v)
+{
+	int ready[2], go[2], status;
+	char path[64], c;
+	struct vs_queue q;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dup2(v->fd, VH_CHILD_DEV_FD) < 0 ||
+		    dup2(v->kick, VH_CHILD_KICK_FD) < 0)
+			_exit(1);
+		close(v->fd);
+		close(v->kick);
+		close(ready[0]);
+		close(go[1]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", child, VH_CHILD_DEV_FD);
+	get_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, path, 0, true, &q);
+	EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_KICK_FD))
+		TH_LOG("%s vq 0: no KICK_FD", path);
+	EXPECT_EQ(VH_CHILD_KICK_FD, q.kick_fd)
+		TH_LOG("%s vq 0: KICK_FD %u, the owner's is %d", path, q.kick_fd,
+		       v->kick);
+	close(go[1]);
+	close(ready[0]);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 FIXTURE(vqh) {
 	struct vs_nl nl;
 };
@@ -966,6 +1019,8 @@ static bool check_vhost(struct __test_metadata *_metadata, struct vs_nl *nl,
 			  VH_NVQS, ERANGE);
 	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
 			  UINT32_MAX, ERANGE);
+
+	check_named_holder(_metadata, nl, &v);
 
 	/* Unbinding the kick eventfd clears the flag. */
 	err = vh_set_file(v.fd, VHOST_SET_VRING_KICK, 0, VHOST_FILE_UNBIND);

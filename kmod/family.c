@@ -151,6 +151,10 @@ static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
 	case -EIO:
 		NL_SET_ERR_MSG(extack, "vhost support is off (see the INFO command)");
 		break;
+	case -EBADE:
+		NL_SET_ERR_MSG(extack,
+			       "this vhost device could not be read (x-query-virtio-status says why)");
+		break;
 	case -EAGAIN:
 		NL_SET_ERR_MSG(extack,
 			       "a vhost module's BTF could not be read for this request; try again");

@@ -106,11 +106,35 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
 {
 	return vs_str_size(vi->path) + vs_str_size(vi->name) +
 	       vs_str_size("vhost") + vs_str_size(vi->module) +
+	       vs_str_size(vi->error) +
 	       9 * nla_total_size(sizeof(u32)) +	/* kind .. owner */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features */
 	       3 * nla_total_size(sizeof(u8)) +		/* broken .. started */
 	       (min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT) + 1) *
 	       nla_total_size(sizeof(u32));
+}
+
+/* What a vhost device that could be read carries beyond its identity. */
+static int vs_msg_put_vhost_state(struct sk_buff *skb, const struct vs_vhost_info *vi)
+{
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, 0) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
+			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->nvqs) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, 0) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
+			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
+	    (vi->features128 &&
+	     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI,
+			       vi->acked_features[1], VIRTIO_STATUS_A_PAD)) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
+			      vi->backend_features, VIRTIO_STATUS_A_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, vi->mem_regions) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED, vi->log_enabled) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_STARTED, vi->started))
+		return -EMSGSIZE;
+	return 0;
 }
 
 /**
@@ -132,25 +156,14 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost") ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->module) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, 0) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
-			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->nvqs) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, 0) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, generation) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
-			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
-	    (vi->features128 &&
-	     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI,
-			       vi->acked_features[1], VIRTIO_STATUS_A_PAD)) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
-			      vi->backend_features, VIRTIO_STATUS_A_PAD) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, vi->mem_regions) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED, vi->log_enabled) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_STARTED, vi->started) ||
 	    (vi->owner_pid &&
 	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, vi->owner_pid)))
+		return -EMSGSIZE;
+	/* one device that could not be read: who holds it, and why */
+	if (vi->error[0] ?
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_VHOST_ERROR, vi->error) :
+	    vs_msg_put_vhost_state(skb, vi))
 		return -EMSGSIZE;
 	/* the lowest pids and the count: one message, however many hold it */
 	for (i = 0; i < min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT); i++)

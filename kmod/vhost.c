@@ -19,8 +19,10 @@
  * used, the BTF of the loaded modules (/sys/kernel/btf/MODULE) must be the
  * one it was taken from, and each device must pass structure checks done
  * with fault-tolerant reads (nvqs in range, every vqs[i]->dev pointing
- * back). Any mismatch turns vhost support off, with a reason the family's
- * INFO command reports; nothing is then read through the layout.
+ * back). A device that fails, or whose driver module's BTF differs, is
+ * reported with the reason and not read; only a vhost.ko that differs (the
+ * structures every device shares) turns vhost support off, with a reason
+ * the family's INFO command reports.
  *
  * Locking follows vhost: dev->mutex, then each vq->mutex, both killable.
  */
@@ -104,7 +106,11 @@ static const struct vs_vhost_btf vs_vhost_btf[] = {
 
 /* Guards the two below. */
 static DEFINE_MUTEX(vs_vhost_lock);
-/* Per entry of vs_vhost_btf: 0 unchecked, 1 matches. Reset on module events. */
+/*
+ * Per entry of vs_vhost_btf: VS_BTF_UNCHECKED, _OK or _DIFFERS. Reset on
+ * module events: a module loaded again may be another build.
+ */
+enum { VS_BTF_UNCHECKED, VS_BTF_OK, VS_BTF_DIFFERS };
 static u8 vs_vhost_btf_ok[ARRAY_SIZE(vs_vhost_btf)];
 /* Why vhost support is off; empty while it is on. Sticky. */
 static char vs_vhost_reason[160];
@@ -233,8 +239,10 @@ static int vs_vhost_check_btf(unsigned int i)
 	u32 crc;
 
 	lockdep_assert_held(&vs_vhost_lock);
-	if (vs_vhost_btf_ok[i])
+	if (vs_vhost_btf_ok[i] == VS_BTF_OK)
 		return 0;
+	if (vs_vhost_btf_ok[i] == VS_BTF_DIFFERS)
+		return -EBADE;
 	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", b->module);
 	buf = vs_read_sysfs(path, &len, &err);
 	if (!buf) {
@@ -250,15 +258,30 @@ static int vs_vhost_check_btf(unsigned int i)
 	crc = ~crc32_le(~0U, buf, len);
 	kvfree(buf);
 	if (len != b->size || crc != b->crc) {
-		vs_vhost_off("loaded %s is not the one the layout was built from (%s)",
-			     b->module, VS_VHOST_LAYOUT_FROM);
-		return -EIO;
+		/*
+		 * vhost.ko's structures are every device's: all of vhost
+		 * goes off. A driver module's only its own devices'.
+		 */
+		if (!strcmp(b->module, "vhost")) {
+			vs_vhost_off("loaded %s is not the one the layout was built from (%s)",
+				     b->module, VS_VHOST_LAYOUT_FROM);
+			return -EIO;
+		}
+		pr_warn("%s devices are not read: the loaded %s is not the one the layout was built from (%s)\n",
+			b->module, b->module, VS_VHOST_LAYOUT_FROM);
+		vs_vhost_btf_ok[i] = VS_BTF_DIFFERS;
+		return -EBADE;
 	}
-	vs_vhost_btf_ok[i] = 1;
+	vs_vhost_btf_ok[i] = VS_BTF_OK;
 	return 0;
 }
 
-/* Check the BTF of vhost and of @module; 0 if both match. */
+/*
+ * Check the BTF of vhost and of @module. Return: 0 if both match; -EIO if
+ * vhost support is off (vhost.ko differs, or earlier); -EAGAIN if a BTF
+ * could not be read for this request; -EBADE if @module's BTF differs;
+ * -ENOENT if the build has no layout for @module.
+ */
 static int vs_vhost_check_modules(const char *module)
 {
 	unsigned int i;
@@ -279,11 +302,8 @@ static int vs_vhost_check_modules(const char *module)
 		if (err)
 			goto unlock;
 	}
-	if (!known) {
-		vs_vhost_off("no layout for %s: it was not built for %s",
-			     module, VS_VHOST_LAYOUT_FROM);
-		err = -EIO;
-	}
+	if (!known)
+		err = -ENOENT;		/* this type only: see vs_vhost_dev_error() */
 unlock:
 	mutex_unlock(&vs_vhost_lock);
 	return err;
@@ -678,15 +698,16 @@ static void vs_vhost_name_dev(struct vs_vhost_dev *d)
 
 	d->pid = d->first->pid;
 	d->fd = d->first->fd;
-	if (t->dev_off < 0)
-		return;
-	d->err = vs_vhost_check_modules(t->module);
+	d->err = t->dev_off < 0 ? -ENOENT : vs_vhost_check_modules(t->module);
 	if (d->err)
 		return;
 	d->dev = (char *)d->first->file->private_data + t->dev_off;
 	/* A device that fails the structure check is named, not read. */
-	if (vs_vhost_check_dev(d->dev, &nvqs))
+	d->err = vs_vhost_check_dev(d->dev, &nvqs);
+	if (d->err) {
+		d->dev = NULL;
 		return;
+	}
 	owner_mm = vs_vhost_owner_mm(d->dev);
 	if (!owner_mm)
 		return;
@@ -745,27 +766,47 @@ void vs_vhost_info_free(struct vs_vhost_info *vi)
 }
 
 /*
- * @d cannot be read through the layout: switch vhost support off, saying
- * why (@err from vs_vhost_check_dev(), or 0: no usable layout at all).
+ * Why @d cannot be read through the layout, for its reply: @err from
+ * vs_vhost_name_dev() or vs_vhost_check_dev(). One device's failure stays
+ * its own: the others are read, and vhost support stays on.
  */
-static int vs_vhost_layout_failed(struct vs_vhost_dev *d, int err)
+static void vs_vhost_dev_error(const struct vs_vhost_type *t, int err,
+			       struct vs_vhost_info *vi)
 {
-	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
+	size_t len = sizeof(vi->error);
 
-	mutex_lock(&vs_vhost_lock);
-	if (!err)
-		vs_vhost_off("no layout for %s in this build (%s)", t->module,
-			     VS_VHOST_LAYOUT_FROM);
-	else
-		vs_vhost_off("%s device failed the layout check (%s: %d)",
-			     t->name, err == -EINVAL ? "vq->dev mismatch" :
-			     err == -ERANGE ? "nvqs out of range" : "unreadable",
-			     err);
-	mutex_unlock(&vs_vhost_lock);
-	return -EIO;
+	switch (err) {
+	case -ENOENT:
+		snprintf(vi->error, len, "no layout for %s in this build (%s)",
+			 t->module, VS_VHOST_LAYOUT_FROM);
+		break;
+	case -EBADE:
+		snprintf(vi->error, len,
+			 "the loaded %s is not the one the layout was built from (%s)",
+			 t->module, VS_VHOST_LAYOUT_FROM);
+		break;
+	case -ERANGE:
+		snprintf(vi->error, len,
+			 "the device failed the layout check: nvqs out of range (1..%d)",
+			 VS_VHOST_MAX_VQS);
+		break;
+	case -EINVAL:
+		snprintf(vi->error, len,
+			 "the device failed the layout check: vq->dev mismatch");
+		break;
+	default:
+		snprintf(vi->error, len,
+			 "the device failed the layout check: unreadable (%d)", err);
+	}
+	pr_warn_ratelimited("vhost device %s not read: %s\n", vi->path, vi->error);
 }
 
-/* Everything about one device, for one reply message. */
+/*
+ * Everything about one device, for one reply message; a device that cannot
+ * be read through the layout is reported with the reason (@vi->error) and
+ * nothing read. Return: 0, or an error that ends the request (-EIO: vhost
+ * support is off; -EAGAIN; -EINTR; -ENOMEM).
+ */
 static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 {
 	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
@@ -773,11 +814,9 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 	int nvqs, err;
 
 	memset(vi, 0, sizeof(*vi));
-	if (!d->dev)
-		return d->err ?: vs_vhost_layout_failed(d, 0);
-	err = vs_vhost_check_dev(d->dev, &nvqs);
-	if (err)
-		return vs_vhost_layout_failed(d, err);
+	err = d->dev ? vs_vhost_check_dev(d->dev, &nvqs) : d->err;
+	if (err == -EIO || err == -EAGAIN)
+		return err;
 
 	vi->holders = kcalloc(d->nfds, sizeof(*vi->holders), GFP_KERNEL);
 	if (!vi->holders)
@@ -786,18 +825,22 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 		if (!vi->nholders ||
 		    vi->holders[vi->nholders - 1] != d->first[i].pid)
 			vi->holders[vi->nholders++] = d->first[i].pid;
+	snprintf(vi->path, sizeof(vi->path), "/proc/%d/fd/%d", d->pid, d->fd);
+	vi->name = t->name;
+	vi->module = t->module;
+	vi->id = t->id;
+	vi->owner_pid = d->owner;
+	if (err) {
+		vs_vhost_dev_error(t, err, vi);
+		return 0;
+	}
 
 	err = vs_vhost_read_locked(d->dev, nvqs, vi);
 	if (err) {
 		vs_vhost_info_free(vi);
 		return err;
 	}
-	snprintf(vi->path, sizeof(vi->path), "/proc/%d/fd/%d", d->pid, d->fd);
-	vi->name = t->name;
-	vi->module = t->module;
-	vi->id = t->id;
 	vi->nvqs = nvqs;
-	vi->owner_pid = d->owner;
 	vi->features128 = VS_VQ_ACKED_FEATURES_WORDS > 1;
 	vi->log_enabled = !!(vi->acked_features[0] & BIT_ULL(VHOST_F_LOG_ALL));
 	vi->endian = (vi->acked_features[0] & BIT_ULL(VIRTIO_F_VERSION_1)) ||
@@ -982,14 +1025,12 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
 		err = -ENODEV;
 		goto out;
 	}
-	if (!d->dev) {
-		err = d->err ?: vs_vhost_layout_failed(d, 0);
-		goto out;
-	}
-	err = vs_vhost_check_dev(d->dev, &nvqs);
+	err = d->dev ? vs_vhost_check_dev(d->dev, &nvqs) : d->err;
+	if (err && err != -EIO && err != -EAGAIN)
+		err = -EBADE;	/* this device is not readable: its reply says why */
 	if (err)
-		err = vs_vhost_layout_failed(d, err);
-	else if (index >= nvqs)
+		goto out;
+	if (index >= nvqs)
 		err = -ERANGE;
 	else
 		err = vs_vhost_read_queue(d->dev, index, qi, &kick, &call);

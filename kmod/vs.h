@@ -77,6 +77,9 @@ struct vs_virtio_info {
  * @owner_pid: the owner process, 0 if none or not visible
  * @holders: pids of the processes holding it, kmalloc'ed
  * @nholders: entries of @holders
+ * @error: why it could not be read through the layout; empty if it was.
+ *	With an error only @path, @name, @module, @id, @owner_pid and the
+ *	holders are valid.
  */
 struct vs_vhost_info {
 	char path[48];
@@ -94,6 +97,7 @@ struct vs_vhost_info {
 	pid_t owner_pid;
 	pid_t *holders;
 	u32 nholders;
+	char error[160];
 };
 
 /**

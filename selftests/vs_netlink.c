@@ -434,6 +434,7 @@ static const char * const vs_attr_names[] = {
 	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] = "VHOST_OWNER_PID",
 	[VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID] = "VHOST_HOLDER_PID",
 	[VIRTIO_STATUS_A_DEV_VHOST_HOLDERS] = "VHOST_HOLDERS",
+	[VIRTIO_STATUS_A_DEV_VHOST_ERROR] = "VHOST_ERROR",
 	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = "INFO_VHOST_STATE",
 	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = "INFO_VHOST_REASON",
 	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] = "INFO_VHOST_LAYOUT",
@@ -590,6 +591,8 @@ static const struct vs_field vs_fields[VIRTIO_STATUS_A_MAX + 1] = {
 		VS_FIELD(VS_U32, 4, device_num_vqs),
 	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = VS_FIELD(VS_U8, 1, list_only),
 	[VIRTIO_STATUS_A_DEV_VHOST_HOLDERS] = VS_FIELD(VS_U32, 4, vhost_holders),
+	[VIRTIO_STATUS_A_DEV_VHOST_ERROR] =
+		VS_FIELD(VS_STR, VS_VHOST_ERROR_MAX, vhost_error),
 };
 
 /* VS_WORD() finds present_hi right after present. */
@@ -610,6 +613,8 @@ static_assert(sizeof(((struct vs_dev *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "b
 static_assert(sizeof(((struct vs_dev *)0)->name) == VS_NAME_MAX, "name");
 static_assert(sizeof(((struct vs_dev *)0)->transport) == VS_NAME_MAX, "transport");
 static_assert(sizeof(((struct vs_dev *)0)->driver) == VS_NAME_MAX, "driver");
+static_assert(sizeof(((struct vs_dev *)0)->vhost_error) == VS_VHOST_ERROR_MAX,
+	      "vhost_error");
 
 /* Collects every HOLDER_PID of a reply; attributes already checked. */
 static int vs_dev_parse_holders(const struct nlmsghdr *nlh, struct vs_dev *d,
@@ -860,11 +865,18 @@ static int vs_vhost_check_pids(const struct vs_dev *d, __u32 path_pid,
 	return 0;
 }
 
-/* Checks a vhost reply on its own. 0 if fine, else -1. */
+/*
+ * Checks a vhost reply on its own. One carrying VHOST_ERROR (a device the
+ * module could not read) names the device and its holders and carries no
+ * state. 0 if fine, else -1.
+ */
 static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
 {
-	__u64 missing = VS_VHOST_MANDATORY & ~d->present;
+	bool unread = vs_vhost_unread(d);
+	__u64 missing = (unread ? VS_VHOST_UNREAD_MANDATORY :
+				  VS_VHOST_MANDATORY) & ~d->present;
 	__u64 extra = VS_VIRTIO_ONLY & d->present;
+	__u64 state = VS_VHOST_STATE & d->present;
 	bool log = d->vhost_acked_features & (1ULL << VS_VHOST_F_LOG_ALL);
 	__u32 pid, fd;
 	size_t i;
@@ -872,6 +884,15 @@ static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
 	if (missing) {
 		snprintf(why, whylen, "vhost %s: missing %s", d->path,
 			 vs_attr_name(__builtin_ctzll(missing)));
+		return -1;
+	}
+	if (unread && !d->vhost_error[0]) {
+		snprintf(why, whylen, "vhost %s: empty VHOST_ERROR", d->path);
+		return -1;
+	}
+	if (unread && state) {
+		snprintf(why, whylen, "vhost %s: VHOST_ERROR with %s", d->path,
+			 vs_attr_name(__builtin_ctzll(state)));
 		return -1;
 	}
 	if (extra) {
@@ -899,6 +920,8 @@ static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
 			 d->path, d->name, d->id, d->driver, d->transport);
 		return -1;
 	}
+	if (unread)
+		return vs_vhost_check_pids(d, pid, why, whylen);
 	if (d->status || d->broken || d->endian > VIRTIO_STATUS_ENDIAN_BIG ||
 	    d->vhost_log_enabled > 1 || d->vhost_started > 1) {
 		snprintf(why, whylen,

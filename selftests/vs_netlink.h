@@ -36,6 +36,8 @@
 #define VS_CAP_SYS_ADMIN	21
 /* Descriptors an ELEMENT_GET reply carries at most. */
 #define VS_ELEM_DESCS_MAX	256
+/* Longest VIRTIO_STATUS_A_DEV_VHOST_ERROR kept, NUL included. */
+#define VS_VHOST_ERROR_MAX	512
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
@@ -135,6 +137,8 @@ struct vs_dev {
 	unsigned int n_holders;		/* HOLDER_PID attributes in the reply */
 	__u32 vhost_holders;		/* VHOST_HOLDERS: every holder, counted */
 	__u32 holders[VS_HOLDERS_MAX];	/* the first VS_HOLDERS_MAX of them */
+	/* VHOST_ERROR: why the module could not read it (vs_vhost_unread()) */
+	char vhost_error[VS_VHOST_ERROR_MAX];
 };
 
 /* The bit of an attribute type below 64, in a mask such as VS_MANDATORY. */
@@ -148,6 +152,11 @@ struct vs_dev {
 #define VS_HAS(d, type)		(!!(VS_WORD(d, type) & VS_WBIT(type)))
 #define VS_SET(d, type)		(VS_WORD(d, type) |= VS_WBIT(type))
 #define VS_IS_VHOST(d)		((d)->kind == VIRTIO_STATUS_KIND_VHOST)
+/* A vhost reply of a device the module could not read: no state in it. */
+static inline bool vs_vhost_unread(const struct vs_dev *d)
+{
+	return VS_IS_VHOST(d) && VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
+}
 
 /* Attributes every virtio-bus reply must carry; DRIVER and features aside. */
 #define VS_MANDATORY	(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
@@ -204,6 +213,30 @@ struct vs_dev {
 			 (VS_VHOST_ONLY &				\
 			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &	\
 			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI)))
+
+/*
+ * Attributes every vhost reply carrying VHOST_ERROR must carry: the
+ * device and its holders, nothing read through the layout.
+ */
+#define VS_VHOST_UNREAD_MANDATORY					\
+			(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_TRANSPORT) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND))
+
+/* What such a reply must not carry: the state read through the layout. */
+#define VS_VHOST_STATE	(VS_BIT(VIRTIO_STATUS_A_DEV_STATUS) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER_FEATURES) |	\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NUM_VQS) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_BROKEN) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ENDIAN) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI) | \
+			 (VS_VHOST_ONLY &				\
+			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &	\
+			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID)))
 
 const char *vs_attr_name(unsigned int type);
 int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,

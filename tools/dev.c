@@ -78,6 +78,8 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 		"DEV_VHOST_HOLDER_PID", VS_ATTR_U32 },
 	[VIRTIO_STATUS_A_DEV_VHOST_HOLDERS] = {
 		"DEV_VHOST_HOLDERS", VS_ATTR_U32 },
+	[VIRTIO_STATUS_A_DEV_VHOST_ERROR] = {
+		"DEV_VHOST_ERROR", VS_ATTR_STRING },
 	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = {
 		"INFO_VHOST_STATE", VS_ATTR_U32 },
 	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = {
@@ -268,6 +270,16 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 			 "the virtio_status module runs in list-only mode%s%s%s; it lists devices but reads no state; load it with allow_untested=1 to read state anyway",
 			 e->detail[0] ? " (" : "", e->detail,
 			 e->detail[0] ? ")" : "");
+		break;
+	case VS_ERR_VHOST_UNREAD:
+		if (arg)
+			snprintf(buf, len,
+				 "vhost device %s could not be read: %s", arg,
+				 e->detail);
+		else
+			snprintf(buf, len,
+				 "a vhost device could not be read: %s",
+				 e->detail);
 		break;
 	}
 }

@@ -98,6 +98,8 @@ struct vs_dev {
 	/* the first VS_HOLDERS_MAX VHOST_HOLDER_PIDs, in the reply's order */
 	u32 holder_pids[VS_HOLDERS_MAX];
 	u32 n_holder_pids;	/* how many the reply carried, all of them */
+	/* VHOST_ERROR: why the module could not read this vhost device */
+	char vhost_error[VS_MSG_MAX];
 };
 
 static inline bool vs_dev_has(const struct vs_dev *d, int attr)
@@ -178,6 +180,17 @@ static inline u32 vs_dev_kind(const struct vs_dev *d)
 	if (!vs_dev_has(d, VIRTIO_STATUS_A_DEV_KIND))
 		return VIRTIO_STATUS_KIND_VIRTIO;
 	return d->kind;
+}
+
+/*
+ * Whether @d is a vhost device the module could not read (VHOST_ERROR,
+ * the reason in @d->vhost_error): its reply names the device and its
+ * holders, and carries no state.
+ */
+static inline bool vs_dev_vhost_error(const struct vs_dev *d)
+{
+	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST &&
+	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
 }
 
 /* Holder pids actually kept in @d->holder_pids. */
@@ -382,6 +395,9 @@ enum vs_err_kind {
 	VS_ERR_DUMP_INTR,	/* dump interrupted on every try */
 	VS_ERR_MSG,		/* detail is the whole sentence */
 	VS_ERR_LIST_ONLY,	/* the module reads no state; detail: why */
+	VS_ERR_VHOST_UNREAD,	/* the module could not read this vhost
+				 * device; detail: the kernel's reason
+				 */
 };
 
 struct vs_err {

@@ -370,6 +370,20 @@ static void vs_m_backend_feat(FILE *f, const char *m,
 		vs_prom_bits(f, m, d, &bits, VS_AS_VHOST_BACKEND);
 }
 
+/* 1 for a vhost device the module could not read, with its reason. */
+static void vs_m_read_error(FILE *f, const char *m, const struct vs_scrape *s,
+			    const struct vs_dev *d)
+{
+	const struct vs_label l[] = {
+		{ "path", d->path },
+		{ "reason", d->vhost_error },
+	};
+
+	(void)s;
+	if (vs_dev_vhost_error(d))
+		vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+}
+
 /*
  * A family whose series is one u32 or bool member of a device, labelled
  * with its path: written for devices of kind @kind (0: any kind) whose
@@ -390,6 +404,11 @@ static const struct vs_family {
 	 * read: no series for a device whose reply says so
 	 */
 	bool state;
+	/*
+	 * who the device is and who holds it: written also for a vhost
+	 * device the module could not read, which has no other series
+	 */
+	bool unread_too;
 	/* write() the series, or (when NULL) the member below */
 	void (*write)(FILE *f, const char *m, const struct vs_scrape *s,
 		      const struct vs_dev *d);
@@ -418,7 +437,7 @@ static const struct vs_family {
 	  .write = vs_m_list_only },
 	{ "virtio_status_device_info",
 	  "One series per device, value 1: its path, kind, name, bus id, device id, driver and transport.",
-	  .per_dev = true, .write = vs_m_info },
+	  .per_dev = true, .unread_too = true, .write = vs_m_info },
 	{ "virtio_status_device_status_bit",
 	  "Bits of a virtio device's status byte: every named bit (0 or 1) and any other bit set.",
 	  .per_dev = true, .state = true, .write = vs_m_status },
@@ -463,11 +482,16 @@ static const struct vs_family {
 		      vhost_started) },
 	{ "virtio_status_vhost_holders",
 	  "Processes holding the vhost device open.",
-	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, 0, n_holder_pids) },
+	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, 0, n_holder_pids),
+	  .unread_too = true },
 	{ "virtio_status_vhost_owner_pid",
 	  "Process id of the vhost device's owner, as the scraper's pid namespace sees it.",
 	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
-		     vhost_owner_pid) },
+		     vhost_owner_pid),
+	  .unread_too = true },
+	{ "virtio_status_vhost_read_error_info",
+	  "1 for a vhost device the module could not read, with the kernel's reason; such a device has no state series.",
+	  .per_dev = true, .unread_too = true, .write = vs_m_read_error },
 };
 
 const char *vs_metrics_family(size_t i)
@@ -578,6 +602,8 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 		if (s->skip[i])
 			continue;
 		if (fam->state && vs_dev_list_only(&s->list.devs[i]))
+			continue;
+		if (!fam->unread_too && vs_dev_vhost_error(&s->list.devs[i]))
 			continue;
 		if (fam->write)
 			fam->write(f, fam->name, s, &s->list.devs[i]);

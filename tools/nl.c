@@ -452,6 +452,9 @@ static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_DEV_VHOST_HOLDERS:
 		/* after vs_dev_holders(): see vs_dev_decode() */
 		break;
+	case VIRTIO_STATUS_A_DEV_VHOST_ERROR:
+		nla_strlcpy(dev->vhost_error, a, sizeof(dev->vhost_error));
+		break;
 	}
 }
 

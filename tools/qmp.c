@@ -984,6 +984,12 @@ int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
 	case VIRTIO_STATUS_KIND_VIRTIO:
 		return vs_check_virtio_status(d, e);
 	case VIRTIO_STATUS_KIND_VHOST:
+		/* listed, but nothing of its state was read */
+		if (vs_dev_vhost_error(d)) {
+			vs_err_set(e, VS_ERR_VHOST_UNREAD, 0, "%s",
+				   d->vhost_error);
+			return -1;
+		}
 		return vs_check_vhost_status(d, e);
 	default:
 		vs_err_set(e, VS_ERR_MSG, 0,
@@ -1269,6 +1275,28 @@ static int vs_queue_check(const struct vs_dev *d, const struct vs_queue *q,
 }
 
 /*
+ * A queue or element request about a vhost device the module could not
+ * read fails in the kernel, and the kernel's extack says so: that is the
+ * sentence. Without one, the reason its DEV_GET reply gave.
+ */
+static void vs_err_vhost_unread_queue(const struct vs_dev *d,
+				      struct vs_err *e)
+{
+	char extack[sizeof(e->extack)];
+	int errnum = e->errnum;
+
+	if (!vs_dev_vhost_error(d) || e->kind != VS_ERR_SYS)
+		return;
+	/* vs_err_set() clears @e: keep the kernel's words */
+	memcpy(extack, e->extack, sizeof(extack));
+	if (extack[0])
+		vs_err_set(e, VS_ERR_MSG, errnum, "%s", extack);
+	else
+		vs_err_set(e, VS_ERR_VHOST_UNREAD, errnum, "%s",
+			   d->vhost_error);
+}
+
+/*
  * The device @c names (DEV_GET: its name, kind and acked features) and
  * its queue @c->queue (QUEUE_GET of the same selector). With @vhost_only,
  * a virtio device is refused. 0, or -1 with @e set.
@@ -1317,7 +1345,8 @@ static int vs_queue_fetch(const struct vs_backend *be,
 			   c->path);
 		goto free;
 	}
-	if (vhost_only &&
+	/* an unread device has no acked features: the kernel says why */
+	if (vhost_only && !vs_dev_vhost_error(d) &&
 	    vs_dev_require(d, need_vhost, ARRAY_SIZE(need_vhost), e) < 0)
 		goto free;
 	if (be->ops->queue_get(be->ctx, t, c->queue, q, e) < 0) {
@@ -1333,6 +1362,12 @@ static int vs_queue_fetch(const struct vs_backend *be,
 					   "queue %u is out of range for %s",
 					   c->queue, c->path);
 		}
+		vs_err_vhost_unread_queue(d, e);
+		goto free;
+	}
+	/* answered after all, but the device's own part is missing */
+	if (vhost_only && vs_dev_vhost_error(d)) {
+		vs_err_set(e, VS_ERR_VHOST_UNREAD, 0, "%s", d->vhost_error);
 		goto free;
 	}
 	if (vs_queue_check(d, q, e) < 0)
@@ -1514,6 +1549,7 @@ static struct json_object *vs_run_queue_element(const struct vs_backend *be,
 	if (be->ops->elem_get(be->ctx, t, c->queue, c->has_index, c->index,
 			      &el, e) < 0) {
 		vs_elem_err(c, e);
+		vs_err_vhost_unread_queue(d, e);
 		goto free;
 	}
 	if (vs_elem_check(&el, e) < 0)

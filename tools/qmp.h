@@ -133,7 +133,8 @@ u64 vs_ring_used_size(u32 num, bool event_idx);
  * Whether a reply holds what VirtioStatus / VirtioInfo need, by the kind
  * of device it describes. 0, or -1 with @e set (VS_ERR_OLD for a missing
  * attribute, VS_ERR_FEATURES when the kernel could not read a virtio
- * device's features, VS_ERR_MSG for a kind this tool does not know).
+ * device's features, VS_ERR_VHOST_UNREAD for a vhost device the module
+ * could not read, VS_ERR_MSG for a kind this tool does not know).
  */
 int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e);
 int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e);

@@ -153,6 +153,9 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 		for (c = 0; c < VS_NR_COLS; c++)
 			cols[c] = rows[i].col[c];
 		vs_print_row(out, cols, width);
+		/* why its row is mostly "-", under it */
+		if (vs_dev_vhost_error(&l.devs[i]))
+			fprintf(out, "  error: %s\n", l.devs[i].vhost_error);
 	}
 	/* say once why the table is mostly "-" */
 	for (i = 0; i < l.n; i++) {
@@ -230,6 +233,29 @@ static const char *vs_unknown_hex(const struct vs_fset *s, char *buf,
 	return buf;
 }
 
+/* " SYMBOL bitN ..." of the backend features @d's owner set. */
+static void vs_backend_syms(const struct vs_dev *d, char *buf, size_t len)
+{
+	const struct vs_feat *f;
+	size_t i, off = 0;
+	bool tr;
+
+	buf[0] = '\0';
+	for (i = 0; i < 64 && off < len; i++) {
+		if (!(d->vhost_backend_features & BIT_ULL(i)))
+			continue;
+		f = vs_feat_find(i, d->device_id, VS_AS_VHOST_BACKEND, &tr);
+		if (f)
+			off += snprintf(buf + off, len - off, " %s", f->sym);
+		else
+			off += snprintf(buf + off, len - off, " bit%zu", i);
+	}
+}
+
+/*
+ * What the reply has; "-" for what it lacks (a device the module could
+ * not read, whose reason follows on a line of its own).
+ */
 static void vs_show_vhost_facts(FILE *out, const struct vs_dev *d)
 {
 	char buf[VS_MSG_MAX];
@@ -247,28 +273,32 @@ static void vs_show_vhost_facts(FILE *out, const struct vs_dev *d)
 		snprintf(buf + off, sizeof(buf) - off, " (%u in all)",
 			 d->n_holder_pids);
 	vs_kv(out, "holder pids:", "%s", buf[0] ? buf : "-");
-	vs_kv(out, "started:", "%s", d->vhost_started ? "yes" : "no");
-	vs_kv(out, "queues:", "%u", d->num_vqs);
-	vs_kv(out, "memory regions:", "%u", d->vhost_mem_regions);
-	vs_kv(out, "dirty log:", "%s", d->vhost_log_enabled ? "on" : "off");
-	buf[0] = '\0';
-	off = 0;
-	for (i = 0; i < 64 && off < sizeof(buf); i++) {
-		const struct vs_feat *f;
-		bool tr;
-
-		if (!(d->vhost_backend_features & BIT_ULL(i)))
-			continue;
-		f = vs_feat_find(i, d->device_id, VS_AS_VHOST_BACKEND, &tr);
-		if (f)
-			off += snprintf(buf + off, sizeof(buf) - off, " %s",
-					f->sym);
-		else
-			off += snprintf(buf + off, sizeof(buf) - off,
-					" bit%zu", i);
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_STARTED))
+		vs_kv(out, "started:", "%s", d->vhost_started ? "yes" : "no");
+	else
+		vs_kv(out, "started:", "-");
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS))
+		vs_kv(out, "queues:", "%u", d->num_vqs);
+	else
+		vs_kv(out, "queues:", "-");
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS))
+		vs_kv(out, "memory regions:", "%u", d->vhost_mem_regions);
+	else
+		vs_kv(out, "memory regions:", "-");
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED))
+		vs_kv(out, "dirty log:", "%s",
+		      d->vhost_log_enabled ? "on" : "off");
+	else
+		vs_kv(out, "dirty log:", "-");
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES)) {
+		vs_backend_syms(d, buf, sizeof(buf));
+		vs_kv(out, "backend features:", "0x%llx%s",
+		      (unsigned long long)d->vhost_backend_features, buf);
+	} else {
+		vs_kv(out, "backend features:", "-");
 	}
-	vs_kv(out, "backend features:", "0x%llx%s",
-	      (unsigned long long)d->vhost_backend_features, buf);
+	if (vs_dev_vhost_error(d))
+		fprintf(out, "error: %s\n", d->vhost_error);
 }
 
 /* What the reply has; "-" for what it lacks (list-only mode). */
@@ -314,6 +344,11 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 	struct vs_err e;
 
 	vs_err_clear(&e);
+	if (vs_dev_vhost_error(d)) {
+		/* nothing negotiated to compare an offer with */
+		fputs("offered features: -\n", out);
+		return -1;
+	}
 	if (vs_is_vhost(d)) {
 		if (!vs_vhost_offered(be, d, offered, &e))
 			return 0;

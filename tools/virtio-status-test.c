@@ -4261,7 +4261,7 @@ TEST(metrics_families_grouped_with_help_and_type)
 		EXPECT_EQ(1, count_lines(text, help));
 		EXPECT_TRUE(has_line(text, type));
 	}
-	EXPECT_EQ(21, nfam);
+	EXPECT_EQ(22, nfam);
 	/* every sample belongs to the family whose TYPE line came last */
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -7171,6 +7171,380 @@ TEST(decode_element_reply_addr_hidden)
 	EXPECT_EQ(NULL, el.descs);
 	nlmsg_free(msg);
 	free(d);
+}
+
+/* A vhost device the module could not read (VHOST_ERROR) */
+
+#define UNREAD_PATH	"/proc/1400/fd/5"
+#define UNREAD_WHY	"the device failed the layout check: vq->dev mismatch"
+#define UNREAD_SENTENCE	"vhost device " UNREAD_PATH " could not be read: " UNREAD_WHY
+#define UNREAD_EXTACK	"this vhost device could not be read (x-query-virtio-status says why)"
+#define Q_UNREAD_STATUS	"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"/proc/1400/fd/5\"}}"
+#define Q_UNREAD_RING	"{\"execute\": \"x-query-virtio-vhost-queue-status\", \"arguments\": {\"path\": \"/proc/1400/fd/5\", \"queue\": 0}}"
+
+/*
+ * A vhost-net device held by pids 1400 (its owner) and 1401 that the
+ * module could not read, as it sends one: who it is, who holds it, why.
+ */
+static void fill_vhost_unread(struct vs_dev *d)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_A_DEV_PATH,
+		VIRTIO_STATUS_A_DEV_NAME, VIRTIO_STATUS_A_DEV_ID,
+		VIRTIO_STATUS_A_DEV_TRANSPORT, VIRTIO_STATUS_A_DEV_DRIVER,
+		VIRTIO_STATUS_A_DEV_GENERATION,
+		VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
+		VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
+		VIRTIO_STATUS_A_DEV_VHOST_HOLDERS,
+		VIRTIO_STATUS_A_DEV_VHOST_ERROR,
+	};
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", UNREAD_PATH);
+	snprintf(d->name, sizeof(d->name), "%s", "vhost-net");
+	snprintf(d->transport, sizeof(d->transport), "%s", "vhost");
+	snprintf(d->driver, sizeof(d->driver), "%s", "vhost_net");
+	snprintf(d->vhost_error, sizeof(d->vhost_error), "%s", UNREAD_WHY);
+	d->device_id = 1;
+	d->generation = 9;
+	d->kind = VIRTIO_STATUS_KIND_VHOST;
+	d->vhost_owner_pid = 1400;
+	d->holder_pids[0] = 1400;
+	d->holder_pids[1] = 1401;
+	d->n_holder_pids = 2;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		vs_dev_set(d, attrs[i]);
+}
+
+TEST(decode_vhost_reply_with_error)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	char sentence[2 * VS_MSG_MAX];
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, UNREAD_PATH));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "vhost_net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 9));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, 1400));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_VHOST_ERROR, UNREAD_WHY));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1400));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1401));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, 2));
+
+	vs_err_clear(&e);
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(VIRTIO_STATUS_KIND_VHOST, vs_dev_kind(d));
+	EXPECT_TRUE(vs_dev_vhost_error(d));
+	EXPECT_STREQ(UNREAD_WHY, d->vhost_error);
+	EXPECT_STREQ(UNREAD_PATH, d->path);
+	EXPECT_STREQ("vhost-net", d->name);
+	EXPECT_STREQ("vhost_net", d->driver);
+	EXPECT_STREQ("vhost", d->transport);
+	EXPECT_EQ(1, d->device_id);
+	EXPECT_EQ(9, d->generation);
+	EXPECT_EQ(1400, d->vhost_owner_pid);
+	ASSERT_EQ(2, d->n_holder_pids);
+	EXPECT_EQ(1400, d->holder_pids[0]);
+	EXPECT_EQ(1401, d->holder_pids[1]);
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES));
+	EXPECT_STREQ("DEV_VHOST_ERROR",
+		     vs_attr_name(VIRTIO_STATUS_A_DEV_VHOST_ERROR));
+	/* listed as any device: path and name are there */
+	EXPECT_EQ(0, vs_dev_check_info(d, &e));
+	/* its status is the reason, not "kernel module too old" */
+	vs_err_clear(&e);
+	EXPECT_EQ(-1, vs_dev_check_status(d, &e));
+	EXPECT_EQ(VS_ERR_VHOST_UNREAD, e.kind);
+	vs_err_sentence(&e, UNREAD_PATH, sentence, sizeof(sentence));
+	EXPECT_STREQ(UNREAD_SENTENCE, sentence);
+	vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+	EXPECT_STREQ("a vhost device could not be read: " UNREAD_WHY, sentence);
+	nlmsg_free(msg);
+
+	/* an unterminated VHOST_ERROR is a malformed reply */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_DEV_VHOST_ERROR, 3, "bad"));
+	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
+	vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_VHOST_ERROR",
+		     sentence);
+	nlmsg_free(msg);
+
+	/* only a vhost device can be unread */
+	fill_dev(d);
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
+	EXPECT_FALSE(vs_dev_vhost_error(d));
+	EXPECT_EQ(0, vs_dev_check_status(d, &e));
+	free(d);
+}
+
+TEST(vhost_unread_status_sentence)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fill_vhost_unread(&f->dev);
+	f->features = vs_fset_of(7, 0);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", UNREAD_PATH)));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, UNREAD_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", UNREAD_PATH,
+				  "--raw-and-decoded")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, UNREAD_SENTENCE "\n");
+	free(out);
+	free(err);
+	/* nothing negotiated to show next to an offer: the driver is not asked */
+	EXPECT_EQ(0, f->probes);
+
+	/* named through another holder: the sentence names what was asked */
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path",
+				  "/proc/1401/fd/3")));
+	EXPECT_TEXT(err, "vhost device /proc/1401/fd/3 could not be read: " UNREAD_WHY "\n");
+	free(out);
+	free(err);
+
+	/* --qmp and serve: a GenericError with that desc */
+	s = qmp(&be, Q_UNREAD_STATUS);
+	EXPECT_TEXT(s, QMP_ERR(UNREAD_SENTENCE));
+	free(s);
+	EXPECT_EQ(0, run_cli(&be, Q_UNREAD_STATUS "\n", &out, &err,
+			     ARGV("--qmp")));
+	EXPECT_TEXT(out, QMP_ERR(UNREAD_SENTENCE) "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	EXPECT_SERVE(&be, true, Q_UNREAD_STATUS "\n",
+		     QERR("GenericError", UNREAD_SENTENCE));
+	EXPECT_EQ(0, f->probes);
+	fake_free(f);
+}
+
+TEST(vhost_unread_queue_commands)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fill_vhost_unread(&f->dev);
+	/* the kernel refuses to read its queues, and says so */
+	vs_err_sys(&f->queue_err, EBADE, UNREAD_EXTACK);
+	vs_err_sys(&f->elem_err, EBADE, UNREAD_EXTACK);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status", "--path",
+				  UNREAD_PATH, "--queue", "0")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, UNREAD_EXTACK "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  UNREAD_PATH, "--queue", "1")));
+	EXPECT_TEXT(err, UNREAD_EXTACK "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  UNREAD_PATH, "--queue", "0")));
+	EXPECT_TEXT(err, UNREAD_EXTACK "\n");
+	free(out);
+	free(err);
+	/* the kernel was asked each time, the queue asked for */
+	EXPECT_EQ(2, f->queue_gets);
+	EXPECT_EQ(1, f->queue_index);
+	EXPECT_EQ(1, f->elem_gets);
+	s = qmp(&be, Q_UNREAD_RING);
+	EXPECT_TEXT(s, QMP_ERR(UNREAD_EXTACK));
+	free(s);
+	EXPECT_SERVE(&be, true, Q_UNREAD_RING "\n",
+		     QERR("GenericError", UNREAD_EXTACK));
+
+	/* a kernel error without a sentence: the reason DEV_GET gave */
+	vs_err_sys(&f->queue_err, EBADE, NULL);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status", "--path",
+				  UNREAD_PATH, "--queue", "0")));
+	EXPECT_TEXT(err, UNREAD_SENTENCE "\n");
+	free(out);
+	free(err);
+	/* a queue answered all the same: no acked features to decode it by */
+	vs_err_clear(&f->queue_err);
+	fill_vhost_queue(&f->queue);
+	s = qmp(&be, Q_UNREAD_RING);
+	EXPECT_TEXT(s, QMP_ERR(UNREAD_SENTENCE));
+	free(s);
+	/* the element's own errors keep their sentences */
+	vs_err_sys(&f->elem_err, EOPNOTSUPP,
+		   "queue elements of vhost devices are not supported");
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  UNREAD_PATH, "--queue", "0")));
+	EXPECT_TEXT(err, "queue elements of vhost devices are not supported\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(vhost_unread_show)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fill_vhost_unread(&f->dev);
+	f->features = vs_fset_of(7, 0);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", UNREAD_PATH)));
+	EXPECT_TEXT(out,
+		    "vhost-net 1400/5\n"
+		    "  path:             /proc/1400/fd/5\n"
+		    "  device id:        1 (net)\n"
+		    "  driver:           vhost_net\n"
+		    "  owner pid:        1400\n"
+		    "  holder pids:      1400 1401\n"
+		    "  started:          -\n"
+		    "  queues:           -\n"
+		    "  memory regions:   -\n"
+		    "  dirty log:        -\n"
+		    "  backend features: -\n"
+		    "error: " UNREAD_WHY "\n"
+		    "negotiated features: -\n"
+		    "offered features: -\n");
+	EXPECT_STREQ("", err);
+	EXPECT_EQ(0, f->probes);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+/* virtio-net, a vhost-net device read as usual, and one not read */
+static void fake_add_unread_pair(struct fake *f)
+{
+	struct vs_dev *d;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = vs_dev_list_add(&f->list);
+	if (d)
+		fill_vhost(d);
+	d = vs_dev_list_add(&f->list);
+	if (d)
+		fill_vhost_unread(d);
+}
+
+TEST(vhost_unread_and_good_in_one_dump)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	fake_add_unread_pair(f);
+	ASSERT_EQ(3, f->list.n);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(out,
+		    "{\"return\": [{\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"name\": \"virtio-net\"}, {\"path\": \"/proc/1234/fd/17\", \"name\": \"vhost-net\"}, {\"path\": \"/proc/1400/fd/5\", \"name\": \"vhost-net\"}]}\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* the table: "-" for what was not read, the reason under its row */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_TEXT(out,
+		    "NAME        ID       DRIVER     STATUS           FEATURES  VQS  PATH\n"
+		    "virtio-net  virtio0  -          ACK,DRV,FEAT,OK  4         3    " PCI_PATH "\n"
+		    "vhost-net   1234/17  vhost_net  started          2         2    /proc/1234/fd/17\n"
+		    "vhost-net   1400/5   vhost_net  -                -         -    /proc/1400/fd/5\n"
+		    "  error: " UNREAD_WHY "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* the good one is still read in full */
+	f->features = vs_fset_of(7, 0);
+	fill_vhost(&f->dev);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
+	EXPECT_TEXT(out, WANT_VHOST_STATUS "\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+/* Times @needle occurs in @text. */
+static int count_in(const char *text, const char *needle)
+{
+	int n = 0;
+
+	while ((text = strstr(text, needle))) {
+		n++;
+		text += strlen(needle);
+	}
+	return n;
+}
+
+TEST_F(metrics, metrics_vhost_unread)
+{
+	const char *text;
+	struct vs_dev *d;
+
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost_unread(d);
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, self->ret);
+	EXPECT_LINE(text, "virtio_status_devices{kind=\"vhost\"} 2");
+	/* who it is, who holds it, and why it was not read */
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/proc/1400/fd/5\",kind=\"vhost\",name=\"vhost-net\",busid=\"\",device_id=\"1\",driver=\"vhost_net\",transport=\"vhost\"} 1");
+	EXPECT_LINE(text, "virtio_status_vhost_holders{path=\"" UNREAD_PATH "\"} 2");
+	EXPECT_LINE(text, "virtio_status_vhost_owner_pid{path=\"" UNREAD_PATH "\"} 1400");
+	EXPECT_LINE(text,
+		    "virtio_status_vhost_read_error_info{path=\"/proc/1400/fd/5\",reason=\"the device failed the layout check: vq->dev mismatch\"} 1");
+	EXPECT_EQ(1, count_lines(text, "virtio_status_vhost_read_error_info{"));
+	EXPECT_LINE(text, "# TYPE virtio_status_vhost_read_error_info gauge");
+	/* no state series of it: only those four name its path */
+	EXPECT_EQ(4, count_in(text, "{path=\"" UNREAD_PATH "\""));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_virtqueues{path=\"" UNREAD_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_guest_feature{path=\"" UNREAD_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_vhost_backend_feature{path=\"" UNREAD_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_vhost_memory_regions{path=\"" UNREAD_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_vhost_log_enabled{path=\"" UNREAD_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_vhost_started{path=\"" UNREAD_PATH));
+	/* the good one has its series, and no error series */
+	EXPECT_LINE(text, "virtio_status_vhost_memory_regions{path=\"" VHOST_PATH "\"} 3");
+	EXPECT_LINE(text, "virtio_status_vhost_started{path=\"" VHOST_PATH "\"} 1");
+	EXPECT_LINE(text, "virtio_status_device_virtqueues{path=\"" VHOST_PATH "\"} 2");
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_vhost_read_error_info{path=\"" VHOST_PATH));
+	/* and the virtio device as ever */
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_virtqueues", "") " 3");
+
+	/* no unread device: the family's HELP and TYPE, no sample */
+	vs_dev_list_free(&self->f->list);
+	fake_add(self->f, PCI_PATH, "virtio-net");
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, count_lines(text, "# HELP virtio_status_vhost_read_error_info "));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_read_error_info{"));
 }
 
 TEST_HARNESS_MAIN

@@ -365,6 +365,19 @@ enum virtio_status_attr {
 						 * device open, all of them
 						 * (HOLDER_PID lists the first)
 						 */
+	VIRTIO_STATUS_A_DEV_VHOST_ERROR,	/* string: why this one device
+						 * could not be read (its
+						 * module's BTF differs from
+						 * the layout's, no layout for
+						 * its type, it failed the
+						 * structure checks); the reply
+						 * then carries KIND, PATH,
+						 * NAME, ID, TRANSPORT, DRIVER,
+						 * GENERATION, the holders and
+						 * this, nothing read through
+						 * the layout. Other devices
+						 * are read as usual.
+						 */
 
 	/* VIRTIO_STATUS_CMD_QUEUE_GET and _ELEMENT_GET, continued */
 	VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN,	/* string: why the reply leaves

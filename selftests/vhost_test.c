@@ -1198,6 +1198,21 @@ TEST_F_TIMEOUT(vh, many_devices, VH_TIMEOUT)
  * the lowest VIRTIO_STATUS_HOLDERS_SENT pids and the total.
  */
 #define VH_SHARERS	5000
+#define VH_THREADS_MAX	"/proc/sys/kernel/threads-max"
+
+/* A numeric sysctl, or -1 if it cannot be read. */
+static long vh_sysctl_get(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
 
 TEST_F_TIMEOUT(vh, shared_by_thousands, VH_TIMEOUT)
 {
@@ -1205,13 +1220,25 @@ TEST_F_TIMEOUT(vh, shared_by_thousands, VH_TIMEOUT)
 	__u32 pid = getpid();
 	size_t k, found = 0;
 	int go[2], fd, i, err;
+	int sharers = VH_SHARERS;
+	long threads_max;
 	pid_t child;
 
+	/*
+	 * A small kernel (the debug one: KASAN's larger stacks) computes a
+	 * threads-max of about 3000 from its memory, and raising it there
+	 * starves the guest: take half of what the kernel allows, and say so.
+	 */
+	threads_max = vh_sysctl_get(VH_THREADS_MAX);
+	if (threads_max > 0 && threads_max / 2 < sharers)
+		sharers = threads_max / 2;
+	TH_LOG("%d processes share the fd (threads-max %ld)", sharers, threads_max);
+	ASSERT_LT(VIRTIO_STATUS_HOLDERS_SENT, sharers);
 	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
 	fd = vs_vhost_open(VS_VHOST_NET, true);
 	ASSERT_LE(0, fd)
 		TH_LOG("%s: %s", VS_VHOST_NET, strerror(-fd));
-	for (i = 0; i < VH_SHARERS; i++) {
+	for (i = 0; i < sharers; i++) {
 		child = fork();
 		ASSERT_LE(0, child)
 			TH_LOG("fork %d: %s", i, strerror(errno));
@@ -1232,7 +1259,7 @@ TEST_F_TIMEOUT(vh, shared_by_thousands, VH_TIMEOUT)
 			continue;
 		found++;
 		EXPECT_TRUE(VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS));
-		EXPECT_EQ(VH_SHARERS + 1, d->vhost_holders);
+		EXPECT_EQ(sharers + 1, d->vhost_holders);
 		EXPECT_EQ(VIRTIO_STATUS_HOLDERS_SENT, d->n_holders);
 		TH_LOG("%s: %u holders, %u pids sent", d->path, d->vhost_holders,
 		       d->n_holders);

@@ -616,37 +616,53 @@ static_assert(sizeof(((struct vs_dev *)0)->driver) == VS_NAME_MAX, "driver");
 static_assert(sizeof(((struct vs_dev *)0)->vhost_error) == VS_VHOST_ERROR_MAX,
 	      "vhost_error");
 
-/* Collects every HOLDER_PID of a reply; attributes already checked. */
-static int vs_dev_parse_holders(const struct nlmsghdr *nlh, struct vs_dev *d,
-				char *why, size_t whylen)
+/*
+ * Calls @fn for every top-level attribute of @type in the reply @nlh, in
+ * order, until one returns an error (-EINVAL with the reason in @why).
+ */
+static int vs_attr_each(const struct nlmsghdr *nlh, int type,
+			int (*fn)(const struct nlattr *nla, void *arg, char *why,
+				  size_t whylen),
+			void *arg, char *why, size_t whylen)
 {
 	const char *p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
 	size_t len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	int err;
 
 	while (len >= NLA_HDRLEN) {
 		const struct nlattr *nla = (const struct nlattr *)p;
 		size_t step = NLA_ALIGN(nla->nla_len);
-		__u32 pid;
 
-		if ((nla->nla_type & NLA_TYPE_MASK) ==
-		    VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID) {
-			if (nla->nla_len != NLA_HDRLEN + sizeof(pid)) {
-				snprintf(why, whylen,
-					 "VHOST_HOLDER_PID: %u bytes, expected 4",
-					 nla->nla_len - NLA_HDRLEN);
-				return -EINVAL;
-			}
-			memcpy(&pid, p + NLA_HDRLEN, sizeof(pid));
-			if (d->n_holders < VS_HOLDERS_MAX)
-				d->holders[d->n_holders] = pid;
-			d->n_holders++;
-			d->present |= VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
+		if ((nla->nla_type & NLA_TYPE_MASK) == type) {
+			err = fn(nla, arg, why, whylen);
+			if (err)
+				return err;
 		}
 		if (step >= len)
 			break;
 		p += step;
 		len -= step;
 	}
+	return 0;
+}
+
+/* One HOLDER_PID of a reply (vs_attr_each()); attributes already checked. */
+static int vs_dev_parse_holder(const struct nlattr *nla, void *arg, char *why,
+			       size_t whylen)
+{
+	struct vs_dev *d = arg;
+	__u32 pid;
+
+	if (nla->nla_len != NLA_HDRLEN + sizeof(pid)) {
+		snprintf(why, whylen, "VHOST_HOLDER_PID: %u bytes, expected 4",
+			 nla->nla_len - NLA_HDRLEN);
+		return -EINVAL;
+	}
+	memcpy(&pid, (const char *)nla + NLA_HDRLEN, sizeof(pid));
+	if (d->n_holders < VS_HOLDERS_MAX)
+		d->holders[d->n_holders] = pid;
+	d->n_holders++;
+	d->present |= VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
 	return 0;
 }
 
@@ -684,7 +700,8 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 			 "an attribute is repeated" : "attributes overrun");
 		return -EINVAL;
 	}
-	err = vs_dev_parse_holders(nlh, d, why, whylen);
+	err = vs_attr_each(nlh, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
+			   vs_dev_parse_holder, d, why, whylen);
 	if (err)
 		return err;
 
@@ -1549,7 +1566,7 @@ static const struct vs_field vs_efields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = VS_EFIELD(VS_U32, 4, used_flags),
 	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] =
 		VS_EFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
-	/* ELEM_DESC repeats: vs_elem_parse_descs() reads every one. */
+	/* ELEM_DESC repeats: vs_elem_parse_one() reads every one. */
 };
 
 static_assert(VS_HI_NEXT(struct vs_elem), "vs_elem.present_hi");
@@ -1603,38 +1620,23 @@ static int vs_elem_parse_desc(const struct nlattr *nla, unsigned int n,
 	return 0;
 }
 
-/* Every ELEM_DESC of a reply, in order; attributes already walked. */
-static int vs_elem_parse_descs(const struct nlmsghdr *nlh, struct vs_elem *el,
-			       char *why, size_t whylen)
+/* One ELEM_DESC of a reply (vs_attr_each()), in chain order. */
+static int vs_elem_parse_one(const struct nlattr *nla, void *arg, char *why,
+			     size_t whylen)
 {
-	const char *p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
-	size_t len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct vs_elem *el = arg;
 	int err;
 
-	while (len >= NLA_HDRLEN) {
-		const struct nlattr *nla = (const struct nlattr *)p;
-		size_t step = NLA_ALIGN(nla->nla_len);
-
-		if ((nla->nla_type & NLA_TYPE_MASK) ==
-		    VIRTIO_STATUS_A_ELEM_DESC) {
-			if (el->n_descs == VS_ELEM_DESCS_MAX) {
-				snprintf(why, whylen, "more than %u ELEM_DESC",
-					 VS_ELEM_DESCS_MAX);
-				return -EINVAL;
-			}
-			err = vs_elem_parse_desc(nla, el->n_descs,
-						 &el->descs[el->n_descs],
-						 why, whylen);
-			if (err)
-				return err;
-			el->n_descs++;
-			el->present |= VS_BIT(VIRTIO_STATUS_A_ELEM_DESC);
-		}
-		if (step >= len)
-			break;
-		p += step;
-		len -= step;
+	if (el->n_descs == VS_ELEM_DESCS_MAX) {
+		snprintf(why, whylen, "more than %u ELEM_DESC", VS_ELEM_DESCS_MAX);
+		return -EINVAL;
 	}
+	err = vs_elem_parse_desc(nla, el->n_descs, &el->descs[el->n_descs],
+				 why, whylen);
+	if (err)
+		return err;
+	el->n_descs++;
+	el->present |= VS_BIT(VIRTIO_STATUS_A_ELEM_DESC);
 	return 0;
 }
 
@@ -1678,7 +1680,8 @@ int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
 	err = vs_fields_copy(tb, vs_efields, el, copied, why, whylen);
 	if (err)
 		return err;
-	return vs_elem_parse_descs(nlh, el, why, whylen);
+	return vs_attr_each(nlh, VIRTIO_STATUS_A_ELEM_DESC, vs_elem_parse_one, el,
+			    why, whylen);
 }
 
 /*

@@ -160,7 +160,7 @@ static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
 			       "a vhost module's BTF could not be read for this request; try again");
 		break;
 	case -EINTR:
-		NL_SET_ERR_MSG(extack, "interrupted waiting for a vhost device lock");
+		NL_SET_ERR_MSG(extack, "interrupted reading vhost devices");
 		break;
 	case -E2BIG:
 		NL_SET_ERR_MSG(extack, "too many vhost file descriptors to scan");
@@ -168,6 +168,20 @@ static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
 	default:
 		NL_SET_ERR_MSG(extack, "out of memory reading vhost devices");
 	}
+}
+
+/*
+ * A device whose lock stayed held past the request's budget (wait.c): the
+ * sentence names the lock. It is one of the module's static strings, kept
+ * by the extack as NL_SET_ERR_MSG() keeps its literal.
+ */
+static int vs_busy_extack(struct netlink_ext_ack *extack, const struct vs_wait *w)
+{
+	if (extack && w->busy)
+		extack->_msg = w->busy;
+	else
+		NL_SET_ERR_MSG(extack, "a lock the device needs is held by another task");
+	return -EBUSY;
 }
 
 struct vs_vhost_do {
@@ -233,12 +247,16 @@ static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
 			 struct nlattr *path)
 {
 	struct vs_vhost_do v = { .info = info };
+	struct vs_wait w;
 	int pid, fd, err;
 
 	err = vs_vhost_path(skb, info, path, &pid, &fd);
 	if (err)
 		return err;
-	err = vs_vhost_get(pid, fd, vs_vhost_reply, &v);
+	vs_wait_start(&w);
+	err = vs_vhost_get(pid, fd, vs_vhost_reply, &v, &w);
+	if (err == -EBUSY)
+		return vs_busy_extack(info->extack, &w);
 	if (err) {
 		vs_vhost_extack(info->extack, err);
 		return err;
@@ -315,6 +333,7 @@ static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *name = vs_dev_selector(info);
 	struct virtio_device *vdev;
 	struct vs_virtio_info vi;
+	struct vs_wait w;
 	int err;
 
 	if (!name)
@@ -325,10 +344,15 @@ static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	vdev = vs_virtio_lookup(info, path, busid);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
-	err = vs_virtio_read(vdev, netlink_capable(skb, CAP_NET_ADMIN), &vi);
+	vs_wait_start(&w);
+	err = vs_virtio_read(vdev, netlink_capable(skb, CAP_NET_ADMIN), &vi, &w);
 	put_device(&vdev->dev);
 	if (err)
 		return vs_virtio_extack(info, name, err);
+	if (vi.busy) {
+		vs_virtio_info_free(&vi);
+		return vs_busy_extack(info->extack, &w);
+	}
 
 	err = vs_reply(info, vs_msg_virtio_size(&vi), VIRTIO_STATUS_CMD_DEV_GET,
 		       vs_put_virtio, &vi);
@@ -343,6 +367,7 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *name = vs_dev_selector(info);
 	struct virtio_device *vdev;
 	struct vs_queue_info qi;
+	struct vs_wait w;
 	int pid, fd, err;
 	u32 index;
 
@@ -354,11 +379,14 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	index = nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]);
 
+	vs_wait_start(&w);
 	if (vs_is_vhost_path(info)) {
 		err = vs_vhost_path(skb, info, path, &pid, &fd);
 		if (err)
 			return err;
-		err = vs_vhost_get_queue(pid, fd, index, &qi);
+		err = vs_vhost_get_queue(pid, fd, index, &qi, &w);
+		if (err == -EBUSY)
+			return vs_busy_extack(info->extack, &w);
 		if (err == -ERANGE)
 			return vs_virtio_extack(info, name, err);
 		if (err) {
@@ -369,8 +397,10 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
 		vdev = vs_virtio_lookup(info, path, busid);
 		if (IS_ERR(vdev))
 			return PTR_ERR(vdev);
-		err = vs_virtio_queue_read(vdev, index, &qi);
+		err = vs_virtio_queue_read(vdev, index, &qi, &w);
 		put_device(&vdev->dev);
+		if (err == -EBUSY)
+			return vs_busy_extack(info->extack, &w);
 		if (err)
 			return vs_virtio_extack(info, name, err);
 	}
@@ -385,6 +415,7 @@ static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
  * @skip: virtio devices emitted by earlier calls
  * @pos: virtio devices walked past so far in this call
  * @privileged: the dumping socket has CAP_NET_ADMIN
+ * @wait: this call's lock-wait budget, shared by its devices
  * @err: why the walk stopped early, 0 if it did not
  */
 struct vs_dump_ctx {
@@ -392,6 +423,7 @@ struct vs_dump_ctx {
 	unsigned long skip;
 	unsigned long pos;
 	bool privileged;
+	struct vs_wait wait;
 	int err;
 };
 
@@ -406,7 +438,7 @@ static int vs_dump_one(struct virtio_device *vdev, void *arg)
 		return 0;
 	}
 
-	err = vs_virtio_read(vdev, ctx->privileged, &vi);
+	err = vs_virtio_read(vdev, ctx->privileged, &vi, &ctx->wait);
 	if (err == -ENODEV) {
 		/* Vanished under us; the generation flags the dump. */
 		ctx->pos++;
@@ -427,25 +459,37 @@ stop:
 	return err;
 }
 
-/* cb->args: [0] virtio position, [1] in the vhost part, [2] pid, [3] fd */
-enum { VS_CB_VIRTIO_POS, VS_CB_VHOST, VS_CB_VHOST_PID, VS_CB_VHOST_FD };
+/* cb->args: [0] virtio position, [1] in the vhost part, [2] its walk */
+enum { VS_CB_VIRTIO_POS, VS_CB_VHOST, VS_CB_VHOST_WALK };
 
-/* The vhost part of a dump: devices after the (pid, fd) cursor. */
+/*
+ * The vhost part of a dump. Its first call walks the processes once
+ * (vhost.c) and keeps the walk in @cb; later calls resume its cursor.
+ */
 static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
 {
-	pid_t pid = cb->args[VS_CB_VHOST_PID];
-	int fd = cb->args[VS_CB_VHOST_FD];
-	int err;
+	struct vs_vhost_walk *w = (struct vs_vhost_walk *)cb->args[VS_CB_VHOST_WALK];
 
-	cb->args[VS_CB_VHOST] = 1;
-	err = vs_vhost_dump(vs_emit_vhost, &ctx->dest, &pid, &fd);
-	cb->args[VS_CB_VHOST_PID] = pid;
-	cb->args[VS_CB_VHOST_FD] = fd;
-	/*
-	 * vhost switched off, or not checkable for this request: the virtio
-	 * part stands, vhost is left out.
-	 */
-	return err == -EIO || err == -EAGAIN ? 0 : err;
+	if (!cb->args[VS_CB_VHOST]) {
+		cb->args[VS_CB_VHOST] = 1;
+		w = vs_vhost_walk_new();
+		/*
+		 * vhost switched off, or not checkable for this request: the
+		 * virtio part stands, vhost is left out.
+		 */
+		if (IS_ERR(w))
+			return PTR_ERR(w) == -EIO || PTR_ERR(w) == -EAGAIN ? 0 : PTR_ERR(w);
+		cb->args[VS_CB_VHOST_WALK] = (long)w;
+	}
+	return w ? vs_vhost_walk_emit(w, vs_emit_vhost, &ctx->dest, &ctx->wait) : 0;
+}
+
+/* The dump is over (or its socket closed): let go of its vhost walk. */
+static int vs_dev_get_done(struct netlink_callback *cb)
+{
+	vs_vhost_walk_free((struct vs_vhost_walk *)cb->args[VS_CB_VHOST_WALK]);
+	cb->args[VS_CB_VHOST_WALK] = 0;
+	return 0;
 }
 
 /*
@@ -453,7 +497,7 @@ static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
  * two calls shifts positions, but it also changes the generation, and
  * netlink then flags the next message (or the final NLMSG_DONE) with
  * NLM_F_DUMP_INTR so that userspace starts over. vhost devices follow for
- * privileged callers, resumed by their (pid, fd) name.
+ * privileged callers, from one walk kept across the calls (vhost.c).
  */
 static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -481,6 +525,7 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 
 	cb->seq = vs_virtio_generation();
+	vs_wait_start(&ctx.wait);
 	if (!cb->args[VS_CB_VHOST]) {
 		vs_virtio_for_each(vs_dump_one, &ctx);
 		cb->args[VS_CB_VIRTIO_POS] = ctx.pos;
@@ -516,6 +561,7 @@ static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *name = vs_dev_selector(info);
 	struct vs_elem_info ei = {};
 	struct virtio_device *vdev;
+	struct vs_wait w;
 	int err;
 
 	if (!name)
@@ -543,10 +589,13 @@ static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	}
 	ei.addr_hidden = !vs_may_see_addresses(skb);
+	vs_wait_start(&w);
 	err = vs_virtio_elem_read(vdev, nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]),
-				  eindex, eindex ? nla_get_u32(eindex) : 0, &ei);
+				  eindex, eindex ? nla_get_u32(eindex) : 0, &ei, &w);
 	put_device(&vdev->dev);
-	if (err == -EOPNOTSUPP)
+	if (err == -EBUSY)
+		vs_busy_extack(info->extack, &w);
+	else if (err == -EOPNOTSUPP)
 		NL_SET_ERR_MSG(info->extack, "packed rings are not supported");
 	else if (err == -EIO)
 		NL_SET_ERR_MSG_ATTR(info->extack, eindex,
@@ -560,17 +609,10 @@ static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* The notification commands are the kernel's to send, never requests. */
-static int vs_ntf_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	NL_SET_ERR_MSG(info->extack,
-		       "this command is a notification the module sends to the events group; it cannot be requested");
-	return -EOPNOTSUPP;
-}
-
 /*
- * INFO and the notifications have no policy: strict validation then
- * rejects any attribute.
+ * INFO has no policy: strict validation then rejects any attribute. The
+ * notification commands (VIRTIO_STATUS_CMD_*_NTF) are the kernel's to send
+ * and no op: genetlink answers a request for one with EOPNOTSUPP.
  */
 static const struct genl_ops vs_ops[] = {
 	{
@@ -579,6 +621,7 @@ static const struct genl_ops vs_ops[] = {
 		.maxattr = ARRAY_SIZE(vs_dev_get_policy) - 1,
 		.doit = vs_dev_get_doit,
 		.dumpit = vs_dev_get_dumpit,
+		.done = vs_dev_get_done,
 	},
 	{
 		.cmd = VIRTIO_STATUS_CMD_INFO,
@@ -596,10 +639,6 @@ static const struct genl_ops vs_ops[] = {
 		.maxattr = ARRAY_SIZE(vs_elem_get_policy) - 1,
 		.doit = vs_elem_get_doit,
 	},
-	{ .cmd = VIRTIO_STATUS_CMD_DEV_ADD_NTF, .doit = vs_ntf_doit },
-	{ .cmd = VIRTIO_STATUS_CMD_DEV_DEL_NTF, .doit = vs_ntf_doit },
-	{ .cmd = VIRTIO_STATUS_CMD_BIND_NTF, .doit = vs_ntf_doit },
-	{ .cmd = VIRTIO_STATUS_CMD_UNBIND_NTF, .doit = vs_ntf_doit },
 };
 
 enum { VS_MCGRP_EVENTS };

@@ -23,7 +23,7 @@ size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
 {
 	return vs_str_size(vi->path) + vs_str_size(vi->busid) +
 	       vs_str_size(vi->name) + vs_str_size(vi->transport) +
-	       vs_str_size(vi->driver) +
+	       vs_str_size(vi->driver) + (vi->busy ? vs_str_size(vi->busy) : 0) +
 	       10 * nla_total_size(sizeof(u32)) +	/* index .. device vqs */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features, both words */
 	       3 * nla_total_size(sizeof(u8));		/* broken, failed, list only */
@@ -72,6 +72,8 @@ int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi)
 {
 	if (vs_msg_put_virtio_id(skb, vi))
 		return -EMSGSIZE;
+	if (vi->busy)
+		return nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSY, vi->busy);
 	if (vi->list_only)
 		return nla_put_u8(skb, VIRTIO_STATUS_A_DEV_LIST_ONLY, 1);
 
@@ -106,7 +108,7 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
 {
 	return vs_str_size(vi->path) + vs_str_size(vi->name) +
 	       vs_str_size("vhost") + vs_str_size(vi->module) +
-	       vs_str_size(vi->error) +
+	       vs_str_size(vi->error) + (vi->busy ? vs_str_size(vi->busy) : 0) +
 	       9 * nla_total_size(sizeof(u32)) +	/* kind .. owner */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features */
 	       3 * nla_total_size(sizeof(u8)) +		/* broken .. started */
@@ -160,16 +162,24 @@ int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 	    (vi->owner_pid &&
 	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, vi->owner_pid)))
 		return -EMSGSIZE;
-	/* one device that could not be read: who holds it, and why */
-	if (vi->error[0] ?
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_VHOST_ERROR, vi->error) :
-	    vs_msg_put_vhost_state(skb, vi))
+	/* one device that could not be read (or not now): who holds it, why */
+	if (vi->error[0]) {
+		if (nla_put_string(skb, VIRTIO_STATUS_A_DEV_VHOST_ERROR, vi->error))
+			return -EMSGSIZE;
+	} else if (vi->busy) {
+		if (nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSY, vi->busy))
+			return -EMSGSIZE;
+	} else if (vs_msg_put_vhost_state(skb, vi)) {
 		return -EMSGSIZE;
+	}
 	/* the lowest pids and the count: one message, however many hold it */
 	for (i = 0; i < min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT); i++)
 		if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
 				vi->holders[i]))
 			return -EMSGSIZE;
+	/* a do looks at the named process only: it counts no other holder */
+	if (!vi->holders_counted)
+		return 0;
 	return nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, vi->nholders);
 }
 
@@ -266,7 +276,7 @@ size_t vs_msg_queue_size(const struct vs_queue_info *qi)
 {
 	return vs_str_size(qi->name) + 10 * nla_total_size(sizeof(u32)) +
 	       6 * nla_total_size_64bit(sizeof(u64)) +
-	       4 * nla_total_size(sizeof(u8)) + vs_str_size(VS_ADDR_HIDDEN);
+	       5 * nla_total_size(sizeof(u8)) + vs_str_size(VS_ADDR_HIDDEN);
 }
 
 /* What only a vhost queue has. */
@@ -287,7 +297,11 @@ static int vs_msg_put_vhost_queue(struct sk_buff *skb, const struct vs_queue_inf
 	    (qi->call_fd >= 0 &&
 	     nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_CALL_FD, qi->call_fd)))
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(gpa_attr) && !qi->addr_hidden; i++)
+	/* IOVAs are not in the memory table: no guest physical address */
+	if (qi->iova && !qi->addr_hidden &&
+	    nla_put_u8(skb, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA, 1))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(gpa_attr) && !qi->addr_hidden && !qi->iova; i++)
 		if ((qi->gpa_valid & BIT(i)) &&
 		    nla_put_u64_64bit(skb, gpa_attr[i], qi->gpa[i], VIRTIO_STATUS_A_PAD))
 			return -EMSGSIZE;

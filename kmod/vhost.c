@@ -3,14 +3,27 @@
  * The host side: finding vhost devices held open by processes and reading
  * their state. This is the only file that looks inside vhost's structures.
  *
- * No list of vhost devices exists. Each request walks the processes the
- * caller can see (its pid namespace) and their file tables, keeping the
- * files whose file_operations belong to a vhost module, each pinned with
- * get_file() until the request is done. One device held by several
- * processes (fork, fd passing) is one file, so it is reported once, with
- * all its holders; its path names the owner (the process whose mm the
+ * No list of vhost devices exists. A dump walks the threads the caller can
+ * see (its pid namespace), by pid number, one at a time: a reference on
+ * the thread, no RCU read section held across it, a reschedule point
+ * between threads; each fd table is read in slices of
+ * VS_WALK_FDS_PER_HOLD files per hold of its lock. The walk keeps each
+ * vhost fd it finds as identities (file, holder mm, owner mm), never a
+ * reference: nothing of a VM's is kept alive by a walk. A device is pinned
+ * again, from a holder's table and only if that fd still holds that very
+ * file, while it is read and reported, then let go before the next one.
+ * A dump keeps its walk between parts and resumes where it stopped; a
+ * continuation never walks again. The owner of a device whose owner holds
+ * no fd on it is found by mm among the processes the same walk visited.
+ *
+ * One device held by several processes (fork, fd passing) is one file,
+ * so it is reported once: with the first VIRTIO_STATUS_HOLDERS_SENT
+ * holder pids (lowest first) and the count of all, de-duplicated by file
+ * identity and pid. Its path names the owner (the process whose mm the
  * device is bound to) if that process holds it, else the holder with the
  * lowest pid, and that process's lowest fd for it: "/proc/PID/fd/FD".
+ * A request for one path (a do) looks at that process only: its reply
+ * names that process as the one holder it knows of and counts no others.
  *
  * struct vhost_dev and struct vhost_virtqueue are private to vhost and
  * change between kernels, even inside one stable series. Their layout comes
@@ -24,7 +37,8 @@
  * structures every device shares) turns vhost support off, with a reason
  * the family's INFO command reports.
  *
- * Locking follows vhost: dev->mutex, then each vq->mutex, both killable.
+ * Locking follows vhost: dev->mutex, then each vq->mutex, each tried for
+ * within the request's budget (wait.c) and reported busy if it stays held.
  */
 #include <linux/crc32.h>
 #include <linux/eventfd.h>
@@ -36,6 +50,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pid_namespace.h>
+#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sizes.h>
@@ -53,8 +68,10 @@
 
 /* More than any vhost driver sets up (vhost-scsi has the most, 130). */
 #define VS_VHOST_MAX_VQS	1024
-/* Upper bound on vhost fds one request will pin. */
+/* Upper bound on the vhost fds (and processes) one walk keeps. */
 #define VS_VHOST_SCAN_MAX	BIT(20)
+/* Files the walk looks at per hold of a table's lock. */
+#define VS_WALK_FDS_PER_HOLD	256
 
 #ifdef VS_VHOST_LAYOUT_MISSING
 #define VS_VHOST_NET_DEV	-1
@@ -130,7 +147,7 @@ static void vs_vhost_off(const char *fmt, ...)
 
 /**
  * vs_vhost_state() - is vhost support on
- * @reason: where to copy why it is off
+ * @reason: where to copy why it is off, or NULL
  * @len: size of @reason
  *
  * Return: true if on.
@@ -141,7 +158,8 @@ bool vs_vhost_state(char *reason, size_t len)
 
 	mutex_lock(&vs_vhost_lock);
 	on = !vs_vhost_reason[0];
-	strscpy(reason, vs_vhost_reason, len);
+	if (reason)
+		strscpy(reason, vs_vhost_reason, len);
 	mutex_unlock(&vs_vhost_lock);
 	return on;
 }
@@ -360,7 +378,7 @@ static int vs_vhost_check_dev(void *dev, int *nvqsp)
 	return 0;
 }
 
-static void *vs_vhost_owner_mm(void *dev)
+static const void *vs_vhost_owner_mm(void *dev)
 {
 	void *mm = NULL;
 
@@ -370,8 +388,18 @@ static void *vs_vhost_owner_mm(void *dev)
 	return mm;
 }
 
-/* The device's state, under dev->mutex and each vq->mutex. */
-static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
+/* What a request says when a vhost lock stays held (wait.c). */
+static const char vs_busy_dev_mutex[] =
+	"the vhost device's mutex is held by another task";
+static const char vs_busy_vq_mutex[] =
+	"a vhost virtqueue's mutex is held by another task";
+
+/*
+ * The device's state, under dev->mutex and each vq->mutex, each waited
+ * for within @wait's budget. Return: 0, -EBUSY (@wait->busy says which).
+ */
+static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
+				struct vs_wait *wait)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void **vqs = *vs_at(dev, VS_VHOST_DEV_VQS, void **);
@@ -381,15 +409,15 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
 	BUILD_BUG_ON(sizeof(struct mutex) != VS_VHOST_DEV_MUTEX_SIZE);
 	BUILD_BUG_ON(sizeof(struct mutex) != VS_VQ_MUTEX_SIZE);
 
-	if (mutex_lock_killable(dev_mutex))
-		return -EINTR;
+	if (!vs_mutex_lock_bounded(dev_mutex, wait, vs_busy_dev_mutex))
+		return -EBUSY;
 	umem = *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
 	vi->mem_regions = umem ? umem->nmaps : 0;
 	for (i = 0; i < nvqs; i++) {
 		struct mutex *vq_mutex = vs_at(vqs[i], VS_VQ_MUTEX, struct mutex);
 
-		if (mutex_lock_killable(vq_mutex)) {
-			err = -EINTR;
+		if (!vs_mutex_lock_bounded(vq_mutex, wait, vs_busy_vq_mutex)) {
+			err = -EBUSY;
 			break;
 		}
 		if (!i) {
@@ -427,11 +455,13 @@ static bool vs_vhost_gpa(struct vhost_iotlb *umem, u64 hva, u64 *gpa)
 }
 
 /*
- * One virtqueue, under dev->mutex and its vq->mutex. @kickp and @callp get
- * the eventfds' identities, for comparison only once the locks are gone.
+ * One virtqueue, under dev->mutex and its vq->mutex (each within @wait's
+ * budget: -EBUSY). @kickp and @callp get the eventfds' identities, for
+ * comparison only once the locks are gone. With VIRTIO_F_ACCESS_PLATFORM
+ * acked, the ring addresses are IOVAs: not in the memory table.
  */
 static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
-			       void **kickp, void **callp)
+			       void **kickp, void **callp, struct vs_wait *wait)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void *vq = (*vs_at(dev, VS_VHOST_DEV_VQS, void **))[index];
@@ -439,13 +469,15 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
 	struct vhost_iotlb *umem;
 	unsigned int i;
 
-	if (mutex_lock_killable(dev_mutex))
-		return -EINTR;
-	if (mutex_lock_killable(vq_mutex)) {
+	if (!vs_mutex_lock_bounded(dev_mutex, wait, vs_busy_dev_mutex))
+		return -EBUSY;
+	if (!vs_mutex_lock_bounded(vq_mutex, wait, vs_busy_vq_mutex)) {
 		mutex_unlock(dev_mutex);
-		return -EINTR;
+		return -EBUSY;
 	}
 	qi->vhost = true;
+	qi->iova = !!(*vs_at(vq, VS_VQ_ACKED_FEATURES, u64) &
+		      BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
 	qi->index = index;
 	qi->num = *vs_at(vq, VS_VQ_NUM, unsigned int);
 	qi->desc = (unsigned long)*vs_at(vq, VS_VQ_DESC, void *);
@@ -462,7 +494,7 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
 	*callp = *vs_at(vq, VS_VQ_CALL_CTX, void *);
 	qi->kick = !!*kickp;
 	qi->call = !!*callp;
-	umem = *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
+	umem = qi->iova ? NULL : *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
 	for (i = 0; i < ARRAY_SIZE(qi->gpa); i++)
 		if (vs_vhost_gpa(umem, i == 0 ? qi->desc : i == 1 ? qi->avail : qi->used,
 				 &qi->gpa[i]))
@@ -478,79 +510,115 @@ static int vs_vhost_check_dev(void *dev, int *nvqsp)
 }
 
 static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
-			       void **kickp, void **callp)
+			       void **kickp, void **callp, struct vs_wait *wait)
 {
 	return -EOPNOTSUPP;
 }
 
-static void *vs_vhost_owner_mm(void *dev)
+static const void *vs_vhost_owner_mm(void *dev)
 {
 	return NULL;
 }
 
-static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi)
+static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
+				struct vs_wait *wait)
 {
 	return -EOPNOTSUPP;
 }
 #endif
 
 /**
- * struct vs_vhost_fd - one fd on a vhost device, found by the scan
- * @file: the file, pinned
- * @mm: the holder's mm, compared with the device's owner, never used
- * @pid: the holder, in the caller's pid namespace
- * @fd: the fd number in the holder
+ * struct vs_vhost_fd - one fd on a vhost device, as the walk saw it
+ * @file: the open file; an identity only, compared and never dereferenced
+ *	once the walk let go of the fd table it was in
+ * @mm: the holder's mm, an identity only
+ * @owner_mm: the device's owner's mm as the walk read it, an identity only
+ * @pid: the holder (thread group), in the caller's pid namespace
+ * @tid: the thread whose fd table holds it
+ * @fd: the fd number
  * @type: index in vs_vhost_types
  */
 struct vs_vhost_fd {
-	struct file *file;
-	void *mm;
+	const void *file;
+	const void *mm;
+	const void *owner_mm;
 	pid_t pid;
+	pid_t tid;
 	int fd;
 	int type;
+};
+
+/**
+ * struct vs_vhost_proc - a process the walk visited, to find owners by mm
+ * @mm: its mm, an identity only
+ * @pid: its thread group id, in the caller's pid namespace
+ */
+struct vs_vhost_proc {
+	const void *mm;
+	pid_t pid;
 };
 
 /**
  * struct vs_vhost_dev - one device: a run of vs_vhost_fd with the same file
  * @first: its first fd (sorted by file, pid, fd)
  * @nfds: fds on it
- * @pid: the process that names it (owner if it holds it, else lowest pid)
- * @fd: that process's lowest fd on it
- * @dev: its struct vhost_dev, NULL if its type has no layout
+ * @name: the fd that names it: the owner's lowest if the owner holds it,
+ *	else the lowest pid's lowest
  * @owner: the owner's pid, 0 if no owner or not visible
- * @err: why @dev is NULL: 0 (its type has no layout), or the error of the
- *	module check (-EIO: vhost support is off; -EAGAIN: not checkable now)
  */
 struct vs_vhost_dev {
 	struct vs_vhost_fd *first;
 	unsigned int nfds;
-	pid_t pid;
-	int fd;
-	void *dev;
+	struct vs_vhost_fd *name;
 	pid_t owner;
-	int err;
 };
 
 /**
- * struct vs_vhost_scan - what one request found
+ * struct vs_vhost_walk - the vhost devices one request (or one dump) found
  * @fds: every vhost fd in the visible processes
  * @nfds: used entries of @fds
  * @cap: size of @fds
- * @overflow: @fds was too small
- * @devs: the devices, sorted by (pid, fd)
+ * @procs: every visited process with an mm, sorted by (mm, pid) once done
+ * @nprocs: used entries of @procs
+ * @pcap: size of @procs
+ * @devs: the devices, sorted by name (pid, fd)
  * @ndevs: entries of @devs
- * @pid: while walking: the current process
- * @mm: while walking: its mm
+ * @next: a dump's cursor: the first device not reported yet
+ * @type_err: per vhost type, the result of its module check
+ * @last_pid: while walking: the process of the last fd table walked
+ * @last_files: while walking: that table, an identity only
+ *
+ * Nothing here holds a reference: files, mms and tables are kept as
+ * identities, and a device is pinned again, from its named holder's fd
+ * table, only while it is read (vs_vhost_pin()). A pointer freed and
+ * reused by another vhost file between the walk and the read is caught
+ * there: the fd must still hold that very file. A dump keeps this between
+ * its parts and resumes at @next: a continuation does not walk again.
  */
-struct vs_vhost_scan {
+struct vs_vhost_walk {
 	struct vs_vhost_fd *fds;
 	size_t nfds;
 	size_t cap;
-	bool overflow;
+	struct vs_vhost_proc *procs;
+	size_t nprocs;
+	size_t pcap;
 	struct vs_vhost_dev *devs;
 	size_t ndevs;
+	size_t next;
+	int type_err[ARRAY_SIZE(vs_vhost_types)];
+	pid_t last_pid;
+	const void *last_files;
+};
+
+/* The walk's per-table state, for iterate_fd(). */
+struct vs_vhost_walk_table {
+	struct vs_vhost_walk *w;
+	const void *mm;
 	pid_t pid;
-	void *mm;
+	pid_t tid;
+	unsigned int seen;
+	unsigned int next;
+	bool full;
 };
 
 static int vs_vhost_type_of(const struct file *f)
@@ -566,82 +634,181 @@ static int vs_vhost_type_of(const struct file *f)
 	return -1;
 }
 
-/* iterate_fd() callback, under the holder's file_lock: no sleeping. */
-static int vs_vhost_scan_fd(const void *arg, struct file *f, unsigned int fd)
+/*
+ * The device's owner mm, read where the layout says, fault-tolerant: the
+ * walk has not checked the module's BTF yet, and uses the value only to
+ * compare (and only once that check passed).
+ */
+static const void *vs_vhost_file_owner_mm(const struct file *f, int type)
 {
-	struct vs_vhost_scan *s = (struct vs_vhost_scan *)arg;
-	int type = vs_vhost_type_of(f);
+	long off = vs_vhost_types[type].dev_off;
 
-	if (type < 0)
-		return 0;
-	if (s->nfds == s->cap) {
-		s->overflow = true;
+	if (off < 0)
+		return NULL;
+	return vs_vhost_owner_mm((char *)f->private_data + off);
+}
+
+/*
+ * iterate_fd() callback, under the table's file_lock: no sleeping, and at
+ * most VS_WALK_FDS_PER_HOLD files before it lets the lock go.
+ */
+static int vs_vhost_walk_fd(const void *arg, struct file *f, unsigned int fd)
+{
+	struct vs_vhost_walk_table *t = (struct vs_vhost_walk_table *)arg;
+	struct vs_vhost_walk *w = t->w;
+	int type;
+
+	if (t->seen++ == VS_WALK_FDS_PER_HOLD) {
+		t->next = fd;
 		return 1;
 	}
-	get_file(f);
-	s->fds[s->nfds++] = (struct vs_vhost_fd) {
-		.file = f, .mm = s->mm, .pid = s->pid, .fd = fd, .type = type,
+	type = vs_vhost_type_of(f);
+	if (type < 0)
+		return 0;
+	if (w->nfds == w->cap) {
+		t->full = true;
+		t->next = fd;
+		return 1;
+	}
+	w->fds[w->nfds++] = (struct vs_vhost_fd) {
+		.file = f, .mm = t->mm, .owner_mm = vs_vhost_file_owner_mm(f, type),
+		.pid = t->pid, .tid = t->tid, .fd = fd, .type = type,
 	};
 	return 0;
 }
 
-static void vs_vhost_scan_free(struct vs_vhost_scan *s)
+/* Make room in an array of the walk, outside any lock. */
+static int vs_vhost_grow(void **arr, size_t *cap, size_t used, size_t size)
 {
-	size_t i;
+	size_t ncap = *cap ? *cap * 4 : 64;
+	void *n;
 
-	for (i = 0; i < s->nfds; i++)
-		fput(s->fds[i].file);
-	kvfree(s->fds);
-	kvfree(s->devs);
-	s->fds = NULL;
-	s->devs = NULL;
-	s->nfds = 0;
-	s->ndevs = 0;
+	if (ncap > VS_VHOST_SCAN_MAX)
+		return -E2BIG;
+	n = kvmalloc_array(ncap, size, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	if (used)
+		memcpy(n, *arr, used * size);
+	kvfree(*arr);
+	*arr = n;
+	*cap = ncap;
+	return 0;
 }
 
-/* Pin every vhost file of every process visible to the caller. */
-static int vs_vhost_scan_fds(struct vs_vhost_scan *s)
+/*
+ * Walk one thread's fd table a slice at a time: the thread's task_lock
+ * (which keeps ->files) and the table's file_lock are held for one slice,
+ * then let go; the next slice starts at the first fd not seen.
+ */
+static int vs_vhost_walk_files(struct vs_vhost_walk *w, struct task_struct *task,
+			       struct vs_vhost_walk_table *t)
+{
+	unsigned int start = 0;
+	int ret, err;
+
+	for (;;) {
+		t->seen = 0;
+		t->full = false;
+		task_lock(task);
+		ret = task->files ? iterate_fd(task->files, start, vs_vhost_walk_fd, t) : 0;
+		task_unlock(task);
+		if (!ret)
+			return 0;
+		start = t->next;
+		if (t->full) {
+			err = vs_vhost_grow((void **)&w->fds, &w->cap, w->nfds,
+					    sizeof(*w->fds));
+			if (err)
+				return err;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+}
+
+/* Remember a process by its mm, to find owners that hold no fd. */
+static void vs_vhost_add_proc(struct vs_vhost_walk *w, const void *mm, pid_t pid)
+{
+	if (!mm || (w->nprocs && w->procs[w->nprocs - 1].pid == pid))
+		return;
+	/* past the cap an owner may go unnamed (0): never an error */
+	if (w->nprocs == w->pcap &&
+	    vs_vhost_grow((void **)&w->procs, &w->pcap, w->nprocs, sizeof(*w->procs)))
+		return;
+	w->procs[w->nprocs++] = (struct vs_vhost_proc) { .mm = mm, .pid = pid };
+}
+
+/*
+ * One thread, referenced by the caller, no lock held. Threads that share
+ * their group leader's table are skipped (the leader's visit walks it);
+ * one whose leader has none (it exited) or has another walks its own.
+ */
+static int vs_vhost_walk_task(struct vs_vhost_walk *w, struct task_struct *task,
+			      struct pid_namespace *ns)
+{
+	struct vs_vhost_walk_table t = { .w = w };
+	struct task_struct *leader;
+	const void *files;
+	bool shared;
+
+	t.pid = task_tgid_nr_ns(task, ns);
+	t.tid = task_pid_nr_ns(task, ns);
+	if (!t.pid || !t.tid)
+		return 0;
+	task_lock(task);
+	files = task->files;
+	t.mm = task->mm;
+	task_unlock(task);
+	if (!files)
+		return 0;
+	rcu_read_lock();
+	leader = READ_ONCE(task->group_leader);
+	shared = leader != task && READ_ONCE(leader->files) == files;
+	rcu_read_unlock();
+	if (shared || (t.pid == w->last_pid && files == w->last_files))
+		return 0;
+	w->last_pid = t.pid;
+	w->last_files = files;
+	vs_vhost_add_proc(w, t.mm, t.pid);
+	return vs_vhost_walk_files(w, task, &t);
+}
+
+/*
+ * Every thread visible to the caller, by pid number, one at a time: a
+ * reference on the thread, no RCU read section or lock held across the
+ * walk of its table, a chance to reschedule between threads.
+ */
+static int vs_vhost_walk_tasks(struct vs_vhost_walk *w)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	struct task_struct *g, *p;
-	void *last_files;
+	struct task_struct *task;
+	struct pid *pid;
+	int nr, err;
 
-	for (s->cap = 64;; s->cap *= 4) {
-		s->fds = kvmalloc_array(s->cap, sizeof(*s->fds), GFP_KERNEL);
-		if (!s->fds)
-			return -ENOMEM;
-		s->overflow = false;
-		last_files = NULL;
-
-		/*
-		 * Every thread, not only leaders: a thread may have its own file
-		 * table (CLONE_FILES unshared), and a leader that exited has
-		 * none. Threads sharing one table come in a row: walk it once.
-		 */
+	for (nr = 1; nr > 0; nr++) {
 		rcu_read_lock();
-		for_each_process_thread(g, p) {
-			s->pid = task_tgid_nr_ns(p, ns);
-			if (!s->pid)
-				continue;
-			task_lock(p);
-			if (p->files && p->files != last_files) {
-				last_files = p->files;
-				s->mm = p->mm;
-				iterate_fd(p->files, 0, vs_vhost_scan_fd, s);
-			}
-			task_unlock(p);
-			if (s->overflow)
-				goto walked;
-		}
-walked:
+		pid = find_ge_pid(nr, ns);
+		task = pid ? pid_task(pid, PIDTYPE_PID) : NULL;
+		if (pid)
+			nr = pid_nr_ns(pid, ns);
+		if (task)
+			get_task_struct(task);
 		rcu_read_unlock();
-
-		if (!s->overflow)
-			return 0;
-		vs_vhost_scan_free(s);
-		if (s->cap >= VS_VHOST_SCAN_MAX)
-			return -E2BIG;
+		if (!pid)
+			break;
+		if (task) {
+			err = vs_vhost_walk_task(w, task, ns);
+			put_task_struct(task);
+			if (err)
+				return err;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
+	return 0;
 }
 
 static int vs_vhost_cmp_fd(const void *a, const void *b)
@@ -655,104 +822,239 @@ static int vs_vhost_cmp_fd(const void *a, const void *b)
 	return x->fd - y->fd;
 }
 
+static int vs_vhost_cmp_proc(const void *a, const void *b)
+{
+	const struct vs_vhost_proc *x = a, *y = b;
+
+	if (x->mm != y->mm)
+		return x->mm < y->mm ? -1 : 1;
+	return x->pid - y->pid;
+}
+
 static int vs_vhost_cmp_dev(const void *a, const void *b)
 {
 	const struct vs_vhost_dev *x = a, *y = b;
 
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->fd - y->fd;
+	if (x->name->pid != y->name->pid)
+		return x->name->pid < y->name->pid ? -1 : 1;
+	return x->name->fd - y->name->fd;
+}
+
+/* The lowest visited pid whose mm is @mm (procs sorted), 0 if none. */
+static pid_t vs_vhost_pid_of_mm(const struct vs_vhost_walk *w, const void *mm)
+{
+	size_t lo = 0, hi = w->nprocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->procs[mid].mm < mm)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->nprocs && w->procs[lo].mm == mm ? w->procs[lo].pid : 0;
 }
 
 /*
- * The visible process whose mm is @mm, for an owner that holds no fd on its
- * device any more (it passed it on): the lowest pid of those sharing it.
+ * Name a device and find its owner, from what the walk saw: the owner's
+ * lowest fd if the owner holds it, else the lowest holder's lowest fd.
  */
-static pid_t vs_vhost_find_owner(void *mm)
+static void vs_vhost_name_dev(struct vs_vhost_walk *w, struct vs_vhost_dev *d)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
-	struct task_struct *g, *p;
-	pid_t found = 0, pid;
-
-	rcu_read_lock();
-	for_each_process_thread(g, p) {
-		pid = task_tgid_nr_ns(p, ns);
-		if (!pid || (found && pid > found))
-			continue;
-		task_lock(p);
-		if (p->mm == mm)
-			found = pid;
-		task_unlock(p);
-	}
-	rcu_read_unlock();
-	return found;
-}
-
-/* Name a device by its owner if it holds it, else its lowest holder. */
-static void vs_vhost_name_dev(struct vs_vhost_dev *d)
-{
-	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
-	void *owner_mm = NULL;
+	const void *owner_mm = d->first->owner_mm;
 	unsigned int i;
-	int nvqs;
 
-	d->pid = d->first->pid;
-	d->fd = d->first->fd;
-	d->err = t->dev_off < 0 ? -ENOENT : vs_vhost_check_modules(t->module);
-	if (d->err)
-		return;
-	d->dev = (char *)d->first->file->private_data + t->dev_off;
-	/* A device that fails the structure check is named, not read. */
-	d->err = vs_vhost_check_dev(d->dev, &nvqs);
-	if (d->err) {
-		d->dev = NULL;
-		return;
-	}
-	owner_mm = vs_vhost_owner_mm(d->dev);
-	if (!owner_mm)
+	d->name = d->first;
+	if (w->type_err[d->first->type] || !owner_mm)
 		return;
 	/* Sorted by pid then fd: the first match is the owner's lowest fd. */
 	for (i = 0; i < d->nfds; i++) {
 		if (d->first[i].mm == owner_mm) {
 			d->owner = d->first[i].pid;
-			d->pid = d->first[i].pid;
-			d->fd = d->first[i].fd;
+			d->name = &d->first[i];
 			return;
 		}
 	}
-	d->owner = vs_vhost_find_owner(owner_mm);
+	d->owner = vs_vhost_pid_of_mm(w, owner_mm);
 }
 
-/* Find all devices, each named and sorted by its name. */
-static int vs_vhost_scan(struct vs_vhost_scan *s)
+/*
+ * Check the modules of the types found (this may read sysfs: no lock is
+ * held). Return: 0, -EIO if vhost support is off, -EAGAIN if a BTF could
+ * not be read for this request.
+ */
+static int vs_vhost_check_types(struct vs_vhost_walk *w)
 {
+	bool seen[ARRAY_SIZE(vs_vhost_types)] = {};
+	size_t i;
+	int t, err;
+
+	for (i = 0; i < w->nfds; i++)
+		seen[w->fds[i].type] = true;
+	for (t = 0; t < ARRAY_SIZE(vs_vhost_types); t++) {
+		if (!seen[t])
+			continue;
+		err = vs_vhost_types[t].dev_off < 0 ? -ENOENT :
+		      vs_vhost_check_modules(vs_vhost_types[t].module);
+		if (err == -EIO || err == -EAGAIN)
+			return err;
+		w->type_err[t] = err;
+	}
+	return 0;
+}
+
+/**
+ * vs_vhost_walk_free() - release what vs_vhost_walk_new() made
+ * @w: the walk, or NULL
+ */
+void vs_vhost_walk_free(struct vs_vhost_walk *w)
+{
+	if (!w)
+		return;
+	kvfree(w->fds);
+	kvfree(w->procs);
+	kvfree(w->devs);
+	kfree(w);
+}
+
+/**
+ * vs_vhost_walk_new() - find every vhost device the caller can see
+ *
+ * One walk of the caller's pid namespace, holding no reference beyond the
+ * thread it is at; the devices come out named and sorted by name.
+ *
+ * Return: the walk, or an ERR_PTR: -EIO (vhost support is off), -EAGAIN
+ * (a vhost module's BTF could not be read for this request), -EINTR,
+ * -ENOMEM, -E2BIG (more vhost fds than VS_VHOST_SCAN_MAX).
+ */
+struct vs_vhost_walk *vs_vhost_walk_new(void)
+{
+	struct vs_vhost_walk *w;
 	size_t i;
 	int err;
 
-	memset(s, 0, sizeof(*s));
-	err = vs_vhost_scan_fds(s);
+	if (!vs_vhost_state(NULL, 0))
+		return ERR_PTR(-EIO);
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	err = vs_vhost_grow((void **)&w->fds, &w->cap, 0, sizeof(*w->fds));
+	if (!err)
+		err = vs_vhost_walk_tasks(w);
+	if (!err)
+		err = vs_vhost_check_types(w);
 	if (err)
-		return err;
-	sort(s->fds, s->nfds, sizeof(*s->fds), vs_vhost_cmp_fd, NULL);
-
-	s->devs = kvcalloc(s->nfds ?: 1, sizeof(*s->devs), GFP_KERNEL);
-	if (!s->devs) {
-		vs_vhost_scan_free(s);
-		return -ENOMEM;
+		goto fail;
+	sort(w->fds, w->nfds, sizeof(*w->fds), vs_vhost_cmp_fd, NULL);
+	sort(w->procs, w->nprocs, sizeof(*w->procs), vs_vhost_cmp_proc, NULL);
+	w->devs = kvcalloc(w->nfds ?: 1, sizeof(*w->devs), GFP_KERNEL);
+	if (!w->devs) {
+		err = -ENOMEM;
+		goto fail;
 	}
-	for (i = 0; i < s->nfds; i++) {
-		if (i && s->fds[i].file == s->fds[i - 1].file) {
-			s->devs[s->ndevs - 1].nfds++;
+	for (i = 0; i < w->nfds; i++) {
+		struct vs_vhost_fd *f = &w->fds[i];
+
+		/* one table walked twice (threads): the same fd once */
+		if (i && f->file == f[-1].file && f->pid == f[-1].pid && f->fd == f[-1].fd)
+			continue;
+		if (i && f->file == f[-1].file) {
+			w->devs[w->ndevs - 1].nfds++;
 			continue;
 		}
-		s->devs[s->ndevs].first = &s->fds[i];
-		s->devs[s->ndevs].nfds = 1;
-		s->ndevs++;
+		w->devs[w->ndevs++] = (struct vs_vhost_dev) { .first = f, .nfds = 1 };
 	}
-	for (i = 0; i < s->ndevs; i++)
-		vs_vhost_name_dev(&s->devs[i]);
-	sort(s->devs, s->ndevs, sizeof(*s->devs), vs_vhost_cmp_dev, NULL);
-	return 0;
+	for (i = 0; i < w->ndevs; i++)
+		vs_vhost_name_dev(w, &w->devs[i]);
+	sort(w->devs, w->ndevs, sizeof(*w->devs), vs_vhost_cmp_dev, NULL);
+	return w;
+
+fail:
+	vs_vhost_walk_free(w);
+	return ERR_PTR(err);
+}
+
+/* iterate_fd() callback: the file at exactly ->fd, if it is ->want. */
+struct vs_vhost_pin_ctx {
+	unsigned int fd;
+	const void *want;
+	struct file *file;
+};
+
+static int vs_vhost_pin_fd(const void *arg, struct file *f, unsigned int fd)
+{
+	struct vs_vhost_pin_ctx *c = (struct vs_vhost_pin_ctx *)arg;
+
+	if (fd == c->fd && (!c->want || f == c->want)) {
+		get_file(f);
+		c->file = f;
+	}
+	return 1;
+}
+
+/* The file at @fd in @task's table (if it is @want, when given), pinned. */
+static struct file *vs_vhost_pin_in(struct task_struct *task, int fd, const void *want)
+{
+	struct vs_vhost_pin_ctx c = { .fd = fd, .want = want };
+
+	if (fd < 0)
+		return NULL;
+	task_lock(task);
+	if (task->files)
+		iterate_fd(task->files, fd, vs_vhost_pin_fd, &c);
+	task_unlock(task);
+	return c.file;
+}
+
+/* iterate_fd() callback: whether ->fd holds exactly ->want; no pin. */
+static int vs_vhost_holds_fd(const void *arg, struct file *f, unsigned int fd)
+{
+	struct vs_vhost_pin_ctx *c = (struct vs_vhost_pin_ctx *)arg;
+
+	if (fd == c->fd && f == c->want)
+		c->file = f;	/* an identity: no reference taken */
+	return 1;
+}
+
+/* The thread @nr of the caller's namespace, referenced, or NULL. */
+static struct task_struct *vs_vhost_task(pid_t nr, enum pid_type type)
+{
+	struct task_struct *task;
+
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), type);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	return task;
+}
+
+/*
+ * Pin @d's file again, from the first of its holders (name first) whose fd
+ * still holds that very file. Return: the file and the fd it was found at
+ * (@fdp), or NULL if every holder let it go since the walk.
+ */
+static struct file *vs_vhost_pin(const struct vs_vhost_dev *d,
+				 const struct vs_vhost_fd **fdp)
+{
+	struct task_struct *task;
+	struct file *f = NULL;
+	unsigned int i;
+
+	for (i = 0; i <= d->nfds && !f; i++) {
+		const struct vs_vhost_fd *h = i ? &d->first[i - 1] : d->name;
+
+		if (i && h == d->name)
+			continue;
+		task = vs_vhost_task(h->tid, PIDTYPE_PID);
+		if (!task)
+			continue;
+		f = vs_vhost_pin_in(task, h->fd, h->file);
+		put_task_struct(task);
+		*fdp = h;
+	}
+	return f;
 }
 
 /**
@@ -766,9 +1068,9 @@ void vs_vhost_info_free(struct vs_vhost_info *vi)
 }
 
 /*
- * Why @d cannot be read through the layout, for its reply: @err from
- * vs_vhost_name_dev() or vs_vhost_check_dev(). One device's failure stays
- * its own: the others are read, and vhost support stays on.
+ * Why a device cannot be read through the layout, for its reply: @err
+ * from its module check or vs_vhost_check_dev(). One device's failure
+ * stays its own: the others are read, and vhost support stays on.
  */
 static void vs_vhost_dev_error(const struct vs_vhost_type *t, int err,
 			       struct vs_vhost_info *vi)
@@ -801,41 +1103,74 @@ static void vs_vhost_dev_error(const struct vs_vhost_type *t, int err,
 	pr_warn_ratelimited("vhost device %s not read: %s\n", vi->path, vi->error);
 }
 
-/*
- * Everything about one device, for one reply message; a device that cannot
- * be read through the layout is reported with the reason (@vi->error) and
- * nothing read. Return: 0, or an error that ends the request (-EIO: vhost
- * support is off; -EAGAIN; -EINTR; -ENOMEM).
+/**
+ * struct vs_vhost_target - one device to read, pinned
+ * @file: the device's file, referenced
+ * @type: index in vs_vhost_types
+ * @type_err: its module check's result
+ * @pid: the holder that names it
+ * @fd: that holder's fd
+ * @owner: the owner's pid, 0 if unknown
+ * @holders: the first holder pids, ascending (at most
+ *	VIRTIO_STATUS_HOLDERS_SENT)
+ * @nholders: every holder (a dump) or 1 (a do)
+ * @nsent: entries of @holders
+ * @counted: @nholders counts every holder (a dump)
  */
-static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
+struct vs_vhost_target {
+	struct file *file;
+	int type;
+	int type_err;
+	pid_t pid;
+	int fd;
+	pid_t owner;
+	pid_t holders[VIRTIO_STATUS_HOLDERS_SENT];
+	unsigned int nholders;
+	unsigned int nsent;
+	bool counted;
+};
+
+/*
+ * Everything about one device, for one reply message. A device that cannot
+ * be read through the layout is reported with the reason (@vi->error); one
+ * whose locks stay held with @vi->busy; neither is read.
+ *
+ * Return: 0, or -EINTR, -ENOMEM.
+ */
+static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info *vi,
+			 struct vs_wait *wait)
 {
-	const struct vs_vhost_type *t = &vs_vhost_types[d->first->type];
-	unsigned int i;
+	const struct vs_vhost_type *t = &vs_vhost_types[tg->type];
+	void *dev = NULL;
 	int nvqs, err;
 
 	memset(vi, 0, sizeof(*vi));
-	err = d->dev ? vs_vhost_check_dev(d->dev, &nvqs) : d->err;
-	if (err == -EIO || err == -EAGAIN)
-		return err;
-
-	vi->holders = kcalloc(d->nfds, sizeof(*vi->holders), GFP_KERNEL);
+	vi->holders = kmemdup(tg->holders, max(tg->nsent, 1U) * sizeof(pid_t), GFP_KERNEL);
 	if (!vi->holders)
 		return -ENOMEM;
-	for (i = 0; i < d->nfds; i++)
-		if (!vi->nholders ||
-		    vi->holders[vi->nholders - 1] != d->first[i].pid)
-			vi->holders[vi->nholders++] = d->first[i].pid;
-	snprintf(vi->path, sizeof(vi->path), "/proc/%d/fd/%d", d->pid, d->fd);
+	vi->nholders = tg->nholders;
+	vi->holders_counted = tg->counted;
+	snprintf(vi->path, sizeof(vi->path), "/proc/%d/fd/%d", tg->pid, tg->fd);
 	vi->name = t->name;
 	vi->module = t->module;
 	vi->id = t->id;
-	vi->owner_pid = d->owner;
+	vi->owner_pid = tg->owner;
+
+	err = tg->type_err;
+	if (!err) {
+		dev = (char *)tg->file->private_data + t->dev_off;
+		err = vs_vhost_check_dev(dev, &nvqs);
+	}
 	if (err) {
+		vi->owner_pid = 0;
 		vs_vhost_dev_error(t, err, vi);
 		return 0;
 	}
-
-	err = vs_vhost_read_locked(d->dev, nvqs, vi);
+	err = vs_vhost_read_locked(dev, nvqs, vi, wait);
+	if (err == -EBUSY) {
+		vi->busy = wait->busy;
+		return 0;
+	}
 	if (err) {
 		vs_vhost_info_free(vi);
 		return err;
@@ -849,61 +1184,175 @@ static int vs_vhost_read(struct vs_vhost_dev *d, struct vs_vhost_info *vi)
 	return 0;
 }
 
-/**
- * vs_vhost_dump() - report vhost devices after a cursor, in path order
- * @emit: called per device; -EMSGSIZE stops the walk
- * @arg: for @emit
- * @pid: cursor: the pid of the last device reported, 0 to start
- * @fd: cursor: its fd; both are updated to the last device @emit took
- *
- * Every file found is pinned only until this returns.
- *
- * Return: 0 when every device after the cursor was reported, -EMSGSIZE if
- * @emit ran out of room, -EIO if vhost support is (now) off, -EAGAIN if
- * a vhost module's BTF could not be read for this request, -EINTR,
- * -ENOMEM, -E2BIG.
- */
-int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
-		  void *arg, pid_t *pid, int *fd)
+/* Whether @h's fd still holds its file (pinned by the caller). */
+static bool vs_vhost_still_holds(const struct vs_vhost_fd *h)
 {
-	struct vs_vhost_scan s;
+	struct vs_vhost_pin_ctx c = { .fd = h->fd, .want = h->file };
+	struct task_struct *task = vs_vhost_task(h->tid, PIDTYPE_PID);
+
+	if (!task)
+		return false;
+	task_lock(task);
+	if (task->files)
+		iterate_fd(task->files, h->fd, vs_vhost_holds_fd, &c);
+	task_unlock(task);
+	put_task_struct(task);
+	return c.file;
+}
+
+/*
+ * Holders, count and name of @d, from its walked fds; with @recheck, only
+ * those fds that still hold the (pinned) file, looked up one by one: the
+ * holder that named it let go of it since the walk.
+ */
+static void vs_vhost_holders(const struct vs_vhost_dev *d, bool recheck,
+			     struct vs_vhost_target *tg)
+{
+	const struct vs_vhost_fd *lowest = NULL, *owner = NULL;
+	pid_t last = 0;
+	unsigned int i;
+
+	for (i = 0; i < d->nfds; i++) {
+		const struct vs_vhost_fd *h = &d->first[i];
+
+		if (recheck && !vs_vhost_still_holds(h))
+			continue;
+		if (!lowest)
+			lowest = h;
+		if (!owner && d->owner && h->pid == d->owner)
+			owner = h;
+		if (h->pid == last)
+			continue;
+		last = h->pid;
+		tg->nholders++;
+		if (tg->nsent < ARRAY_SIZE(tg->holders))
+			tg->holders[tg->nsent++] = h->pid;
+	}
+	if (recheck && (owner || lowest)) {
+		tg->pid = (owner ?: lowest)->pid;
+		tg->fd = (owner ?: lowest)->fd;
+	}
+}
+
+/* Pin a walked device and say what is known of it, for vs_vhost_read(). */
+static bool vs_vhost_target_of(const struct vs_vhost_walk *w,
+			       const struct vs_vhost_dev *d,
+			       struct vs_vhost_target *tg)
+{
+	const struct vs_vhost_fd *named = d->name;
+
+	memset(tg, 0, sizeof(*tg));
+	tg->file = vs_vhost_pin(d, &named);
+	if (!tg->file)
+		return false;
+	tg->type = d->first->type;
+	tg->type_err = w->type_err[tg->type];
+	tg->pid = named->pid;
+	tg->fd = named->fd;
+	tg->owner = d->owner;
+	tg->counted = true;
+	vs_vhost_holders(d, named != d->name, tg);
+	return true;
+}
+
+/**
+ * vs_vhost_walk_emit() - report a walk's devices from its cursor on
+ * @w: the walk (vs_vhost_walk_new())
+ * @emit: called per device; -EMSGSIZE stops and the device is tried again
+ *	by the next call
+ * @arg: for @emit
+ * @wait: the lock-wait budget of this call
+ *
+ * One device is pinned at a time, while it is read and emitted. A device
+ * that every holder closed since the walk is left out.
+ *
+ * Return: 0 when every device was reported, -EMSGSIZE if @emit ran out of
+ * room, -EINTR, -ENOMEM.
+ */
+int vs_vhost_walk_emit(struct vs_vhost_walk *w,
+		       int (*emit)(const struct vs_vhost_info *vi, void *arg),
+		       void *arg, struct vs_wait *wait)
+{
+	struct vs_vhost_target tg;
 	struct vs_vhost_info vi;
-	size_t i;
 	int err;
 
-	err = vs_vhost_scan(&s);
-	if (err)
-		return err;
-	for (i = 0; i < s.ndevs; i++) {
-		struct vs_vhost_dev *d = &s.devs[i];
-
-		if (d->pid < *pid || (d->pid == *pid && d->fd <= *fd))
+	for (; w->next < w->ndevs; w->next++) {
+		if (!vs_vhost_target_of(w, &w->devs[w->next], &tg))
 			continue;
-		err = vs_vhost_read(d, &vi);
+		err = vs_vhost_read(&tg, &vi, wait);
+		fput(tg.file);
 		if (err)
-			break;
+			return err;
 		err = emit(&vi, arg);
 		vs_vhost_info_free(&vi);
 		if (err)
-			break;
-		*pid = d->pid;
-		*fd = d->fd;
+			return err;
+		cond_resched();
 	}
-	vs_vhost_scan_free(&s);
-	return err;
+	return 0;
 }
 
-/* The device that @pid holds as @fd, among those @s found. */
-static struct vs_vhost_dev *vs_vhost_find(struct vs_vhost_scan *s, pid_t pid, int fd)
+/*
+ * The device a do request names: fd @fd of process @pid (caller's
+ * namespace), pinned, looking at that process only. Its holders are that
+ * process (nothing else is walked); its owner is known if that process is
+ * it. Return: 0, -ENODEV (no such process or fd, or not a vhost device),
+ * -EIO, -EAGAIN.
+ */
+static int vs_vhost_target_at(pid_t pid, int fd, struct vs_vhost_target *tg)
 {
-	size_t i, j;
+	struct task_struct *p, *t, *holder = NULL;
+	const void *mm = NULL, *owner_mm;
+	int err;
 
-	for (i = 0; i < s->ndevs; i++)
-		for (j = 0; j < s->devs[i].nfds; j++)
-			if (s->devs[i].first[j].pid == pid &&
-			    s->devs[i].first[j].fd == fd)
-				return &s->devs[i];
-	return NULL;
+	memset(tg, 0, sizeof(*tg));
+	if (!vs_vhost_state(NULL, 0))
+		return -EIO;
+	p = vs_vhost_task(pid, PIDTYPE_TGID);
+	if (!p)
+		return -ENODEV;
+	/* the leader's table, or a live thread's if the leader exited */
+	rcu_read_lock();
+	for_each_thread(p, t) {
+		if (READ_ONCE(t->files)) {
+			holder = t;
+			get_task_struct(holder);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	put_task_struct(p);
+	if (!holder)
+		return -ENODEV;
+	tg->file = vs_vhost_pin_in(holder, fd, NULL);
+	task_lock(holder);
+	mm = holder->mm;
+	task_unlock(holder);
+	put_task_struct(holder);
+	if (!tg->file)
+		return -ENODEV;
+	tg->type = vs_vhost_type_of(tg->file);
+	if (tg->type < 0) {
+		fput(tg->file);
+		return -ENODEV;
+	}
+	err = vs_vhost_types[tg->type].dev_off < 0 ? -ENOENT :
+	      vs_vhost_check_modules(vs_vhost_types[tg->type].module);
+	if (err == -EIO || err == -EAGAIN) {
+		fput(tg->file);
+		return err;
+	}
+	tg->type_err = err;
+	tg->pid = pid;
+	tg->fd = fd;
+	tg->holders[0] = pid;
+	tg->nholders = 1;
+	tg->nsent = 1;
+	owner_mm = err ? NULL : vs_vhost_file_owner_mm(tg->file, tg->type);
+	if (owner_mm && owner_mm == mm)
+		tg->owner = pid;
+	return 0;
 }
 
 /**
@@ -913,27 +1362,33 @@ static struct vs_vhost_dev *vs_vhost_find(struct vs_vhost_scan *s, pid_t pid, in
  * @emit: called once with the device
  * @arg: for @emit
  *
+ * Only process @pid is looked at: the reply's holders are that process,
+ * and its owner is named only if that process is the owner.
+ *
  * Return: what @emit returned, -ENODEV if that fd is not a vhost device,
- * or the errors of vs_vhost_dump().
+ * -EBUSY if the device's locks stayed held, -EIO if vhost support is off,
+ * -EAGAIN if its module's BTF could not be read now, -EINTR, -ENOMEM.
  */
 int vs_vhost_get(pid_t pid, int fd,
-		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg)
+		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg,
+		 struct vs_wait *wait)
 {
-	struct vs_vhost_scan s;
+	struct vs_vhost_target tg;
 	struct vs_vhost_info vi;
-	struct vs_vhost_dev *d;
 	int err;
 
-	err = vs_vhost_scan(&s);
+	err = vs_vhost_target_at(pid, fd, &tg);
 	if (err)
 		return err;
-	d = vs_vhost_find(&s, pid, fd);
-	err = d ? vs_vhost_read(d, &vi) : -ENODEV;
-	if (!err) {
+	err = vs_vhost_read(&tg, &vi, wait);
+	fput(tg.file);
+	if (err)
+		return err;
+	if (vi.busy)
+		err = -EBUSY;
+	else
 		err = emit(&vi, arg);
-		vs_vhost_info_free(&vi);
-	}
-	vs_vhost_scan_free(&s);
+	vs_vhost_info_free(&vi);
 	return err;
 }
 
@@ -964,10 +1419,11 @@ static int vs_vhost_efd_scan(const void *arg, struct file *f, unsigned int fd)
 }
 
 /*
- * Find the queue's eventfds among the fds of @pid (caller's namespace).
- * @kick is pinned by the caller, so the comparison is exact; the call
- * eventfd is known only by its context, which vhost may swap for another
- * between our reading it and this lookup: its fd is best effort.
+ * Find the queue's eventfds among the fds of @pid (caller's namespace),
+ * the process the request named: no other process is looked at. @kick is
+ * pinned by the caller, so the comparison is exact; the call eventfd is
+ * known only by its context, which vhost may swap for another between our
+ * reading it and this lookup: its fd is best effort.
  */
 static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 			       struct vs_queue_info *qi)
@@ -983,7 +1439,7 @@ static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 		return;
 	rcu_read_lock();
 	p = pid_task(find_vpid(pid), PIDTYPE_TGID);
-	/* every thread, as the scan does: an exited leader has no table */
+	/* every thread with its own table: an exited leader has none */
 	if (p) {
 		for_each_thread(p, t) {
 			task_lock(t);
@@ -1005,43 +1461,46 @@ static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
  * @fd: its fd on the device
  * @index: the queue's index
  * @qi: filled in
+ * @wait: the request's lock-wait budget
  *
- * Return: 0, -ERANGE if the device has no queue @index, or the errors of
+ * Return: 0, -ERANGE if the device has no queue @index, -EBADE if the
+ * device cannot be read (its DEV_GET reply says why), or the errors of
  * vs_vhost_get().
  */
-int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi)
+int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
+		       struct vs_wait *wait)
 {
-	struct vs_vhost_scan s;
-	struct vs_vhost_dev *d;
-	void *kick, *call;
+	struct vs_vhost_target tg;
+	void *kick, *call, *dev = NULL;
 	int nvqs = 0, err;
 
 	memset(qi, 0, sizeof(*qi));
-	err = vs_vhost_scan(&s);
+	err = vs_vhost_target_at(pid, fd, &tg);
 	if (err)
 		return err;
-	d = vs_vhost_find(&s, pid, fd);
-	if (!d) {
-		err = -ENODEV;
-		goto out;
+	err = tg.type_err;
+	if (!err) {
+		dev = (char *)tg.file->private_data + vs_vhost_types[tg.type].dev_off;
+		err = vs_vhost_check_dev(dev, &nvqs);
 	}
-	err = d->dev ? vs_vhost_check_dev(d->dev, &nvqs) : d->err;
-	if (err && err != -EIO && err != -EAGAIN)
-		err = -EBADE;	/* this device is not readable: its reply says why */
 	if (err)
-		goto out;
-	if (index >= nvqs)
+		err = -EBADE;	/* this device is not readable: its reply says why */
+	else if (index >= nvqs)
 		err = -ERANGE;
 	else
-		err = vs_vhost_read_queue(d->dev, index, qi, &kick, &call);
+		err = vs_vhost_read_queue(dev, index, qi, &kick, &call, wait);
 	if (!err) {
+		/* vhost-vdpa's rings are always in the device's I/O space */
+		if (!strcmp(vs_vhost_types[tg.type].module, "vhost_vdpa"))
+			qi->iova = true;
 		/* in the process the request's path names, not the canonical one */
 		vs_vhost_find_efds(pid, kick, call, qi);
 		if (kick)
 			fput(kick);
+	} else if (err == -EBUSY) {
+		qi->busy = wait->busy;
 	}
-out:
-	vs_vhost_scan_free(&s);
+	fput(tg.file);
 	return err;
 }
 

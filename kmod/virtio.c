@@ -29,6 +29,7 @@
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/virtio.h>
@@ -243,12 +244,23 @@ int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 	return bus_for_each_dev(vs_bus, NULL, &ctx, vs_each_dev);
 }
 
+/* What vs_lock_live() and vs_ring_lock() say when a lock stays held. */
+static const char vs_busy_parent[] =
+	"the transport device's lock is held by another task";
+static const char vs_busy_dev[] =
+	"the virtio device's lock is held by another task";
+static const char vs_busy_rtnl[] =
+	"the RTNL is held by another task";
+
 /*
  * Lock the transport device, then the virtio device (the driver core's
  * order), and check that the device's registers may still be touched.
  * @parentp gets the transport device, referenced and locked, or NULL.
+ * Each lock is waited for within @w's budget only (wait.c): -EBUSY, with
+ * @w->busy saying which, if one stays held.
  */
-static int vs_lock_live(struct virtio_device *vdev, struct device **parentp)
+static int vs_lock_live(struct virtio_device *vdev, struct device **parentp,
+			struct vs_wait *w)
 {
 	struct device *parent = NULL;
 	int err;
@@ -260,13 +272,13 @@ static int vs_lock_live(struct virtio_device *vdev, struct device **parentp)
 		mutex_unlock(&vs_parents_lock);
 		if (!parent)
 			return -ENODEV;		/* removed, or being removed */
-		if (device_lock_interruptible(parent)) {
+		if (!vs_device_lock_bounded(parent, w, vs_busy_parent)) {
 			put_device(parent);
-			return -EINTR;
+			return fatal_signal_pending(current) ? -EINTR : -EBUSY;
 		}
 	}
-	if (device_lock_interruptible(&vdev->dev)) {
-		err = -EINTR;
+	if (!vs_device_lock_bounded(&vdev->dev, w, vs_busy_dev)) {
+		err = fatal_signal_pending(current) ? -EINTR : -EBUSY;
 		goto unlock_parent;
 	}
 	if (!device_is_registered(&vdev->dev) || (parent && !parent->driver)) {
@@ -284,6 +296,17 @@ unlock_parent:
 		put_device(parent);
 	}
 	return err;
+}
+
+/* The transport's bus name, without taking any device lock. */
+static void vs_transport_name(struct virtio_device *vdev, char *buf, size_t len)
+{
+	struct device *parent;
+
+	mutex_lock(&vs_parents_lock);
+	parent = xa_load(&vs_parents, (unsigned long)&vdev->dev);
+	strscpy(buf, parent && parent->bus ? parent->bus->name : "none", len);
+	mutex_unlock(&vs_parents_lock);
 }
 
 static void vs_unlock_live(struct virtio_device *vdev, struct device *parent)
@@ -343,6 +366,7 @@ static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
  * @privileged: the caller may make us read the features the device offers
  *	(that writes the transport's feature-select register)
  * @info: filled in; release with vs_virtio_info_free() on success
+ * @w: the request's lock-wait budget
  *
  * Nothing here writes device state except the feature-select register a
  * feature read needs; the ISR is never read (reading it clears it).
@@ -350,11 +374,14 @@ static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
  * In list-only mode (fingerprint.c) only driver-core data is read: no
  * transport callback is called and no virtio_device field beyond its ids.
  *
- * Return: 0, -ENODEV if the device is going away, -EINTR if a signal came
- * while waiting for its lock, -ENOMEM.
+ * A device whose lock stays held past @w's budget is reported with its
+ * identity only and @info->busy saying which lock (return 0).
+ *
+ * Return: 0, -ENODEV if the device is going away, -EINTR if a fatal signal
+ * came while waiting for its lock, -ENOMEM.
  */
 int vs_virtio_read(struct virtio_device *vdev, bool privileged,
-		   struct vs_virtio_info *info)
+		   struct vs_virtio_info *info, struct vs_wait *w)
 {
 	struct device *parent;
 	char *kpath;
@@ -377,13 +404,17 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 	info->vendor = vdev->id.vendor;
 	vs_virtio_name(info->id, info->name, sizeof(info->name));
 
-	err = vs_lock_live(vdev, &parent);
+	vs_transport_name(vdev, info->transport, sizeof(info->transport));
+	err = vs_lock_live(vdev, &parent, w);
+	if (err == -EBUSY) {
+		/* the identity above only: the driver is read under the lock */
+		info->busy = w->busy;
+		return 0;
+	}
 	if (err) {
 		vs_virtio_info_free(info);
 		return err;
 	}
-	strscpy(info->transport, parent && parent->bus ? parent->bus->name : "none",
-		sizeof(info->transport));
 
 	if (vdev->dev.driver)
 		strscpy(info->driver, vdev->dev.driver->name, sizeof(info->driver));
@@ -426,12 +457,12 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
  * XDP socket setup); every other driver's rings live from probe to remove,
  * which the device lock (vs_lock_live()) already excludes. So the RTNL is
  * taken for virtio-net devices only. Order: transport, device, RTNL, as on
- * virtio-net's own probe and remove paths.
+ * virtio-net's own probe and remove paths; each within the request's
+ * budget (wait.c).
  */
-static void vs_ring_lock(struct virtio_device *vdev)
+static bool vs_ring_lock(struct virtio_device *vdev, struct vs_wait *w)
 {
-	if (vdev->id.device == VIRTIO_ID_NET)
-		rtnl_lock();
+	return vdev->id.device != VIRTIO_ID_NET || vs_rtnl_lock_bounded(w, vs_busy_rtnl);
 }
 
 static void vs_ring_unlock(struct virtio_device *vdev)
@@ -454,16 +485,18 @@ static u16 vs_ring16(struct virtio_device *vdev, __virtio16 v)
  * @vdev: the device, pinned by the caller
  * @index: the queue's index
  * @qi: filled in
+ * @w: the request's lock-wait budget
  *
  * The ring's idx and flags are read from ring memory while the driver may
  * be using it: a snapshot, as for any reader outside the driver. Packed
  * rings keep no idx; only split rings report them.
  *
  * Return: 0, -ERANGE if the device has no queue @index, -EPERM in
- * list-only mode, or the errors of vs_virtio_read().
+ * list-only mode, -EBUSY if a lock stayed held (@w->busy says which), or
+ * the errors of vs_virtio_read().
  */
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
-			 struct vs_queue_info *qi)
+			 struct vs_queue_info *qi, struct vs_wait *w)
 {
 	struct device *parent;
 	struct virtqueue *vq;
@@ -473,11 +506,13 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 	memset(qi, 0, sizeof(*qi));
 	if (vs_mode_list_only())
 		return -EPERM;
-	err = vs_lock_live(vdev, &parent);
+	err = vs_lock_live(vdev, &parent, w);
 	if (err)
 		return err;
-
-	vs_ring_lock(vdev);
+	if (!vs_ring_lock(vdev, w)) {
+		vs_unlock_live(vdev, parent);
+		return -EBUSY;
+	}
 	err = -ERANGE;
 	qi->packed = !!(vdev->features & BIT_ULL(VIRTIO_F_RING_PACKED));
 	spin_lock(&vdev->vqs_list_lock);
@@ -541,16 +576,17 @@ static void vs_read_chain(struct virtio_device *vdev, const struct vring *vr,
  * @given: @eindex was given; else the last entry the driver made available
  * @eindex: avail ring index, taken modulo the ring size
  * @ei: filled in; @ei->descs must hold VS_ELEM_MAX_DESCS entries
+ * @w: the request's lock-wait budget
  *
  * Read under the same locks as vs_virtio_queue_read(): a snapshot of ring
  * memory the driver keeps using. Indirect descriptors are not followed.
  *
  * Return: 0, -ERANGE (no such queue), -EOPNOTSUPP (packed ring), -EIO (the
- * entry points past the descriptor table), -EPERM (list-only mode), or the
- * errors of vs_virtio_read().
+ * entry points past the descriptor table), -EPERM (list-only mode), -EBUSY
+ * (as vs_virtio_queue_read()), or the errors of vs_virtio_read().
  */
 int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
-			u32 eindex, struct vs_elem_info *ei)
+			u32 eindex, struct vs_elem_info *ei, struct vs_wait *w)
 {
 	struct device *parent;
 	const struct vring *vr;
@@ -559,10 +595,13 @@ int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 
 	if (vs_mode_list_only())
 		return -EPERM;
-	err = vs_lock_live(vdev, &parent);
+	err = vs_lock_live(vdev, &parent, w);
 	if (err)
 		return err;
-	vs_ring_lock(vdev);
+	if (!vs_ring_lock(vdev, w)) {
+		vs_unlock_live(vdev, parent);
+		return -EBUSY;
+	}
 	err = -ERANGE;
 	spin_lock(&vdev->vqs_list_lock);
 	list_for_each_entry(vq, &vdev->vqs, list) {

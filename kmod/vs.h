@@ -11,6 +11,24 @@
 
 #include "compat.h"
 
+/* How long one request (or dump part) may wait for other subsystems' locks. */
+#define VS_WAIT_BUDGET_MS	250
+
+/**
+ * struct vs_wait - the lock-wait budget of one request; see wait.c
+ * @deadline: jiffies after which a lock gets one try only
+ * @busy: the last lock that stayed held, as a sentence; NULL if none
+ */
+struct vs_wait {
+	unsigned long deadline;
+	const char *busy;
+};
+
+void vs_wait_start(struct vs_wait *w);
+bool vs_mutex_lock_bounded(struct mutex *m, struct vs_wait *w, const char *what);
+bool vs_device_lock_bounded(struct device *dev, struct vs_wait *w, const char *what);
+bool vs_rtnl_lock_bounded(struct vs_wait *w, const char *what);
+
 /**
  * struct vs_virtio_info - one virtio device, read once, then reported
  * @path: canonical sysfs path ("/sys/devices/.../virtioN"), kmalloc'ed
@@ -35,6 +53,8 @@
  * @list_only: list-only mode: only the names, ids, driver and transport
  *	above are valid
  * @generation: bus generation (vs_virtio_generation()) when read began
+ * @busy: which lock another task held past the wait budget; then only
+ *	the identity (names, ids, transport, driver) is valid
  */
 struct vs_virtio_info {
 	char *path;
@@ -58,6 +78,7 @@ struct vs_virtio_info {
 	bool failed;
 	bool list_only;
 	u32 generation;
+	const char *busy;
 };
 
 /**
@@ -80,6 +101,10 @@ struct vs_virtio_info {
  * @error: why it could not be read through the layout; empty if it was.
  *	With an error only @path, @name, @module, @id, @owner_pid and the
  *	holders are valid.
+ * @busy: which lock another task held past the wait budget; then as with
+ *	@error, only the identity and the holders are valid
+ * @holders_counted: @nholders counts every holder (a dump); false when
+ *	only the process the request named was looked at (a do)
  */
 struct vs_vhost_info {
 	char path[48];
@@ -98,6 +123,8 @@ struct vs_vhost_info {
 	pid_t *holders;
 	u32 nholders;
 	char error[160];
+	const char *busy;
+	bool holders_counted;
 };
 
 /**
@@ -126,6 +153,10 @@ struct vs_vhost_info {
  * @gpa: the ring areas as guest physical addresses, via the memory table
  * @addr_hidden: the caller may not see addresses: the reply leaves out
  *	@desc, @avail, @used and @gpa, and says why
+ * @iova: (vhost) @desc, @avail and @used are I/O virtual addresses (the
+ *	owner acked VIRTIO_F_ACCESS_PLATFORM); @gpa is then unknown
+ * @busy: which lock another task held past the wait budget (not sent:
+ *	a do request that meets it fails with -EBUSY)
  */
 struct vs_queue_info {
 	u32 index;
@@ -151,6 +182,8 @@ struct vs_queue_info {
 	u8 gpa_valid;
 	u64 gpa[3];
 	bool addr_hidden;
+	bool iova;
+	const char *busy;
 };
 
 /* Longest descriptor chain ELEMENT_GET reports. */
@@ -212,12 +245,12 @@ void vs_virtio_exit(void);
 u32 vs_virtio_generation(void);
 struct virtio_device *vs_virtio_find(const char *path, const char *busid);
 int vs_virtio_read(struct virtio_device *vdev, bool privileged,
-		   struct vs_virtio_info *info);
+		   struct vs_virtio_info *info, struct vs_wait *w);
 void vs_virtio_info_free(struct vs_virtio_info *info);
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
-			 struct vs_queue_info *qi);
+			 struct vs_queue_info *qi, struct vs_wait *w);
 int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
-			u32 eindex, struct vs_elem_info *ei);
+			u32 eindex, struct vs_elem_info *ei, struct vs_wait *w);
 int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
 		       void *arg);
 int vs_virtio_notifier_register(struct notifier_block *nb);
@@ -228,12 +261,18 @@ int vs_vhost_init(void);
 void vs_vhost_exit(void);
 bool vs_vhost_state(char *reason, size_t len);
 const char *vs_vhost_layout(void);
-int vs_vhost_dump(int (*emit)(const struct vs_vhost_info *vi, void *arg),
-		  void *arg, pid_t *pid, int *fd);
+struct vs_vhost_walk;
+struct vs_vhost_walk *vs_vhost_walk_new(void);
+int vs_vhost_walk_emit(struct vs_vhost_walk *w,
+		       int (*emit)(const struct vs_vhost_info *vi, void *arg),
+		       void *arg, struct vs_wait *wait);
+void vs_vhost_walk_free(struct vs_vhost_walk *w);
 int vs_vhost_get(pid_t pid, int fd,
-		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg);
+		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg,
+		 struct vs_wait *wait);
 void vs_vhost_info_free(struct vs_vhost_info *vi);
-int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi);
+int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
+		       struct vs_wait *wait);
 
 /* msg.c */
 size_t vs_msg_virtio_size(const struct vs_virtio_info *vi);

@@ -151,6 +151,7 @@ struct vs_dev {
 #define VS_WBIT(type)		(1ULL << ((type) % 64))
 #define VS_HAS(d, type)		(!!(VS_WORD(d, type) & VS_WBIT(type)))
 #define VS_SET(d, type)		(VS_WORD(d, type) |= VS_WBIT(type))
+#define VS_CLEAR(d, type)	(VS_WORD(d, type) &= ~VS_WBIT(type))
 #define VS_IS_VHOST(d)		((d)->kind == VIRTIO_STATUS_KIND_VHOST)
 /* A vhost reply of a device the module could not read: no state in it. */
 static inline bool vs_vhost_unread(const struct vs_dev *d)

@@ -389,6 +389,27 @@ enum virtio_status_attr {
 						 * only; absent when they are in
 						 */
 
+	/* issue 11: bounded waits, IOVAs */
+	VIRTIO_STATUS_A_DEV_BUSY,		/* string: this device's state
+						 * is left out of this reply:
+						 * the named lock (another
+						 * subsystem's) stayed held by
+						 * another task for longer than
+						 * the request waits. The reply
+						 * then carries the device's
+						 * identity only (KIND, PATH,
+						 * BUSID, NAME, ID, ...). A do
+						 * request gets EBUSY instead.
+						 */
+	VIRTIO_STATUS_A_QUEUE_ADDR_IOVA,	/* u8 (1): QUEUE_DESC, _AVAIL
+						 * and _USED are I/O virtual
+						 * addresses (the owner acked
+						 * VIRTIO_F_ACCESS_PLATFORM;
+						 * always so for vhost-vdpa),
+						 * not user addresses: the _GPA
+						 * attributes are then absent
+						 */
+
 	__VIRTIO_STATUS_A_MAX,
 	VIRTIO_STATUS_A_MAX = __VIRTIO_STATUS_A_MAX - 1
 };

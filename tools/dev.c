@@ -135,6 +135,9 @@ const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1] = {
 		"INFO_FEATURE_BITS", VS_ATTR_U32 },
 	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = {
 		"QUEUE_ADDR_HIDDEN", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_DEV_BUSY] = { "DEV_BUSY", VS_ATTR_STRING },
+	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = {
+		"QUEUE_ADDR_IOVA", VS_ATTR_U8 },
 };
 
 /* Every attribute number has its bit in a struct vs_attr_mask. */
@@ -189,11 +192,32 @@ bool vs_is_proc_path(const char *s)
 	return !strncmp(s, "/proc/", 6);
 }
 
+/*
+ * A device whose state could not be read because another task held a lock
+ * it is read under: @why names the lock (the kernel's words).
+ */
+static void vs_busy_sentence(const char *arg, const char *why, char *buf,
+			     size_t len)
+{
+	if (!why[0])
+		why = "a lock its state is read under stayed held by another task";
+	if (arg)
+		snprintf(buf, len, "%s device %s is busy: %s; try again",
+			 vs_is_proc_path(arg) ? "vhost" : "virtio", arg, why);
+	else
+		snprintf(buf, len, "a device is busy: %s; try again", why);
+}
+
 static void vs_sys_sentence(const struct vs_err *e, const char *arg,
 			    char *buf, size_t len)
 {
 	char head[VS_MSG_MAX + 64];
 
+	/* the module's EBUSY: the extack names the lock */
+	if (e->errnum == EBUSY) {
+		vs_busy_sentence(arg, e->extack, buf, len);
+		return;
+	}
 	if (e->errnum == EPERM)
 		snprintf(head, sizeof(head),
 			 "permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root");
@@ -280,6 +304,9 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 			snprintf(buf, len,
 				 "a vhost device could not be read: %s",
 				 e->detail);
+		break;
+	case VS_ERR_BUSY:
+		vs_busy_sentence(arg, e->detail, buf, len);
 		break;
 	}
 }

@@ -100,6 +100,8 @@ struct vs_dev {
 	u32 n_holder_pids;	/* how many the reply carried, all of them */
 	/* VHOST_ERROR: why the module could not read this vhost device */
 	char vhost_error[VS_MSG_MAX];
+	/* BUSY: the lock another task held, so that no state was read */
+	char busy[VS_MSG_MAX];
 };
 
 static inline bool vs_dev_has(const struct vs_dev *d, int attr)
@@ -193,6 +195,19 @@ static inline bool vs_dev_vhost_error(const struct vs_dev *d)
 	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
 }
 
+/*
+ * Whether @d is a device (of either kind) whose state the kernel left out
+ * of a dump, because a lock of another subsystem it needs (a device lock,
+ * the RTNL, a vhost device's mutex) stayed held by another task for longer
+ * than the request waits (BUSY, the lock named in @d->busy). Its reply
+ * names the device (and its holders) only. A request for one device gets
+ * EBUSY instead.
+ */
+static inline bool vs_dev_busy(const struct vs_dev *d)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSY);
+}
+
 /* Holder pids actually kept in @d->holder_pids. */
 static inline u32 vs_dev_holders_kept(const struct vs_dev *d)
 {
@@ -236,7 +251,9 @@ static inline bool vs_info_list_only(const struct vs_info *i)
  * BROKEN; vhost queues LAST_AVAIL_IDX, KICK, CALL, the fds and the GPAs.
  * A reply to a caller without CAP_SYS_ADMIN has no address (DESC, AVAIL,
  * USED, the GPAs) and carries QUEUE_ADDR_HIDDEN instead, the kernel's
- * reason (vs_queue_addr_hidden()).
+ * reason (vs_queue_addr_hidden()). A vhost queue whose owner acked
+ * VIRTIO_F_ACCESS_PLATFORM carries QUEUE_ADDR_IOVA: DESC, AVAIL and USED
+ * are I/O virtual addresses, and there are no GPAs (vs_queue_addr_iova()).
  */
 struct vs_queue {
 	struct vs_attr_mask have;
@@ -261,6 +278,7 @@ struct vs_queue {
 	u64 desc_gpa;
 	u64 avail_gpa;
 	u64 used_gpa;
+	bool addr_iova;
 	char addr_hidden[VS_MSG_MAX];
 };
 
@@ -283,6 +301,12 @@ static inline void vs_queue_clear(struct vs_queue *q, int attr)
 static inline bool vs_queue_addr_hidden(const struct vs_queue *q)
 {
 	return vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
+}
+
+/* Whether @q's ring addresses are I/O virtual addresses (vIOMMU, vDPA). */
+static inline bool vs_queue_addr_iova(const struct vs_queue *q)
+{
+	return vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA) && q->addr_iova;
 }
 
 /*
@@ -397,6 +421,11 @@ enum vs_err_kind {
 	VS_ERR_LIST_ONLY,	/* the module reads no state; detail: why */
 	VS_ERR_VHOST_UNREAD,	/* the module could not read this vhost
 				 * device; detail: the kernel's reason
+				 */
+	VS_ERR_BUSY,		/* another task held a lock the device's
+				 * state is read under; detail: which
+				 * (a VS_ERR_SYS of EBUSY says the same,
+				 * its extack naming the lock)
 				 */
 };
 

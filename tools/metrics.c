@@ -385,6 +385,23 @@ static void vs_m_read_error(FILE *f, const char *m, const struct vs_scrape *s,
 }
 
 /*
+ * 1 for a device whose state the kernel left out because another task
+ * held a lock it is read under, with the kernel's words for which.
+ */
+static void vs_m_busy(FILE *f, const char *m, const struct vs_scrape *s,
+		      const struct vs_dev *d)
+{
+	const struct vs_label l[] = {
+		{ "path", d->path },
+		{ "reason", d->busy },
+	};
+
+	(void)s;
+	if (vs_dev_busy(d))
+		vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+}
+
+/*
  * A family whose series is one u32 or bool member of a device, labelled
  * with its path: written for devices of kind @kind (0: any kind) whose
  * reply carried @attr (0: always).
@@ -405,8 +422,9 @@ static const struct vs_family {
 	 */
 	bool state;
 	/*
-	 * who the device is and who holds it: written also for a vhost
-	 * device the module could not read, which has no other series
+	 * who the device is and who holds it: written also for a device
+	 * whose state was not read (a vhost device the module could not
+	 * read, a busy device), which has no other series
 	 */
 	bool unread_too;
 	/* write() the series, or (when NULL) the member below */
@@ -492,6 +510,9 @@ static const struct vs_family {
 	{ "virtio_status_vhost_read_error_info",
 	  "1 for a vhost device the module could not read, with the kernel's reason; such a device has no state series.",
 	  .per_dev = true, .unread_too = true, .write = vs_m_read_error },
+	{ "virtio_status_device_busy_info",
+	  "1 for a device whose state was not read this scrape: another task held a lock it is read under (reason: the kernel's words); such a device has no state series.",
+	  .per_dev = true, .unread_too = true, .write = vs_m_busy },
 };
 
 const char *vs_metrics_family(size_t i)
@@ -603,7 +624,8 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 			continue;
 		if (fam->state && vs_dev_list_only(&s->list.devs[i]))
 			continue;
-		if (!fam->unread_too && vs_dev_vhost_error(&s->list.devs[i]))
+		if (!fam->unread_too && (vs_dev_vhost_error(&s->list.devs[i]) ||
+					 vs_dev_busy(&s->list.devs[i])))
 			continue;
 		if (fam->write)
 			fam->write(f, fam->name, s, &s->list.devs[i]);

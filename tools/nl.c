@@ -455,6 +455,9 @@ static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
 	case VIRTIO_STATUS_A_DEV_VHOST_ERROR:
 		nla_strlcpy(dev->vhost_error, a, sizeof(dev->vhost_error));
 		break;
+	case VIRTIO_STATUS_A_DEV_BUSY:
+		nla_strlcpy(dev->busy, a, sizeof(dev->busy));
+		break;
 	}
 }
 
@@ -667,6 +670,9 @@ static void vs_queue_attr(struct vs_queue *q, int type, struct nlattr *a)
 		break;
 	case VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN:
 		nla_strlcpy(q->addr_hidden, a, sizeof(q->addr_hidden));
+		break;
+	case VIRTIO_STATUS_A_QUEUE_ADDR_IOVA:
+		q->addr_iova = nla_get_u8(a) != 0;
 		break;
 	default:
 		/* not a queue attribute: the reply has no business with it */

@@ -165,6 +165,14 @@ static const struct {
  */
 #define VS_ADDR_HIDDEN_KEY	"addresses-hidden"
 
+/*
+ * Our extension member that ends, on the command line, the queue status
+ * of a vhost queue whose ring addresses are I/O virtual addresses (its
+ * owner acked VIRTIO_F_ACCESS_PLATFORM): true. Over QMP the answer is
+ * QEMU's shape alone, as QEMU gives it in that case (README "Field map").
+ */
+#define VS_ADDR_IOVA_KEY	"addresses-are-iova"
+
 /* VIRTIO_RING_F_EVENT_IDX: used_event / avail_event after the rings */
 #define VS_RING_F_EVENT_IDX	29
 
@@ -577,8 +585,20 @@ struct json_object *vs_json_vhost_status(const struct vs_dev *d,
 	return vs_json_vhost_status_mode(d, offered, VS_JSON_RAW);
 }
 
-struct json_object *vs_json_queue_status(const struct vs_dev *d,
-					 const struct vs_queue *q)
+/*
+ * Whether the answer about @q, a queue of @d, ends in VS_ADDR_IOVA_KEY:
+ * a vhost queue with IOVAs for ring addresses, shown, on the command line.
+ */
+static bool vs_say_iova(const struct vs_dev *d, const struct vs_queue *q,
+			bool qmp)
+{
+	return !qmp && vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST &&
+	       vs_queue_addr_iova(q) && !vs_queue_addr_hidden(q);
+}
+
+static struct json_object *vs_json_queue_status_of(const struct vs_dev *d,
+						   const struct vs_queue *q,
+						   bool qmp)
 {
 	bool vhost = vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
 	const struct vs_queue_view *c = vhost ? &vs_vhost_queue_view :
@@ -623,11 +643,25 @@ struct json_object *vs_json_queue_status(const struct vs_dev *d,
 	err |= vs_add_bool(o, "signalled-used-valid", c->signalled_used_valid);
 	if (vs_queue_addr_hidden(q))
 		err |= vs_add_str(o, VS_ADDR_HIDDEN_KEY, q->addr_hidden);
+	if (vs_say_iova(d, q, qmp))
+		err |= vs_add_bool(o, VS_ADDR_IOVA_KEY, true);
 	if (err) {
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
+}
+
+struct json_object *vs_json_queue_status(const struct vs_dev *d,
+					 const struct vs_queue *q)
+{
+	return vs_json_queue_status_of(d, q, false);
+}
+
+struct json_object *vs_json_queue_status_qmp(const struct vs_dev *d,
+					     const struct vs_queue *q)
+{
+	return vs_json_queue_status_of(d, q, true);
 }
 
 /*
@@ -764,8 +798,24 @@ u64 vs_ring_used_size(u32 num, bool event_idx)
 	return 4 + 8ULL * num + (event_idx ? 2 : 0);
 }
 
-struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
-					       const struct vs_queue *q)
+/*
+ * The "*-phys" member of a ring area whose address is @addr: with IOVAs
+ * the IOVA itself, as QEMU answers under an IOMMU (its vhost_memory_map()
+ * maps nothing then, so the "address" and the "physical" one are both
+ * the guest's I/O virtual address); else the guest physical address the
+ * memory table maps it back to (@gpa_attr), 0 when it is outside.
+ */
+static u64 vs_vhost_phys(const struct vs_queue *q, u64 addr, int gpa_attr,
+			 u64 gpa)
+{
+	if (vs_queue_addr_iova(q))
+		return addr;
+	return vs_queue_has(q, gpa_attr) ? gpa : vs_vhost_ring_view.no_phys;
+}
+
+static struct json_object *
+vs_json_vhost_queue_status_of(const struct vs_dev *d, const struct vs_queue *q,
+			      bool qmp)
 {
 	bool event_idx = d->vhost_acked_features &
 			 BIT_ULL(VS_RING_F_EVENT_IDX);
@@ -794,28 +844,45 @@ struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
 	err |= vs_add_int(o, "num", q->num);
 	if (!hidden)
 		err |= vs_add_uint(o, "desc-phys",
-				   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) ?
-				   q->desc_gpa : vs_vhost_ring_view.no_phys);
+				   vs_vhost_phys(q, q->desc,
+						 VIRTIO_STATUS_A_QUEUE_DESC_GPA,
+						 q->desc_gpa));
 	err |= vs_add_uint(o, "desc-size", vs_ring_desc_size(q->num));
 	if (!hidden)
 		err |= vs_add_uint(o, "avail-phys",
-				   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) ?
-				   q->avail_gpa : vs_vhost_ring_view.no_phys);
+				   vs_vhost_phys(q, q->avail,
+						 VIRTIO_STATUS_A_QUEUE_AVAIL_GPA,
+						 q->avail_gpa));
 	err |= vs_add_uint(o, "avail-size",
 			   vs_ring_avail_size(q->num, event_idx));
 	if (!hidden)
 		err |= vs_add_uint(o, "used-phys",
-				   vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_USED_GPA) ?
-				   q->used_gpa : vs_vhost_ring_view.no_phys);
+				   vs_vhost_phys(q, q->used,
+						 VIRTIO_STATUS_A_QUEUE_USED_GPA,
+						 q->used_gpa));
 	err |= vs_add_uint(o, "used-size",
 			   vs_ring_used_size(q->num, event_idx));
 	if (hidden)
 		err |= vs_add_str(o, VS_ADDR_HIDDEN_KEY, q->addr_hidden);
+	if (vs_say_iova(d, q, qmp))
+		err |= vs_add_bool(o, VS_ADDR_IOVA_KEY, true);
 	if (err) {
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
+}
+
+struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
+					       const struct vs_queue *q)
+{
+	return vs_json_vhost_queue_status_of(d, q, false);
+}
+
+struct json_object *vs_json_vhost_queue_status_qmp(const struct vs_dev *d,
+						   const struct vs_queue *q)
+{
+	return vs_json_vhost_queue_status_of(d, q, true);
 }
 
 /* QMP's spelling of a module mode, or NULL for one this tool does not know. */
@@ -978,8 +1045,22 @@ static int vs_check_vhost_status(const struct vs_dev *d, struct vs_err *e)
 	return vs_dev_require(d, need, ARRAY_SIZE(need), e);
 }
 
+/*
+ * A reply that carries BUSY names the device and nothing of its state:
+ * @e says which lock kept it from being read.
+ */
+static int vs_dev_check_busy(const struct vs_dev *d, struct vs_err *e)
+{
+	if (!vs_dev_busy(d))
+		return 0;
+	vs_err_set(e, VS_ERR_BUSY, EBUSY, "%s", d->busy);
+	return -1;
+}
+
 int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
 {
+	if (vs_dev_check_busy(d, e) < 0)
+		return -1;
 	switch (vs_dev_kind(d)) {
 	case VIRTIO_STATUS_KIND_VIRTIO:
 		return vs_check_virtio_status(d, e);
@@ -1285,7 +1366,9 @@ static void vs_err_vhost_unread_queue(const struct vs_dev *d,
 	char extack[sizeof(e->extack)];
 	int errnum = e->errnum;
 
-	if (!vs_dev_vhost_error(d) || e->kind != VS_ERR_SYS)
+	/* busy is its own sentence, whatever the device */
+	if (!vs_dev_vhost_error(d) || e->kind != VS_ERR_SYS ||
+	    errnum == EBUSY)
 		return;
 	/* vs_err_set() clears @e: keep the kernel's words */
 	memcpy(extack, e->extack, sizeof(extack));
@@ -1330,6 +1413,8 @@ static int vs_queue_fetch(const struct vs_backend *be,
 		vs_err_list_only(be, e);
 		goto free;
 	}
+	if (vs_dev_check_busy(d, e) < 0)
+		goto free;
 	if (vs_dev_require(d, need_dev, ARRAY_SIZE(need_dev), e) < 0)
 		goto free;
 	kind = vs_dev_kind(d);
@@ -1417,9 +1502,11 @@ static struct json_object *vs_run_queue(const struct vs_backend *be,
 		goto free;
 	}
 	if (vhost)
-		ret = vs_json_vhost_queue_status(d, q);
+		ret = c->qmp ? vs_json_vhost_queue_status_qmp(d, q) :
+			       vs_json_vhost_queue_status(d, q);
 	else
-		ret = vs_json_queue_status(d, q);
+		ret = c->qmp ? vs_json_queue_status_qmp(d, q) :
+			       vs_json_queue_status(d, q);
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
 free:
@@ -1544,6 +1631,8 @@ static struct json_object *vs_run_queue_element(const struct vs_backend *be,
 		vs_err_list_only(be, e);
 		goto free;
 	}
+	if (vs_dev_check_busy(d, e) < 0)
+		goto free;
 	if (vs_dev_require(d, need_dev, ARRAY_SIZE(need_dev), e) < 0)
 		goto free;
 	if (be->ops->elem_get(be->ctx, t, c->queue, c->has_index, c->index,

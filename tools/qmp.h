@@ -108,15 +108,31 @@ struct json_object *vs_json_list(const struct vs_dev_list *l);
  * and "used-phys" of VirtVhostQueueStatus; each descriptor's "addr" of
  * VirtioQueueElement. The object then ends in our extension member
  * "addresses-hidden": the kernel's sentence saying why.
+ *
+ * When the ring addresses of a vhost queue are I/O virtual addresses
+ * (vs_queue_addr_iova(): its owner acked VIRTIO_F_ACCESS_PLATFORM), they
+ * are answered as they are, and the object ends in our extension member
+ * "addresses-are-iova": true, here and in the one below.
+ *
+ * The _qmp variants answer over QMP (--qmp, serve): QEMU's shape alone,
+ * without "addresses-are-iova". (An answer without addresses is an error
+ * there; the caller refuses it before.)
  */
 struct json_object *vs_json_queue_status(const struct vs_dev *d,
 					 const struct vs_queue *q);
+struct json_object *vs_json_queue_status_qmp(const struct vs_dev *d,
+					     const struct vs_queue *q);
 /*
  * VirtVhostQueueStatus of queue @q of @d, a vhost device; the ring sizes
- * follow @d's acked VIRTIO_RING_F_EVENT_IDX. NULL on ENOMEM.
+ * follow @d's acked VIRTIO_RING_F_EVENT_IDX. "desc-phys", "avail-phys"
+ * and "used-phys" are the areas' guest physical addresses, 0 outside the
+ * memory table; with I/O virtual addresses, the same IOVAs as "desc",
+ * "avail" and "used", as QEMU answers under an IOMMU. NULL on ENOMEM.
  */
 struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
 					       const struct vs_queue *q);
+struct json_object *vs_json_vhost_queue_status_qmp(const struct vs_dev *d,
+						   const struct vs_queue *q);
 /*
  * VirtioQueueElement of element @el of a queue of @d: {"name", "index",
  * "descs": [{"addr", "len", "flags": [str]}], "avail": {"flags", "idx",
@@ -134,7 +150,9 @@ u64 vs_ring_used_size(u32 num, bool event_idx);
  * of device it describes. 0, or -1 with @e set (VS_ERR_OLD for a missing
  * attribute, VS_ERR_FEATURES when the kernel could not read a virtio
  * device's features, VS_ERR_VHOST_UNREAD for a vhost device the module
- * could not read, VS_ERR_MSG for a kind this tool does not know).
+ * could not read, VS_ERR_BUSY for a device whose state was left out
+ * because another task held a lock it is read under, VS_ERR_MSG for a
+ * kind this tool does not know).
  */
 int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e);
 int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e);

@@ -74,7 +74,8 @@ static enum vs_decode_as vs_feat_as(const struct vs_dev *d)
 
 /*
  * One row; "-" for what the reply lacks (a module in list-only mode sends
- * no status, features or queue counts).
+ * no status, features or queue counts; nor is any sent for a busy device,
+ * whose STATUS says "busy").
  */
 static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
 {
@@ -85,7 +86,9 @@ static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
 	snprintf(r->col[VS_COL_DRIVER], VS_COL_MAX, "%s",
 		 vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?
 		 d->driver : "-");
-	if (vs_is_vhost(d))
+	if (vs_dev_busy(d))
+		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "busy");
+	else if (vs_is_vhost(d))
 		/* no status byte: say whether a backend is attached */
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "%s",
 			 d->vhost_started ? "started" : "-");
@@ -156,6 +159,8 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 		/* why its row is mostly "-", under it */
 		if (vs_dev_vhost_error(&l.devs[i]))
 			fprintf(out, "  error: %s\n", l.devs[i].vhost_error);
+		if (vs_dev_busy(&l.devs[i]))
+			fprintf(out, "  busy: %s\n", l.devs[i].busy);
 	}
 	/* say once why the table is mostly "-" */
 	for (i = 0; i < l.n; i++) {
@@ -344,7 +349,7 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 	struct vs_err e;
 
 	vs_err_clear(&e);
-	if (vs_dev_vhost_error(d)) {
+	if (vs_dev_vhost_error(d) || vs_dev_busy(d)) {
 		/* nothing negotiated to compare an offer with */
 		fputs("offered features: -\n", out);
 		return -1;
@@ -420,6 +425,8 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 		vs_show_vhost_facts(out, d);
 	else
 		vs_show_virtio_facts(out, d);
+	if (vs_dev_busy(d))
+		fprintf(out, "busy: %s\n", d->busy);
 
 	neg = vs_negotiated(d);
 	unknown_neg = vs_fset_of(0, 0);

@@ -4261,7 +4261,7 @@ TEST(metrics_families_grouped_with_help_and_type)
 		EXPECT_EQ(1, count_lines(text, help));
 		EXPECT_TRUE(has_line(text, type));
 	}
-	EXPECT_EQ(22, nfam);
+	EXPECT_EQ(23, nfam);
 	/* every sample belongs to the family whose TYPE line came last */
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -7545,6 +7545,696 @@ TEST_F(metrics, metrics_vhost_unread)
 	ASSERT_NE(NULL, text);
 	EXPECT_EQ(1, count_lines(text, "# HELP virtio_status_vhost_read_error_info "));
 	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_read_error_info{"));
+}
+
+/* Devices whose state a lock held by another task kept out (BUSY) */
+
+#define BUSY_WHY	"the RTNL is held by another task"
+#define BUSY_VHOST_WHY	"the vhost device's mutex is held by another task"
+#define BUSY_PATH	"/sys/devices/pci0000:00/0000:00:05.0/virtio2"
+#define BUSY_VHOST_PATH	"/proc/1500/fd/7"
+#define BUSY_SENTENCE	"virtio device virtio2 is busy: " BUSY_WHY "; try again"
+#define BUSY_VHOST_SENTENCE \
+	"vhost device " BUSY_VHOST_PATH " is busy: " BUSY_VHOST_WHY "; try again"
+#define Q_BUSY_STATUS	"{\"execute\": \"x-query-virtio-status\", \"arguments\": {\"path\": \"virtio2\"}}"
+#define Q_BUSY_QUEUE	"{\"execute\": \"x-query-virtio-queue-status\", \"arguments\": {\"path\": \"virtio2\", \"queue\": 1}}"
+#define Q_BUSY_ELEM	"{\"execute\": \"x-query-virtio-queue-element\", \"arguments\": {\"path\": \"virtio2\", \"queue\": 1}}"
+#define Q_BUSY_RING	"{\"execute\": \"x-query-virtio-vhost-queue-status\", \"arguments\": {\"path\": \"/proc/1500/fd/7\", \"queue\": 0}}"
+/* EBUSY without an extack */
+#define BUSY_NO_WHY	"virtio device virtio2 is busy: a lock its state is read under stayed held by another task; try again"
+/* fake_add_busy_mix() as x-query-virtio answers it */
+#define WANT_BUSY_LIST \
+	"{\"return\": [{\"path\": \"" PCI_PATH "\", \"name\": \"virtio-net\"}, " \
+	"{\"path\": \"" BUSY_PATH "\", \"name\": \"virtio-net\"}, " \
+	"{\"path\": \"/proc/1234/fd/17\", \"name\": \"vhost-net\"}, " \
+	"{\"path\": \"" BUSY_VHOST_PATH "\", \"name\": \"vhost-net\"}]}"
+
+/* virtio2, a bound virtio-net device, as a dump sends it when it is busy */
+static void fill_busy(struct vs_dev *d)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_A_DEV_PATH,
+		VIRTIO_STATUS_A_DEV_BUSID, VIRTIO_STATUS_A_DEV_NAME,
+		VIRTIO_STATUS_A_DEV_ID, VIRTIO_STATUS_A_DEV_VENDOR,
+		VIRTIO_STATUS_A_DEV_TRANSPORT, VIRTIO_STATUS_A_DEV_DRIVER,
+		VIRTIO_STATUS_A_DEV_GENERATION, VIRTIO_STATUS_A_DEV_BUSY,
+	};
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", BUSY_PATH);
+	snprintf(d->busid, sizeof(d->busid), "%s", "virtio2");
+	snprintf(d->name, sizeof(d->name), "%s", "virtio-net");
+	snprintf(d->transport, sizeof(d->transport), "%s", "pci");
+	snprintf(d->driver, sizeof(d->driver), "%s", "virtio_net");
+	snprintf(d->busy, sizeof(d->busy), "%s", BUSY_WHY);
+	d->kind = VIRTIO_STATUS_KIND_VIRTIO;
+	d->device_id = 1;
+	d->vendor = 0x1af4;
+	d->generation = 4;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		vs_dev_set(d, attrs[i]);
+}
+
+/* A vhost-net device owned by pid 1500 whose mutex stayed held. */
+static void fill_vhost_busy(struct vs_dev *d)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_A_DEV_PATH,
+		VIRTIO_STATUS_A_DEV_NAME, VIRTIO_STATUS_A_DEV_ID,
+		VIRTIO_STATUS_A_DEV_TRANSPORT, VIRTIO_STATUS_A_DEV_DRIVER,
+		VIRTIO_STATUS_A_DEV_GENERATION,
+		VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
+		VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
+		VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, VIRTIO_STATUS_A_DEV_BUSY,
+	};
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", BUSY_VHOST_PATH);
+	snprintf(d->name, sizeof(d->name), "%s", "vhost-net");
+	snprintf(d->transport, sizeof(d->transport), "%s", "vhost");
+	snprintf(d->driver, sizeof(d->driver), "%s", "vhost_net");
+	snprintf(d->busy, sizeof(d->busy), "%s", BUSY_VHOST_WHY);
+	d->kind = VIRTIO_STATUS_KIND_VHOST;
+	d->device_id = 1;
+	d->generation = 4;
+	d->vhost_owner_pid = 1500;
+	d->holder_pids[0] = 1500;
+	d->n_holder_pids = 1;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		vs_dev_set(d, attrs[i]);
+}
+
+TEST(decode_busy_reply)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	char sentence[2 * VS_MSG_MAX];
+	struct vs_err e;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	/* a virtio device: its identity, and which lock kept the rest out */
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, BUSY_PATH));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSID, "virtio2"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VENDOR, 0x1af4));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "pci"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "virtio_net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 4));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSY, BUSY_WHY));
+
+	vs_err_clear(&e);
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_TRUE(vs_dev_busy(d));
+	EXPECT_STREQ(BUSY_WHY, d->busy);
+	EXPECT_STREQ(BUSY_PATH, d->path);
+	EXPECT_STREQ("virtio2", d->busid);
+	EXPECT_STREQ("virtio-net", d->name);
+	EXPECT_STREQ("virtio_net", d->driver);
+	EXPECT_STREQ("pci", d->transport);
+	EXPECT_EQ(0x1af4, d->vendor);
+	EXPECT_EQ(4, d->generation);
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS));
+	EXPECT_FALSE(vs_dev_vhost_error(d));
+	EXPECT_STREQ("DEV_BUSY", vs_attr_name(VIRTIO_STATUS_A_DEV_BUSY));
+	/* listed as any device */
+	EXPECT_EQ(0, vs_dev_check_info(d, &e));
+	/* its status is the lock, not "kernel module too old" */
+	EXPECT_EQ(-1, vs_dev_check_status(d, &e));
+	EXPECT_EQ(VS_ERR_BUSY, e.kind);
+	EXPECT_EQ(EBUSY, e.errnum);
+	vs_err_sentence(&e, "virtio2", sentence, sizeof(sentence));
+	EXPECT_STREQ(BUSY_SENTENCE, sentence);
+	vs_err_sentence(&e, BUSY_PATH, sentence, sizeof(sentence));
+	EXPECT_STREQ("virtio device " BUSY_PATH " is busy: " BUSY_WHY "; try again",
+		     sentence);
+	vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+	EXPECT_STREQ("a device is busy: " BUSY_WHY "; try again", sentence);
+	nlmsg_free(msg);
+
+	/* a vhost device: identity and holders */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, BUSY_VHOST_PATH));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "vhost_net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 4));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, 1500));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1500));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1502));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, 2));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSY, BUSY_VHOST_WHY));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(VIRTIO_STATUS_KIND_VHOST, vs_dev_kind(d));
+	EXPECT_TRUE(vs_dev_busy(d));
+	EXPECT_FALSE(vs_dev_vhost_error(d));
+	EXPECT_STREQ(BUSY_VHOST_WHY, d->busy);
+	EXPECT_EQ(1500, d->vhost_owner_pid);
+	ASSERT_EQ(2, d->n_holder_pids);
+	EXPECT_EQ(1502, d->holder_pids[1]);
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES));
+	EXPECT_EQ(0, vs_dev_check_info(d, &e));
+	EXPECT_EQ(-1, vs_dev_check_status(d, &e));
+	vs_err_sentence(&e, BUSY_VHOST_PATH, sentence, sizeof(sentence));
+	EXPECT_STREQ(BUSY_VHOST_SENTENCE, sentence);
+	nlmsg_free(msg);
+
+	/* an unterminated BUSY is a malformed reply */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, BUSY_PATH));
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_DEV_BUSY, 4, "RTNL"));
+	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
+	vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_BUSY",
+		     sentence);
+	nlmsg_free(msg);
+
+	/* a reply without BUSY is not busy */
+	fill_dev(d);
+	EXPECT_FALSE(vs_dev_busy(d));
+	EXPECT_EQ(0, vs_dev_check_status(d, &e));
+	free(d);
+}
+
+TEST(busy_errno_sentences)
+{
+	char sentence[2 * VS_MSG_MAX];
+	struct vs_err e;
+
+	/* a do request's EBUSY: the extack names the lock */
+	vs_err_sys(&e, EBUSY, BUSY_WHY);
+	vs_err_sentence(&e, "virtio2", sentence, sizeof(sentence));
+	EXPECT_STREQ(BUSY_SENTENCE, sentence);
+	vs_err_sentence(&e, "/sys/bus/virtio/devices/virtio2", sentence,
+			sizeof(sentence));
+	EXPECT_TEXT(sentence, "virtio device /sys/bus/virtio/devices/virtio2 is busy: "
+		    BUSY_WHY "; try again");
+	vs_err_sys(&e, EBUSY, BUSY_VHOST_WHY);
+	vs_err_sentence(&e, BUSY_VHOST_PATH, sentence, sizeof(sentence));
+	EXPECT_STREQ(BUSY_VHOST_SENTENCE, sentence);
+	/* without the kernel's words, still one sentence saying busy */
+	vs_err_sys(&e, EBUSY, NULL);
+	vs_err_sentence(&e, "virtio2", sentence, sizeof(sentence));
+	EXPECT_STREQ(BUSY_NO_WHY, sentence);
+	vs_err_set(&e, VS_ERR_BUSY, EBUSY, NULL);
+	vs_err_sentence(&e, "virtio2", sentence, sizeof(sentence));
+	EXPECT_STREQ(BUSY_NO_WHY, sentence);
+	/* other errnos keep their sentences */
+	vs_err_sys(&e, ENODEV, NULL);
+	vs_err_sentence(&e, "virtio2", sentence, sizeof(sentence));
+	EXPECT_STREQ("no virtio device at virtio2", sentence);
+}
+
+/* The kernel answers each request about the device with EBUSY. */
+TEST(busy_do_requests_cli_qmp_serve)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	vs_err_sys(&f->get_err, EBUSY, BUSY_WHY);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio2")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio2",
+				  "--decode")));
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio2", "--queue", "1")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio2", "--queue", "1")));
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("show", "virtio2")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(0, f->queue_gets);
+	EXPECT_EQ(0, f->elem_gets);
+
+	/* --qmp and serve: a GenericError with that desc, and on it goes */
+	s = qmp(&be, Q_BUSY_STATUS);
+	EXPECT_TEXT(s, QMP_ERR(BUSY_SENTENCE));
+	free(s);
+	EXPECT_EQ(0, run_cli(&be, Q_BUSY_STATUS "\n" Q_BUSY_QUEUE "\n" Q_BUSY_ELEM "\n",
+			     &out, &err, ARGV("--qmp")));
+	EXPECT_TEXT(out, QMP_ERR(BUSY_SENTENCE) "\n" QMP_ERR(BUSY_SENTENCE) "\n"
+		    QMP_ERR(BUSY_SENTENCE) "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	EXPECT_SERVE(&be, true, Q_BUSY_STATUS "\n" Q_BUSY_QUEUE "\n",
+		     QERR("GenericError", BUSY_SENTENCE)
+		     QERR("GenericError", BUSY_SENTENCE));
+
+	/* a vhost device, named by a holder's fd */
+	vs_err_sys(&f->get_err, EBUSY, BUSY_VHOST_WHY);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status", "--path",
+				  BUSY_VHOST_PATH, "--queue", "0")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, BUSY_VHOST_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path",
+				  BUSY_VHOST_PATH)));
+	EXPECT_TEXT(err, BUSY_VHOST_SENTENCE "\n");
+	free(out);
+	free(err);
+	s = qmp(&be, Q_BUSY_RING);
+	EXPECT_TEXT(s, QMP_ERR(BUSY_VHOST_SENTENCE));
+	free(s);
+	EXPECT_SERVE(&be, true, Q_BUSY_RING "\n",
+		     QERR("GenericError", BUSY_VHOST_SENTENCE));
+	EXPECT_EQ(0, f->probes);
+
+	/* the device was read, then its queue's lock stayed held */
+	vs_err_clear(&f->get_err);
+	fill_dev(&f->dev);
+	fill_elem(f);
+	vs_err_sys(&f->queue_err, EBUSY, BUSY_WHY);
+	vs_err_sys(&f->elem_err, EBUSY, BUSY_WHY);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio2", "--queue", "1")));
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio2", "--queue", "1")));
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	s = qmp(&be, Q_BUSY_ELEM);
+	EXPECT_TEXT(s, QMP_ERR(BUSY_SENTENCE));
+	free(s);
+
+	/* even for a vhost device the module could not read, busy says busy */
+	fill_vhost_unread(&f->dev);
+	vs_err_sys(&f->queue_err, EBUSY, BUSY_VHOST_WHY);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status", "--path",
+				  UNREAD_PATH, "--queue", "0")));
+	EXPECT_TEXT(err, "vhost device " UNREAD_PATH " is busy: " BUSY_VHOST_WHY "; try again\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+/* A DEV_GET reply that carries BUSY is refused before any other request. */
+TEST(busy_reply_refuses_state)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fill_busy(&f->dev);
+	fill_guest_queue(&f->queue);
+	fill_elem(f);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", "virtio2")));
+	EXPECT_STREQ("", out);
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio2", "--queue", "1")));
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-element", "--path",
+				  "virtio2", "--queue", "1")));
+	EXPECT_TEXT(err, BUSY_SENTENCE "\n");
+	free(out);
+	free(err);
+	s = qmp(&be, Q_BUSY_QUEUE);
+	EXPECT_TEXT(s, QMP_ERR(BUSY_SENTENCE));
+	free(s);
+	EXPECT_EQ(0, f->queue_gets);
+	EXPECT_EQ(0, f->elem_gets);
+
+	/* a vhost device: its driver is not asked for an offer either */
+	fill_vhost_busy(&f->dev);
+	fill_vhost_queue(&f->queue);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path",
+				  BUSY_VHOST_PATH)));
+	EXPECT_TEXT(err, BUSY_VHOST_SENTENCE "\n");
+	free(out);
+	free(err);
+	s = qmp(&be, Q_BUSY_RING);
+	EXPECT_TEXT(s, QMP_ERR(BUSY_VHOST_SENTENCE));
+	free(s);
+	EXPECT_SERVE(&be, true, Q_BUSY_RING "\n",
+		     QERR("GenericError", BUSY_VHOST_SENTENCE));
+	EXPECT_EQ(0, f->queue_gets);
+	EXPECT_EQ(0, f->probes);
+	fake_free(f);
+}
+
+/* virtio-net, a busy virtio-net, vhost-net read as usual, a busy vhost-net */
+static void fake_add_busy_mix(struct fake *f)
+{
+	struct vs_dev *d;
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	d = vs_dev_list_add(&f->list);
+	if (d)
+		fill_busy(d);
+	d = vs_dev_list_add(&f->list);
+	if (d)
+		fill_vhost(d);
+	d = vs_dev_list_add(&f->list);
+	if (d)
+		fill_vhost_busy(d);
+}
+
+TEST(busy_in_dump_list_and_show)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err, *s;
+
+	fake_add_busy_mix(f);
+	ASSERT_EQ(4, f->list.n);
+	/* listed as any device: path and name */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(out, WANT_BUSY_LIST "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	s = qmp(&be, "{\"execute\": \"x-query-virtio\"}");
+	EXPECT_TEXT(s, WANT_BUSY_LIST);
+	free(s);
+
+	/* the table: who it is, "busy" for its state, the lock under it */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_TEXT(out,
+		    "NAME        ID       DRIVER      STATUS           FEATURES  VQS  PATH\n"
+		    "virtio-net  virtio0  -           ACK,DRV,FEAT,OK  4         3    /sys/devices/pci0000:00/0000:00:03.0/virtio0\n"
+		    "virtio-net  virtio2  virtio_net  busy             -         -    /sys/devices/pci0000:00/0000:00:05.0/virtio2\n"
+		    "  busy: " BUSY_WHY "\n"
+		    "vhost-net   1234/17  vhost_net   started          2         2    /proc/1234/fd/17\n"
+		    "vhost-net   1500/7   vhost_net   busy             -         -    /proc/1500/fd/7\n"
+		    "  busy: " BUSY_VHOST_WHY "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* one device, should a reply for one say busy */
+	fill_busy(&f->dev);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio2")));
+	EXPECT_TEXT(out,
+		    "virtio-net virtio2\n"
+		    "  path:             " BUSY_PATH "\n"
+		    "  device id:        1 (net)\n"
+		    "  driver:           virtio_net\n"
+		    "  transport:        pci\n"
+		    "  vendor id:        0x1af4\n"
+		    "  status:           -\n"
+		    "  queues:           -\n"
+		    "  broken:           -\n"
+		    "busy: " BUSY_WHY "\n"
+		    "negotiated features: -\n"
+		    "offered features: -\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	fill_vhost_busy(&f->dev);
+	f->features = vs_fset_of(7, 0);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", BUSY_VHOST_PATH)));
+	EXPECT_TEXT(out,
+		    "vhost-net 1500/7\n"
+		    "  path:             " BUSY_VHOST_PATH "\n"
+		    "  device id:        1 (net)\n"
+		    "  driver:           vhost_net\n"
+		    "  owner pid:        1500\n"
+		    "  holder pids:      1500\n"
+		    "  started:          -\n"
+		    "  queues:           -\n"
+		    "  memory regions:   -\n"
+		    "  dirty log:        -\n"
+		    "  backend features: -\n"
+		    "busy: " BUSY_VHOST_WHY "\n"
+		    "negotiated features: -\n"
+		    "offered features: -\n");
+	EXPECT_EQ(0, f->probes);
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST_F(metrics, metrics_busy)
+{
+	const char *text;
+	struct vs_dev *d;
+
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	fill_busy(d);
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost_busy(d);
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, self->ret);
+	EXPECT_LINE(text, "virtio_status_scrape_success 1");
+	EXPECT_LINE(text, "virtio_status_devices{kind=\"virtio\"} 2");
+	EXPECT_LINE(text, "virtio_status_devices{kind=\"vhost\"} 2");
+	/* who they are, and which lock kept their state out */
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:05.0/virtio2\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio2\",device_id=\"1\",driver=\"virtio_net\",transport=\"pci\"} 1");
+	EXPECT_LINE(text,
+		    "virtio_status_device_busy_info{path=\"/sys/devices/pci0000:00/0000:00:05.0/virtio2\",reason=\"the RTNL is held by another task\"} 1");
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/proc/1500/fd/7\",kind=\"vhost\",name=\"vhost-net\",busid=\"\",device_id=\"1\",driver=\"vhost_net\",transport=\"vhost\"} 1");
+	EXPECT_LINE(text, "virtio_status_vhost_holders{path=\"" BUSY_VHOST_PATH "\"} 1");
+	EXPECT_LINE(text, "virtio_status_vhost_owner_pid{path=\"" BUSY_VHOST_PATH "\"} 1500");
+	EXPECT_LINE(text,
+		    "virtio_status_device_busy_info{path=\"/proc/1500/fd/7\",reason=\"the vhost device's mutex is held by another task\"} 1");
+	EXPECT_EQ(2, count_lines(text, "virtio_status_device_busy_info{"));
+	EXPECT_LINE(text, "# TYPE virtio_status_device_busy_info gauge");
+	/* no state series, not even a 0: only those name their paths */
+	EXPECT_EQ(2, count_in(text, "{path=\"" BUSY_PATH "\""));
+	EXPECT_EQ(4, count_in(text, "{path=\"" BUSY_VHOST_PATH "\""));
+	EXPECT_EQ(1, count_lines(text, "virtio_status_device_host_features_readable{"));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_status_bit{path=\"" BUSY_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_broken{path=\"" BUSY_PATH));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_read_error_info{"));
+	/* the others as ever, and not busy */
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_host_features_readable", "") " 1");
+	EXPECT_LINE(text, NET_SERIES("virtio_status_device_virtqueues", "") " 3");
+	EXPECT_LINE(text, "virtio_status_vhost_started{path=\"" VHOST_PATH "\"} 1");
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_busy_info{path=\"" PCI_PATH));
+	EXPECT_EQ(NULL, strstr(text, "virtio_status_device_busy_info{path=\"" VHOST_PATH "\""));
+
+	/* nothing busy: the family's HELP and TYPE, no sample */
+	vs_dev_list_free(&self->f->list);
+	fake_add(self->f, PCI_PATH, "virtio-net");
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, count_lines(text, "# HELP virtio_status_device_busy_info "));
+	EXPECT_EQ(0, count_lines(text, "virtio_status_device_busy_info{"));
+}
+
+/* vhost rings at I/O virtual addresses (QUEUE_ADDR_IOVA) */
+
+#define IOVA_DESC	0x10000000ULL
+#define IOVA_AVAIL	0x10001000ULL
+#define IOVA_USED	0x10002000ULL
+#define IOVA_RING_QMP "{\"return\": {\"name\": \"vhost-net\", \"kick\": 31, \"call\": 32, \"desc\": 268435456, \"avail\": 268439552, \"used\": 268443648, \"num\": 256, \"desc-phys\": 268435456, \"desc-size\": 4096, \"avail-phys\": 268439552, \"avail-size\": 516, \"used-phys\": 268443648, \"used-size\": 2052}}"
+#define IOVA_RING_CLI "{\"return\": {\"name\": \"vhost-net\", \"kick\": 31, \"call\": 32, \"desc\": 268435456, \"avail\": 268439552, \"used\": 268443648, \"num\": 256, \"desc-phys\": 268435456, \"desc-size\": 4096, \"avail-phys\": 268439552, \"avail-size\": 516, \"used-phys\": 268443648, \"used-size\": 2052, \"addresses-are-iova\": true}}"
+#define IOVA_QUEUE_QMP "{\"return\": {\"name\": \"vhost-net\", \"queue-index\": 0, \"inuse\": 3, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 268435456, \"vring-avail\": 268439552, \"vring-used\": 268443648, \"last-avail-idx\": 1, \"shadow-avail-idx\": 2, \"used-idx\": 65534, \"signalled-used\": 0, \"signalled-used-valid\": false}}"
+#define IOVA_QUEUE_CLI "{\"return\": {\"name\": \"vhost-net\", \"queue-index\": 0, \"inuse\": 3, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 268435456, \"vring-avail\": 268439552, \"vring-used\": 268443648, \"last-avail-idx\": 1, \"shadow-avail-idx\": 2, \"used-idx\": 65534, \"signalled-used\": 0, \"signalled-used-valid\": false, \"addresses-are-iova\": true}}"
+
+/* fill_vhost_queue() as sent when the owner acked ACCESS_PLATFORM. */
+static void fill_vhost_queue_iova(struct vs_queue *q)
+{
+	fill_vhost_queue(q);
+	q->desc = IOVA_DESC;
+	q->avail = IOVA_AVAIL;
+	q->used = IOVA_USED;
+	vs_queue_clear(q, VIRTIO_STATUS_A_QUEUE_DESC_GPA);
+	vs_queue_clear(q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA);
+	vs_queue_clear(q, VIRTIO_STATUS_A_QUEUE_USED_GPA);
+	q->addr_iova = true;
+	vs_queue_set(q, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA);
+}
+
+TEST(vhost_ring_iova)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct json_object *o;
+	char *out, *err, *s;
+
+	fill_vhost(&f->dev);
+	fill_vhost_queue_iova(&f->queue);
+	EXPECT_TRUE(vs_queue_addr_iova(&f->queue));
+	/* each phys is its IOVA, as QEMU answers; ours says what they are */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status",
+				  "--path", VHOST_PATH, "--queue", "0")));
+	EXPECT_TEXT(out, IOVA_RING_CLI "\n");
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status",
+				  "--path", VHOST_PATH, "--queue", "0")));
+	EXPECT_TEXT(out, IOVA_QUEUE_CLI "\n");
+	free(out);
+	free(err);
+	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(json_object_get_boolean(member(o, "addresses-are-iova")));
+	json_object_put(o);
+
+	/* over QMP: QEMU's shape alone, every member there */
+	s = qmp(&be, Q_RING);
+	EXPECT_TEXT(s, IOVA_RING_QMP);
+	free(s);
+	s = qmp(&be, Q_VHOST);
+	EXPECT_TEXT(s, IOVA_QUEUE_QMP);
+	free(s);
+	EXPECT_SERVE(&be, true, Q_RING "\n" Q_VHOST "\n",
+		     IOVA_RING_QMP "\r\n" IOVA_QUEUE_QMP "\r\n");
+	o = vs_json_vhost_queue_status_qmp(&f->dev, &f->queue);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(keys_in_order(o, vhost_ring_keys,
+				  ARRAY_SIZE(vhost_ring_keys), NULL));
+	json_object_put(o);
+
+	/* a GPA sent all the same is no guest physical address of an IOVA */
+	f->queue.desc_gpa = 0x41000;
+	vs_queue_set(&f->queue, VIRTIO_STATUS_A_QUEUE_DESC_GPA);
+	s = qmp(&be, Q_RING);
+	EXPECT_TEXT(s, IOVA_RING_QMP);
+	free(s);
+
+	/* hidden addresses: nothing to say of them */
+	hide_queue_addrs(&f->queue, ADDR_WHY);
+	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
+	EXPECT_TRUE(hidden_shape(o, vhost_ring_addr_members,
+				 ARRAY_SIZE(vhost_ring_addr_members)));
+	json_object_put(o);
+	o = vs_json_queue_status(&f->dev, &f->queue);
+	EXPECT_TRUE(hidden_shape(o, queue_addr_members,
+				 ARRAY_SIZE(queue_addr_members)));
+	json_object_put(o);
+
+	/* ADDR_IOVA 0: user addresses and GPAs, as ever */
+	fill_vhost_queue(&f->queue);
+	f->queue.addr_iova = false;
+	vs_queue_set(&f->queue, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA);
+	EXPECT_FALSE(vs_queue_addr_iova(&f->queue));
+	s = qmp(&be, Q_RING);
+	EXPECT_TEXT(s, WANT_VHOST_RING);
+	free(s);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-vhost-queue-status",
+				  "--path", VHOST_PATH, "--queue", "0")));
+	EXPECT_TEXT(out, WANT_VHOST_RING "\n");
+	free(out);
+	free(err);
+
+	/* a guest queue's addresses are DMA addresses: the flag is not ours */
+	fill_dev(&f->dev);
+	fill_guest_queue(&f->queue);
+	f->queue.addr_iova = true;
+	vs_queue_set(&f->queue, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-queue-status", "--path",
+				  "virtio0", "--queue", "1")));
+	EXPECT_TEXT(out, WANT_GUEST_QUEUE "\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+TEST(decode_vhost_queue_reply_iova)
+{
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
+	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_queue q;
+	struct vs_err e;
+	char *s;
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, d);
+	/* as the module sends it: IOVAs, the flag, no GPA */
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 0));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC, IOVA_DESC));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL, IOVA_AVAIL));
+	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED, IOVA_USED));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 2));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 65534));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX, 1));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_KICK, 1));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_CALL, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_KICK_FD, 31));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_CALL_FD, 32));
+
+	ASSERT_EQ(0, vs_queue_from_msg(msg, &q, &e));
+	EXPECT_TRUE(vs_queue_addr_iova(&q));
+	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_DESC_GPA));
+	EXPECT_EQ(IOVA_DESC, q.desc);
+	EXPECT_STREQ("QUEUE_ADDR_IOVA",
+		     vs_attr_name(VIRTIO_STATUS_A_QUEUE_ADDR_IOVA));
+	fill_vhost(d);
+	s = text_of(vs_qmp_return(vs_json_vhost_queue_status(d, &q)));
+	EXPECT_TEXT(s, IOVA_RING_CLI);
+	free(s);
+	s = text_of(vs_qmp_return(vs_json_vhost_queue_status_qmp(d, &q)));
+	EXPECT_TEXT(s, IOVA_RING_QMP);
+	free(s);
+	s = text_of(vs_qmp_return(vs_json_queue_status_qmp(d, &q)));
+	EXPECT_TEXT(s, IOVA_QUEUE_QMP);
+	free(s);
+	nlmsg_free(msg);
+
+	/* an empty ADDR_IOVA is a malformed reply */
+	msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA, 0, NULL));
+	EXPECT_EQ(-1, vs_queue_from_msg(msg, &q, &e));
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_QUEUE_ADDR_IOVA",
+		     e.detail);
+	nlmsg_free(msg);
+	free(d);
 }
 
 TEST_HARNESS_MAIN

@@ -42,6 +42,8 @@
 #define VQ_TIMEOUT	120	/* seconds; TCG on a debug kernel is slow */
 #define VQ_RETRIES	5	/* reads of a busy queue before giving up */
 #define VQ_F_VERSION_1	32
+/* VIRTIO_F_ACCESS_PLATFORM: the rings are in an IOMMU's I/O space */
+#define VQ_F_ACCESS_PLATFORM	33
 #define VQ_F_RING_PACKED 34
 #define VQ_ID_BLK	2
 #define VQ_ID_RNG	4
@@ -1089,6 +1091,67 @@ TEST_F(vqh, fresh_queue)
 		EXPECT_EQ(0, q.call);
 	}
 	close(fd);
+}
+
+/*
+ * With VIRTIO_F_ACCESS_PLATFORM acked (a VMM with a vIOMMU), the ring
+ * addresses a VMM sets are IOVAs: the reply gives them as set, says so
+ * (QUEUE_ADDR_IOVA) and makes no guest physical address of them, even
+ * where an IOVA happens to fall in the memory table's user range (the
+ * rings here are set to user addresses inside the region on purpose).
+ */
+TEST_F(vqh, iova)
+{
+	__u64 offered, acked;
+	struct vs_queue q;
+	struct vh_dev v;
+	unsigned int i;
+	int err;
+
+	memset(&v, 0, sizeof(v));
+	v.kick = -1;
+	v.call = -1;
+	v.fd = vs_vhost_open(VS_VHOST_NET, false);
+	if (v.fd < 0)
+		SKIP(return, "cannot open %s: %s", VS_VHOST_NET, strerror(-v.fd));
+	snprintf(v.path, sizeof(v.path), "/proc/%d/fd/%d", getpid(), v.fd);
+	ASSERT_EQ(0, ioctl(v.fd, VHOST_SET_OWNER));
+	ASSERT_EQ(0, ioctl(v.fd, VHOST_GET_FEATURES, &offered));
+	if (!(offered & (1ULL << VQ_F_ACCESS_PLATFORM))) {
+		vh_dev_close(&v);
+		SKIP(return, "vhost-net does not offer ACCESS_PLATFORM");
+	}
+	acked = offered & ((1ULL << VQ_F_VERSION_1) | (1ULL << VQ_F_ACCESS_PLATFORM));
+	ASSERT_EQ(0, ioctl(v.fd, VHOST_SET_FEATURES, &acked))
+		TH_LOG("VHOST_SET_FEATURES %#llx: %s", (unsigned long long)acked,
+		       strerror(errno));
+	v.region = mmap(NULL, VH_REGION_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, v.region);
+	err = vh_set_mem(&v);
+	ASSERT_EQ(0, err)
+		TH_LOG("VHOST_SET_MEM_TABLE: %s", strerror(-err));
+	for (i = 0; i < VH_NVQS; i++) {
+		err = vh_set_vring(&v, i);
+		ASSERT_EQ(0, err)
+			TH_LOG("vq %u: %s", i, strerror(-err));
+	}
+	for (i = 0; i < VH_NVQS; i++) {
+		get_queue(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
+			  i, true, &q);
+		if (vs_addr_hidden(&q))
+			continue;
+		EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA) && q.addr_iova == 1)
+			TH_LOG("vq %u: no QUEUE_ADDR_IOVA", i);
+		EXPECT_EQ(v.addr[i].desc_user_addr, q.desc);
+		EXPECT_EQ(v.addr[i].avail_user_addr, q.avail);
+		EXPECT_EQ(v.addr[i].used_user_addr, q.used);
+		EXPECT_FALSE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) ||
+			     VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA) ||
+			     VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_USED_GPA))
+			TH_LOG("vq %u: a GPA made from an IOVA", i);
+	}
+	vh_dev_close(&v);
 }
 
 TEST_HARNESS_MAIN

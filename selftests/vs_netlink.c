@@ -475,6 +475,8 @@ static const char * const vs_attr_names[] = {
 	[VIRTIO_STATUS_A_INFO_FINGERPRINT] = "INFO_FINGERPRINT",
 	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = "INFO_FEATURE_BITS",
 	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = "QUEUE_ADDR_HIDDEN",
+	[VIRTIO_STATUS_A_DEV_BUSY] = "DEV_BUSY",
+	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = "QUEUE_ADDR_IOVA",
 };
 
 const char *vs_attr_name(unsigned int type)
@@ -593,6 +595,7 @@ static const struct vs_field vs_fields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_DEV_VHOST_HOLDERS] = VS_FIELD(VS_U32, 4, vhost_holders),
 	[VIRTIO_STATUS_A_DEV_VHOST_ERROR] =
 		VS_FIELD(VS_STR, VS_VHOST_ERROR_MAX, vhost_error),
+	[VIRTIO_STATUS_A_DEV_BUSY] = VS_FIELD(VS_STR, VS_BUSY_MAX, busy),
 };
 
 /* VS_WORD() finds present_hi right after present. */
@@ -1346,6 +1349,7 @@ static const struct vs_field vs_qfields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = VS_QFIELD(VS_U64, 8, used_gpa),
 	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] =
 		VS_QFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
+	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = VS_QFIELD(VS_U8, 1, addr_iova),
 };
 
 static_assert(sizeof(((struct vs_queue *)0)->name) == VS_NAME_MAX, "qname");

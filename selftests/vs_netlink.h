@@ -38,6 +38,8 @@
 #define VS_ELEM_DESCS_MAX	256
 /* Longest VIRTIO_STATUS_A_DEV_VHOST_ERROR kept, NUL included. */
 #define VS_VHOST_ERROR_MAX	512
+/* Longest VIRTIO_STATUS_A_DEV_BUSY kept, NUL included. */
+#define VS_BUSY_MAX		256
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
@@ -139,6 +141,8 @@ struct vs_dev {
 	__u32 holders[VS_HOLDERS_MAX];	/* the first VS_HOLDERS_MAX of them */
 	/* VHOST_ERROR: why the module could not read it (vs_vhost_unread()) */
 	char vhost_error[VS_VHOST_ERROR_MAX];
+	/* DEV_BUSY: which lock kept its state out of the reply */
+	char busy[VS_BUSY_MAX];
 };
 
 /* The bit of an attribute type below 64, in a mask such as VS_MANDATORY. */
@@ -306,6 +310,7 @@ struct vs_queue {
 	__u64 used_gpa;
 	/* QUEUE_ADDR_HIDDEN, when present (vs_queue_addr_hidden()) */
 	char addr_hidden[VS_ADDR_HIDDEN_MAX];
+	__u8 addr_iova;		/* QUEUE_ADDR_IOVA, when present */
 };
 
 /*

@@ -201,6 +201,50 @@ static int vs_init_root(struct path *root)
 	return err;
 }
 
+#ifdef VS_TEST_HOOKS
+/*
+ * Tests only (the VS_VHOST_LAYOUT_TEST=wrong build): writing N makes the
+ * next N BTF reads fail as if out of memory, and forgets which modules
+ * were checked, so that the next request reads (and fails) again.
+ */
+static atomic_t vs_test_fail_alloc = ATOMIC_INIT(0);
+
+static int vs_test_fail_alloc_set(const char *val, const struct kernel_param *kp)
+{
+	int n, err = kstrtoint(val, 0, &n);
+
+	if (err || n < 0)
+		return err ?: -EINVAL;
+	mutex_lock(&vs_vhost_lock);
+	memset(vs_vhost_btf_ok, VS_BTF_UNCHECKED, sizeof(vs_vhost_btf_ok));
+	atomic_set(&vs_test_fail_alloc, n);
+	mutex_unlock(&vs_vhost_lock);
+	return 0;
+}
+
+static int vs_test_fail_alloc_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&vs_test_fail_alloc));
+}
+
+static const struct kernel_param_ops vs_test_fail_alloc_ops = {
+	.set = vs_test_fail_alloc_set,
+	.get = vs_test_fail_alloc_get,
+};
+module_param_cb(test_fail_alloc, &vs_test_fail_alloc_ops, NULL, 0600);
+MODULE_PARM_DESC(test_fail_alloc, "tests only: fail the next N BTF reads with ENOMEM");
+
+static bool vs_test_alloc_fails(void)
+{
+	return atomic_add_unless(&vs_test_fail_alloc, -1, 0);
+}
+#else
+static bool vs_test_alloc_fails(void)
+{
+	return false;
+}
+#endif
+
 /*
  * Read a sysfs file whole, resolving @path from init's root so that a
  * caller in another mount namespace sees the same /sys. Not through
@@ -213,6 +257,11 @@ static void *vs_read_sysfs(const char *path, size_t *lenp, int *errp)
 	loff_t pos = 0;
 	ssize_t len;
 	void *buf;
+
+	if (vs_test_alloc_fails()) {
+		*errp = -ENOMEM;
+		return NULL;
+	}
 
 	*errp = vs_init_root(&root);
 	if (*errp)

@@ -185,6 +185,15 @@ def generate(a, tmp):
                 off += 8        # tests: vhost-vsock devices fail, the others not
         lines.append('#define %-32s %d' % ('VS_%s_DEV' % mod.upper(), off))
 
+    # vhost-vdpa keeps its state in the vdpa device: where its pointer is,
+    # and the virtio device id it backs (-1: unknown, not read)
+    vdpa = members(vmlinux, mods['vhost_vdpa'], 'vhost_vdpa') if 'vhost_vdpa' in mods else {}
+    for cname, member, size, mtype in (('VS_VHOST_VDPA_VDPA', 'vdpa', 8, 'struct vdpa_device *'),
+                                       ('VS_VHOST_VDPA_VIRTIO_ID', 'virtio_id', 4, 'int')):
+        m = vdpa.get(member)
+        ok = m and m[1] == size and m[2].replace(' ', '') == mtype.replace(' ', '')
+        lines.append('#define %-32s %d' % (cname, m[0] if ok else -1))
+
     lines.append('')
     lines.append('#define VS_VHOST_BTF_TABLE \\')
     for mod, ko in sorted(mods.items()):

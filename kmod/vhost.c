@@ -57,6 +57,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
+#include <linux/vdpa.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/vhost_types.h>
 #include <linux/virtio_byteorder.h>
@@ -78,6 +79,8 @@
 #define VS_VHOST_VSOCK_DEV	-1
 #define VS_VHOST_SCSI_DEV	-1
 #define VS_VHOST_VDPA_DEV	-1
+#define VS_VHOST_VDPA_VDPA	-1
+#define VS_VHOST_VDPA_VIRTIO_ID	-1
 #define VS_VHOST_LAYOUT_FROM	"none"
 #define VS_VHOST_BTF_TABLE
 #define VS_VQ_ACKED_FEATURES_WORDS	1
@@ -396,13 +399,13 @@ static struct notifier_block vs_vhost_module_nb = {
 	.notifier_call = vs_vhost_module_event,
 };
 
-#ifndef VS_VHOST_LAYOUT_MISSING
 /*
  * Reads through the layout. vs_vhost_check_dev() validates a device with
  * fault-tolerant reads first; the plain accessors are used only after it.
  */
 #define vs_at(base, off, type)	((type *)((char *)(base) + (off)))
 
+#ifndef VS_VHOST_LAYOUT_MISSING
 static int vs_vhost_check_dev(void *dev, int *nvqsp)
 {
 	void **vqs, *vq, *back;
@@ -444,11 +447,32 @@ static const char vs_busy_vq_mutex[] =
 	"a vhost virtqueue's mutex is held by another task";
 
 /*
+ * vhost-vdpa attaches no backend to its queues (vq->private_data stays
+ * NULL): whether it runs is the vdpa device's own DRIVER_OK, asked of its
+ * parent driver as vhost-vdpa itself does, under the vhost device's mutex.
+ * @priv is the vhost_vdpa; false when the layout has no vdpa pointer.
+ */
+static bool vs_vhost_vdpa_started(const void *priv)
+{
+	const struct vdpa_config_ops *ops;
+	struct vdpa_device *vdpa;
+
+	if (VS_VHOST_VDPA_VDPA < 0)
+		return false;
+	vdpa = *vs_at(priv, VS_VHOST_VDPA_VDPA, struct vdpa_device *);
+	ops = vdpa ? vdpa->config : NULL;
+	if (!ops || !ops->get_status)
+		return false;
+	return ops->get_status(vdpa) & VIRTIO_CONFIG_S_DRIVER_OK;
+}
+
+/*
  * The device's state, under dev->mutex and each vq->mutex, each waited
- * for within @wait's budget. Return: 0, -EBUSY (@wait->busy says which).
+ * for within @wait's budget. @vdpa is the vhost_vdpa for a vhost-vdpa
+ * device, else NULL. Return: 0, -EBUSY (@wait->busy says which).
  */
 static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
-				struct vs_wait *wait)
+				const void *vdpa, struct vs_wait *wait)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void **vqs = *vs_at(dev, VS_VHOST_DEV_VQS, void **);
@@ -483,6 +507,8 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
 			vi->started = true;
 		mutex_unlock(vq_mutex);
 	}
+	if (!err && vdpa)
+		vi->started = vs_vhost_vdpa_started(vdpa);
 	mutex_unlock(dev_mutex);
 	return err;
 }
@@ -570,7 +596,7 @@ static const void *vs_vhost_owner_mm(void *dev)
 }
 
 static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
-				struct vs_wait *wait)
+				const void *vdpa, struct vs_wait *wait)
 {
 	return -EOPNOTSUPP;
 }
@@ -669,6 +695,11 @@ struct vs_vhost_walk_table {
 	unsigned int next;
 	bool full;
 };
+
+static bool vs_vhost_is_vdpa(int type)
+{
+	return !strcmp(vs_vhost_types[type].module, "vhost_vdpa");
+}
 
 static int vs_vhost_type_of(const struct file *f)
 {
@@ -1190,6 +1221,7 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 			 struct vs_wait *wait)
 {
 	const struct vs_vhost_type *t = &vs_vhost_types[tg->type];
+	const void *vdpa;
 	void *dev = NULL;
 	int nvqs, err;
 
@@ -1215,7 +1247,11 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 		vs_vhost_dev_error(t, err, vi);
 		return 0;
 	}
-	err = vs_vhost_read_locked(dev, nvqs, vi, wait);
+	vdpa = vs_vhost_is_vdpa(tg->type) ? tg->file->private_data : NULL;
+	/* the virtio device a vhost-vdpa device backs: set at its probe */
+	if (vdpa && VS_VHOST_VDPA_VIRTIO_ID >= 0)
+		vi->id = *vs_at(vdpa, VS_VHOST_VDPA_VIRTIO_ID, int);
+	err = vs_vhost_read_locked(dev, nvqs, vi, vdpa, wait);
 	if (err == -EBUSY) {
 		vi->busy = wait->busy;
 		return 0;
@@ -1540,7 +1576,7 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
 		err = vs_vhost_read_queue(dev, index, qi, &kick, &call, wait);
 	if (!err) {
 		/* vhost-vdpa's rings are always in the device's I/O space */
-		if (!strcmp(vs_vhost_types[tg.type].module, "vhost_vdpa"))
+		if (vs_vhost_is_vdpa(tg.type))
 			qi->iova = true;
 		/* in the process the request's path names, not the canonical one */
 		vs_vhost_find_efds(pid, kick, call, qi);

@@ -13,7 +13,15 @@ little, the ratio is the number to compare.
 Then the vhost part (selftests/bench_vhost): full dumps with 1, 100 and
 1000 open vhost-net devices, and with 1 device beside 1000 idle processes
 or 100000 unrelated fds, giving the cost per vhost device, per process and
-per fd, each against the 1-device dump of the same run.
+per fd, each against the 1-device dump of the same run; and beside one
+idle process of 2000 threads against one of a single thread, the cost per
+thread.
+
+Last, what the walk costs the machine it watches (selftests/vhost_cid_reuse):
+1000 times open /dev/vhost-vsock, VHOST_SET_OWNER, VHOST_VSOCK_SET_GUEST_CID
+with the same CID, close, while two dump_loop processes dump in tight loops;
+the iterations whose SET_GUEST_CID met EADDRINUSE (the closed device was
+still held by a dump) per 1000.
 """
 
 import argparse
@@ -43,24 +51,51 @@ def build_module(line):
                                    text=True, env=env).strip()
 
 
-VHOST_RUNS = [(1, 0, 0, 200), (100, 0, 0, 100), (1000, 0, 0, 20),
-              (1, 1000, 0, 100), (1, 10, 100000, 20)]
+# (vhost devices, idle processes, unrelated fds, threads of one more idle
+# process, dumps timed)
+THREADS = 2000
+VHOST_RUNS = [(1, 0, 0, 0, 200), (100, 0, 0, 0, 100), (1000, 0, 0, 0, 20),
+              (1, 1000, 0, 0, 100), (1, 10, 100000, 0, 20),
+              (1, 0, 0, 1, 200), (1, 0, 0, THREADS, 200)]
+CID_ITERATIONS = 1000
 
 
 def vhost_bench(vm):
-    """Dump cost against vhost devices, processes and fds."""
+    """Dump cost against vhost devices, processes, fds and threads."""
     res = {}
-    for ndev, nproc, nfds, iters in VHOST_RUNS:
-        out = vm.check('bench_vhost %d %d %d %d' % (ndev, nproc, nfds, iters), timeout=600)
+    for ndev, nproc, nfds, nthreads, iters in VHOST_RUNS:
+        out = vm.check('bench_vhost %d %d %d %d %d' % (ndev, nproc, nfds, iters, nthreads),
+                       timeout=600)
         r = json.loads(out.strip().splitlines()[-1])
-        res[(ndev, nproc, nfds)] = r['dump_us']
+        res[(ndev, nproc, nfds, nthreads)] = r['dump_us']
         print(json.dumps(r))
-    base = res[(1, 0, 0)]
+    base = res[(1, 0, 0, 0)]
     print('%s: vhost dump with 1 device %.0f us; per extra vhost device %.1f us '
-          '(100: %.0f us, 1000: %.0f us); per idle process %.2f us; per unrelated fd %.3f us' %
-          (vm.kver, base, (res[(1000, 0, 0)] - base) / 999, res[(100, 0, 0)],
-           res[(1000, 0, 0)], (res[(1, 1000, 0)] - base) / 1000,
-           (res[(1, 10, 100000)] - base) / 100000))
+          '(100: %.0f us, 1000: %.0f us); per idle process %.2f us; per unrelated fd %.3f us; '
+          'per thread %.3f us (one process of %d threads: %.0f us, of 1: %.0f us)' %
+          (vm.kver, base, (res[(1000, 0, 0, 0)] - base) / 999, res[(100, 0, 0, 0)],
+           res[(1000, 0, 0, 0)], (res[(1, 1000, 0, 0)] - base) / 1000,
+           (res[(1, 10, 100000, 0)] - base) / 100000,
+           (res[(1, 0, 0, THREADS)] - res[(1, 0, 0, 1)]) / (THREADS - 1), THREADS,
+           res[(1, 0, 0, THREADS)], res[(1, 0, 0, 1)]))
+    sys.stdout.flush()
+
+
+def cid_bench(vm):
+    """vhost-vsock CID reuse beside two dump loops: EADDRINUSE per 1000."""
+    # MAX_INUSE = all: measure, do not judge
+    rc, out = vm.run('vhost_cid_reuse %d 4242 %d 2' % (CID_ITERATIONS, CID_ITERATIONS),
+                     timeout=900)
+    r = json.loads(out.strip().splitlines()[-1])
+    print(json.dumps(r))
+    if rc or r.get('first_error'):
+        print('%s: vhost-vsock CID reuse failed: %s' % (vm.kver, r.get('first_error')))
+    else:
+        print('%s: vhost-vsock CID reuse beside two dump loops: SET_GUEST_CID met '
+              'EADDRINUSE %.1f times per 1000 (the CID taken up to %.1f ms); '
+              '%.1f ms per iteration, %d dumps' %
+              (vm.kver, r['eaddrinuse'] * 1000.0 / r['iterations'], r['max_wait_ms'],
+               r['per_iteration_ms'], r['dumps']))
     sys.stdout.flush()
 
 
@@ -75,7 +110,10 @@ def main():
             devs, qargs = vm_tests.vm_config(work)
             files = [ko + ':/virtio_status.ko',
                      os.path.join(TOP, 'selftests/bench_dump') + ':/usr/bin/bench_dump',
-                     os.path.join(TOP, 'selftests/bench_vhost') + ':/usr/bin/bench_vhost']
+                     os.path.join(TOP, 'selftests/bench_vhost') + ':/usr/bin/bench_vhost',
+                     os.path.join(TOP, 'selftests/dump_loop') + ':/usr/bin/dump_loop',
+                     os.path.join(TOP, 'selftests/vhost_cid_reuse') +
+                     ':/usr/bin/vhost_cid_reuse']
             with vmrig.VM(kernel=line, devices=devs, qemu_args=qargs,
                           extra_files=files, mem='768M') as vm:
                 vm.check('insmod /virtio_status.ko')
@@ -89,6 +127,7 @@ def main():
                        res['sysfs_over_dump']))
                 sys.stdout.flush()
                 vhost_bench(vm)
+                cid_bench(vm)
     return 0
 
 

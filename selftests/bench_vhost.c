@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench_vhost NDEV NPROC NFDS ITER
+ * bench_vhost NDEV NPROC NFDS ITER [NTHREADS]
  *
  * How long a full dump of the virtio_status family takes with vhost
  * devices in it: this process opens NDEV vhost-net devices (owner of each),
@@ -8,11 +8,13 @@
  * devices: they are processes the kernel has to look through), and NFDS
  * extra descriptors unrelated to vhost (dups of /dev/null) are open, spread
  * evenly over the NPROC processes (held by this process if NPROC is 0).
- * Then ITER full dumps are timed, every reply decoded, and one JSON line is
- * printed:
+ * With NTHREADS, one more idle process (not counted in NPROC) runs that
+ * many threads in all, its main thread included. Then ITER full dumps are
+ * timed, every reply decoded, and one JSON line is printed:
  *
- *   {"vhost_devices":NDEV,"processes":NPROC,"fds":NFDS,"iterations":ITER,
- *    "replies":R,"vhost_replies":V,"datagrams":D,"dump_us":T}
+ *   {"vhost_devices":NDEV,"processes":NPROC,"fds":NFDS,"threads":NTHREADS,
+ *    "iterations":ITER,"replies":R,"vhost_replies":V,"datagrams":D,
+ *    "dump_us":T}
  *
  * with R and V the replies of one dump (all, vhost) and T the mean time of
  * one dump in microseconds. Needs root (CAP_NET_ADMIN for vhost replies,
@@ -22,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,9 @@
 #include "vs_vhost.h"
 
 #define SPARE_FDS	64
+#define THREAD_STACK	(64 * 1024)
+
+static int hold_fd = -1;	/* end of file on it lets every idle one go */
 
 static long arg(const char *s, const char *what)
 {
@@ -93,9 +99,52 @@ static void idle_child(int ready, int hold, long nfds)
 	_exit(0);
 }
 
+static void *idle_thread(void *arg)
+{
+	char c;
+
+	(void)arg;
+	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/*
+ * An idle process of @nthreads threads, its own included: says so on
+ * @ready (one byte, or 'E' on failure), then waits for @hold.
+ */
+static void threads_child(int ready, int hold, long nthreads)
+{
+	pthread_attr_t attr;
+	char c = 'R';
+	pthread_t t;
+	long i;
+	int err;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	hold_fd = hold;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 1; i < nthreads; i++) {
+		err = pthread_create(&t, &attr, idle_thread, NULL);
+		if (err) {
+			fprintf(stderr, "bench_vhost: thread %ld: %s\n", i,
+				strerror(err));
+			c = 'E';
+			break;
+		}
+	}
+	if (write(ready, &c, 1) != 1)
+		_exit(1);
+	close(ready);
+	idle_thread(NULL);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
-	long ndev, nproc, nfds, iter, i, share, mine = 0;
+	long ndev, nproc, nfds, iter, nthreads = 0, i, share, mine = 0;
 	int ready[2], hold[2], *vfds, err, on, status;
 	struct vs_devlist l = {};
 	unsigned long datagrams;
@@ -105,14 +154,17 @@ int main(int argc, char **argv)
 	struct vs_nl nl;
 	double t;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s NDEV NPROC NFDS ITER\n", argv[0]);
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: %s NDEV NPROC NFDS ITER [NTHREADS]\n",
+			argv[0]);
 		return 2;
 	}
 	ndev = arg(argv[1], "NDEV");
 	nproc = arg(argv[2], "NPROC");
 	nfds = arg(argv[3], "NFDS");
 	iter = arg(argv[4], "ITER");
+	if (argc == 6)
+		nthreads = arg(argv[5], "NTHREADS");
 	if (!iter)
 		iter = 1;
 
@@ -159,9 +211,22 @@ int main(int argc, char **argv)
 			idle_child(ready[1], hold[0], n);
 		}
 	}
+	if (nthreads) {
+		pid_t child = fork();
+
+		if (child < 0) {
+			perror("bench_vhost: fork");
+			return 2;
+		}
+		if (child == 0) {
+			close(hold[1]);
+			close(ready[0]);
+			threads_child(ready[1], hold[0], nthreads);
+		}
+	}
 	close(ready[1]);
 	close(hold[0]);
-	for (i = 0; i < nproc; i++) {
+	for (i = 0; i < nproc + !!nthreads; i++) {
 		if (read(ready[0], &c, 1) != 1 || c != 'R') {
 			fprintf(stderr, "bench_vhost: an idle process failed\n");
 			return 2;
@@ -220,6 +285,7 @@ int main(int argc, char **argv)
 
 	printf("{\"vhost_devices\":%ld,\"processes\":%ld,\"fds\":%ld",
 	       ndev, nproc, nfds);
+	printf(",\"threads\":%ld", nthreads);
 	printf(",\"iterations\":%ld,\"replies\":%zu,\"vhost_replies\":%zu",
 	       iter, replies, vhost);
 	printf(",\"datagrams\":%lu,\"dump_us\":%.1f}\n", datagrams,

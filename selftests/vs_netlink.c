@@ -4,6 +4,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
@@ -775,6 +776,9 @@ static int vs_virtio_check(const struct vs_dev *d, char *why, size_t whylen)
 	return 0;
 }
 
+/* A vhost-vdpa device's id is that of the vdpa device behind it. */
+#define VS_VHOST_ID_ANY		UINT32_MAX
+
 /* The vhost drivers: QEMU's name, virtio device id, module. */
 static const struct {
 	const char *name;
@@ -784,7 +788,7 @@ static const struct {
 	{ "vhost-net", 1, "vhost_net" },
 	{ "vhost-vsock", 19, "vhost_vsock" },
 	{ "vhost-scsi", 8, "vhost_scsi" },
-	{ "vhost-vdpa", 0, "vhost_vdpa" },
+	{ "vhost-vdpa", VS_VHOST_ID_ANY, "vhost_vdpa" },
 };
 
 /*
@@ -933,7 +937,8 @@ static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
 			 d->name);
 		return -1;
 	}
-	if (d->id != vs_vhost_types[i].id ||
+	if ((vs_vhost_types[i].id != VS_VHOST_ID_ANY &&
+	     d->id != vs_vhost_types[i].id) ||
 	    strcmp(d->driver, vs_vhost_types[i].driver) ||
 	    strcmp(d->transport, "vhost")) {
 		snprintf(why, whylen, "%s: %s with ID %u DRIVER %s TRANSPORT %s",

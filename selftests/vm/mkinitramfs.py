@@ -43,6 +43,9 @@ DEFAULT_MODULES = [
     'vmw_vsock_virtio_transport',
     # host side: vhost and the things vhost-net / vhost-vsock use
     'vhost', 'vhost_iotlb', 'vhost_net', 'vhost_vsock', 'tun', 'tap', 'vsock',
+    # vhost-vdpa over a VDUSE device (vdpa_test modprobes them; 6.12+ only).
+    # Never virtio_vdpa: it would take the vdpa device before vhost_vdpa.
+    'vduse', 'vhost_vdpa',
 ]
 
 # Host binaries copied with their libraries. busybox must be the static one.

@@ -9,14 +9,17 @@
 #      Debian 13 backports' newest kernel, built for inside a Debian 13 root:
 #      selftests/vm/kernels.sh, trixie_root.sh), then selftests/vm_tests.py
 #      boots it and runs the netlink, CLI, QEMU-oracle, hot-plug and reload
-#      tests inside, plus a module built for an "untested" kernel
-#      (list-only mode) and, on newest, feature bits above 63 under QEMU
-#      11.1; "debug" is our KASAN/lockdep/kmemleak build of 6.12
-#      (selftests/vm/debug_kernel.sh, built once and cached; 20-35 min on
-#      2 cores), whose leg runs every group that drives kernel code (not
-#      metrics/serve, userspace over the same requests), the churn and
-#      hot-plug tests longer (--long), ends with a kmemleak scan, then
-#      proves those checks fail on selftests/canary/vs_canary.ko's bugs;
+#      tests inside (the vhost walk's harm to the machine too: vhost-vsock
+#      CID reuse beside dump loops, a dump among 100000 fds and 2000
+#      threads under tightened stall detectors), plus a module built for an
+#      "untested" kernel (list-only mode) and, on newest, feature bits
+#      above 63 under QEMU 11.1; "debug" is our KASAN/lockdep/kmemleak
+#      build of 6.12 (selftests/vm/debug_kernel.sh, built once and cached;
+#      20-35 min on 2 cores), whose leg runs every group that drives
+#      kernel code (not metrics/serve, userspace over the same requests),
+#      the churn and hot-plug tests longer (--long), ends with a kmemleak
+#      scan, then proves those checks fail on selftests/canary/vs_canary.ko's
+#      bugs;
 #   4. the QEMU oracle once more against QEMU 10.0 (bookworm-backports).
 # Every check prints "ok ..." or "not ok ..."; the last line counts them:
 # "N passed, N failed". Logs go to $VS_CACHE/logs. $VS_CACHE (default
@@ -104,7 +107,8 @@ for line in "${lines[@]}"; do
 		# every group that drives kernel code, hot-plug and churn longer;
 		# metrics and serve are userspace over the same requests as cli
 		long=(--long --only netlink --only cli --only oracle --only hotplug
-		      --only vhost --only events --only reload --only mmio)
+		      --only vhost --only walk --only events --only reload --only locks
+		      --only mmio)
 		selftests/vm/debug_kernel.sh > "$logs/debug-kernel.log" 2>&1
 		st=$?
 		record "debug: build the debug kernel or reuse the cached one ($(( $(date +%s) - t ))s)" \
@@ -145,6 +149,14 @@ for line in "${lines[@]}"; do
 			"$logs/build-$line-untested.log"
 		[ $st -eq 0 ] && long+=(--untested-module "$untested")
 	fi
+	# the locks group's test-only modules (vs_lockhold, vs_genl_writer),
+	# built where and as the module is (chrooted for newest: VS_CHROOT)
+	lockhold=${CHROOT:-$top}/build/$KVER-lockhold
+	selftests/build_testmod.sh selftests/lockhold "$KBUILD" "$lockhold" \
+		>/dev/null 2>"$logs/build-$line-lockhold.log"
+	st=$?
+	record "$line: the lock-hold test modules build" $st "$logs/build-$line-lockhold.log"
+	[ $st -eq 0 ] && long+=(--lockhold-dir "$lockhold")
 	# feature bits above 63 need a 6.17+ guest and QEMU 11.1 (Debian 13 root)
 	[ "$line" = newest ] && long+=(--features128)
 	if [ "$line" = debug ]; then

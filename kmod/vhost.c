@@ -81,6 +81,7 @@
 #define VS_VHOST_VDPA_DEV	-1
 #define VS_VHOST_VDPA_VDPA	-1
 #define VS_VHOST_VDPA_VIRTIO_ID	-1
+#define VS_VHOST_DEV_MUTEX	0
 #define VS_VHOST_LAYOUT_FROM	"none"
 #define VS_VHOST_BTF_TABLE
 #define VS_VQ_ACKED_FEATURES_WORDS	1
@@ -399,6 +400,12 @@ static struct notifier_block vs_vhost_module_nb = {
 	.notifier_call = vs_vhost_module_event,
 };
 
+/* What a request says when a vhost lock stays held (wait.c). */
+static const char vs_busy_dev_mutex[] =
+	"the vhost device's mutex is held by another task";
+static const char vs_busy_vq_mutex[] =
+	"a vhost virtqueue's mutex is held by another task";
+
 /*
  * Reads through the layout. vs_vhost_check_dev() validates a device with
  * fault-tolerant reads first; the plain accessors are used only after it.
@@ -440,12 +447,6 @@ static const void *vs_vhost_owner_mm(void *dev)
 	return mm;
 }
 
-/* What a request says when a vhost lock stays held (wait.c). */
-static const char vs_busy_dev_mutex[] =
-	"the vhost device's mutex is held by another task";
-static const char vs_busy_vq_mutex[] =
-	"a vhost virtqueue's mutex is held by another task";
-
 /*
  * vhost-vdpa attaches no backend to its queues (vq->private_data stays
  * NULL): whether it runs is the vdpa device's own DRIVER_OK, asked of its
@@ -467,12 +468,13 @@ static bool vs_vhost_vdpa_started(const void *priv)
 }
 
 /*
- * The device's state, under dev->mutex and each vq->mutex, each waited
- * for within @wait's budget. @vdpa is the vhost_vdpa for a vhost-vdpa
- * device, else NULL. Return: 0, -EBUSY (@wait->busy says which).
+ * The device's state, under dev->mutex and each vq->mutex. Called with
+ * the holder's fd table locked (see vs_vhost_access()), so it never
+ * sleeps: each mutex is tried once; -EBUSY, with @busyp saying which, if
+ * one is taken, and the caller tries again within its budget.
  */
 static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
-				const void *vdpa, struct vs_wait *wait)
+				const char **busyp)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void **vqs = *vs_at(dev, VS_VHOST_DEV_VQS, void **);
@@ -482,14 +484,17 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
 	BUILD_BUG_ON(sizeof(struct mutex) != VS_VHOST_DEV_MUTEX_SIZE);
 	BUILD_BUG_ON(sizeof(struct mutex) != VS_VQ_MUTEX_SIZE);
 
-	if (!vs_mutex_lock_bounded(dev_mutex, wait, vs_busy_dev_mutex))
+	if (!mutex_trylock(dev_mutex)) {
+		*busyp = vs_busy_dev_mutex;
 		return -EBUSY;
+	}
 	umem = *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
 	vi->mem_regions = umem ? umem->nmaps : 0;
 	for (i = 0; i < nvqs; i++) {
 		struct mutex *vq_mutex = vs_at(vqs[i], VS_VQ_MUTEX, struct mutex);
 
-		if (!vs_mutex_lock_bounded(vq_mutex, wait, vs_busy_vq_mutex)) {
+		if (!mutex_trylock(vq_mutex)) {
+			*busyp = vs_busy_vq_mutex;
 			err = -EBUSY;
 			break;
 		}
@@ -507,8 +512,6 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
 			vi->started = true;
 		mutex_unlock(vq_mutex);
 	}
-	if (!err && vdpa)
-		vi->started = vs_vhost_vdpa_started(vdpa);
 	mutex_unlock(dev_mutex);
 	return err;
 }
@@ -530,24 +533,30 @@ static bool vs_vhost_gpa(struct vhost_iotlb *umem, u64 hva, u64 *gpa)
 }
 
 /*
- * One virtqueue, under dev->mutex and its vq->mutex (each within @wait's
- * budget: -EBUSY). @kickp and @callp get the eventfds' identities, for
- * comparison only once the locks are gone. With VIRTIO_F_ACCESS_PLATFORM
- * acked, the ring addresses are IOVAs: not in the memory table.
+ * One virtqueue, under dev->mutex and its vq->mutex, each tried once as in
+ * vs_vhost_read_locked(). @kickp gets the kick eventfd's context,
+ * referenced (a context, not the file: holding it delays no release), and
+ * @callp the call eventfd's context as an identity, for the fd lookup
+ * once the locks are gone. With VIRTIO_F_ACCESS_PLATFORM acked, the ring
+ * addresses are IOVAs: not in the memory table.
  */
 static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
-			       void **kickp, void **callp, struct vs_wait *wait)
+			       struct eventfd_ctx **kickp, void **callp, const char **busyp)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void *vq = (*vs_at(dev, VS_VHOST_DEV_VQS, void **))[index];
 	struct mutex *vq_mutex = vs_at(vq, VS_VQ_MUTEX, struct mutex);
 	struct vhost_iotlb *umem;
+	struct file *kick;
 	unsigned int i;
 
-	if (!vs_mutex_lock_bounded(dev_mutex, wait, vs_busy_dev_mutex))
+	if (!mutex_trylock(dev_mutex)) {
+		*busyp = vs_busy_dev_mutex;
 		return -EBUSY;
-	if (!vs_mutex_lock_bounded(vq_mutex, wait, vs_busy_vq_mutex)) {
+	}
+	if (!mutex_trylock(vq_mutex)) {
 		mutex_unlock(dev_mutex);
+		*busyp = vs_busy_vq_mutex;
 		return -EBUSY;
 	}
 	qi->vhost = true;
@@ -562,12 +571,13 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
 	qi->avail_idx = *vs_at(vq, VS_VQ_AVAIL_IDX, u16);
 	qi->used_idx = *vs_at(vq, VS_VQ_LAST_USED_IDX, u16);
 	qi->has_idx = true;
-	/* The kick file is pinned for the fd lookup; see vs_vhost_find_efds(). */
-	*kickp = *vs_at(vq, VS_VQ_KICK, struct file *);
-	if (*kickp)
-		get_file(*kickp);
+	/* vhost holds the kick file while it is set, under the vq's mutex */
+	kick = *vs_at(vq, VS_VQ_KICK, struct file *);
+	*kickp = kick ? eventfd_ctx_fileget(kick) : NULL;
+	if (IS_ERR(*kickp))
+		*kickp = NULL;
 	*callp = *vs_at(vq, VS_VQ_CALL_CTX, void *);
-	qi->kick = !!*kickp;
+	qi->kick = !!kick;
 	qi->call = !!*callp;
 	umem = qi->iova ? NULL : *vs_at(dev, VS_VHOST_DEV_UMEM, struct vhost_iotlb *);
 	for (i = 0; i < ARRAY_SIZE(qi->gpa); i++)
@@ -585,7 +595,7 @@ static int vs_vhost_check_dev(void *dev, int *nvqsp)
 }
 
 static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
-			       void **kickp, void **callp, struct vs_wait *wait)
+			       struct eventfd_ctx **kickp, void **callp, const char **busyp)
 {
 	return -EOPNOTSUPP;
 }
@@ -595,8 +605,13 @@ static const void *vs_vhost_owner_mm(void *dev)
 	return NULL;
 }
 
+static bool vs_vhost_vdpa_started(const void *priv)
+{
+	return false;
+}
+
 static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
-				const void *vdpa, struct vs_wait *wait)
+				const char **busyp)
 {
 	return -EOPNOTSUPP;
 }
@@ -1055,45 +1070,18 @@ fail:
 	return ERR_PTR(err);
 }
 
-/* iterate_fd() callback: the file at exactly ->fd, if it is ->want. */
-struct vs_vhost_pin_ctx {
+/* iterate_fd() callback: whether exactly ->fd holds ->want; no pin. */
+struct vs_vhost_holds_ctx {
 	unsigned int fd;
 	const void *want;
-	struct file *file;
+	bool holds;
 };
 
-static int vs_vhost_pin_fd(const void *arg, struct file *f, unsigned int fd)
-{
-	struct vs_vhost_pin_ctx *c = (struct vs_vhost_pin_ctx *)arg;
-
-	if (fd == c->fd && (!c->want || f == c->want)) {
-		get_file(f);
-		c->file = f;
-	}
-	return 1;
-}
-
-/* The file at @fd in @task's table (if it is @want, when given), pinned. */
-static struct file *vs_vhost_pin_in(struct task_struct *task, int fd, const void *want)
-{
-	struct vs_vhost_pin_ctx c = { .fd = fd, .want = want };
-
-	if (fd < 0)
-		return NULL;
-	task_lock(task);
-	if (task->files)
-		iterate_fd(task->files, fd, vs_vhost_pin_fd, &c);
-	task_unlock(task);
-	return c.file;
-}
-
-/* iterate_fd() callback: whether ->fd holds exactly ->want; no pin. */
 static int vs_vhost_holds_fd(const void *arg, struct file *f, unsigned int fd)
 {
-	struct vs_vhost_pin_ctx *c = (struct vs_vhost_pin_ctx *)arg;
+	struct vs_vhost_holds_ctx *c = (struct vs_vhost_holds_ctx *)arg;
 
-	if (fd == c->fd && f == c->want)
-		c->file = f;	/* an identity: no reference taken */
+	c->holds = fd == c->fd && f == c->want;
 	return 1;
 }
 
@@ -1110,31 +1098,20 @@ static struct task_struct *vs_vhost_task(pid_t nr, enum pid_type type)
 	return task;
 }
 
-/*
- * Pin @d's file again, from the first of its holders (name first) whose fd
- * still holds that very file. Return: the file and the fd it was found at
- * (@fdp), or NULL if every holder let it go since the walk.
- */
-static struct file *vs_vhost_pin(const struct vs_vhost_dev *d,
-				 const struct vs_vhost_fd **fdp)
+/* Whether @h's fd still holds its file: a look, no reference taken. */
+static bool vs_vhost_still_holds(const struct vs_vhost_fd *h)
 {
-	struct task_struct *task;
-	struct file *f = NULL;
-	unsigned int i;
+	struct vs_vhost_holds_ctx c = { .fd = h->fd, .want = h->file };
+	struct task_struct *task = vs_vhost_task(h->tid, PIDTYPE_PID);
 
-	for (i = 0; i <= d->nfds && !f; i++) {
-		const struct vs_vhost_fd *h = i ? &d->first[i - 1] : d->name;
-
-		if (i && h == d->name)
-			continue;
-		task = vs_vhost_task(h->tid, PIDTYPE_PID);
-		if (!task)
-			continue;
-		f = vs_vhost_pin_in(task, h->fd, h->file);
-		put_task_struct(task);
-		*fdp = h;
-	}
-	return f;
+	if (!task)
+		return false;
+	task_lock(task);
+	if (task->files)
+		iterate_fd(task->files, h->fd, vs_vhost_holds_fd, &c);
+	task_unlock(task);
+	put_task_struct(task);
+	return c.holds;
 }
 
 /**
@@ -1184,8 +1161,10 @@ static void vs_vhost_dev_error(const struct vs_vhost_type *t, int err,
 }
 
 /**
- * struct vs_vhost_target - one device to read, pinned
- * @file: the device's file, referenced
+ * struct vs_vhost_target - one device to read, and where it is held
+ * @task: the thread whose fd table holds it, referenced (a task, not the
+ *	file: holding it delays nothing of the device's)
+ * @file: the device's file, an identity; NULL until a do request looked
  * @type: index in vs_vhost_types
  * @type_err: its module check's result
  * @pid: the holder that names it
@@ -1198,7 +1177,8 @@ static void vs_vhost_dev_error(const struct vs_vhost_type *t, int err,
  * @counted: @nholders counts every holder (a dump)
  */
 struct vs_vhost_target {
-	struct file *file;
+	struct task_struct *task;
+	const void *file;
 	int type;
 	int type_err;
 	pid_t pid;
@@ -1210,20 +1190,125 @@ struct vs_vhost_target {
 	bool counted;
 };
 
+/* One look at a device through its holder's table; see vs_vhost_access(). */
+struct vs_vhost_access {
+	const struct vs_vhost_target *tg;
+	int (*fn)(struct file *f, void *arg, const char **busyp);
+	void *arg;
+	const char *busy;
+	bool found;
+	int err;
+};
+
+static int vs_vhost_access_fd(const void *arg, struct file *f, unsigned int fd)
+{
+	struct vs_vhost_access *a = (struct vs_vhost_access *)arg;
+
+	if (fd == a->tg->fd && (!a->tg->file || f == a->tg->file)) {
+		a->found = true;
+		a->err = a->fn(f, a->arg, &a->busy);
+	}
+	return 1;
+}
+
+/*
+ * Call @fn on the target's file while its holder's fd table is locked
+ * (task_lock, then the table's file_lock): the file stays open, and the
+ * device with it, without a reference of ours. A VM closing that fd waits
+ * for the table lock at most as long as @fn runs, and its release then
+ * runs as ever, in its own context: no reference of ours defers it. @fn
+ * must not sleep; it tries each mutex once and says -EBUSY if one is
+ * taken, and the look is repeated within @wait's budget.
+ *
+ * Return: what @fn returned, -ENODEV if the fd no longer holds the file,
+ * -EBUSY (@wait->busy says which lock) once the budget is spent.
+ */
+static int vs_vhost_access(const struct vs_vhost_target *tg,
+			   int (*fn)(struct file *f, void *arg, const char **busyp),
+			   void *arg, struct vs_wait *wait)
+{
+	struct vs_vhost_access a;
+
+	for (;;) {
+		a = (struct vs_vhost_access) { .tg = tg, .fn = fn, .arg = arg };
+		task_lock(tg->task);
+		if (tg->task->files)
+			iterate_fd(tg->task->files, tg->fd, vs_vhost_access_fd, &a);
+		task_unlock(tg->task);
+		if (!a.found)
+			return -ENODEV;
+		if (a.err != -EBUSY)
+			return a.err;
+		if (!vs_wait_again(wait, a.busy))
+			return -EBUSY;
+	}
+}
+
+/* What vs_vhost_read() reads under the table lock. */
+struct vs_vhost_dev_read {
+	const struct vs_vhost_target *tg;
+	struct vs_vhost_info *vi;
+	int nvqs;
+	int layout_err;
+	struct file *vdpa_file;
+};
+
+static int vs_vhost_read_fd(struct file *f, void *arg, const char **busyp)
+{
+	struct vs_vhost_dev_read *r = arg;
+	const struct vs_vhost_type *t = &vs_vhost_types[r->tg->type];
+	void *dev = (char *)f->private_data + t->dev_off;
+	int err;
+
+	r->layout_err = vs_vhost_check_dev(dev, &r->nvqs);
+	if (r->layout_err)
+		return 0;
+	err = vs_vhost_read_locked(dev, r->nvqs, r->vi, busyp);
+	if (err)
+		return err;
+	/* the virtio device a vhost-vdpa device backs: set at its probe */
+	if (vs_vhost_is_vdpa(r->tg->type) && VS_VHOST_VDPA_VIRTIO_ID >= 0)
+		r->vi->id = *vs_at(f->private_data, VS_VHOST_VDPA_VIRTIO_ID, int);
+	/*
+	 * vhost-vdpa's started asks its parent driver, which may sleep: that
+	 * one type's file is pinned, for that one call.
+	 */
+	if (vs_vhost_is_vdpa(r->tg->type)) {
+		get_file(f);
+		r->vdpa_file = f;
+	}
+	return 0;
+}
+
+/* vhost-vdpa's started, from the pinned file, under the device's mutex. */
+static void vs_vhost_read_vdpa(struct file *f, struct vs_vhost_info *vi,
+			       struct vs_wait *wait)
+{
+	const struct vs_vhost_type *t = &vs_vhost_types[vs_vhost_type_of(f)];
+	void *dev = (char *)f->private_data + t->dev_off;
+	struct mutex *m = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
+
+	if (!vs_mutex_lock_bounded(m, wait, vs_busy_dev_mutex)) {
+		vi->busy = wait->busy;
+		return;
+	}
+	vi->started = vs_vhost_vdpa_started(f->private_data);
+	mutex_unlock(m);
+}
+
 /*
  * Everything about one device, for one reply message. A device that cannot
  * be read through the layout is reported with the reason (@vi->error); one
  * whose locks stay held with @vi->busy; neither is read.
  *
- * Return: 0, or -EINTR, -ENOMEM.
+ * Return: 0, -ENODEV (its holder closed it meanwhile), -ENOMEM.
  */
 static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info *vi,
 			 struct vs_wait *wait)
 {
 	const struct vs_vhost_type *t = &vs_vhost_types[tg->type];
-	const void *vdpa;
-	void *dev = NULL;
-	int nvqs, err;
+	struct vs_vhost_dev_read r = { .tg = tg, .vi = vi };
+	int err;
 
 	memset(vi, 0, sizeof(*vi));
 	vi->holders = kmemdup(tg->holders, max(tg->nsent, 1U) * sizeof(pid_t), GFP_KERNEL);
@@ -1237,21 +1322,7 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 	vi->id = t->id;
 	vi->owner_pid = tg->owner;
 
-	err = tg->type_err;
-	if (!err) {
-		dev = (char *)tg->file->private_data + t->dev_off;
-		err = vs_vhost_check_dev(dev, &nvqs);
-	}
-	if (err) {
-		vi->owner_pid = 0;
-		vs_vhost_dev_error(t, err, vi);
-		return 0;
-	}
-	vdpa = vs_vhost_is_vdpa(tg->type) ? tg->file->private_data : NULL;
-	/* the virtio device a vhost-vdpa device backs: set at its probe */
-	if (vdpa && VS_VHOST_VDPA_VIRTIO_ID >= 0)
-		vi->id = *vs_at(vdpa, VS_VHOST_VDPA_VIRTIO_ID, int);
-	err = vs_vhost_read_locked(dev, nvqs, vi, vdpa, wait);
+	err = tg->type_err ? 0 : vs_vhost_access(tg, vs_vhost_read_fd, &r, wait);
 	if (err == -EBUSY) {
 		vi->busy = wait->busy;
 		return 0;
@@ -1260,7 +1331,17 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 		vs_vhost_info_free(vi);
 		return err;
 	}
-	vi->nvqs = nvqs;
+	err = tg->type_err ?: r.layout_err;
+	if (err) {
+		vi->owner_pid = 0;
+		vs_vhost_dev_error(t, err, vi);
+		return 0;
+	}
+	if (r.vdpa_file) {
+		vs_vhost_read_vdpa(r.vdpa_file, vi, wait);
+		fput(r.vdpa_file);
+	}
+	vi->nvqs = r.nvqs;
 	vi->features128 = VS_VQ_ACKED_FEATURES_WORDS > 1;
 	vi->log_enabled = !!(vi->acked_features[0] & BIT_ULL(VHOST_F_LOG_ALL));
 	vi->endian = (vi->acked_features[0] & BIT_ULL(VIRTIO_F_VERSION_1)) ||
@@ -1269,26 +1350,10 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 	return 0;
 }
 
-/* Whether @h's fd still holds its file (pinned by the caller). */
-static bool vs_vhost_still_holds(const struct vs_vhost_fd *h)
-{
-	struct vs_vhost_pin_ctx c = { .fd = h->fd, .want = h->file };
-	struct task_struct *task = vs_vhost_task(h->tid, PIDTYPE_PID);
-
-	if (!task)
-		return false;
-	task_lock(task);
-	if (task->files)
-		iterate_fd(task->files, h->fd, vs_vhost_holds_fd, &c);
-	task_unlock(task);
-	put_task_struct(task);
-	return c.file;
-}
-
 /*
  * Holders, count and name of @d, from its walked fds; with @recheck, only
- * those fds that still hold the (pinned) file, looked up one by one: the
- * holder that named it let go of it since the walk.
+ * those fds that still hold the file, looked at one by one: the holder
+ * that named it let go of it since the walk.
  */
 static void vs_vhost_holders(const struct vs_vhost_dev *d, bool recheck,
 			     struct vs_vhost_target *tg)
@@ -1319,17 +1384,32 @@ static void vs_vhost_holders(const struct vs_vhost_dev *d, bool recheck,
 	}
 }
 
-/* Pin a walked device and say what is known of it, for vs_vhost_read(). */
+/*
+ * Find a walked device again: the first of its holders (the one that
+ * names it first) whose fd still holds that very file. Fills @tg, with a
+ * reference on that holder's thread. Return: false if every holder let go
+ * of it since the walk.
+ */
 static bool vs_vhost_target_of(const struct vs_vhost_walk *w,
 			       const struct vs_vhost_dev *d,
 			       struct vs_vhost_target *tg)
 {
-	const struct vs_vhost_fd *named = d->name;
+	const struct vs_vhost_fd *named = NULL;
+	unsigned int i;
 
 	memset(tg, 0, sizeof(*tg));
-	tg->file = vs_vhost_pin(d, &named);
-	if (!tg->file)
+	for (i = 0; i <= d->nfds && !named; i++) {
+		const struct vs_vhost_fd *h = i ? &d->first[i - 1] : d->name;
+
+		if ((!i || h != d->name) && vs_vhost_still_holds(h))
+			named = h;
+	}
+	if (!named)
 		return false;
+	tg->task = vs_vhost_task(named->tid, PIDTYPE_PID);
+	if (!tg->task)
+		return false;
+	tg->file = named->file;
 	tg->type = d->first->type;
 	tg->type_err = w->type_err[tg->type];
 	tg->pid = named->pid;
@@ -1337,7 +1417,15 @@ static bool vs_vhost_target_of(const struct vs_vhost_walk *w,
 	tg->owner = d->owner;
 	tg->counted = true;
 	vs_vhost_holders(d, named != d->name, tg);
-	return true;
+	/* the holders' recheck may name another fd of the same file */
+	if (tg->pid != named->pid || tg->fd != named->fd) {
+		put_task_struct(tg->task);
+		tg->task = NULL;
+		for (i = 0; i < d->nfds && !tg->task; i++)
+			if (d->first[i].pid == tg->pid && d->first[i].fd == tg->fd)
+				tg->task = vs_vhost_task(d->first[i].tid, PIDTYPE_PID);
+	}
+	return tg->task;
 }
 
 /**
@@ -1348,11 +1436,12 @@ static bool vs_vhost_target_of(const struct vs_vhost_walk *w,
  * @arg: for @emit
  * @wait: the lock-wait budget of this call
  *
- * One device is pinned at a time, while it is read and emitted. A device
- * that every holder closed since the walk is left out.
+ * Each device is read through its holder's fd table (vs_vhost_access()):
+ * no reference on its file. A device that every holder closed since the
+ * walk is left out.
  *
  * Return: 0 when every device was reported, -EMSGSIZE if @emit ran out of
- * room, -EINTR, -ENOMEM.
+ * room, -ENOMEM.
  */
 int vs_vhost_walk_emit(struct vs_vhost_walk *w,
 		       int (*emit)(const struct vs_vhost_info *vi, void *arg),
@@ -1366,7 +1455,9 @@ int vs_vhost_walk_emit(struct vs_vhost_walk *w,
 		if (!vs_vhost_target_of(w, &w->devs[w->next], &tg))
 			continue;
 		err = vs_vhost_read(&tg, &vi, wait);
-		fput(tg.file);
+		put_task_struct(tg.task);
+		if (err == -ENODEV)
+			continue;	/* closed meanwhile */
 		if (err)
 			return err;
 		err = emit(&vi, arg);
@@ -1378,25 +1469,32 @@ int vs_vhost_walk_emit(struct vs_vhost_walk *w,
 	return 0;
 }
 
-/*
- * The device a do request names: fd @fd of process @pid (caller's
- * namespace), pinned, looking at that process only. Its holders are that
- * process (nothing else is walked); its owner is known if that process is
- * it. Return: 0, -ENODEV (no such process or fd, or not a vhost device),
- * -EIO, -EAGAIN.
- */
-static int vs_vhost_target_at(pid_t pid, int fd, struct vs_vhost_target *tg)
+/* A do's first look at its fd: which file, of which vhost type. */
+struct vs_vhost_peek {
+	const void *file;
+	int type;
+	const void *owner_mm;
+};
+
+static int vs_vhost_peek_fd(struct file *f, void *arg, const char **busyp)
+{
+	struct vs_vhost_peek *p = arg;
+
+	p->file = f;
+	p->type = vs_vhost_type_of(f);
+	if (p->type >= 0)
+		p->owner_mm = vs_vhost_file_owner_mm(f, p->type);
+	return 0;
+}
+
+/* A thread of process @pid whose fd table holds its fds, referenced. */
+static struct task_struct *vs_vhost_table_task(pid_t pid)
 {
 	struct task_struct *p, *t, *holder = NULL;
-	const void *mm = NULL, *owner_mm;
-	int err;
 
-	memset(tg, 0, sizeof(*tg));
-	if (!vs_vhost_state(NULL, 0))
-		return -EIO;
 	p = vs_vhost_task(pid, PIDTYPE_TGID);
 	if (!p)
-		return -ENODEV;
+		return NULL;
 	/* the leader's table, or a live thread's if the leader exited */
 	rcu_read_lock();
 	for_each_thread(p, t) {
@@ -1408,34 +1506,52 @@ static int vs_vhost_target_at(pid_t pid, int fd, struct vs_vhost_target *tg)
 	}
 	rcu_read_unlock();
 	put_task_struct(p);
-	if (!holder)
+	return holder;
+}
+
+/*
+ * The device a do request names: fd @fd of process @pid (caller's
+ * namespace), looking at that process only. Its holders are that process
+ * (nothing else is walked); its owner is known if that process is it.
+ * Return: 0 with a reference on the holder thread in @tg->task, -ENODEV
+ * (no such process or fd, or not a vhost device), -EIO, -EAGAIN.
+ */
+static int vs_vhost_target_at(pid_t pid, int fd, struct vs_vhost_target *tg)
+{
+	struct vs_vhost_peek peek = { .type = -1 };
+	const void *mm;
+	int err;
+
+	memset(tg, 0, sizeof(*tg));
+	if (!vs_vhost_state(NULL, 0))
+		return -EIO;
+	tg->task = vs_vhost_table_task(pid);
+	if (!tg->task)
 		return -ENODEV;
-	tg->file = vs_vhost_pin_in(holder, fd, NULL);
-	task_lock(holder);
-	mm = holder->mm;
-	task_unlock(holder);
-	put_task_struct(holder);
-	if (!tg->file)
-		return -ENODEV;
-	tg->type = vs_vhost_type_of(tg->file);
-	if (tg->type < 0) {
-		fput(tg->file);
-		return -ENODEV;
+	tg->fd = fd;
+	err = fd < 0 ? -ENODEV : vs_vhost_access(tg, vs_vhost_peek_fd, &peek, NULL);
+	if (!err && peek.type < 0)
+		err = -ENODEV;
+	if (!err) {
+		tg->type = peek.type;
+		err = vs_vhost_types[tg->type].dev_off < 0 ? -ENOENT :
+		      vs_vhost_check_modules(vs_vhost_types[tg->type].module);
 	}
-	err = vs_vhost_types[tg->type].dev_off < 0 ? -ENOENT :
-	      vs_vhost_check_modules(vs_vhost_types[tg->type].module);
-	if (err == -EIO || err == -EAGAIN) {
-		fput(tg->file);
+	if (err == -EIO || err == -EAGAIN || err == -ENODEV) {
+		put_task_struct(tg->task);
+		tg->task = NULL;
 		return err;
 	}
+	task_lock(tg->task);
+	mm = tg->task->mm;
+	task_unlock(tg->task);
 	tg->type_err = err;
+	tg->file = peek.file;
 	tg->pid = pid;
-	tg->fd = fd;
 	tg->holders[0] = pid;
 	tg->nholders = 1;
 	tg->nsent = 1;
-	owner_mm = err ? NULL : vs_vhost_file_owner_mm(tg->file, tg->type);
-	if (owner_mm && owner_mm == mm)
+	if (!err && peek.owner_mm && peek.owner_mm == mm)
 		tg->owner = pid;
 	return 0;
 }
@@ -1446,13 +1562,14 @@ static int vs_vhost_target_at(pid_t pid, int fd, struct vs_vhost_target *tg)
  * @fd: its fd on the device
  * @emit: called once with the device
  * @arg: for @emit
+ * @wait: the request's lock-wait budget
  *
  * Only process @pid is looked at: the reply's holders are that process,
  * and its owner is named only if that process is the owner.
  *
  * Return: what @emit returned, -ENODEV if that fd is not a vhost device,
  * -EBUSY if the device's locks stayed held, -EIO if vhost support is off,
- * -EAGAIN if its module's BTF could not be read now, -EINTR, -ENOMEM.
+ * -EAGAIN if its module's BTF could not be read now, -ENOMEM.
  */
 int vs_vhost_get(pid_t pid, int fd,
 		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg,
@@ -1466,7 +1583,7 @@ int vs_vhost_get(pid_t pid, int fd,
 	if (err)
 		return err;
 	err = vs_vhost_read(&tg, &vi, wait);
-	fput(tg.file);
+	put_task_struct(tg.task);
 	if (err)
 		return err;
 	if (vi.busy)
@@ -1479,8 +1596,8 @@ int vs_vhost_get(pid_t pid, int fd,
 
 /* Where a queue's eventfds sit in one process's fd table. */
 struct vs_vhost_efd {
-	void *kick;		/* struct file of the kick eventfd */
-	void *call;		/* eventfd_ctx of the call eventfd */
+	struct eventfd_ctx *kick;	/* referenced */
+	void *call;			/* an identity */
 	struct vs_queue_info *qi;
 };
 
@@ -1488,29 +1605,27 @@ struct vs_vhost_efd {
 static int vs_vhost_efd_scan(const void *arg, struct file *f, unsigned int fd)
 {
 	const struct vs_vhost_efd *e = arg;
-	struct eventfd_ctx *ctx;
+	struct eventfd_ctx *ctx = eventfd_ctx_fileget(f);
 
-	if (e->kick && f == e->kick && e->qi->kick_fd < 0)
+	if (IS_ERR(ctx))
+		return 0;
+	if (e->kick && ctx == e->kick && e->qi->kick_fd < 0)
 		e->qi->kick_fd = fd;
-	if (e->call && e->qi->call_fd < 0) {
-		ctx = eventfd_ctx_fileget(f);
-		if (!IS_ERR(ctx)) {
-			if (ctx == e->call)
-				e->qi->call_fd = fd;
-			eventfd_ctx_put(ctx);
-		}
-	}
+	if (e->call && ctx == e->call && e->qi->call_fd < 0)
+		e->qi->call_fd = fd;
+	eventfd_ctx_put(ctx);
 	return e->qi->kick_fd >= 0 && (e->qi->call_fd >= 0 || !e->call);
 }
 
 /*
  * Find the queue's eventfds among the fds of @pid (caller's namespace),
- * the process the request named: no other process is looked at. @kick is
- * pinned by the caller, so the comparison is exact; the call eventfd is
- * known only by its context, which vhost may swap for another between our
- * reading it and this lookup: its fd is best effort.
+ * the process the request named: no other process is looked at. The kick
+ * eventfd's context is referenced by the caller, so its comparison is
+ * exact; the call eventfd is known only by its context, which vhost may
+ * swap for another between our reading it and this lookup: its fd is
+ * best effort.
  */
-static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
+static void vs_vhost_find_efds(pid_t pid, struct eventfd_ctx *kick, void *call,
 			       struct vs_queue_info *qi)
 {
 	struct vs_vhost_efd e = { .kick = kick, .call = call, .qi = qi };
@@ -1540,6 +1655,28 @@ static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 	rcu_read_unlock();
 }
 
+/* What vs_vhost_get_queue() reads under the table lock. */
+struct vs_vhost_queue_read {
+	const struct vs_vhost_target *tg;
+	u32 index;
+	struct vs_queue_info *qi;
+	struct eventfd_ctx *kick;
+	void *call;
+};
+
+static int vs_vhost_queue_fd(struct file *f, void *arg, const char **busyp)
+{
+	struct vs_vhost_queue_read *r = arg;
+	void *dev = (char *)f->private_data + vs_vhost_types[r->tg->type].dev_off;
+	int nvqs;
+
+	if (vs_vhost_check_dev(dev, &nvqs))
+		return -EBADE;	/* not readable: its DEV_GET reply says why */
+	if (r->index >= nvqs)
+		return -ERANGE;
+	return vs_vhost_read_queue(dev, r->index, r->qi, &r->kick, &r->call, busyp);
+}
+
 /**
  * vs_vhost_get_queue() - read one virtqueue of a vhost device
  * @pid: a holder of the device, in the caller's pid namespace
@@ -1555,37 +1692,28 @@ static void vs_vhost_find_efds(pid_t pid, void *kick, void *call,
 int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
 		       struct vs_wait *wait)
 {
+	struct vs_vhost_queue_read r = { .index = index, .qi = qi };
 	struct vs_vhost_target tg;
-	void *kick, *call, *dev = NULL;
-	int nvqs = 0, err;
+	int err;
 
 	memset(qi, 0, sizeof(*qi));
 	err = vs_vhost_target_at(pid, fd, &tg);
 	if (err)
 		return err;
-	err = tg.type_err;
-	if (!err) {
-		dev = (char *)tg.file->private_data + vs_vhost_types[tg.type].dev_off;
-		err = vs_vhost_check_dev(dev, &nvqs);
-	}
-	if (err)
-		err = -EBADE;	/* this device is not readable: its reply says why */
-	else if (index >= nvqs)
-		err = -ERANGE;
-	else
-		err = vs_vhost_read_queue(dev, index, qi, &kick, &call, wait);
+	r.tg = &tg;
+	err = tg.type_err ? -EBADE : vs_vhost_access(&tg, vs_vhost_queue_fd, &r, wait);
+	put_task_struct(tg.task);
 	if (!err) {
 		/* vhost-vdpa's rings are always in the device's I/O space */
 		if (vs_vhost_is_vdpa(tg.type))
 			qi->iova = true;
 		/* in the process the request's path names, not the canonical one */
-		vs_vhost_find_efds(pid, kick, call, qi);
-		if (kick)
-			fput(kick);
+		vs_vhost_find_efds(pid, r.kick, r.call, qi);
 	} else if (err == -EBUSY) {
 		qi->busy = wait->busy;
 	}
-	fput(tg.file);
+	if (r.kick)
+		eventfd_ctx_put(r.kick);
 	return err;
 }
 

@@ -25,6 +25,7 @@ struct vs_wait {
 };
 
 void vs_wait_start(struct vs_wait *w);
+bool vs_wait_again(struct vs_wait *w, const char *what);
 bool vs_mutex_lock_bounded(struct mutex *m, struct vs_wait *w, const char *what);
 bool vs_device_lock_bounded(struct device *dev, struct vs_wait *w, const char *what);
 bool vs_rtnl_lock_bounded(struct vs_wait *w, const char *what);

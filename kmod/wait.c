@@ -42,18 +42,35 @@ void vs_wait_start(struct vs_wait *w)
  * further lock of the request gets one try: a request that met one busy
  * device does not wait again for the next.
  */
+/**
+ * vs_wait_again() - wait one step before another try, if the budget allows
+ * @w: the request's budget
+ * @what: the sentence saying which lock was taken, kept in @w->busy when
+ *	the budget is spent
+ *
+ * For callers that must let go of their own locks between tries.
+ *
+ * Return: true after a 1-2 ms sleep: try again; false: the budget is spent
+ * (or a fatal signal came), report busy.
+ */
+bool vs_wait_again(struct vs_wait *w, const char *what)
+{
+	if (time_after_eq(jiffies, w->deadline) || fatal_signal_pending(current)) {
+		w->busy = what;
+		return false;
+	}
+	usleep_range(VS_WAIT_STEP_US, 2 * VS_WAIT_STEP_US);
+	return true;
+}
+
 static bool vs_wait_for(bool (*try)(void *arg), void *arg, struct vs_wait *w,
 			const char *what)
 {
-	for (;;) {
+	do {
 		if (try(arg))
 			return true;
-		if (time_after_eq(jiffies, w->deadline) || fatal_signal_pending(current)) {
-			w->busy = what;
-			return false;
-		}
-		usleep_range(VS_WAIT_STEP_US, 2 * VS_WAIT_STEP_US);
-	}
+	} while (vs_wait_again(w, what));
+	return false;
 }
 
 static bool vs_try_mutex(void *m)

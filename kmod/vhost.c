@@ -871,6 +871,19 @@ static int vs_vhost_walk_task(struct vs_vhost_walk *w, struct task_struct *task,
 }
 
 /*
+ * Whether @task is not its group's leader and uses the leader's fd table,
+ * which the leader's visit walks. Under RCU (task structs are freed after
+ * a grace period); the table pointers are compared, never dereferenced.
+ */
+static bool vs_vhost_shares_leader_files(struct task_struct *task)
+{
+	struct task_struct *leader = READ_ONCE(task->group_leader);
+	const void *files = READ_ONCE(task->files);
+
+	return leader != task && files && READ_ONCE(leader->files) == files;
+}
+
+/*
  * Every thread visible to the caller, by pid number, one at a time: a
  * reference on the thread, no RCU read section or lock held across the
  * walk of its table, a chance to reschedule between threads.
@@ -888,6 +901,9 @@ static int vs_vhost_walk_tasks(struct vs_vhost_walk *w)
 		task = pid ? pid_task(pid, PIDTYPE_PID) : NULL;
 		if (pid)
 			nr = pid_nr_ns(pid, ns);
+		/* most threads share their leader's table: no reference for them */
+		if (task && vs_vhost_shares_leader_files(task))
+			task = NULL;
 		if (task)
 			get_task_struct(task);
 		rcu_read_unlock();

@@ -679,10 +679,10 @@ struct vs_vhost_dev {
  * @last_files: while walking: that table, an identity only
  *
  * Nothing here holds a reference: files, mms and tables are kept as
- * identities, and a device is pinned again, from its named holder's fd
- * table, only while it is read (vs_vhost_pin()). A pointer freed and
- * reused by another vhost file between the walk and the read is caught
- * there: the fd must still hold that very file. A dump keeps this between
+ * identities, and a device is read through its holder's fd table while
+ * that table is locked (vs_vhost_access()). A pointer freed and reused by
+ * another vhost file between the walk and the read is caught there: the
+ * fd must still hold that very file. A dump keeps this between
  * its parts and resumes at @next: a continuation does not walk again.
  */
 struct vs_vhost_walk {
@@ -836,17 +836,16 @@ static void vs_vhost_add_proc(struct vs_vhost_walk *w, const void *mm, pid_t pid
 }
 
 /*
- * One thread, referenced by the caller, no lock held. Threads that share
- * their group leader's table are skipped (the leader's visit walks it);
- * one whose leader has none (it exited) or has another walks its own.
+ * One thread, referenced by the caller, no lock held; the caller skipped
+ * it if it shares its group leader's table (vs_vhost_shares_leader_files():
+ * the leader's visit walks that). One whose leader has none (it exited)
+ * or has another walks its own, once per table and process in a row.
  */
 static int vs_vhost_walk_task(struct vs_vhost_walk *w, struct task_struct *task,
 			      struct pid_namespace *ns)
 {
 	struct vs_vhost_walk_table t = { .w = w };
-	struct task_struct *leader;
 	const void *files;
-	bool shared;
 
 	t.pid = task_tgid_nr_ns(task, ns);
 	t.tid = task_pid_nr_ns(task, ns);
@@ -856,13 +855,7 @@ static int vs_vhost_walk_task(struct vs_vhost_walk *w, struct task_struct *task,
 	files = task->files;
 	t.mm = task->mm;
 	task_unlock(task);
-	if (!files)
-		return 0;
-	rcu_read_lock();
-	leader = READ_ONCE(task->group_leader);
-	shared = leader != task && READ_ONCE(leader->files) == files;
-	rcu_read_unlock();
-	if (shared || (t.pid == w->last_pid && files == w->last_files))
+	if (!files || (t.pid == w->last_pid && files == w->last_files))
 		return 0;
 	w->last_pid = t.pid;
 	w->last_files = files;
@@ -1114,20 +1107,36 @@ static struct task_struct *vs_vhost_task(pid_t nr, enum pid_type type)
 	return task;
 }
 
-/* Whether @h's fd still holds its file: a look, no reference taken. */
-static bool vs_vhost_still_holds(const struct vs_vhost_fd *h)
+/*
+ * @h's thread, referenced, if its fd still holds @h's file; else NULL. A
+ * look at the table: no reference on the file.
+ */
+static struct task_struct *vs_vhost_holder(const struct vs_vhost_fd *h)
 {
 	struct vs_vhost_holds_ctx c = { .fd = h->fd, .want = h->file };
 	struct task_struct *task = vs_vhost_task(h->tid, PIDTYPE_PID);
 
 	if (!task)
-		return false;
+		return NULL;
 	task_lock(task);
 	if (task->files)
 		iterate_fd(task->files, h->fd, vs_vhost_holds_fd, &c);
 	task_unlock(task);
-	put_task_struct(task);
-	return c.holds;
+	if (!c.holds) {
+		put_task_struct(task);
+		return NULL;
+	}
+	return task;
+}
+
+/* Whether @h's fd still holds its file. */
+static bool vs_vhost_still_holds(const struct vs_vhost_fd *h)
+{
+	struct task_struct *task = vs_vhost_holder(h);
+
+	if (task)
+		put_task_struct(task);
+	return task;
 }
 
 /**
@@ -1297,10 +1306,9 @@ static int vs_vhost_read_fd(struct file *f, void *arg, const char **busyp)
 }
 
 /* vhost-vdpa's started, from the pinned file, under the device's mutex. */
-static void vs_vhost_read_vdpa(struct file *f, struct vs_vhost_info *vi,
-			       struct vs_wait *wait)
+static void vs_vhost_read_vdpa(struct file *f, const struct vs_vhost_type *t,
+			       struct vs_vhost_info *vi, struct vs_wait *wait)
 {
-	const struct vs_vhost_type *t = &vs_vhost_types[vs_vhost_type_of(f)];
 	void *dev = (char *)f->private_data + t->dev_off;
 	struct mutex *m = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 
@@ -1354,7 +1362,7 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 		return 0;
 	}
 	if (r.vdpa_file) {
-		vs_vhost_read_vdpa(r.vdpa_file, vi, wait);
+		vs_vhost_read_vdpa(r.vdpa_file, t, vi, wait);
 		fput(r.vdpa_file);
 	}
 	vi->nvqs = r.nvqs;
@@ -1414,15 +1422,14 @@ static bool vs_vhost_target_of(const struct vs_vhost_walk *w,
 	unsigned int i;
 
 	memset(tg, 0, sizeof(*tg));
-	for (i = 0; i <= d->nfds && !named; i++) {
+	for (i = 0; i <= d->nfds && !tg->task; i++) {
 		const struct vs_vhost_fd *h = i ? &d->first[i - 1] : d->name;
 
-		if ((!i || h != d->name) && vs_vhost_still_holds(h))
-			named = h;
+		if (i && h == d->name)
+			continue;
+		tg->task = vs_vhost_holder(h);
+		named = h;
 	}
-	if (!named)
-		return false;
-	tg->task = vs_vhost_task(named->tid, PIDTYPE_PID);
 	if (!tg->task)
 		return false;
 	tg->file = named->file;

@@ -9,6 +9,8 @@
 #     for the test's tap namespace)
 #   - the few files we use from linux-source-6.12 (checkpatch, kselftest
 #     harness), unpacked into $VS_CACHE/linux-source-6.12
+#   - the kernel's netlink spec tools (ynl) of the linux-source-6.12 version
+#     pinned in tools/ynl/pin, unpacked into $VS_CACHE/ynl/VERSION
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +22,7 @@ pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
       linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12
       libmicrohttpd-dev prometheus dkms
       bc bison flex libelf-dev libssl-dev
-      debootstrap iproute2 util-linux)
+      debootstrap iproute2 util-linux python3-yaml python3-jsonschema)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -44,4 +46,38 @@ if [ ! -f "$src/.done" ]; then
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h'
 	touch "$src/.done"
+fi
+
+# ynl (tools/net/ynl and the netlink schemas), of the pinned version only:
+# tools/ynl/regen.py checks the files' hashes. The unpacked tree is kept by
+# version, so a later linux-source-6.12 upload leaves it in place.
+pin_version=$(awk '$1 == "version" { print $2 }' "$top/tools/ynl/pin")
+have_version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+ynl=$cache/ynl/$pin_version
+if [ ! -f "$ynl/.done" ]; then
+	if [ "$have_version" != "$pin_version" ]; then
+		echo "deps: NOTICE: linux-source-6.12 is $have_version, tools/ynl/pin wants" \
+			"$pin_version; trying that version" >&2
+		tmp=$(mktemp -d)
+		if (cd "$tmp" && apt-get download -qq "linux-source-6.12=$pin_version" \
+			>/dev/null 2>&1); then
+			dpkg-deb --fsys-tarfile "$tmp"/linux-source-6.12_*.deb |
+				tar -xO --wildcards '*/linux-source-6.12.tar.xz' > "$tmp/src.tar.xz"
+			tarball=$tmp/src.tar.xz
+		else
+			echo "deps: WARNING: linux-source-6.12 $pin_version cannot be" \
+				"fetched; make check's regen step will say SKIP" >&2
+			tarball=
+		fi
+	else
+		tarball=/usr/src/linux-source-6.12.tar.xz
+	fi
+	if [ -n "$tarball" ]; then
+		echo "deps: unpacking ynl from linux-source-6.12 $pin_version"
+		rm -rf "$ynl" && mkdir -p "$ynl"
+		tar -xf "$tarball" -C "$ynl" --strip-components=1 \
+			--wildcards '*/tools/net/ynl/*' '*/Documentation/netlink/*'
+		touch "$ynl/.done"
+	fi
+	[ -n "${tmp:-}" ] && rm -rf "$tmp"
 fi

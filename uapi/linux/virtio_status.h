@@ -15,6 +15,7 @@
 #define VIRTIO_STATUS_BUSID_MAX		32
 #define VIRTIO_STATUS_BUSID_LEN_MAX	31
 #define VIRTIO_STATUS_HOLDERS_SENT	64
+#define VIRTIO_STATUS_DESCS_MAX		256
 
 /**
  * enum virtio_status_endian - Byte order the device uses for its fields.

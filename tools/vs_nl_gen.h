@@ -132,7 +132,7 @@ struct vs_nl_event {
 	u64 have[VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_EVENT_MAX)];
 	u64 seq;
 	u64 time;
-	struct vs_nl_event_dev dev;
+	struct vs_nl_dev dev;
 };
 
 extern const struct nla_policy vs_nl_header_policy[VIRTIO_STATUS_A_HEADER_MAX + 1];

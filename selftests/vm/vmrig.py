@@ -16,6 +16,10 @@ console, written to a log file; ttyS1 carries the command agent (on microvm, whi
 port, a virtio console port hvc0 does; protocol in
 mkinitramfs.py); QMP is on a unix socket. Never KVM: it hangs on this host.
 
+VM(host_root=True) also shares the host's root file system, read-only,
+over virtio-9p, mounted at /host in the guest: `chroot /host python3 ...`
+runs the host's own programs (the guest has no Python) on the guest kernel.
+
 CLI (for demos and quick checks):
     vmrig.py --kernel 6.12 --device virtio-rng-pci,id=rng0 --file ./x.ko \\
              --run 'insmod /x.ko; ls /sys/bus/virtio/devices'
@@ -84,9 +88,33 @@ DEBUG_BOOT_TIMEOUT = max(BOOT_TIMEOUT, 300)
 BOOT_ATTEMPTS = 2
 KMEMLEAK = '/sys/kernel/debug/kmemleak'
 
+# host_root=True: the host's / as a read-only virtio-9p share (QEMU's
+# "local" backend; multidevs=remap keeps inode numbers of the host's many
+# file systems apart), mounted at HOST_ROOT. Its device's QEMU id and mount
+# tag are HOST_ROOT_TAG. The modules go into that VM's initramfs only, so
+# that other VMs' 9p devices keep having no driver (vm_tests.py's).
+HOST_ROOT = '/host'
+HOST_ROOT_TAG = 'vs-hostroot'
+HOST_ROOT_MODULES = ['9pnet_virtio', '9p']
+# cache=loose: the share is read-only, so the guest may keep what it read
+# (a Python start reads hundreds of files); msize: fewer, larger requests.
+HOST_ROOT_MOUNT = 'trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144'
+
 
 class VMError(Exception):
     """The VM failed to boot, died, or the agent stopped answering."""
+
+
+def host_root_unsupported(kernel):
+    """Why VM(kernel=KERNEL, host_root=True) cannot work, or None: the
+    kernel has no 9p over virtio, neither as modules nor built in."""
+    info = mkinitramfs.kernel_info(kernel)
+    _, _, missing = mkinitramfs.resolve_modules(info['modroot'], info['kver'],
+                                                HOST_ROOT_MODULES)
+    if missing:
+        return ('kernel %s has no %s (CONFIG_NET_9P_VIRTIO, CONFIG_9P_FS), '
+                'neither as a module nor built in' % (info['kver'], ' '.join(missing)))
+    return None
 
 
 class CommandError(Exception):
@@ -178,7 +206,8 @@ class VM:
     def __init__(self, kernel='6.12', devices=(), extra_files=(), mem='512M',
                  machine='q35', append='', qemu_args=(), modules=None,
                  autoload=True, load=(), smp=2, cpu=None,
-                 hotplug_ports=2, boot=BOOT, bios=BIOS, boot_timeout=BOOT_TIMEOUT, keep=None, log=None):
+                 hotplug_ports=2, boot=BOOT, bios=BIOS, boot_timeout=BOOT_TIMEOUT, keep=None, log=None,
+                 host_root=False):
         """kernel: '6.1', '6.12' or 'debug' (selftests/vm/debug_kernel.sh);
         devices: -device strings; extra_files:
         'SRC' (lands at /basename), 'SRC:DST' or (SRC, DST); qemu_args: more
@@ -189,7 +218,10 @@ class VM:
         empty pcie-root-ports (ids hp-port0..) for hotplug(); boot: 'pvh' (ELF vmlinux) or
         'bzimage' (vmlinuz); bios: 'qboot', 'seabios' (QEMU's
         default) or a firmware path; keep: keep the work dir (default: env
-        VS_KEEP=1)."""
+        VS_KEEP=1); host_root: share the host's / read-only over virtio-9p
+        (QEMU id and mount tag HOST_ROOT_TAG, one more virtio device) and
+        mount it at HOST_ROOT before start() returns (VMError if the kernel
+        has no 9p: host_root_unsupported())."""
         self.kernel = kernel
         self.devices = list(devices)
         self.extra_files = list(extra_files)
@@ -218,6 +250,9 @@ class VM:
         self.kver = None
         self.boot_seconds = None
         self.workdir = None
+        self.want_host_root = host_root
+        self.host_root = None           # HOST_ROOT once mounted
+        self.host_root_seconds = None   # how long loading 9p and mounting took
 
     # -- life cycle ---------------------------------------------------------
 
@@ -236,9 +271,16 @@ class VM:
         self.agent_path = os.path.join(self.workdir, 'agent.sock')
         self.qmp_path = os.path.join(self.workdir, 'qmp.sock')
         initrd = os.path.join(self.workdir, 'initrd.gz')
+        modules = self.modules
+        if self.want_host_root:
+            modules = list(mkinitramfs.DEFAULT_MODULES if modules is None else modules)
+            modules += [m for m in HOST_ROOT_MODULES if m not in modules]
         try:
+            why = self.want_host_root and host_root_unsupported(self.kernel)
+            if why:
+                raise VMError('host_root: ' + why)
             info = mkinitramfs.build(self.kernel, initrd, self.extra_files,
-                                     self.modules, log=self.log)
+                                     modules, log=self.log)
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise
@@ -280,6 +322,12 @@ class VM:
             cmd += ['-bios', self.bios]
         for d in self.devices:
             cmd += ['-device', d]
+        if self.want_host_root:
+            cmd += ['-fsdev', 'local,id=%s,path=/,security_model=none,readonly=on,'
+                    'multidevs=remap' % HOST_ROOT_TAG,
+                    '-device', '%s,id=%s,fsdev=%s,mount_tag=%s'
+                    % ('virtio-9p-device' if self.machine.startswith('microvm')
+                       else 'virtio-9p-pci', HOST_ROOT_TAG, HOST_ROOT_TAG, HOST_ROOT_TAG)]
         for i, port in enumerate(self.ports):
             cmd += ['-device', 'pcie-root-port,id=%s,bus=pcie.0,chassis=%d'
                     % (port, 100 + i)]
@@ -307,6 +355,26 @@ class VM:
                 raise
         self.boot_seconds = time.monotonic() - t0
         self.log('%s booted in %.1fs' % (self.kver, self.boot_seconds))
+        if self.want_host_root:
+            self._mount_host_root()
+
+    def _mount_host_root(self):
+        """Load 9p (autoload=False boots without it) and mount the share."""
+        t = time.monotonic()
+        try:
+            rc, out = self.run('modprobe -a %s && mkdir -p %s && mount -t 9p -o %s %s %s'
+                               % (' '.join(HOST_ROOT_MODULES), HOST_ROOT, HOST_ROOT_MOUNT,
+                                  HOST_ROOT_TAG, HOST_ROOT), timeout=120)
+        except BaseException:
+            self.stop()
+            raise
+        if rc != 0:
+            self.stop()
+            raise VMError('host_root: mounting the host\'s / at %s failed (rc=%d): %s'
+                          % (HOST_ROOT, rc, out.strip()))
+        self.host_root = HOST_ROOT
+        self.host_root_seconds = time.monotonic() - t
+        self.log('host root mounted at %s in %.1fs' % (HOST_ROOT, self.host_root_seconds))
 
     def _launch(self, cmd, t0):
         for f in (self.console_path, self.agent_path, self.qmp_path):
@@ -676,6 +744,8 @@ def main():
     ap.add_argument('--no-autoload', action='store_true',
                     help='do not load drivers for present devices')
     ap.add_argument('--append', default='', help='more kernel command line')
+    ap.add_argument('--host-root', action='store_true',
+                    help="share the host's / read-only at %s (virtio-9p)" % HOST_ROOT)
     ap.add_argument('--run', action='append', default=[], help='command for the guest sh')
     ap.add_argument('--shell', action='store_true',
                     help='then read commands from stdin, one a line (no job control)')
@@ -691,10 +761,14 @@ def main():
     rc = 0
     vm = VM(kernel=a.kernel, devices=a.device, extra_files=a.file, mem=a.mem,
             machine=a.machine, smp=a.smp, append=a.append, qemu_args=qargs,
-            autoload=not a.no_autoload, load=a.load, log=log)
+            autoload=not a.no_autoload, load=a.load, log=log, host_root=a.host_root)
     try:
         with vm:
             print('vmrig: %s booted in %.1fs' % (vm.kver, vm.boot_seconds), file=sys.stderr)
+            if vm.host_root:
+                print('vmrig: host root at %s after %.1fs more' % (vm.host_root,
+                                                                  vm.host_root_seconds),
+                      file=sys.stderr)
             for cmd in a.run:
                 rc, out = vm.run_bytes(cmd, a.timeout)
                 sys.stdout.buffer.write(out)

@@ -93,7 +93,7 @@ class Gen:
             elif attr.type == 'string':
                 decl = f'char {name}[{self.str_size(attr)}]'
             elif attr.type == 'nest':
-                decl = f'struct vs_nl_{c_name(attr.yaml["nested-attributes"])} {name}'
+                decl = f'struct vs_nl_{self.nested_name(attr)} {name}'
             else:
                 sys.exit(f'gen_libnl: {aset.name}.{attr.name}: type '
                          f'{attr.type} is not handled')

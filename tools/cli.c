@@ -314,7 +314,7 @@ int vs_parse_args(int argc, char **argv, struct vs_opts *o,
  */
 static void vs_warn_vhost_off(const struct vs_backend *be, FILE *err)
 {
-	struct vs_info info;
+	struct vs_nl_info info;
 	struct vs_err e;
 
 	if (!be->ops->privileged(be->ctx))
@@ -323,7 +323,7 @@ static void vs_warn_vhost_off(const struct vs_backend *be, FILE *err)
 	if (be->ops->info(be->ctx, &info, &e) < 0)
 		return;
 	if (!vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_STATE) ||
-	    info.vhost_state != VIRTIO_STATUS_VHOST_OFF)
+	    info.vhost_state != VIRTIO_STATUS_VHOST_STATE_OFF)
 		return;
 	fprintf(err, "virtio-status: vhost devices are not listed: %s\n",
 		vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_REASON) &&

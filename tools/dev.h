@@ -16,118 +16,88 @@
 
 #include "features.h"
 #include "util.h"
+#include "vs_nl_gen.h"
 
 #define VS_NAME_MAX	64
 #define VS_STR_MAX	64
 #define VS_MSG_MAX	512
-/* Holders of one vhost device kept; n_holder_pids counts every one sent. */
-#define VS_HOLDERS_MAX	64
+/* Holders of one vhost device kept (the module sends no more) */
+#define VS_HOLDERS_MAX	VIRTIO_STATUS_HOLDERS_SENT
 
 /*
- * Which VIRTIO_STATUS_A_* attributes a reply carried: bit (attr % 64) of
- * word (attr / 64), for every attribute number the uapi has.
- */
-#define VS_ATTR_WORDS	(VIRTIO_STATUS_A_MAX / 64 + 1)
-
-struct vs_attr_mask {
-	u64 w[VS_ATTR_WORDS];
-};
-
-/* Attribute numbers past the uapi's are never in a mask. */
-static inline bool vs_mask_has(const struct vs_attr_mask *m, int attr)
-{
-	if (attr < 0 || attr > VIRTIO_STATUS_A_MAX)
-		return false;
-	return m->w[attr / 64] & BIT_ULL(attr % 64);
-}
-
-static inline void vs_mask_set(struct vs_attr_mask *m, int attr)
-{
-	if (attr >= 0 && attr <= VIRTIO_STATUS_A_MAX)
-		m->w[attr / 64] |= BIT_ULL(attr % 64);
-}
-
-static inline void vs_mask_clear(struct vs_attr_mask *m, int attr)
-{
-	if (attr >= 0 && attr <= VIRTIO_STATUS_A_MAX)
-		m->w[attr / 64] &= ~BIT_ULL(attr % 64);
-}
-
-/*
- * One VIRTIO_STATUS_CMD_DEV_GET reply, decoded. A member is valid only when
- * vs_dev_has() says its attribute was in the reply. What the reply describes
+ * The messages of the family, decoded, are the structs generated from the
+ * spec (vs_nl_gen.h, one per attribute set): struct vs_nl_dev for a
+ * dev-get reply, vs_nl_queue, vs_nl_element, vs_nl_info. A member is valid
+ * only when its attribute was in the message: vs_dev_has() and its
+ * siblings ask the struct's presence mask. What a dev-get reply describes
  * is vs_dev_kind(): a virtio device (guest side) or a vhost device (host
- * side); the vhost_* members are for the latter only.
+ * side; the members of its vhost nest, vs_dev_vhost_has()).
  *
  * Feature sets come in two words: the *_features member is bits 0-63, the
  * *_features_hi member bits 64-127 (a module built for a kernel with
  * 128-bit feature sets sends it, zero or not). vs_dev_driver_features() and
  * its siblings put them together.
  */
-struct vs_dev {
-	struct vs_attr_mask have;
-	char path[VIRTIO_STATUS_PATH_MAX];
-	char busid[VIRTIO_STATUS_BUSID_MAX];
-	char name[VS_NAME_MAX];
-	char transport[VS_STR_MAX];
-	char driver[VS_STR_MAX];
-	u32 index;
-	u32 device_id;
-	u32 vendor;
-	u32 status;
-	u64 driver_features;
-	u64 driver_features_hi;
-	u64 device_features;
-	u64 device_features_hi;
-	u32 device_features_err;	/* positive errno */
-	u32 num_vqs;		/* the driver's: queues it set up */
-	u32 device_num_vqs;	/* the device's: queues it offers */
-	bool list_only;		/* the module reads no state (LIST_ONLY) */
-	bool broken;
-	bool failed;
-	u32 endian;		/* enum virtio_status_endian */
-	u32 generation;
-	u32 kind;		/* enum virtio_status_kind */
-	u64 vhost_acked_features;
-	u64 vhost_acked_features_hi;
-	u64 vhost_backend_features;
-	u32 vhost_mem_regions;
-	bool vhost_log_enabled;
-	bool vhost_started;
-	u32 vhost_owner_pid;
-	/* the first VS_HOLDERS_MAX VHOST_HOLDER_PIDs, in the reply's order */
-	u32 holder_pids[VS_HOLDERS_MAX];
-	u32 n_holder_pids;	/* how many the reply carried, all of them */
-	/* VHOST_ERROR: why the module could not read this vhost device */
-	char vhost_error[VS_MSG_MAX];
-	/* BUSY: the lock another task held, so that no state was read */
-	char busy[VS_MSG_MAX];
-};
-
-static inline bool vs_dev_has(const struct vs_dev *d, int attr)
+static inline bool vs_dev_has(const struct vs_nl_dev *d, int attr)
 {
-	return vs_mask_has(&d->have, attr);
+	return attr <= VIRTIO_STATUS_A_DEV_MAX && vs_nl_has(d->have, attr);
 }
 
-static inline void vs_dev_set(struct vs_dev *d, int attr)
+static inline void vs_dev_set(struct vs_nl_dev *d, int attr)
 {
-	vs_mask_set(&d->have, attr);
+	vs_nl_set(d->have, attr);
 }
 
-static inline void vs_dev_clear(struct vs_dev *d, int attr)
+static inline void vs_dev_clear(struct vs_nl_dev *d, int attr)
 {
-	vs_mask_clear(&d->have, attr);
+	vs_nl_clear(d->have, attr);
+}
+
+/* The device's name in the reply's header nest (path, busid). */
+static inline bool vs_dev_header_has(const struct vs_nl_dev *d, int attr)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_HEADER) &&
+	       vs_nl_has(d->header.have, attr);
+}
+
+static inline void vs_dev_header_set(struct vs_nl_dev *d, int attr)
+{
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_HEADER);
+	vs_nl_set(d->header.have, attr);
+}
+
+static inline void vs_dev_header_clear(struct vs_nl_dev *d, int attr)
+{
+	vs_nl_clear(d->header.have, attr);
+}
+
+/* What only a vhost device has: the reply's vhost nest. */
+static inline bool vs_dev_vhost_has(const struct vs_nl_dev *d, int attr)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST) &&
+	       attr <= VIRTIO_STATUS_A_VHOST_MAX && vs_nl_has(d->vhost.have, attr);
+}
+
+static inline void vs_dev_vhost_set(struct vs_nl_dev *d, int attr)
+{
+	vs_dev_set(d, VIRTIO_STATUS_A_DEV_VHOST);
+	vs_nl_set(d->vhost.have, attr);
+}
+
+static inline void vs_dev_vhost_clear(struct vs_nl_dev *d, int attr)
+{
+	vs_nl_clear(d->vhost.have, attr);
 }
 
 /* @lo, and @hi when the reply carried @hi_attr. */
-static inline struct vs_fset vs_dev_fset(const struct vs_dev *d, u64 lo,
+static inline struct vs_fset vs_dev_fset(const struct vs_nl_dev *d, u64 lo,
 					 int hi_attr, u64 hi)
 {
 	return vs_fset_of(lo, vs_dev_has(d, hi_attr) ? hi : 0);
 }
 
 /* What the driver accepted (DRIVER_FEATURES and its _HI). */
-static inline struct vs_fset vs_dev_driver_features(const struct vs_dev *d)
+static inline struct vs_fset vs_dev_driver_features(const struct vs_nl_dev *d)
 {
 	return vs_dev_fset(d, d->driver_features,
 			   VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI,
@@ -135,7 +105,7 @@ static inline struct vs_fset vs_dev_driver_features(const struct vs_dev *d)
 }
 
 /* What the device offers (DEVICE_FEATURES and its _HI). */
-static inline struct vs_fset vs_dev_device_features(const struct vs_dev *d)
+static inline struct vs_fset vs_dev_device_features(const struct vs_nl_dev *d)
 {
 	return vs_dev_fset(d, d->device_features,
 			   VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI,
@@ -143,15 +113,15 @@ static inline struct vs_fset vs_dev_device_features(const struct vs_dev *d)
 }
 
 /* What a vhost device's owner acked (VHOST_ACKED_FEATURES and its _HI). */
-static inline struct vs_fset vs_dev_vhost_acked(const struct vs_dev *d)
+static inline struct vs_fset vs_dev_vhost_acked(const struct vs_nl_dev *d)
 {
-	return vs_dev_fset(d, d->vhost_acked_features,
-			   VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI,
-			   d->vhost_acked_features_hi);
+	return vs_fset_of(d->vhost.acked_features,
+			  vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI) ?
+			  d->vhost.acked_features_hi : 0);
 }
 
 /* Whether the reply comes from a module in list-only mode. */
-static inline bool vs_dev_list_only(const struct vs_dev *d)
+static inline bool vs_dev_list_only(const struct vs_nl_dev *d)
 {
 	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_LIST_ONLY) && d->list_only;
 }
@@ -160,13 +130,13 @@ static inline bool vs_dev_list_only(const struct vs_dev *d)
  * QEMU's num-vqs: the queues the device offers when the reply says
  * (DEVICE_NUM_VQS: modern virtio-pci), else the queues the driver set up.
  */
-static inline bool vs_dev_has_num_vqs(const struct vs_dev *d)
+static inline bool vs_dev_has_num_vqs(const struct vs_nl_dev *d)
 {
 	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS) ||
 	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS);
 }
 
-static inline u32 vs_dev_num_vqs(const struct vs_dev *d)
+static inline u32 vs_dev_num_vqs(const struct vs_nl_dev *d)
 {
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS))
 		return d->device_num_vqs;
@@ -177,7 +147,7 @@ static inline u32 vs_dev_num_vqs(const struct vs_dev *d)
  * A reply without VIRTIO_STATUS_A_DEV_KIND comes from a module that knew
  * virtio devices only.
  */
-static inline u32 vs_dev_kind(const struct vs_dev *d)
+static inline u32 vs_dev_kind(const struct vs_nl_dev *d)
 {
 	if (!vs_dev_has(d, VIRTIO_STATUS_A_DEV_KIND))
 		return VIRTIO_STATUS_KIND_VIRTIO;
@@ -186,13 +156,13 @@ static inline u32 vs_dev_kind(const struct vs_dev *d)
 
 /*
  * Whether @d is a vhost device the module could not read (VHOST_ERROR,
- * the reason in @d->vhost_error): its reply names the device and its
+ * the reason in @d->vhost.error): its reply names the device and its
  * holders, and carries no state.
  */
-static inline bool vs_dev_vhost_error(const struct vs_dev *d)
+static inline bool vs_dev_vhost_error(const struct vs_nl_dev *d)
 {
 	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST &&
-	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
+	       vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ERROR);
 }
 
 /*
@@ -203,203 +173,130 @@ static inline bool vs_dev_vhost_error(const struct vs_dev *d)
  * names the device (and its holders) only. A request for one device gets
  * EBUSY instead.
  */
-static inline bool vs_dev_busy(const struct vs_dev *d)
+static inline bool vs_dev_busy(const struct vs_nl_dev *d)
 {
 	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSY);
 }
 
-/* Holder pids actually kept in @d->holder_pids. */
-static inline u32 vs_dev_holders_kept(const struct vs_dev *d)
+/* Holder pids kept in @d->vhost.holder_pid, in the reply's order. */
+static inline u32 vs_dev_holders_kept(const struct vs_nl_dev *d)
 {
-	return d->n_holder_pids < VS_HOLDERS_MAX ? d->n_holder_pids :
-						   VS_HOLDERS_MAX;
+	return d->vhost.n_holder_pid < VS_HOLDERS_MAX ? d->vhost.n_holder_pid :
+							VS_HOLDERS_MAX;
 }
 
-/* One VIRTIO_STATUS_CMD_INFO reply, decoded; vs_info_has() as above. */
-struct vs_info {
-	struct vs_attr_mask have;
-	u32 vhost_state;		/* enum virtio_status_vhost_state */
-	char vhost_reason[VS_MSG_MAX];
-	char vhost_layout[VS_MSG_MAX];
-	u32 generation;
-	u32 mode;			/* enum virtio_status_mode */
-	char mode_reason[VS_MSG_MAX];
-	char fingerprint[VS_MSG_MAX];
-	u32 feature_bits;		/* 64 or 128 */
-};
-
-static inline bool vs_info_has(const struct vs_info *i, int attr)
+/*
+ * Processes holding a vhost device open, all of them: the module sends
+ * the first pids and (HOLDERS) how many there are.
+ */
+static inline u32 vs_dev_holders(const struct vs_nl_dev *d)
 {
-	return vs_mask_has(&i->have, attr);
+	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_HOLDERS) &&
+	    d->vhost.holders > d->vhost.n_holder_pid)
+		return d->vhost.holders;
+	return d->vhost.n_holder_pid;
 }
 
-static inline void vs_info_set(struct vs_info *i, int attr)
+/* An info reply (struct vs_nl_info), decoded. */
+static inline bool vs_info_has(const struct vs_nl_info *i, int attr)
 {
-	vs_mask_set(&i->have, attr);
+	return attr <= VIRTIO_STATUS_A_INFO_MAX && vs_nl_has(i->have, attr);
+}
+
+static inline void vs_info_set(struct vs_nl_info *i, int attr)
+{
+	vs_nl_set(i->have, attr);
 }
 
 /* Whether the module says it runs in list-only mode. */
-static inline bool vs_info_list_only(const struct vs_info *i)
+static inline bool vs_info_list_only(const struct vs_nl_info *i)
 {
 	return vs_info_has(i, VIRTIO_STATUS_A_INFO_MODE) &&
 	       i->mode == VIRTIO_STATUS_MODE_LIST_ONLY;
 }
 
 /*
- * One VIRTIO_STATUS_CMD_QUEUE_GET reply, decoded; vs_queue_has() as for
- * vs_dev. Guest queues carry NAME, NUM_FREE, PACKED, the ring flags and
- * BROKEN; vhost queues LAST_AVAIL_IDX, KICK, CALL, the fds and the GPAs.
- * A reply to a caller without CAP_SYS_ADMIN has no address (DESC, AVAIL,
- * USED, the GPAs) and carries QUEUE_ADDR_HIDDEN instead, the kernel's
- * reason (vs_queue_addr_hidden()). A vhost queue whose owner acked
- * VIRTIO_F_ACCESS_PLATFORM carries QUEUE_ADDR_IOVA: DESC, AVAIL and USED
- * are I/O virtual addresses, and there are no GPAs (vs_queue_addr_iova()).
+ * A queue-get reply (struct vs_nl_queue), decoded. Guest queues carry
+ * NAME, NUM_FREE, PACKED, the ring flags and BROKEN; vhost queues
+ * LAST_AVAIL_IDX, KICK, CALL, the fds and the GPAs. A reply to a caller
+ * without CAP_SYS_ADMIN has no address (DESC, AVAIL, USED, the GPAs) and
+ * carries ADDR_HIDDEN instead, the kernel's reason (vs_queue_addr_hidden()).
+ * A vhost queue whose owner acked VIRTIO_F_ACCESS_PLATFORM carries
+ * ADDR_IOVA: DESC, AVAIL and USED are I/O virtual addresses, and there are
+ * no GPAs (vs_queue_addr_iova()).
  */
-struct vs_queue {
-	struct vs_attr_mask have;
-	u32 index;
-	char name[VS_NAME_MAX];
-	u32 num;
-	u32 num_free;
-	u64 desc;
-	u64 avail;
-	u64 used;
-	bool packed;
-	u32 avail_idx;
-	u32 used_idx;
-	u32 avail_flags;
-	u32 used_flags;
-	bool broken;
-	u32 last_avail_idx;
-	bool kick;
-	bool call;
-	u32 kick_fd;
-	u32 call_fd;
-	u64 desc_gpa;
-	u64 avail_gpa;
-	u64 used_gpa;
-	bool addr_iova;
-	char addr_hidden[VS_MSG_MAX];
-};
-
-static inline bool vs_queue_has(const struct vs_queue *q, int attr)
+static inline bool vs_queue_has(const struct vs_nl_queue *q, int attr)
 {
-	return vs_mask_has(&q->have, attr);
+	return attr <= VIRTIO_STATUS_A_QUEUE_MAX && vs_nl_has(q->have, attr);
 }
 
-static inline void vs_queue_set(struct vs_queue *q, int attr)
+static inline void vs_queue_set(struct vs_nl_queue *q, int attr)
 {
-	vs_mask_set(&q->have, attr);
+	vs_nl_set(q->have, attr);
 }
 
-static inline void vs_queue_clear(struct vs_queue *q, int attr)
+static inline void vs_queue_clear(struct vs_nl_queue *q, int attr)
 {
-	vs_mask_clear(&q->have, attr);
+	vs_nl_clear(q->have, attr);
 }
 
 /* Whether the kernel left the ring addresses out of @q (not privileged). */
-static inline bool vs_queue_addr_hidden(const struct vs_queue *q)
+static inline bool vs_queue_addr_hidden(const struct vs_nl_queue *q)
 {
 	return vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
 }
 
 /* Whether @q's ring addresses are I/O virtual addresses (vIOMMU, vDPA). */
-static inline bool vs_queue_addr_iova(const struct vs_queue *q)
+static inline bool vs_queue_addr_iova(const struct vs_nl_queue *q)
 {
 	return vs_queue_has(q, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA) && q->addr_iova;
 }
 
 /*
- * One descriptor of a chain (VIRTIO_STATUS_A_ELEM_DESC), decoded. @addr is
- * valid only when the element's addresses are not hidden.
+ * An element-get reply (struct vs_nl_element), decoded: the chain in
+ * @desc, in order, @n_desc of them (struct vs_nl_desc: addr, valid only
+ * when the element's addresses are not hidden, len, flags as the ring
+ * holds them). A reply to a caller without CAP_SYS_ADMIN carries
+ * ADDR_HIDDEN and no DESC_ADDR in its descriptors (vs_elem_addr_hidden()).
  */
-struct vs_desc {
-	u64 addr;
-	u32 len;
-	u32 flags;		/* VRING_DESC_F_* as the ring holds them */
-};
-
-/*
- * One VIRTIO_STATUS_CMD_ELEMENT_GET reply, decoded; vs_elem_has() as for
- * vs_dev. @descs is malloc()ed (vs_elem_free()), in chain order. A reply
- * to a caller without CAP_SYS_ADMIN carries QUEUE_ADDR_HIDDEN and no
- * DESC_ADDR in its descriptors (vs_elem_addr_hidden()).
- */
-struct vs_elem {
-	struct vs_attr_mask have;
-	u32 queue_index;
-	u32 elem_index;			/* the avail ring index used */
-	u32 head;
-	u32 avail_idx;
-	u32 avail_flags;
-	u32 used_idx;
-	u32 used_flags;
-	struct vs_desc *descs;
-	u32 n_descs;
-	char addr_hidden[VS_MSG_MAX];
-};
-
-static inline bool vs_elem_has(const struct vs_elem *el, int attr)
+static inline bool vs_elem_has(const struct vs_nl_element *el, int attr)
 {
-	return vs_mask_has(&el->have, attr);
+	return attr <= VIRTIO_STATUS_A_ELEMENT_MAX && vs_nl_has(el->have, attr);
 }
 
-static inline void vs_elem_set(struct vs_elem *el, int attr)
+static inline void vs_elem_set(struct vs_nl_element *el, int attr)
 {
-	vs_mask_set(&el->have, attr);
+	vs_nl_set(el->have, attr);
 }
 
-static inline void vs_elem_clear(struct vs_elem *el, int attr)
+static inline void vs_elem_clear(struct vs_nl_element *el, int attr)
 {
-	vs_mask_clear(&el->have, attr);
+	vs_nl_clear(el->have, attr);
 }
 
 /* Whether the kernel left the descriptors' addresses out of @el. */
-static inline bool vs_elem_addr_hidden(const struct vs_elem *el)
+static inline bool vs_elem_addr_hidden(const struct vs_nl_element *el)
 {
-	return vs_elem_has(el, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
+	return vs_elem_has(el, VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN);
 }
-
-void vs_elem_free(struct vs_elem *el);
 
 /* Devices of a dump, in the order the kernel sent them. */
 struct vs_dev_list {
-	struct vs_dev *devs;
+	struct vs_nl_dev *devs;
 	size_t n;
 	size_t cap;
 };
 
 void vs_dev_list_free(struct vs_dev_list *l);
 /* Returns a zeroed slot at the end of the list, or NULL on ENOMEM. */
-struct vs_dev *vs_dev_list_add(struct vs_dev_list *l);
-
-/* How each VIRTIO_STATUS_A_* attribute is carried, as the uapi says. */
-enum vs_attr_type {
-	VS_ATTR_NONE,		/* not expected in a reply (PAD) */
-	VS_ATTR_U8,
-	VS_ATTR_U32,
-	VS_ATTR_U64,
-	VS_ATTR_STRING,
-	VS_ATTR_NEST,		/* checked by whoever reads it */
-};
-
-struct vs_attr_info {
-	const char *name;	/* without the VIRTIO_STATUS_A_ prefix */
-	enum vs_attr_type type;
-};
-
-/* Indexed by attribute; entries past the uapi's list are zero. */
-extern const struct vs_attr_info vs_attrs[VIRTIO_STATUS_A_MAX + 1];
-
-/* Name of a VIRTIO_STATUS_A_* attribute, for messages. */
-const char *vs_attr_name(int attr);
+struct vs_nl_dev *vs_dev_list_add(struct vs_dev_list *l);
 
 /* How a request names its device. */
 enum vs_target_kind {
-	VS_TARGET_PATH,		/* sent as VIRTIO_STATUS_A_DEV_PATH */
-	VS_TARGET_BUSID,	/* sent as VIRTIO_STATUS_A_DEV_BUSID */
+	VS_TARGET_PATH,		/* sent as VIRTIO_STATUS_A_HEADER_PATH */
+	VS_TARGET_BUSID,	/* sent as VIRTIO_STATUS_A_HEADER_BUSID */
 	VS_TARGET_PROC,		/* "/proc/PID/fd/FD" of a vhost device's
-				 * holder: sent as VIRTIO_STATUS_A_DEV_PATH,
+				 * holder: sent as VIRTIO_STATUS_A_HEADER_PATH,
 				 * verbatim
 				 */
 };
@@ -476,21 +373,21 @@ bool vs_is_proc_path(const char *s);
  * elem_get: the descriptor chain of avail ring entry @index (the last
  * one the driver made available when @has_index is false) of queue
  * @queue of the device @t names, one VIRTIO_STATUS_CMD_ELEMENT_GET. 0, or
- * -1 with @e set; on success @el->descs is the caller's to vs_elem_free().
+ * -1 with @e set.
  *
  * privileged: whether the caller may see vhost devices (CAP_NET_ADMIN), as
  * far as userspace can tell; only used to decide whether to warn.
  */
 struct vs_backend_ops {
 	int (*dev_get)(void *ctx, const struct vs_target *t,
-		       struct vs_dev *dev, struct vs_err *e);
+		       struct vs_nl_dev *dev, struct vs_err *e);
 	int (*dev_dump)(void *ctx, struct vs_dev_list *list,
 			struct vs_err *e);
-	int (*info)(void *ctx, struct vs_info *info, struct vs_err *e);
+	int (*info)(void *ctx, struct vs_nl_info *info, struct vs_err *e);
 	int (*queue_get)(void *ctx, const struct vs_target *t, u32 index,
-			 struct vs_queue *q, struct vs_err *e);
+			 struct vs_nl_queue *q, struct vs_err *e);
 	int (*elem_get)(void *ctx, const struct vs_target *t, u32 queue,
-			bool has_index, u32 index, struct vs_elem *el,
+			bool has_index, u32 index, struct vs_nl_element *el,
 			struct vs_err *e);
 	int (*vhost_features)(void *ctx, const char *node,
 			      struct vs_fset *features);

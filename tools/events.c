@@ -155,16 +155,16 @@ static const char *vs_ev_name(u8 cmd)
  * (bind and unbind, when known), "seq" (from the kernel) or "resync"}.
  */
 static struct json_object *vs_ev_dev_json(const char *name,
-					  const struct vs_dev *d,
+					  const struct vs_nl_dev *d,
 					  const char *driver, bool has_seq,
 					  u64 seq, u64 time_ns)
 {
 	struct json_object *data = json_object_new_object();
 
-	if (!data || vs_add_str(data, "path", d->path) ||
-	    vs_add_str(data, "busid", d->busid) ||
+	if (!data || vs_add_str(data, "path", d->header.path) ||
+	    vs_add_str(data, "busid", d->header.busid) ||
 	    vs_add_str(data, "name", d->name) ||
-	    vs_add_int(data, "device-id", d->device_id) ||
+	    vs_add_int(data, "device-id", d->id) ||
 	    (driver && driver[0] && vs_add_str(data, "driver", driver)) ||
 	    (has_seq && vs_add_int(data, "seq", (int64_t)seq)) ||
 	    (!has_seq && json_object_object_add(data, "resync",
@@ -196,33 +196,50 @@ static void vs_emit(struct json_object *o,
 
 /* Decoding */
 
-/* The attributes of a notification, and their sizes (0: string). */
-static const struct {
-	int attr;
-	const char *name;
-	int len;
-	bool required;
-} vs_ev_attrs[] = {
-	{ VIRTIO_STATUS_A_DEV_PATH, "DEV_PATH", 0, true },
-	{ VIRTIO_STATUS_A_DEV_BUSID, "DEV_BUSID", 0, true },
-	{ VIRTIO_STATUS_A_DEV_NAME, "DEV_NAME", 0, true },
-	{ VIRTIO_STATUS_A_DEV_ID, "DEV_ID", 4, true },
-	{ VIRTIO_STATUS_A_DEV_GENERATION, "DEV_GENERATION", 4, true },
-	{ VIRTIO_STATUS_A_EVENT_SEQ, "EVENT_SEQ", 8, true },
-	{ VIRTIO_STATUS_A_EVENT_TIME, "EVENT_TIME", 8, true },
-	{ VIRTIO_STATUS_A_DEV_INDEX, "DEV_INDEX", 4, false },
-	{ VIRTIO_STATUS_A_DEV_VENDOR, "DEV_VENDOR", 4, false },
-	{ VIRTIO_STATUS_A_DEV_DRIVER, "DEV_DRIVER", 0, false },
+/* What every notification carries: of the event set, of its dev nest. */
+static const int vs_ev_need[] = {
+	VIRTIO_STATUS_A_EVENT_SEQ,
+	VIRTIO_STATUS_A_EVENT_TIME,
+	VIRTIO_STATUS_A_EVENT_DEV,
 };
+
+static const int vs_ev_need_dev[] = {
+	VIRTIO_STATUS_A_DEV_HEADER,
+	VIRTIO_STATUS_A_DEV_NAME,
+	VIRTIO_STATUS_A_DEV_ID,
+	VIRTIO_STATUS_A_DEV_GENERATION,
+};
+
+static const int vs_ev_need_header[] = {
+	VIRTIO_STATUS_A_HEADER_PATH,
+	VIRTIO_STATUS_A_HEADER_BUSID,
+};
+
+/* Whether @have has every one of @attrs; if not, @e names the first. */
+static bool vs_ev_has_all(const struct vs_nl_set *set, const u64 *have,
+			  const int *attrs, size_t n, const char *what,
+			  struct vs_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (vs_nl_has(have, attrs[i]))
+			continue;
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a %s notification with no %s",
+			   what, vs_nl_attr_name(set, attrs[i]));
+		return false;
+	}
+	return true;
+}
 
 int vs_event_parse(const struct nlmsghdr *nlh, struct vs_event *ev,
 		   struct vs_err *e)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
 	const struct genlmsghdr *g;
-	struct nlattr *a;
+	struct vs_nl_event *nev;
 	const char *what;
-	size_t i;
+	int ret = -1;
 
 	memset(ev, 0, sizeof(*ev));
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
@@ -232,68 +249,48 @@ int vs_event_parse(const struct nlmsghdr *nlh, struct vs_event *ev,
 	if (!what)
 		return 1;
 	ev->cmd = g->cmd;
-	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, VIRTIO_STATUS_A_MAX,
-			  NULL) < 0) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module sent a malformed %s notification",
-			   what);
+	nev = malloc(sizeof(*nev));
+	if (!nev) {
+		vs_err_sys(e, ENOMEM, NULL);
 		return -1;
 	}
-	for (i = 0; i < ARRAY_SIZE(vs_ev_attrs); i++) {
-		a = tb[vs_ev_attrs[i].attr];
-		if (!a && !vs_ev_attrs[i].required)
-			continue;
-		if (!a || (vs_ev_attrs[i].len && nla_len(a) < vs_ev_attrs[i].len) ||
-		    (!vs_ev_attrs[i].len &&
-		     (nla_len(a) < 1 || !memchr(nla_data(a), '\0', nla_len(a))))) {
-			vs_err_set(e, VS_ERR_MSG, 0,
-				   "the virtio_status module sent a %s notification with %s VIRTIO_STATUS_A_%s",
-				   what, a ? "a malformed" : "no", vs_ev_attrs[i].name);
-			return -1;
-		}
-	}
-	ev->dev.kind = VIRTIO_STATUS_KIND_VIRTIO;
-	nla_strlcpy(ev->dev.path, tb[VIRTIO_STATUS_A_DEV_PATH], sizeof(ev->dev.path));
-	nla_strlcpy(ev->dev.busid, tb[VIRTIO_STATUS_A_DEV_BUSID], sizeof(ev->dev.busid));
-	nla_strlcpy(ev->dev.name, tb[VIRTIO_STATUS_A_DEV_NAME], sizeof(ev->dev.name));
-	ev->dev.device_id = nla_get_u32(tb[VIRTIO_STATUS_A_DEV_ID]);
-	ev->dev.generation = nla_get_u32(tb[VIRTIO_STATUS_A_DEV_GENERATION]);
-	ev->seq = nla_get_u64(tb[VIRTIO_STATUS_A_EVENT_SEQ]);
-	ev->time_ns = nla_get_u64(tb[VIRTIO_STATUS_A_EVENT_TIME]);
-	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_PATH);
-	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_BUSID);
-	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_NAME);
-	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_ID);
-	vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_GENERATION);
-	if (tb[VIRTIO_STATUS_A_DEV_INDEX]) {
-		ev->dev.index = nla_get_u32(tb[VIRTIO_STATUS_A_DEV_INDEX]);
-		vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_INDEX);
-	}
-	if (tb[VIRTIO_STATUS_A_DEV_VENDOR]) {
-		ev->dev.vendor = nla_get_u32(tb[VIRTIO_STATUS_A_DEV_VENDOR]);
-		vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_VENDOR);
-	}
-	if (tb[VIRTIO_STATUS_A_DEV_DRIVER]) {
-		nla_strlcpy(ev->dev.driver, tb[VIRTIO_STATUS_A_DEV_DRIVER],
-			    sizeof(ev->dev.driver));
-		vs_dev_set(&ev->dev, VIRTIO_STATUS_A_DEV_DRIVER);
-	}
-	return 0;
+	if (vs_nl_decode(&vs_nl_event_set, nev,
+			 (const struct nlattr *)((const char *)g + GENL_HDRLEN),
+			 nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, e) < 0)
+		goto out;
+	if (!vs_ev_has_all(&vs_nl_event_set, nev->have, vs_ev_need,
+			   ARRAY_SIZE(vs_ev_need), what, e) ||
+	    !vs_ev_has_all(&vs_nl_dev_set, nev->dev.have, vs_ev_need_dev,
+			   ARRAY_SIZE(vs_ev_need_dev), what, e) ||
+	    !vs_ev_has_all(&vs_nl_header_set, nev->dev.header.have,
+			   vs_ev_need_header, ARRAY_SIZE(vs_ev_need_header),
+			   what, e))
+		goto out;
+	ev->seq = nev->seq;
+	ev->time_ns = nev->time;
+	ev->dev = nev->dev;
+	/* notifications are about devices on the virtio bus */
+	if (!vs_dev_has(&ev->dev, VIRTIO_STATUS_A_DEV_KIND))
+		ev->dev.kind = VIRTIO_STATUS_KIND_VIRTIO;
+	ret = 0;
+out:
+	free(nev);
+	return ret;
 }
 
 /* What the library knows */
 
-static struct vs_dev *vs_ev_find(const struct vs_dev_list *l, const char *path)
+static struct vs_nl_dev *vs_ev_find(const struct vs_dev_list *l, const char *path)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->devs[i].path, path))
+		if (!strcmp(l->devs[i].header.path, path))
 			return &l->devs[i];
 	return NULL;
 }
 
-static void vs_ev_forget(struct vs_dev_list *l, struct vs_dev *d)
+static void vs_ev_forget(struct vs_dev_list *l, struct vs_nl_dev *d)
 {
 	size_t i = d - l->devs;
 
@@ -301,12 +298,12 @@ static void vs_ev_forget(struct vs_dev_list *l, struct vs_dev *d)
 	l->n--;
 }
 
-static bool vs_dev_bound(const struct vs_dev *d)
+static bool vs_dev_bound(const struct vs_nl_dev *d)
 {
 	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0];
 }
 
-static void vs_dev_set_driver(struct vs_dev *d, const char *driver)
+static void vs_dev_set_driver(struct vs_nl_dev *d, const char *driver)
 {
 	snprintf(d->driver, sizeof(d->driver), "%s", driver ? driver : "");
 	if (driver && driver[0])
@@ -324,8 +321,8 @@ static bool vs_gen_covered(u32 gen, u32 dump_gen)
 enum vs_ev_verdict vs_ev_track_event(struct vs_ev_track *t,
 				     const struct vs_event *ev, u64 *missed)
 {
-	const struct vs_dev *e = &ev->dev;
-	struct vs_dev *d;
+	const struct vs_nl_dev *e = &ev->dev;
+	struct vs_nl_dev *d;
 
 	if (t->have_seq && ev->seq != t->seq + 1) {
 		if (missed)
@@ -337,7 +334,7 @@ enum vs_ev_verdict vs_ev_track_event(struct vs_ev_track *t,
 	if (t->have_gen && vs_gen_covered(e->generation, t->gen))
 		return VS_EV_SKIP;
 
-	d = vs_ev_find(&t->known, e->path);
+	d = vs_ev_find(&t->known, e->header.path);
 	switch (ev->cmd) {
 	case VIRTIO_STATUS_CMD_DEV_ADD_NTF:
 		/* a dump can show a device just before its notification */
@@ -379,11 +376,11 @@ enum vs_ev_verdict vs_ev_track_event(struct vs_ev_track *t,
 static const char *vs_ev_unbound_driver(const struct vs_ev_track *t,
 					const struct vs_event *ev)
 {
-	const struct vs_dev *d;
+	const struct vs_nl_dev *d;
 
 	if (ev->dev.driver[0])
 		return ev->dev.driver;
-	d = vs_ev_find(&t->known, ev->dev.path);
+	d = vs_ev_find(&t->known, ev->dev.header.path);
 	return d ? d->driver : NULL;
 }
 
@@ -391,7 +388,7 @@ static const char *vs_ev_unbound_driver(const struct vs_ev_track *t,
 static int vs_ev_of_kind(const struct vs_dev_list *all, u32 kind,
 			 struct vs_dev_list *out)
 {
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	size_t i;
 
 	for (i = 0; i < all->n; i++) {
@@ -407,7 +404,7 @@ static int vs_ev_of_kind(const struct vs_dev_list *all, u32 kind,
 	return 0;
 }
 
-static void vs_ev_resync_dev(const char *name, const struct vs_dev *d,
+static void vs_ev_resync_dev(const char *name, const struct vs_nl_dev *d,
 			     const char *driver, u64 now,
 			     void (*cb)(struct json_object *event, void *arg),
 			     void *arg)
@@ -415,9 +412,9 @@ static void vs_ev_resync_dev(const char *name, const struct vs_dev *d,
 	vs_emit(vs_ev_dev_json(name, d, driver, false, 0, now), cb, arg);
 }
 
-static bool vs_same_dev(const struct vs_dev *a, const struct vs_dev *b)
+static bool vs_same_dev(const struct vs_nl_dev *a, const struct vs_nl_dev *b)
 {
-	return a->device_id == b->device_id && !strcmp(a->busid, b->busid);
+	return a->id == b->id && !strcmp(a->header.busid, b->header.busid);
 }
 
 int vs_ev_track_resync(struct vs_ev_track *t, const struct vs_dev_list *fresh,
@@ -426,7 +423,7 @@ int vs_ev_track_resync(struct vs_ev_track *t, const struct vs_dev_list *fresh,
 		       void *arg)
 {
 	struct vs_dev_list next = { 0 };
-	const struct vs_dev *o, *n;
+	const struct vs_nl_dev *o, *n;
 	struct json_object *data;
 	size_t i;
 
@@ -436,7 +433,7 @@ int vs_ev_track_resync(struct vs_ev_track *t, const struct vs_dev_list *fresh,
 	/* Gone (or replaced): unbound, then removed, as the bus does it. */
 	for (i = 0; i < t->known.n; i++) {
 		o = &t->known.devs[i];
-		n = vs_ev_find(&next, o->path);
+		n = vs_ev_find(&next, o->header.path);
 		if (n && vs_same_dev(o, n))
 			continue;
 		if (vs_dev_bound(o))
@@ -445,7 +442,7 @@ int vs_ev_track_resync(struct vs_ev_track *t, const struct vs_dev_list *fresh,
 	}
 	for (i = 0; i < next.n; i++) {
 		n = &next.devs[i];
-		o = vs_ev_find(&t->known, n->path);
+		o = vs_ev_find(&t->known, n->header.path);
 		if (o && vs_same_dev(o, n)) {
 			if (vs_dev_bound(o) &&
 			    (!vs_dev_bound(n) || strcmp(o->driver, n->driver)))
@@ -479,16 +476,16 @@ int vs_ev_track_resync(struct vs_ev_track *t, const struct vs_dev_list *fresh,
 }
 
 static struct json_object *vs_ev_vhost_json(const char *name,
-					    const struct vs_dev *d, u64 now)
+					    const struct vs_nl_dev *d, u64 now)
 {
 	struct json_object *data = json_object_new_object();
 
-	if (!data || vs_add_str(data, "path", d->path) ||
+	if (!data || vs_add_str(data, "path", d->header.path) ||
 	    vs_add_str(data, "name", d->name) ||
 	    (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) &&
 	     vs_add_str(data, "driver", d->driver)) ||
-	    (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &&
-	     vs_add_int(data, "owner-pid", d->vhost_owner_pid))) {
+	    (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_OWNER_PID) &&
+	     vs_add_int(data, "owner-pid", d->vhost.owner_pid))) {
 		json_object_put(data);
 		return NULL;
 	}
@@ -505,11 +502,11 @@ int vs_ev_vhost_diff(struct vs_dev_list *known, const struct vs_dev_list *fresh,
 	if (vs_ev_of_kind(fresh, VIRTIO_STATUS_KIND_VHOST, &next) < 0)
 		return -1;
 	for (i = 0; i < known->n; i++)
-		if (!vs_ev_find(&next, known->devs[i].path))
+		if (!vs_ev_find(&next, known->devs[i].header.path))
 			vs_emit(vs_ev_vhost_json(VS_EV_VHOST_REMOVED, &known->devs[i], now),
 				cb, arg);
 	for (i = 0; i < next.n; i++)
-		if (!vs_ev_find(known, next.devs[i].path))
+		if (!vs_ev_find(known, next.devs[i].header.path))
 			vs_emit(vs_ev_vhost_json(VS_EV_VHOST_ADDED, &next.devs[i], now),
 				cb, arg);
 	vs_dev_list_free(known);
@@ -643,15 +640,14 @@ static int vs_ev_lookup(struct vs_events *ev, struct vs_ev_fam *f,
 
 static int vs_ev_info_gen(const struct nlmsghdr *nlh, void *arg)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
-	struct nlattr *a;
+	struct nlattr *tb[VIRTIO_STATUS_A_INFO_MAX + 1];
 	long long *gen = arg;
 
-	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, VIRTIO_STATUS_A_MAX, NULL) < 0)
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, VIRTIO_STATUS_A_INFO_MAX,
+			  (struct nla_policy *)vs_nl_info_policy) < 0)
 		return 0;
-	a = tb[VIRTIO_STATUS_A_INFO_GENERATION];
-	if (a && nla_len(a) >= 4)
-		*gen = nla_get_u32(a);
+	if (tb[VIRTIO_STATUS_A_INFO_GENERATION])
+		*gen = nla_get_u32(tb[VIRTIO_STATUS_A_INFO_GENERATION]);
 	return 0;
 }
 
@@ -736,7 +732,7 @@ static void vs_ev_watch_node(struct vs_events *ev, const char *name)
  */
 static int vs_ev_vhost_setup(struct vs_events *ev, struct vs_err *e)
 {
-	struct vs_info info;
+	struct vs_nl_info info;
 	struct vs_err ie;
 	struct dirent *de;
 	DIR *dir;
@@ -749,7 +745,7 @@ static int vs_ev_vhost_setup(struct vs_events *ev, struct vs_err *e)
 	vs_err_clear(&ie);
 	if (vs_nl_info(&ev->req, &info, &ie) < 0 ||
 	    !vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_STATE) ||
-	    info.vhost_state != VIRTIO_STATUS_VHOST_ON) {
+	    info.vhost_state != VIRTIO_STATUS_VHOST_STATE_ON) {
 		ev->vhost_why = "the module's vhost support is off (see: virtio-status info)";
 		return 0;
 	}

@@ -84,7 +84,7 @@ struct vs_event {
 	u8 cmd;				/* VIRTIO_STATUS_CMD_*_NTF */
 	u64 seq;
 	u64 time_ns;			/* CLOCK_REALTIME, ns */
-	struct vs_dev dev;		/* path, busid, name, device id, driver */
+	struct vs_nl_dev dev;		/* path, busid, name, device id, driver */
 };
 
 /*

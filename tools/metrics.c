@@ -32,7 +32,7 @@ struct vs_scrape {
 	struct vs_dev_list list;
 	bool *skip;			/* per device: not written (a duplicate) */
 	bool have_info;
-	struct vs_info info;
+	struct vs_nl_info info;
 	double seconds;
 };
 
@@ -99,10 +99,10 @@ static void vs_prom_u64(FILE *f, const char *metric, const struct vs_label *l,
 }
 
 /* A series labelled with the device's path only. */
-static void vs_prom_dev(FILE *f, const char *metric, const struct vs_dev *d,
+static void vs_prom_dev(FILE *f, const char *metric, const struct vs_nl_dev *d,
 			u64 v)
 {
-	const struct vs_label l[] = { { "path", d->path } };
+	const struct vs_label l[] = { { "path", d->header.path } };
 
 	vs_prom_u64(f, metric, l, ARRAY_SIZE(l), v);
 }
@@ -112,10 +112,10 @@ static void vs_prom_dev(FILE *f, const char *metric, const struct vs_dev *d,
  * (decimal) and symbol (from features-table.h, "unknown" for a bit it has
  * no name for), bits ascending.
  */
-static void vs_prom_bits(FILE *f, const char *metric, const struct vs_dev *d,
+static void vs_prom_bits(FILE *f, const char *metric, const struct vs_nl_dev *d,
 			 const struct vs_fset *bits, enum vs_decode_as as)
 {
-	struct vs_label l[] = { { "path", d->path }, { "bit", NULL },
+	struct vs_label l[] = { { "path", d->header.path }, { "bit", NULL },
 				{ "symbol", NULL } };
 	const struct vs_feat *feat;
 	unsigned int bit;
@@ -125,7 +125,7 @@ static void vs_prom_bits(FILE *f, const char *metric, const struct vs_dev *d,
 	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
 		if (!vs_fset_test(bits, bit))
 			continue;
-		feat = vs_feat_find(bit, d->device_id, as, &transport);
+		feat = vs_feat_find(bit, d->id, as, &transport);
 		snprintf(num, sizeof(num), "%u", bit);
 		l[1].value = num;
 		l[2].value = feat ? feat->sym : "unknown";
@@ -133,17 +133,17 @@ static void vs_prom_bits(FILE *f, const char *metric, const struct vs_dev *d,
 	}
 }
 
-static bool vs_is_virtio(const struct vs_dev *d)
+static bool vs_is_virtio(const struct vs_nl_dev *d)
 {
 	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VIRTIO;
 }
 
-static bool vs_is_vhost(const struct vs_dev *d)
+static bool vs_is_vhost(const struct vs_nl_dev *d)
 {
 	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
 }
 
-static const char *vs_kind_name(const struct vs_dev *d)
+static const char *vs_kind_name(const struct vs_nl_dev *d)
 {
 	return vs_is_vhost(d) ? "vhost" : "virtio";
 }
@@ -171,21 +171,21 @@ static const char *vs_err_reason(const struct vs_err *e)
 /* Scrape-wide families (@d is NULL) */
 
 static void vs_m_success(FILE *f, const char *m, const struct vs_scrape *s,
-			 const struct vs_dev *d)
+			 const struct vs_nl_dev *d)
 {
 	(void)d;
 	vs_prom_u64(f, m, NULL, 0, s->ok);
 }
 
 static void vs_m_duration(FILE *f, const char *m, const struct vs_scrape *s,
-			  const struct vs_dev *d)
+			  const struct vs_nl_dev *d)
 {
 	(void)d;
 	fprintf(f, "%s %.6f\n", m, s->seconds);
 }
 
 static void vs_m_error(FILE *f, const char *m, const struct vs_scrape *s,
-		       const struct vs_dev *d)
+		       const struct vs_nl_dev *d)
 {
 	const struct vs_label l[] = {
 		{ "reason", vs_err_reason(&s->err) },
@@ -198,7 +198,7 @@ static void vs_m_error(FILE *f, const char *m, const struct vs_scrape *s,
 }
 
 static void vs_m_devices(FILE *f, const char *m, const struct vs_scrape *s,
-			 const struct vs_dev *d)
+			 const struct vs_nl_dev *d)
 {
 	struct vs_label l[] = { { "kind", NULL } };
 	u64 virtio = 0, vhost = 0;
@@ -223,13 +223,13 @@ static void vs_m_devices(FILE *f, const char *m, const struct vs_scrape *s,
 
 static void vs_m_vhost_support(FILE *f, const char *m,
 			       const struct vs_scrape *s,
-			       const struct vs_dev *d)
+			       const struct vs_nl_dev *d)
 {
 	(void)d;
 	if (s->have_info &&
 	    vs_info_has(&s->info, VIRTIO_STATUS_A_INFO_VHOST_STATE))
 		vs_prom_u64(f, m, NULL, 0,
-			    s->info.vhost_state == VIRTIO_STATUS_VHOST_ON);
+			    s->info.vhost_state == VIRTIO_STATUS_VHOST_STATE_ON);
 }
 
 /*
@@ -238,7 +238,7 @@ static void vs_m_vhost_support(FILE *f, const char *m,
  * between). 0 otherwise, also for a module older than the mode.
  */
 static void vs_m_list_only(FILE *f, const char *m, const struct vs_scrape *s,
-			   const struct vs_dev *d)
+			   const struct vs_nl_dev *d)
 {
 	bool list_only;
 	size_t i;
@@ -255,14 +255,14 @@ static void vs_m_list_only(FILE *f, const char *m, const struct vs_scrape *s,
 /* Families of one device */
 
 static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
-		      const struct vs_dev *d)
+		      const struct vs_nl_dev *d)
 {
 	char id[16] = "";
 	const struct vs_label l[] = {
-		{ "path", d->path },
+		{ "path", d->header.path },
 		{ "kind", vs_kind_name(d) },
 		{ "name", vs_dev_has(d, VIRTIO_STATUS_A_DEV_NAME) ? d->name : "" },
-		{ "busid", vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSID) ? d->busid : "" },
+		{ "busid", vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_BUSID) ? d->header.busid : "" },
 		{ "device_id", id },
 		{ "driver", vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) ? d->driver : "" },
 		{ "transport",
@@ -271,7 +271,7 @@ static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 
 	(void)s;
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_ID))
-		snprintf(id, sizeof(id), "%u", d->device_id);
+		snprintf(id, sizeof(id), "%u", d->id);
 	vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
 }
 
@@ -280,9 +280,9 @@ static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
  * "is DRIVER_OK set" is then a plain comparison. vhost has no status byte.
  */
 static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
-			const struct vs_dev *d)
+			const struct vs_nl_dev *d)
 {
-	struct vs_label l[] = { { "path", d->path }, { "bit", NULL },
+	struct vs_label l[] = { { "path", d->header.path }, { "bit", NULL },
 				{ "symbol", NULL } };
 	const struct vs_feat *feat;
 	unsigned int bit;
@@ -293,7 +293,7 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 	if (!vs_is_virtio(d) || !vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
 		return;
 	for (bit = 0; bit < 32; bit++) {
-		feat = vs_feat_find(bit, d->device_id, VS_AS_STATUS, &transport);
+		feat = vs_feat_find(bit, d->id, VS_AS_STATUS, &transport);
 		if (!feat && !(d->status & (1U << bit)))
 			continue;
 		snprintf(num, sizeof(num), "%u", bit);
@@ -305,7 +305,7 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 
 /* QEMU's num-vqs: the device's count where known, else the driver's. */
 static void vs_m_virtqueues(FILE *f, const char *m, const struct vs_scrape *s,
-			    const struct vs_dev *d)
+			    const struct vs_nl_dev *d)
 {
 	(void)s;
 	if (vs_dev_has_num_vqs(d))
@@ -314,14 +314,14 @@ static void vs_m_virtqueues(FILE *f, const char *m, const struct vs_scrape *s,
 
 /* QEMU's guest-features: the driver's (virtio), the owner's acked (vhost). */
 static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
-			    const struct vs_dev *d)
+			    const struct vs_nl_dev *d)
 {
 	struct vs_fset bits;
 
 	(void)s;
 	if (vs_is_vhost(d)) {
 		bits = vs_dev_vhost_acked(d);
-		if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES))
+		if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES))
 			vs_prom_bits(f, m, d, &bits, VS_AS_VHOST);
 	} else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES)) {
 		bits = vs_dev_driver_features(d);
@@ -329,7 +329,7 @@ static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
 	}
 }
 
-static bool vs_host_readable(const struct vs_dev *d)
+static bool vs_host_readable(const struct vs_nl_dev *d)
 {
 	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) &&
 	       !vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
@@ -337,7 +337,7 @@ static bool vs_host_readable(const struct vs_dev *d)
 
 static void vs_m_host_readable(FILE *f, const char *m,
 			       const struct vs_scrape *s,
-			       const struct vs_dev *d)
+			       const struct vs_nl_dev *d)
 {
 	(void)s;
 	if (vs_is_virtio(d))
@@ -349,7 +349,7 @@ static void vs_m_host_readable(FILE *f, const char *m,
  * out: asking it means opening /dev/vhost-*, which creates a vhost device.
  */
 static void vs_m_host_feat(FILE *f, const char *m, const struct vs_scrape *s,
-			   const struct vs_dev *d)
+			   const struct vs_nl_dev *d)
 {
 	struct vs_fset bits = vs_dev_device_features(d);
 
@@ -360,23 +360,23 @@ static void vs_m_host_feat(FILE *f, const char *m, const struct vs_scrape *s,
 
 static void vs_m_backend_feat(FILE *f, const char *m,
 			      const struct vs_scrape *s,
-			      const struct vs_dev *d)
+			      const struct vs_nl_dev *d)
 {
-	struct vs_fset bits = vs_fset_of(d->vhost_backend_features, 0);
+	struct vs_fset bits = vs_fset_of(d->vhost.backend_features, 0);
 
 	(void)s;
 	if (vs_is_vhost(d) &&
-	    vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES))
+	    vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES))
 		vs_prom_bits(f, m, d, &bits, VS_AS_VHOST_BACKEND);
 }
 
 /* 1 for a vhost device the module could not read, with its reason. */
 static void vs_m_read_error(FILE *f, const char *m, const struct vs_scrape *s,
-			    const struct vs_dev *d)
+			    const struct vs_nl_dev *d)
 {
 	const struct vs_label l[] = {
-		{ "path", d->path },
-		{ "reason", d->vhost_error },
+		{ "path", d->header.path },
+		{ "reason", d->vhost.error },
 	};
 
 	(void)s;
@@ -389,16 +389,25 @@ static void vs_m_read_error(FILE *f, const char *m, const struct vs_scrape *s,
  * held a lock it is read under, with the kernel's words for which.
  */
 static void vs_m_busy(FILE *f, const char *m, const struct vs_scrape *s,
-		      const struct vs_dev *d)
+		      const struct vs_nl_dev *d)
 {
 	const struct vs_label l[] = {
-		{ "path", d->path },
+		{ "path", d->header.path },
 		{ "reason", d->busy },
 	};
 
 	(void)s;
 	if (vs_dev_busy(d))
 		vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+}
+
+/* Processes holding a vhost device open, all of them. */
+static void vs_m_holders(FILE *f, const char *m, const struct vs_scrape *s,
+			 const struct vs_nl_dev *d)
+{
+	(void)s;
+	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST)
+		vs_prom_dev(f, m, d, vs_dev_holders(d));
 }
 
 /*
@@ -408,9 +417,14 @@ static void vs_m_busy(FILE *f, const char *m, const struct vs_scrape *s,
  */
 #define VS_DEV_U32(kind_, attr_, member)				\
 	.per_dev = true, .kind = (kind_), .attr = (attr_),		\
-	.off = offsetof(struct vs_dev, member)
+	.off = offsetof(struct vs_nl_dev, member)
 #define VS_DEV_BOOL(kind_, attr_, member)				\
 	VS_DEV_U32(kind_, attr_, member), .is_bool = true
+/* The same for a member of a vhost device's vhost nest. */
+#define VS_VHOST_U32(attr_, member)					\
+	VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, attr_, vhost.member), .in_vhost = true
+#define VS_VHOST_BOOL(attr_, member)					\
+	VS_VHOST_U32(attr_, member), .is_bool = true
 
 static const struct vs_family {
 	const char *name;
@@ -429,9 +443,10 @@ static const struct vs_family {
 	bool unread_too;
 	/* write() the series, or (when NULL) the member below */
 	void (*write)(FILE *f, const char *m, const struct vs_scrape *s,
-		      const struct vs_dev *d);
+		      const struct vs_nl_dev *d);
 	u32 kind;
-	int attr;
+	int attr;		/* of the dev set, or of the vhost nest's */
+	bool in_vhost;
 	size_t off;
 	bool is_bool;
 } vs_families[] = {
@@ -488,24 +503,19 @@ static const struct vs_family {
 	  .per_dev = true, .write = vs_m_backend_feat },
 	{ "virtio_status_vhost_memory_regions",
 	  "Regions in the vhost device's memory table.",
-	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,
-		     vhost_mem_regions) },
+	  VS_VHOST_U32(VIRTIO_STATUS_A_VHOST_MEM_REGIONS, mem_regions) },
 	{ "virtio_status_vhost_log_enabled",
 	  "1 if dirty page logging (VHOST_F_LOG_ALL) is acked.",
-	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,
-		      vhost_log_enabled) },
+	  VS_VHOST_BOOL(VIRTIO_STATUS_A_VHOST_LOG_ENABLED, log_enabled) },
 	{ "virtio_status_vhost_started",
 	  "1 if a backend is attached to a virtqueue of the vhost device.",
-	  VS_DEV_BOOL(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_STARTED,
-		      vhost_started) },
+	  VS_VHOST_BOOL(VIRTIO_STATUS_A_VHOST_STARTED, started) },
 	{ "virtio_status_vhost_holders",
 	  "Processes holding the vhost device open.",
-	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, 0, n_holder_pids),
-	  .unread_too = true },
+	  .per_dev = true, .unread_too = true, .write = vs_m_holders },
 	{ "virtio_status_vhost_owner_pid",
 	  "Process id of the vhost device's owner, as the scraper's pid namespace sees it.",
-	  VS_DEV_U32(VIRTIO_STATUS_KIND_VHOST, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
-		     vhost_owner_pid),
+	  VS_VHOST_U32(VIRTIO_STATUS_A_VHOST_OWNER_PID, owner_pid),
 	  .unread_too = true },
 	{ "virtio_status_vhost_read_error_info",
 	  "1 for a vhost device the module could not read, with the kernel's reason; such a device has no state series.",
@@ -522,9 +532,9 @@ const char *vs_metrics_family(size_t i)
 
 static int vs_path_cmp(const void *a, const void *b)
 {
-	const struct vs_dev *x = *(const struct vs_dev * const *)a;
-	const struct vs_dev *y = *(const struct vs_dev * const *)b;
-	int c = strcmp(x->path, y->path);
+	const struct vs_nl_dev *x = *(const struct vs_nl_dev * const *)a;
+	const struct vs_nl_dev *y = *(const struct vs_nl_dev * const *)b;
+	int c = strcmp(x->header.path, y->header.path);
 
 	/* equal paths: the earlier device first, so it is the one kept */
 	if (c)
@@ -540,8 +550,8 @@ static int vs_path_cmp(const void *a, const void *b)
  */
 static int vs_mark_skipped(struct vs_scrape *s)
 {
-	const struct vs_dev **by_path;
-	const struct vs_dev *d;
+	const struct vs_nl_dev **by_path;
+	const struct vs_nl_dev *d;
 	size_t i;
 
 	s->skip = calloc(s->list.n ? s->list.n : 1, sizeof(*s->skip));
@@ -553,13 +563,13 @@ static int vs_mark_skipped(struct vs_scrape *s)
 	for (i = 0; i < s->list.n; i++) {
 		d = &s->list.devs[i];
 		by_path[i] = d;
-		if (!vs_dev_has(d, VIRTIO_STATUS_A_DEV_PATH) || !d->path[0] ||
+		if (!vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH) || !d->header.path[0] ||
 		    (!vs_is_virtio(d) && !vs_is_vhost(d)))
 			s->skip[i] = true;
 	}
 	qsort(by_path, s->list.n, sizeof(*by_path), vs_path_cmp);
 	for (i = 1; i < s->list.n; i++)
-		if (!strcmp(by_path[i]->path, by_path[i - 1]->path))
+		if (!strcmp(by_path[i]->header.path, by_path[i - 1]->header.path))
 			s->skip[by_path[i] - s->list.devs] = true;
 	free(by_path);
 	return 0;
@@ -594,15 +604,17 @@ static int vs_scrape(const struct vs_backend *be, struct vs_scrape *s)
 
 /* The series of a VS_DEV_U32() or VS_DEV_BOOL() family for @d, if any. */
 static void vs_write_member(FILE *f, const struct vs_family *fam,
-			    const struct vs_dev *d)
+			    const struct vs_nl_dev *d)
 {
 	const char *p = (const char *)d + fam->off;
 
-	if ((fam->kind && vs_dev_kind(d) != fam->kind) ||
-	    (fam->attr && !vs_dev_has(d, fam->attr)))
+	if (fam->kind && vs_dev_kind(d) != fam->kind)
+		return;
+	if (fam->attr && !(fam->in_vhost ? vs_dev_vhost_has(d, fam->attr) :
+					   vs_dev_has(d, fam->attr)))
 		return;
 	if (fam->is_bool)
-		vs_prom_dev(f, fam->name, d, *(const bool *)p);
+		vs_prom_dev(f, fam->name, d, *(const u8 *)p != 0);
 	else
 		vs_prom_dev(f, fam->name, d, *(const u32 *)p);
 }

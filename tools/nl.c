@@ -335,163 +335,17 @@ void vs_nl_close(struct vs_nl *nl)
 	nl->sk = NULL;
 }
 
-/* Device replies */
-
-/* Whether @a has the size its type in vs_attrs[] says. */
-static bool vs_attr_ok(int type, const struct nlattr *a)
-{
-	int len = nla_len(a);
-
-	switch (vs_attrs[type].type) {
-	case VS_ATTR_U8:
-		return len >= 1;
-	case VS_ATTR_U32:
-		return len >= 4;
-	case VS_ATTR_U64:
-		return len >= 8;
-	case VS_ATTR_STRING:
-		return len >= 1 && memchr(nla_data(a), '\0', len);
-	default:
-		return true;
-	}
-}
-
-static void vs_dev_attr(struct vs_dev *dev, int type, struct nlattr *a)
-{
-	switch (type) {
-	case VIRTIO_STATUS_A_DEV_PATH:
-		nla_strlcpy(dev->path, a, sizeof(dev->path));
-		break;
-	case VIRTIO_STATUS_A_DEV_BUSID:
-		nla_strlcpy(dev->busid, a, sizeof(dev->busid));
-		break;
-	case VIRTIO_STATUS_A_DEV_NAME:
-		nla_strlcpy(dev->name, a, sizeof(dev->name));
-		break;
-	case VIRTIO_STATUS_A_DEV_INDEX:
-		dev->index = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_ID:
-		dev->device_id = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VENDOR:
-		dev->vendor = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_TRANSPORT:
-		nla_strlcpy(dev->transport, a, sizeof(dev->transport));
-		break;
-	case VIRTIO_STATUS_A_DEV_DRIVER:
-		nla_strlcpy(dev->driver, a, sizeof(dev->driver));
-		break;
-	case VIRTIO_STATUS_A_DEV_STATUS:
-		dev->status = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_DRIVER_FEATURES:
-		dev->driver_features = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_DEVICE_FEATURES:
-		dev->device_features = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR:
-		dev->device_features_err = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_NUM_VQS:
-		dev->num_vqs = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_BROKEN:
-		dev->broken = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_DEV_FAILED:
-		dev->failed = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_DEV_ENDIAN:
-		dev->endian = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_GENERATION:
-		dev->generation = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_KIND:
-		dev->kind = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES:
-		dev->vhost_acked_features = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES:
-		dev->vhost_backend_features = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS:
-		dev->vhost_mem_regions = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED:
-		dev->vhost_log_enabled = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_STARTED:
-		dev->vhost_started = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID:
-		dev->vhost_owner_pid = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID:
-		/* repeated: vs_dev_holders() reads every one */
-		break;
-	case VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI:
-		dev->driver_features_hi = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI:
-		dev->device_features_hi = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI:
-		dev->vhost_acked_features_hi = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS:
-		dev->device_num_vqs = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_DEV_LIST_ONLY:
-		dev->list_only = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_HOLDERS:
-		/* after vs_dev_holders(): see vs_dev_decode() */
-		break;
-	case VIRTIO_STATUS_A_DEV_VHOST_ERROR:
-		nla_strlcpy(dev->vhost_error, a, sizeof(dev->vhost_error));
-		break;
-	case VIRTIO_STATUS_A_DEV_BUSY:
-		nla_strlcpy(dev->busy, a, sizeof(dev->busy));
-		break;
-	}
-}
-
-/* Every VHOST_HOLDER_PID of a reply, in order; sizes already checked. */
-static void vs_dev_holders(struct vs_dev *dev, struct nlattr *head, int len)
-{
-	struct nlattr *a;
-	int rem;
-
-	nla_for_each_attr(a, head, len, rem) {
-		if (nla_type(a) != VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID)
-			continue;
-		if (dev->n_holder_pids < VS_HOLDERS_MAX)
-			dev->holder_pids[dev->n_holder_pids] = nla_get_u32(a);
-		dev->n_holder_pids++;
-	}
-	/* a module that sends the first pids only says how many there are */
-	nla_for_each_attr(a, head, len, rem)
-		if (nla_type(a) == VIRTIO_STATUS_A_DEV_VHOST_HOLDERS &&
-		    nla_get_u32(a) > dev->n_holder_pids)
-			dev->n_holder_pids = nla_get_u32(a);
-}
+/* Replies */
 
 /*
- * Parse the attributes of @nlh, a reply to @cmd, into @tb, checking the
- * size of each one this tool knows, repeated ones included. @what names
- * the object for messages. 0, or -1 with @e set.
+ * Check that @nlh answers @cmd and decode its attributes into @obj with the
+ * table of @set (generated from the spec). 0, or -1 with @e set.
  */
-static int vs_reply_parse(struct nlmsghdr *nlh, u8 cmd, const char *what,
-			  struct nlattr **tb, struct vs_err *e)
+static int vs_reply_decode(struct nlmsghdr *nlh, u8 cmd,
+			   const struct vs_nl_set *set, void *obj,
+			   struct vs_err *e)
 {
 	struct genlmsghdr *gnlh;
-	struct nlattr *a;
-	int ret, rem, type;
 
 	if (!genlmsg_valid_hdr(nlh, 0)) {
 		vs_err_set(e, VS_ERR_MSG, 0,
@@ -505,333 +359,70 @@ static int vs_reply_parse(struct nlmsghdr *nlh, u8 cmd, const char *what,
 			   gnlh->cmd, cmd);
 		return -1;
 	}
-	/* attributes newer than this tool are skipped */
-	ret = genlmsg_parse(nlh, 0, tb, VIRTIO_STATUS_A_MAX, NULL);
-	if (ret < 0) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module sent a malformed %s: %s",
-			   what, nl_geterror(ret));
-		return -1;
-	}
-	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0),
-			  genlmsg_attrlen(gnlh, 0), rem) {
-		type = nla_type(a);
-		if (type <= 0 || type > VIRTIO_STATUS_A_MAX)
-			continue;
-		if (!vs_attr_ok(type, a)) {
-			vs_err_set(e, VS_ERR_MSG, 0,
-				   "the virtio_status module sent a malformed VIRTIO_STATUS_A_%s",
-				   vs_attr_name(type));
-			return -1;
-		}
-	}
-	return 0;
+	return vs_nl_decode(set, obj, genlmsg_attrdata(gnlh, 0),
+			    genlmsg_attrlen(gnlh, 0), e);
 }
 
-int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
+int vs_dev_from_msg(struct nl_msg *msg, struct vs_nl_dev *dev,
 		    struct vs_err *e)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	int i;
-
-	memset(dev, 0, sizeof(*dev));
-	if (vs_reply_parse(nlh, VIRTIO_STATUS_CMD_DEV_GET, "device", tb, e) < 0)
-		return -1;
-	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++) {
-		if (!tb[i])
-			continue;
-		vs_dev_set(dev, i);
-		vs_dev_attr(dev, i, tb[i]);
-	}
-	vs_dev_holders(dev, genlmsg_attrdata(nlmsg_data(nlh), 0),
-		       genlmsg_attrlen(nlmsg_data(nlh), 0));
-	return 0;
+	return vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_DEV_GET,
+			       &vs_nl_dev_set, dev, e);
 }
 
-int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
+int vs_info_from_msg(struct nl_msg *msg, struct vs_nl_info *info,
 		     struct vs_err *e)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
-	struct nlattr *a;
-	int i;
-
-	memset(info, 0, sizeof(*info));
-	if (vs_reply_parse(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_INFO, "info",
-			   tb, e) < 0)
-		return -1;
-	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++) {
-		a = tb[i];
-		if (!a)
-			continue;
-		switch (i) {
-		case VIRTIO_STATUS_A_INFO_VHOST_STATE:
-			info->vhost_state = nla_get_u32(a);
-			break;
-		case VIRTIO_STATUS_A_INFO_VHOST_REASON:
-			nla_strlcpy(info->vhost_reason, a,
-				    sizeof(info->vhost_reason));
-			break;
-		case VIRTIO_STATUS_A_INFO_VHOST_LAYOUT:
-			nla_strlcpy(info->vhost_layout, a,
-				    sizeof(info->vhost_layout));
-			break;
-		case VIRTIO_STATUS_A_INFO_GENERATION:
-			info->generation = nla_get_u32(a);
-			break;
-		case VIRTIO_STATUS_A_INFO_MODE:
-			info->mode = nla_get_u32(a);
-			break;
-		case VIRTIO_STATUS_A_INFO_MODE_REASON:
-			nla_strlcpy(info->mode_reason, a,
-				    sizeof(info->mode_reason));
-			break;
-		case VIRTIO_STATUS_A_INFO_FINGERPRINT:
-			nla_strlcpy(info->fingerprint, a,
-				    sizeof(info->fingerprint));
-			break;
-		case VIRTIO_STATUS_A_INFO_FEATURE_BITS:
-			info->feature_bits = nla_get_u32(a);
-			break;
-		default:
-			/* not an info attribute: the reply has no business with it */
-			continue;
-		}
-		vs_info_set(info, i);
-	}
-	return 0;
+	return vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_INFO,
+			       &vs_nl_info_set, info, e);
 }
 
-static void vs_queue_attr(struct vs_queue *q, int type, struct nlattr *a)
-{
-	switch (type) {
-	case VIRTIO_STATUS_A_QUEUE_INDEX:
-		q->index = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_NAME:
-		nla_strlcpy(q->name, a, sizeof(q->name));
-		break;
-	case VIRTIO_STATUS_A_QUEUE_NUM:
-		q->num = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_NUM_FREE:
-		q->num_free = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_DESC:
-		q->desc = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_AVAIL:
-		q->avail = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_USED:
-		q->used = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_PACKED:
-		q->packed = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_QUEUE_AVAIL_IDX:
-		q->avail_idx = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_USED_IDX:
-		q->used_idx = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS:
-		q->avail_flags = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_USED_FLAGS:
-		q->used_flags = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_BROKEN:
-		q->broken = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX:
-		q->last_avail_idx = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_KICK:
-		q->kick = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_QUEUE_CALL:
-		q->call = nla_get_u8(a) != 0;
-		break;
-	case VIRTIO_STATUS_A_QUEUE_KICK_FD:
-		q->kick_fd = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_CALL_FD:
-		q->call_fd = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_DESC_GPA:
-		q->desc_gpa = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_AVAIL_GPA:
-		q->avail_gpa = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_USED_GPA:
-		q->used_gpa = nla_get_u64(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN:
-		nla_strlcpy(q->addr_hidden, a, sizeof(q->addr_hidden));
-		break;
-	case VIRTIO_STATUS_A_QUEUE_ADDR_IOVA:
-		q->addr_iova = nla_get_u8(a) != 0;
-		break;
-	default:
-		/* not a queue attribute: the reply has no business with it */
-		return;
-	}
-	vs_queue_set(q, type);
-}
-
-int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
+int vs_queue_from_msg(struct nl_msg *msg, struct vs_nl_queue *q,
 		      struct vs_err *e)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
-	int i;
-
-	memset(q, 0, sizeof(*q));
-	if (vs_reply_parse(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_QUEUE_GET,
-			   "queue", tb, e) < 0)
-		return -1;
-	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++)
-		if (tb[i])
-			vs_queue_attr(q, i, tb[i]);
-	return 0;
+	return vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_QUEUE_GET,
+			       &vs_nl_queue_set, q, e);
 }
 
-/* Sizes of the VIRTIO_STATUS_A_DESC_* attributes, by type. */
-static const int vs_desc_len[VIRTIO_STATUS_A_DESC_MAX + 1] = {
-	[VIRTIO_STATUS_A_DESC_ADDR] = 8,
-	[VIRTIO_STATUS_A_DESC_LEN] = 4,
-	[VIRTIO_STATUS_A_DESC_FLAGS] = 4,
-};
-
-static const char * const vs_desc_names[VIRTIO_STATUS_A_DESC_MAX + 1] = {
-	[VIRTIO_STATUS_A_DESC_ADDR] = "ADDR",
-	[VIRTIO_STATUS_A_DESC_LEN] = "LEN",
-	[VIRTIO_STATUS_A_DESC_FLAGS] = "FLAGS",
-};
-
 /*
- * One VIRTIO_STATUS_A_ELEM_DESC nest into @d; DESC_ADDR may be missing
- * when @addr_hidden (the reply says the addresses are left out), and is
- * then not read. 0, or -1 with @e set.
+ * Every descriptor of a chain has its length and flags, and its address
+ * unless the reply says the addresses are left out. 0, or -1 with @e set.
  */
-static int vs_desc_from_nest(struct nlattr *nest, bool addr_hidden,
-			     struct vs_desc *d, struct vs_err *e)
+static int vs_elem_check_descs(const struct vs_nl_element *el,
+			       struct vs_err *e)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_DESC_MAX + 1];
-	int i;
+	static const int need[] = {
+		VIRTIO_STATUS_A_DESC_ADDR,
+		VIRTIO_STATUS_A_DESC_LEN,
+		VIRTIO_STATUS_A_DESC_FLAGS,
+	};
+	u32 i, n = el->n_desc < VIRTIO_STATUS_DESCS_MAX ? el->n_desc :
+							  VIRTIO_STATUS_DESCS_MAX;
+	size_t k;
 
-	/* attributes newer than this tool are skipped */
-	if (nla_parse_nested(tb, VIRTIO_STATUS_A_DESC_MAX, nest, NULL) < 0) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module sent a malformed VIRTIO_STATUS_A_ELEM_DESC");
-		return -1;
-	}
-	for (i = VIRTIO_STATUS_A_DESC_ADDR; i <= VIRTIO_STATUS_A_DESC_FLAGS;
-	     i++) {
-		if (!tb[i] && i == VIRTIO_STATUS_A_DESC_ADDR && addr_hidden)
-			continue;
-		if (!tb[i] || nla_len(tb[i]) < vs_desc_len[i]) {
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ARRAY_SIZE(need); k++) {
+			if (need[k] == VIRTIO_STATUS_A_DESC_ADDR &&
+			    vs_elem_addr_hidden(el))
+				continue;
+			if (vs_nl_has(el->desc[i].have, need[k]))
+				continue;
 			vs_err_set(e, VS_ERR_MSG, 0,
-				   "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with %s VIRTIO_STATUS_A_DESC_%s",
-				   tb[i] ? "a malformed" : "no",
-				   vs_desc_names[i]);
+				   "the virtio_status module sent a VIRTIO_STATUS_A_ELEMENT_DESC with no %s",
+				   vs_nl_attr_name(&vs_nl_desc_set, need[k]));
 			return -1;
 		}
-	}
-	d->addr = addr_hidden ? 0 : nla_get_u64(tb[VIRTIO_STATUS_A_DESC_ADDR]);
-	d->len = nla_get_u32(tb[VIRTIO_STATUS_A_DESC_LEN]);
-	d->flags = nla_get_u32(tb[VIRTIO_STATUS_A_DESC_FLAGS]);
-	return 0;
-}
-
-static void vs_elem_attr(struct vs_elem *el, int type, struct nlattr *a)
-{
-	switch (type) {
-	case VIRTIO_STATUS_A_QUEUE_INDEX:
-		el->queue_index = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_ELEM_INDEX:
-		el->elem_index = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_ELEM_HEAD:
-		el->head = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_AVAIL_IDX:
-		el->avail_idx = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS:
-		el->avail_flags = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_USED_IDX:
-		el->used_idx = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_QUEUE_USED_FLAGS:
-		el->used_flags = nla_get_u32(a);
-		break;
-	case VIRTIO_STATUS_A_ELEM_DESC:
-		/* repeated: vs_elem_descs() reads every one */
-		break;
-	case VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN:
-		nla_strlcpy(el->addr_hidden, a, sizeof(el->addr_hidden));
-		break;
-	default:
-		/* not an element attribute: the reply has no business with it */
-		return;
-	}
-	vs_elem_set(el, type);
-}
-
-/*
- * Every ELEM_DESC of a reply, in chain order; the reply's other attributes
- * are already in @el. 0, or -1 with @e set.
- */
-static int vs_elem_descs(struct vs_elem *el, struct nlattr *head, int len,
-			 struct vs_err *e)
-{
-	struct nlattr *a;
-	u32 n = 0;
-	int rem;
-
-	nla_for_each_attr(a, head, len, rem)
-		if (nla_type(a) == VIRTIO_STATUS_A_ELEM_DESC)
-			n++;
-	if (!n)
-		return 0;
-	el->descs = calloc(n, sizeof(*el->descs));
-	if (!el->descs) {
-		vs_err_sys(e, ENOMEM, NULL);
-		return -1;
-	}
-	nla_for_each_attr(a, head, len, rem) {
-		if (nla_type(a) != VIRTIO_STATUS_A_ELEM_DESC)
-			continue;
-		if (vs_desc_from_nest(a, vs_elem_addr_hidden(el),
-				      &el->descs[el->n_descs], e) < 0) {
-			vs_elem_free(el);
-			return -1;
-		}
-		el->n_descs++;
 	}
 	return 0;
 }
 
-int vs_elem_from_msg(struct nl_msg *msg, struct vs_elem *el,
+int vs_elem_from_msg(struct nl_msg *msg, struct vs_nl_element *el,
 		     struct vs_err *e)
 {
-	struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	int i;
-
-	memset(el, 0, sizeof(*el));
-	if (vs_reply_parse(nlh, VIRTIO_STATUS_CMD_ELEMENT_GET, "element", tb,
-			   e) < 0)
+	if (vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_ELEMENT_GET,
+			    &vs_nl_element_set, el, e) < 0)
 		return -1;
-	for (i = 1; i <= VIRTIO_STATUS_A_MAX; i++)
-		if (tb[i])
-			vs_elem_attr(el, i, tb[i]);
-	return vs_elem_descs(el, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			     genlmsg_attrlen(nlmsg_data(nlh), 0), e);
+	return vs_elem_check_descs(el, e);
 }
 
 /* Requests to the virtio_status family */
@@ -927,6 +518,43 @@ static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
 	return msg;
 }
 
+/*
+ * The attributes of a request naming the device of @t in @cmd's header
+ * nest, then the queue index (queue-get, element-get) and the avail ring
+ * index (element-get) when not negative. 0, or -1 (out of room).
+ */
+static int vs_nl_put_request(struct nl_msg *msg, u8 cmd,
+			     const struct vs_target *t, long index, long elem)
+{
+	int hdr_attr, queue_attr = 0;
+	struct nlattr *nest;
+
+	switch (cmd) {
+	case VIRTIO_STATUS_CMD_QUEUE_GET:
+		hdr_attr = VIRTIO_STATUS_A_QUEUE_HEADER;
+		queue_attr = VIRTIO_STATUS_A_QUEUE_INDEX;
+		break;
+	case VIRTIO_STATUS_CMD_ELEMENT_GET:
+		hdr_attr = VIRTIO_STATUS_A_ELEMENT_HEADER;
+		queue_attr = VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX;
+		break;
+	default:
+		hdr_attr = VIRTIO_STATUS_A_DEV_HEADER;
+	}
+	nest = nla_nest_start(msg, hdr_attr);
+	if (!nest ||
+	    nla_put_string(msg, t->kind == VS_TARGET_BUSID ?
+				VIRTIO_STATUS_A_HEADER_BUSID :
+				VIRTIO_STATUS_A_HEADER_PATH, t->value) < 0)
+		return -1;
+	nla_nest_end(msg, nest);
+	if (index >= 0 && queue_attr && nla_put_u32(msg, queue_attr, index) < 0)
+		return -1;
+	if (elem >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_INDEX, elem) < 0)
+		return -1;
+	return 0;
+}
+
 /* A do answered with exactly one object, which @decode reads into @obj. */
 struct vs_one {
 	int (*decode)(struct nl_msg *msg, void *obj, struct vs_err *e);
@@ -961,14 +589,10 @@ static int vs_nl_get_one(struct vs_nl *nl, u8 cmd, const struct vs_target *t,
 {
 	struct vs_req r = { .parse = vs_one_parse, .arg = o };
 	struct nl_msg *msg;
-	int attr, ret = -1;
+	int ret = -1;
 
-	attr = t->kind == VS_TARGET_BUSID ? VIRTIO_STATUS_A_DEV_BUSID :
-					    VIRTIO_STATUS_A_DEV_PATH;
 	msg = vs_cmd_msg(nl, cmd, NLM_F_ACK);
-	if (!msg || nla_put_string(msg, attr, t->value) < 0 ||
-	    (index >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, index) < 0) ||
-	    (elem >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_INDEX, elem) < 0)) {
+	if (!msg || vs_nl_put_request(msg, cmd, t, index, elem) < 0) {
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free_msg;
 	}
@@ -992,7 +616,7 @@ static int vs_dev_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
 }
 
 int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
-		  struct vs_dev *dev, struct vs_err *e)
+		  struct vs_nl_dev *dev, struct vs_err *e)
 {
 	struct vs_one o = { .decode = vs_dev_decode, .obj = dev, .what = "device" };
 
@@ -1002,7 +626,7 @@ int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
 static int vs_dump_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 {
 	struct vs_dev_list *list = arg;
-	struct vs_dev *dev;
+	struct vs_nl_dev *dev;
 
 	dev = vs_dev_list_add(list);
 	if (!dev) {
@@ -1049,7 +673,7 @@ free_list:
 }
 
 struct vs_info_arg {
-	struct vs_info *info;
+	struct vs_nl_info *info;
 	bool got;
 };
 
@@ -1068,7 +692,7 @@ static int vs_info_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 	return 0;
 }
 
-int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e)
+int vs_nl_info(struct vs_nl *nl, struct vs_nl_info *info, struct vs_err *e)
 {
 	struct vs_info_arg g = { .info = info };
 	struct vs_req r = { .parse = vs_info_parse, .arg = &g };
@@ -1099,7 +723,7 @@ static int vs_queue_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
 }
 
 int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
-		    struct vs_queue *q, struct vs_err *e)
+		    struct vs_nl_queue *q, struct vs_err *e)
 {
 	struct vs_one o = { .decode = vs_queue_decode, .obj = q, .what = "queue" };
 
@@ -1113,19 +737,15 @@ static int vs_elem_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
 }
 
 int vs_nl_elem_get(struct vs_nl *nl, const struct vs_target *t, u32 queue,
-		   bool has_index, u32 index, struct vs_elem *el,
+		   bool has_index, u32 index, struct vs_nl_element *el,
 		   struct vs_err *e)
 {
 	struct vs_one o = { .decode = vs_elem_decode, .obj = el,
 			    .what = "element" };
-	int ret;
 
 	memset(el, 0, sizeof(*el));
-	ret = vs_nl_get_one(nl, VIRTIO_STATUS_CMD_ELEMENT_GET, t, queue,
-			    has_index ? (long)index : -1, &o, e);
-	if (ret < 0)
-		vs_elem_free(el);
-	return ret;
+	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_ELEMENT_GET, t, queue,
+			     has_index ? (long)index : -1, &o, e);
 }
 
 /* The backend the CLI uses */
@@ -1141,7 +761,7 @@ static int vs_lazy_open(struct vs_nl_lazy *l, struct vs_err *e)
 }
 
 static int vs_lazy_get(void *ctx, const struct vs_target *t,
-		       struct vs_dev *dev, struct vs_err *e)
+		       struct vs_nl_dev *dev, struct vs_err *e)
 {
 	if (vs_lazy_open(ctx, e) < 0)
 		return -1;
@@ -1156,7 +776,7 @@ static int vs_lazy_dump(void *ctx, struct vs_dev_list *list,
 	return vs_nl_dev_dump(&((struct vs_nl_lazy *)ctx)->nl, list, e);
 }
 
-static int vs_lazy_info(void *ctx, struct vs_info *info, struct vs_err *e)
+static int vs_lazy_info(void *ctx, struct vs_nl_info *info, struct vs_err *e)
 {
 	if (vs_lazy_open(ctx, e) < 0)
 		return -1;
@@ -1164,7 +784,7 @@ static int vs_lazy_info(void *ctx, struct vs_info *info, struct vs_err *e)
 }
 
 static int vs_lazy_queue_get(void *ctx, const struct vs_target *t, u32 index,
-			     struct vs_queue *q, struct vs_err *e)
+			     struct vs_nl_queue *q, struct vs_err *e)
 {
 	if (vs_lazy_open(ctx, e) < 0)
 		return -1;
@@ -1173,7 +793,7 @@ static int vs_lazy_queue_get(void *ctx, const struct vs_target *t, u32 index,
 }
 
 static int vs_lazy_elem_get(void *ctx, const struct vs_target *t, u32 queue,
-			    bool has_index, u32 index, struct vs_elem *el,
+			    bool has_index, u32 index, struct vs_nl_element *el,
 			    struct vs_err *e)
 {
 	if (vs_lazy_open(ctx, e) < 0)

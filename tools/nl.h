@@ -31,7 +31,7 @@ int vs_nl_open(struct vs_nl *nl, struct vs_err *e);
 void vs_nl_close(struct vs_nl *nl);
 
 int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
-		  struct vs_dev *dev, struct vs_err *e);
+		  struct vs_nl_dev *dev, struct vs_err *e);
 int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 		   struct vs_err *e);
 /*
@@ -39,42 +39,42 @@ int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
  * selector as for DEV_GET). An index past the device's queues is ERANGE.
  */
 int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
-		    struct vs_queue *q, struct vs_err *e);
+		    struct vs_nl_queue *q, struct vs_err *e);
 /*
  * VIRTIO_STATUS_CMD_ELEMENT_GET of queue @queue of the device @t names,
- * with VIRTIO_STATUS_A_ELEM_INDEX @index when @has_index. On success
- * @el->descs is the caller's to vs_elem_free().
+ * with VIRTIO_STATUS_A_ELEMENT_INDEX @index when @has_index.
  */
 int vs_nl_elem_get(struct vs_nl *nl, const struct vs_target *t, u32 queue,
-		   bool has_index, u32 index, struct vs_elem *el,
+		   bool has_index, u32 index, struct vs_nl_element *el,
 		   struct vs_err *e);
 /* VIRTIO_STATUS_CMD_INFO; an old module fails it with EOPNOTSUPP. */
-int vs_nl_info(struct vs_nl *nl, struct vs_info *info, struct vs_err *e);
+int vs_nl_info(struct vs_nl *nl, struct vs_nl_info *info, struct vs_err *e);
 
 /*
  * Decode one VIRTIO_STATUS_CMD_DEV_GET reply into @dev (every repeated
- * VHOST_HOLDER_PID counted, the first VS_HOLDERS_MAX kept). Returns 0, or
+ * VHOST_HOLDER_PID counted, the first VS_HOLDERS_MAX kept), with the
+ * tables generated from the spec (vs_nl_gen.c). Returns 0, or
  * -1 with @e set when the message is malformed. Whether the attributes a
  * command needs are there is for the caller to check.
  */
-int vs_dev_from_msg(struct nl_msg *msg, struct vs_dev *dev,
+int vs_dev_from_msg(struct nl_msg *msg, struct vs_nl_dev *dev,
 		    struct vs_err *e);
 /* The same for one VIRTIO_STATUS_CMD_INFO reply. */
-int vs_info_from_msg(struct nl_msg *msg, struct vs_info *info,
+int vs_info_from_msg(struct nl_msg *msg, struct vs_nl_info *info,
 		     struct vs_err *e);
 
 /* The same for one VIRTIO_STATUS_CMD_QUEUE_GET reply. */
-int vs_queue_from_msg(struct nl_msg *msg, struct vs_queue *q,
+int vs_queue_from_msg(struct nl_msg *msg, struct vs_nl_queue *q,
 		      struct vs_err *e);
 
 /*
  * The same for one VIRTIO_STATUS_CMD_ELEMENT_GET reply, its repeated
- * VIRTIO_STATUS_A_ELEM_DESC nests included (each must carry DESC_ADDR,
+ * VIRTIO_STATUS_A_ELEMENT_DESC nests included (each must carry DESC_ADDR,
  * DESC_LEN and DESC_FLAGS; DESC_ADDR only when the reply has no
- * VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN). On success @el->descs is the
- * caller's to vs_elem_free(); on failure nothing is left allocated.
+ * VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN); the first VIRTIO_STATUS_DESCS_MAX
+ * are kept, n_desc counts all.
  */
-int vs_elem_from_msg(struct nl_msg *msg, struct vs_elem *el,
+int vs_elem_from_msg(struct nl_msg *msg, struct vs_nl_element *el,
 		     struct vs_err *e);
 
 /*

@@ -97,5 +97,12 @@ int vs_nl_decode(const struct vs_nl_set *set, void *obj,
 		}
 		vs_nl_set(have, type);
 	}
+	/* what is left is too short to be an attribute: a cut message */
+	if (rem > 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "the virtio_status module sent a malformed %s message",
+			   set->name);
+		return -1;
+	}
 	return 0;
 }

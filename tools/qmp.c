@@ -481,13 +481,13 @@ static struct json_object *vs_json_status_of(const struct vs_status_vals *v,
 	return o;
 }
 
-struct json_object *vs_json_status_mode(const struct vs_dev *d,
+struct json_object *vs_json_status_mode(const struct vs_nl_dev *d,
 					enum vs_json_mode mode)
 {
 	const struct vs_const_view *c = &vs_guest_view;
 	struct vs_status_vals v = {
 		.name = d->name,
-		.device_id = d->device_id,
+		.device_id = d->id,
 		.vhost_started = c->vhost_started,
 		.endian = d->endian,
 		.guest_features = vs_dev_driver_features(d),
@@ -505,24 +505,24 @@ struct json_object *vs_json_status_mode(const struct vs_dev *d,
 	return vs_json_status_of(&v, c, NULL, mode);
 }
 
-struct json_object *vs_json_status(const struct vs_dev *d)
+struct json_object *vs_json_status(const struct vs_nl_dev *d)
 {
 	return vs_json_status_mode(d, VS_JSON_RAW);
 }
 
-struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
+struct json_object *vs_json_vhost_dev_mode(const struct vs_nl_dev *d,
 					   const struct vs_fset *offered,
 					   enum vs_json_mode mode)
 {
 	struct vs_fset acked = vs_dev_vhost_acked(d);
-	unsigned int id = d->device_id;
+	unsigned int id = d->id;
 	struct json_object *o = json_object_new_object();
 	int err = 0;
 
 	if (!o)
 		return NULL;
 	/* the schema's order */
-	err |= vs_add_int(o, "n-mem-sections", d->vhost_mem_regions);
+	err |= vs_add_int(o, "n-mem-sections", d->vhost.mem_regions);
 	err |= vs_add_int(o, "n-tmp-sections",
 			  vs_vhost_dev_view.n_tmp_sections);
 	err |= vs_add_uint(o, "nvqs", d->num_vqs);
@@ -531,14 +531,14 @@ struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
 			   VS_AS_VHOST, mode);
 	err |= vs_add_bits(o, "acked-features", &acked, VS_BITS_FEATURES, id,
 			   VS_AS_VHOST, mode);
-	err |= vs_add_bits64(o, "backend-features", d->vhost_backend_features,
+	err |= vs_add_bits64(o, "backend-features", d->vhost.backend_features,
 			     VS_BITS_FEATURES, id, VS_AS_VHOST_BACKEND, mode);
 	err |= vs_add_bits64(o, "protocol-features",
 			     vs_vhost_dev_view.protocol_features,
 			     VS_BITS_PROTOCOLS, id, VS_AS_VHOST, mode);
 	err |= vs_add_uint(o, "max-queues", vs_vhost_dev_view.max_queues);
 	err |= vs_add_uint(o, "backend-cap", vs_vhost_dev_view.backend_cap);
-	err |= vs_add_bool(o, "log-enabled", d->vhost_log_enabled);
+	err |= vs_add_bool(o, "log-enabled", d->vhost.log_enabled);
 	err |= vs_add_uint(o, "log-size", vs_vhost_dev_view.log_size);
 	if (err) {
 		json_object_put(o);
@@ -547,28 +547,28 @@ struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
 	return o;
 }
 
-struct json_object *vs_json_vhost_dev(const struct vs_dev *d,
+struct json_object *vs_json_vhost_dev(const struct vs_nl_dev *d,
 				      const struct vs_fset *offered)
 {
 	return vs_json_vhost_dev_mode(d, offered, VS_JSON_RAW);
 }
 
-struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
+struct json_object *vs_json_vhost_status_mode(const struct vs_nl_dev *d,
 					      const struct vs_fset *offered,
 					      enum vs_json_mode mode)
 {
 	struct vs_status_vals v = {
 		.name = d->name,
-		.device_id = d->device_id,
-		.vhost_started = d->vhost_started,
+		.device_id = d->id,
+		.vhost_started = d->vhost.started,
 		.endian = d->endian,
 		.guest_features = vs_dev_vhost_acked(d),
 		.host_features = *offered,
-		.backend_features = vs_fset_of(d->vhost_backend_features, 0),
+		.backend_features = vs_fset_of(d->vhost.backend_features, 0),
 		.num_vqs = d->num_vqs,
 		.status = d->status,
 		.broken = d->broken,
-		.started = d->vhost_started,
+		.started = d->vhost.started,
 		.feat_as = VS_AS_VHOST,
 		.backend_as = VS_AS_VHOST_BACKEND,
 	};
@@ -579,7 +579,7 @@ struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
 	return vs_json_status_of(&v, &vs_vhost_view, dev, mode);
 }
 
-struct json_object *vs_json_vhost_status(const struct vs_dev *d,
+struct json_object *vs_json_vhost_status(const struct vs_nl_dev *d,
 					 const struct vs_fset *offered)
 {
 	return vs_json_vhost_status_mode(d, offered, VS_JSON_RAW);
@@ -589,15 +589,15 @@ struct json_object *vs_json_vhost_status(const struct vs_dev *d,
  * Whether the answer about @q, a queue of @d, ends in VS_ADDR_IOVA_KEY:
  * a vhost queue with IOVAs for ring addresses, shown, on the command line.
  */
-static bool vs_say_iova(const struct vs_dev *d, const struct vs_queue *q,
+static bool vs_say_iova(const struct vs_nl_dev *d, const struct vs_nl_queue *q,
 			bool qmp)
 {
 	return !qmp && vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST &&
 	       vs_queue_addr_iova(q) && !vs_queue_addr_hidden(q);
 }
 
-static struct json_object *vs_json_queue_status_of(const struct vs_dev *d,
-						   const struct vs_queue *q,
+static struct json_object *vs_json_queue_status_of(const struct vs_nl_dev *d,
+						   const struct vs_nl_queue *q,
 						   bool qmp)
 {
 	bool vhost = vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
@@ -652,14 +652,14 @@ static struct json_object *vs_json_queue_status_of(const struct vs_dev *d,
 	return o;
 }
 
-struct json_object *vs_json_queue_status(const struct vs_dev *d,
-					 const struct vs_queue *q)
+struct json_object *vs_json_queue_status(const struct vs_nl_dev *d,
+					 const struct vs_nl_queue *q)
 {
 	return vs_json_queue_status_of(d, q, false);
 }
 
-struct json_object *vs_json_queue_status_qmp(const struct vs_dev *d,
-					     const struct vs_queue *q)
+struct json_object *vs_json_queue_status_qmp(const struct vs_nl_dev *d,
+					     const struct vs_nl_queue *q)
 {
 	return vs_json_queue_status_of(d, q, true);
 }
@@ -713,7 +713,7 @@ static struct json_object *vs_json_desc_flags(u32 flags)
 }
 
 /* One descriptor; without "addr" when the element's addresses are hidden. */
-static struct json_object *vs_json_desc(const struct vs_desc *desc,
+static struct json_object *vs_json_desc(const struct vs_nl_desc *desc,
 					bool addr_hidden)
 {
 	struct json_object *o = json_object_new_object();
@@ -733,8 +733,8 @@ static struct json_object *vs_json_desc(const struct vs_desc *desc,
 	return o;
 }
 
-struct json_object *vs_json_queue_element(const struct vs_dev *d,
-					  const struct vs_elem *el)
+struct json_object *vs_json_queue_element(const struct vs_nl_dev *d,
+					  const struct vs_nl_element *el)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *descs, *avail, *used, *desc;
@@ -757,8 +757,8 @@ struct json_object *vs_json_queue_element(const struct vs_dev *d,
 		json_object_put(o);
 		return NULL;
 	}
-	for (i = 0; i < el->n_descs; i++) {
-		desc = vs_json_desc(&el->descs[i], vs_elem_addr_hidden(el));
+	for (i = 0; i < el->n_desc && i < VIRTIO_STATUS_DESCS_MAX; i++) {
+		desc = vs_json_desc(&el->desc[i], vs_elem_addr_hidden(el));
 		if (!desc || json_object_array_add(descs, desc) < 0) {
 			json_object_put(desc);
 			json_object_put(o);
@@ -805,7 +805,7 @@ u64 vs_ring_used_size(u32 num, bool event_idx)
  * the guest's I/O virtual address); else the guest physical address the
  * memory table maps it back to (@gpa_attr), 0 when it is outside.
  */
-static u64 vs_vhost_phys(const struct vs_queue *q, u64 addr, int gpa_attr,
+static u64 vs_vhost_phys(const struct vs_nl_queue *q, u64 addr, int gpa_attr,
 			 u64 gpa)
 {
 	if (vs_queue_addr_iova(q))
@@ -814,10 +814,10 @@ static u64 vs_vhost_phys(const struct vs_queue *q, u64 addr, int gpa_attr,
 }
 
 static struct json_object *
-vs_json_vhost_queue_status_of(const struct vs_dev *d, const struct vs_queue *q,
+vs_json_vhost_queue_status_of(const struct vs_nl_dev *d, const struct vs_nl_queue *q,
 			      bool qmp)
 {
-	bool event_idx = d->vhost_acked_features &
+	bool event_idx = d->vhost.acked_features &
 			 BIT_ULL(VS_RING_F_EVENT_IDX);
 	bool hidden = vs_queue_addr_hidden(q);
 	struct json_object *o = json_object_new_object();
@@ -873,14 +873,14 @@ vs_json_vhost_queue_status_of(const struct vs_dev *d, const struct vs_queue *q,
 	return o;
 }
 
-struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
-					       const struct vs_queue *q)
+struct json_object *vs_json_vhost_queue_status(const struct vs_nl_dev *d,
+					       const struct vs_nl_queue *q)
 {
 	return vs_json_vhost_queue_status_of(d, q, false);
 }
 
-struct json_object *vs_json_vhost_queue_status_qmp(const struct vs_dev *d,
-						   const struct vs_queue *q)
+struct json_object *vs_json_vhost_queue_status_qmp(const struct vs_nl_dev *d,
+						   const struct vs_nl_queue *q)
 {
 	return vs_json_vhost_queue_status_of(d, q, true);
 }
@@ -898,7 +898,7 @@ static const char *vs_mode_name(u32 mode)
 	}
 }
 
-struct json_object *vs_json_info(const struct vs_info *info,
+struct json_object *vs_json_info(const struct vs_nl_info *info,
 				 struct vs_err *e)
 {
 	const char *state, *mode = NULL;
@@ -906,15 +906,16 @@ struct json_object *vs_json_info(const struct vs_info *info,
 	int err = 0;
 
 	if (!vs_info_has(info, VIRTIO_STATUS_A_INFO_VHOST_STATE)) {
-		vs_err_set(e, VS_ERR_OLD, 0, "its reply lacks VIRTIO_STATUS_A_%s",
-			   vs_attr_name(VIRTIO_STATUS_A_INFO_VHOST_STATE));
+		vs_err_set(e, VS_ERR_OLD, 0, "its reply lacks %s",
+			   vs_nl_attr_name(&vs_nl_info_set,
+					   VIRTIO_STATUS_A_INFO_VHOST_STATE));
 		return NULL;
 	}
 	switch (info->vhost_state) {
-	case VIRTIO_STATUS_VHOST_ON:
+	case VIRTIO_STATUS_VHOST_STATE_ON:
 		state = "on";
 		break;
-	case VIRTIO_STATUS_VHOST_OFF:
+	case VIRTIO_STATUS_VHOST_STATE_OFF:
 		state = "off";
 		break;
 	default:
@@ -970,7 +971,7 @@ struct json_object *vs_json_list(const struct vs_dev_list *l)
 			json_object_put(o);
 			goto free_array;
 		}
-		if (vs_add_str(o, "path", l->devs[i].path) ||
+		if (vs_add_str(o, "path", l->devs[i].header.path) ||
 		    vs_add_str(o, "name", l->devs[i].name))
 			goto free_array;
 	}
@@ -981,23 +982,29 @@ free_array:
 	return NULL;
 }
 
-static int vs_dev_require(const struct vs_dev *d, const int *attrs,
-			  size_t n, struct vs_err *e)
+/* Every attribute of @attrs of @set present in @have, or @e says which. */
+static int vs_require(const struct vs_nl_set *set, const u64 *have,
+		      const int *attrs, size_t n, struct vs_err *e)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!vs_dev_has(d, attrs[i])) {
-			vs_err_set(e, VS_ERR_OLD, 0,
-				   "its reply lacks VIRTIO_STATUS_A_%s",
-				   vs_attr_name(attrs[i]));
+		if (!vs_nl_has(have, attrs[i])) {
+			vs_err_set(e, VS_ERR_OLD, 0, "its reply lacks %s",
+				   vs_nl_attr_name(set, attrs[i]));
 			return -1;
 		}
 	}
 	return 0;
 }
 
-static int vs_check_virtio_status(const struct vs_dev *d, struct vs_err *e)
+static int vs_dev_require(const struct vs_nl_dev *d, const int *attrs,
+			  size_t n, struct vs_err *e)
+{
+	return vs_require(&vs_nl_dev_set, d->have, attrs, n, e);
+}
+
+static int vs_check_virtio_status(const struct vs_nl_dev *d, struct vs_err *e)
 {
 	static const int need[] = {
 		VIRTIO_STATUS_A_DEV_NAME,
@@ -1018,14 +1025,15 @@ static int vs_check_virtio_status(const struct vs_dev *d, struct vs_err *e)
 	}
 	if (!vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES)) {
 		vs_err_set(e, VS_ERR_OLD, 0,
-			   "its reply lacks VIRTIO_STATUS_A_%s",
-			   vs_attr_name(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES));
+			   "its reply lacks %s",
+			   vs_nl_attr_name(&vs_nl_dev_set,
+					   VIRTIO_STATUS_A_DEV_DEVICE_FEATURES));
 		return -1;
 	}
 	return 0;
 }
 
-static int vs_check_vhost_status(const struct vs_dev *d, struct vs_err *e)
+static int vs_check_vhost_status(const struct vs_nl_dev *d, struct vs_err *e)
 {
 	static const int need[] = {
 		VIRTIO_STATUS_A_DEV_NAME,
@@ -1035,21 +1043,27 @@ static int vs_check_vhost_status(const struct vs_dev *d, struct vs_err *e)
 		VIRTIO_STATUS_A_DEV_NUM_VQS,
 		VIRTIO_STATUS_A_DEV_STATUS,
 		VIRTIO_STATUS_A_DEV_BROKEN,
-		VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
-		VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
-		VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,
-		VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,
-		VIRTIO_STATUS_A_DEV_VHOST_STARTED,
+		VIRTIO_STATUS_A_DEV_VHOST,
+	};
+	static const int need_vhost[] = {
+		VIRTIO_STATUS_A_VHOST_ACKED_FEATURES,
+		VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES,
+		VIRTIO_STATUS_A_VHOST_MEM_REGIONS,
+		VIRTIO_STATUS_A_VHOST_LOG_ENABLED,
+		VIRTIO_STATUS_A_VHOST_STARTED,
 	};
 
-	return vs_dev_require(d, need, ARRAY_SIZE(need), e);
+	if (vs_dev_require(d, need, ARRAY_SIZE(need), e))
+		return -1;
+	return vs_require(&vs_nl_vhost_set, d->vhost.have, need_vhost,
+			  ARRAY_SIZE(need_vhost), e);
 }
 
 /*
  * A reply that carries BUSY names the device and nothing of its state:
  * @e says which lock kept it from being read.
  */
-static int vs_dev_check_busy(const struct vs_dev *d, struct vs_err *e)
+static int vs_dev_check_busy(const struct vs_nl_dev *d, struct vs_err *e)
 {
 	if (!vs_dev_busy(d))
 		return 0;
@@ -1057,7 +1071,7 @@ static int vs_dev_check_busy(const struct vs_dev *d, struct vs_err *e)
 	return -1;
 }
 
-int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
+int vs_dev_check_status(const struct vs_nl_dev *d, struct vs_err *e)
 {
 	if (vs_dev_check_busy(d, e) < 0)
 		return -1;
@@ -1068,7 +1082,7 @@ int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
 		/* listed, but nothing of its state was read */
 		if (vs_dev_vhost_error(d)) {
 			vs_err_set(e, VS_ERR_VHOST_UNREAD, 0, "%s",
-				   d->vhost_error);
+				   d->vhost.error);
 			return -1;
 		}
 		return vs_check_vhost_status(d, e);
@@ -1080,14 +1094,20 @@ int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e)
 	}
 }
 
-int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e)
+int vs_dev_check_info(const struct vs_nl_dev *d, struct vs_err *e)
 {
 	static const int need[] = {
-		VIRTIO_STATUS_A_DEV_PATH,
+		VIRTIO_STATUS_A_DEV_HEADER,
 		VIRTIO_STATUS_A_DEV_NAME,
 	};
+	static const int need_header[] = {
+		VIRTIO_STATUS_A_HEADER_PATH,
+	};
 
-	return vs_dev_require(d, need, ARRAY_SIZE(need), e);
+	if (vs_dev_require(d, need, ARRAY_SIZE(need), e) < 0)
+		return -1;
+	return vs_require(&vs_nl_header_set, d->header.have, need_header,
+			  ARRAY_SIZE(need_header), e);
 }
 
 struct json_object *vs_qmp_return(struct json_object *ret)
@@ -1214,7 +1234,7 @@ free_list:
 
 void vs_err_list_only(const struct vs_backend *be, struct vs_err *e)
 {
-	struct vs_info *info = malloc(sizeof(*info));
+	struct vs_nl_info *info = malloc(sizeof(*info));
 	struct vs_err ie;
 
 	vs_err_clear(&ie);
@@ -1226,7 +1246,7 @@ void vs_err_list_only(const struct vs_backend *be, struct vs_err *e)
 	free(info);
 }
 
-int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
+int vs_vhost_offered(const struct vs_backend *be, const struct vs_nl_dev *d,
 		     struct vs_fset *features, struct vs_err *e)
 {
 	size_t i;
@@ -1265,7 +1285,7 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 	struct json_object *ret = NULL;
 	struct vs_fset offered;
 	struct vs_target *t;
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	t = malloc(sizeof(*t));
 	d = malloc(sizeof(*d));
@@ -1298,24 +1318,14 @@ free:
 	return ret;
 }
 
-static int vs_queue_require(const struct vs_queue *q, const int *attrs,
+static int vs_queue_require(const struct vs_nl_queue *q, const int *attrs,
 			    size_t n, struct vs_err *e)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!vs_queue_has(q, attrs[i])) {
-			vs_err_set(e, VS_ERR_OLD, 0,
-				   "its reply lacks VIRTIO_STATUS_A_%s",
-				   vs_attr_name(attrs[i]));
-			return -1;
-		}
-	}
-	return 0;
+	return vs_require(&vs_nl_queue_set, q->have, attrs, n, e);
 }
 
 /* What a queue reply must hold, by the kind of device it belongs to. */
-static int vs_queue_check(const struct vs_dev *d, const struct vs_queue *q,
+static int vs_queue_check(const struct vs_nl_dev *d, const struct vs_nl_queue *q,
 			  struct vs_err *e)
 {
 	static const int need[] = {
@@ -1360,7 +1370,7 @@ static int vs_queue_check(const struct vs_dev *d, const struct vs_queue *q,
  * read fails in the kernel, and the kernel's extack says so: that is the
  * sentence. Without one, the reason its DEV_GET reply gave.
  */
-static void vs_err_vhost_unread_queue(const struct vs_dev *d,
+static void vs_err_vhost_unread_queue(const struct vs_nl_dev *d,
 				      struct vs_err *e)
 {
 	char extack[sizeof(e->extack)];
@@ -1376,7 +1386,7 @@ static void vs_err_vhost_unread_queue(const struct vs_dev *d,
 		vs_err_set(e, VS_ERR_MSG, errnum, "%s", extack);
 	else
 		vs_err_set(e, VS_ERR_VHOST_UNREAD, errnum, "%s",
-			   d->vhost_error);
+			   d->vhost.error);
 }
 
 /*
@@ -1386,14 +1396,14 @@ static void vs_err_vhost_unread_queue(const struct vs_dev *d,
  */
 static int vs_queue_fetch(const struct vs_backend *be,
 			  const struct vs_call *c, bool vhost_only,
-			  struct vs_dev *d, struct vs_queue *q,
+			  struct vs_nl_dev *d, struct vs_nl_queue *q,
 			  struct vs_err *e)
 {
 	static const int need_dev[] = {
 		VIRTIO_STATUS_A_DEV_NAME,
 	};
 	static const int need_vhost[] = {
-		VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
+		VIRTIO_STATUS_A_VHOST_ACKED_FEATURES,
 	};
 	char extack[sizeof(e->extack)];
 	struct vs_target *t;
@@ -1432,7 +1442,8 @@ static int vs_queue_fetch(const struct vs_backend *be,
 	}
 	/* an unread device has no acked features: the kernel says why */
 	if (vhost_only && !vs_dev_vhost_error(d) &&
-	    vs_dev_require(d, need_vhost, ARRAY_SIZE(need_vhost), e) < 0)
+	    vs_require(&vs_nl_vhost_set, d->vhost.have, need_vhost,
+		       ARRAY_SIZE(need_vhost), e) < 0)
 		goto free;
 	if (be->ops->queue_get(be->ctx, t, c->queue, q, e) < 0) {
 		if (e->kind == VS_ERR_SYS && e->errnum == ERANGE) {
@@ -1452,7 +1463,7 @@ static int vs_queue_fetch(const struct vs_backend *be,
 	}
 	/* answered after all, but the device's own part is missing */
 	if (vhost_only && vs_dev_vhost_error(d)) {
-		vs_err_set(e, VS_ERR_VHOST_UNREAD, 0, "%s", d->vhost_error);
+		vs_err_set(e, VS_ERR_VHOST_UNREAD, 0, "%s", d->vhost.error);
 		goto free;
 	}
 	if (vs_queue_check(d, q, e) < 0)
@@ -1484,8 +1495,8 @@ static struct json_object *vs_run_queue(const struct vs_backend *be,
 					struct vs_err *e, bool vhost)
 {
 	struct json_object *ret = NULL;
-	struct vs_queue *q;
-	struct vs_dev *d;
+	struct vs_nl_queue *q;
+	struct vs_nl_dev *d;
 
 	d = malloc(sizeof(*d));
 	q = malloc(sizeof(*q));
@@ -1530,10 +1541,10 @@ vs_run_vhost_queue_status(const struct vs_backend *be,
 }
 
 /* What an element reply must hold. */
-static int vs_elem_check(const struct vs_elem *el, struct vs_err *e)
+static int vs_elem_check(const struct vs_nl_element *el, struct vs_err *e)
 {
 	static const int need[] = {
-		VIRTIO_STATUS_A_ELEM_HEAD,
+		VIRTIO_STATUS_A_ELEMENT_HEAD,
 		VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,
 		VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS,
 		VIRTIO_STATUS_A_QUEUE_USED_IDX,
@@ -1544,16 +1555,17 @@ static int vs_elem_check(const struct vs_elem *el, struct vs_err *e)
 	for (i = 0; i < ARRAY_SIZE(need); i++) {
 		if (!vs_elem_has(el, need[i])) {
 			vs_err_set(e, VS_ERR_OLD, 0,
-				   "its reply lacks VIRTIO_STATUS_A_%s",
-				   vs_attr_name(need[i]));
+				   "its reply lacks %s",
+				   vs_nl_attr_name(&vs_nl_element_set, need[i]));
 			return -1;
 		}
 	}
 	/* a chain is at least its head */
-	if (!el->n_descs) {
+	if (!el->n_desc) {
 		vs_err_set(e, VS_ERR_OLD, 0,
-			   "its reply lacks VIRTIO_STATUS_A_%s",
-			   vs_attr_name(VIRTIO_STATUS_A_ELEM_DESC));
+			   "its reply lacks %s",
+			   vs_nl_attr_name(&vs_nl_element_set,
+					   VIRTIO_STATUS_A_ELEMENT_DESC));
 		return -1;
 	}
 	return 0;
@@ -1612,9 +1624,9 @@ static struct json_object *vs_run_queue_element(const struct vs_backend *be,
 		VIRTIO_STATUS_A_DEV_NAME,
 	};
 	struct json_object *ret = NULL;
-	struct vs_elem el = { 0 };
+	struct vs_nl_element el = { 0 };
 	struct vs_target *t;
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	t = malloc(sizeof(*t));
 	d = malloc(sizeof(*d));
@@ -1652,7 +1664,6 @@ static struct json_object *vs_run_queue_element(const struct vs_backend *be,
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
 free:
-	vs_elem_free(&el);
 	free(d);
 	free(t);
 	return ret;
@@ -1661,7 +1672,7 @@ free:
 static struct json_object *vs_run_info(const struct vs_backend *be,
 				       const struct vs_call *c, struct vs_err *e)
 {
-	struct vs_info info;
+	struct vs_nl_info info;
 
 	(void)c;
 	if (be->ops->info(be->ctx, &info, e) < 0) {

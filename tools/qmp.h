@@ -49,8 +49,8 @@ enum vs_json_mode {
  * VirtioStatus of @d, a virtio device (no "vhost-dev"), keys in the
  * schema's order; NULL on ENOMEM.
  */
-struct json_object *vs_json_status(const struct vs_dev *d);
-struct json_object *vs_json_status_mode(const struct vs_dev *d,
+struct json_object *vs_json_status(const struct vs_nl_dev *d);
+struct json_object *vs_json_status_mode(const struct vs_nl_dev *d,
 					enum vs_json_mode mode);
 /*
  * VirtioStatus of @d, a vhost device, with its "vhost-dev"; @offered is
@@ -59,15 +59,15 @@ struct json_object *vs_json_status_mode(const struct vs_dev *d,
  * backs (its device id), plus VHOST_F_LOG_ALL; backend-features with the
  * VHOST_BACKEND_F_* bits.
  */
-struct json_object *vs_json_vhost_status(const struct vs_dev *d,
+struct json_object *vs_json_vhost_status(const struct vs_nl_dev *d,
 					 const struct vs_fset *offered);
-struct json_object *vs_json_vhost_status_mode(const struct vs_dev *d,
+struct json_object *vs_json_vhost_status_mode(const struct vs_nl_dev *d,
 					      const struct vs_fset *offered,
 					      enum vs_json_mode mode);
 /* VhostStatus of @d, a vhost device. */
-struct json_object *vs_json_vhost_dev(const struct vs_dev *d,
+struct json_object *vs_json_vhost_dev(const struct vs_nl_dev *d,
 				      const struct vs_fset *offered);
-struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
+struct json_object *vs_json_vhost_dev_mode(const struct vs_nl_dev *d,
 					   const struct vs_fset *offered,
 					   enum vs_json_mode mode);
 /*
@@ -76,7 +76,7 @@ struct json_object *vs_json_vhost_dev_mode(const struct vs_dev *d,
  * "fingerprint", "feature-bits": 64|128}, each but "vhost" only when the
  * module sent it. NULL with @e set.
  */
-struct json_object *vs_json_info(const struct vs_info *info,
+struct json_object *vs_json_info(const struct vs_nl_info *info,
 				 struct vs_err *e);
 
 /*
@@ -85,7 +85,7 @@ struct json_object *vs_json_info(const struct vs_info *info,
  * the device node and the errno; vhost-vdpa always fails (its node is
  * held exclusively by its owner).
  */
-int vs_vhost_offered(const struct vs_backend *be, const struct vs_dev *d,
+int vs_vhost_offered(const struct vs_backend *be, const struct vs_nl_dev *d,
 		     struct vs_fset *features, struct vs_err *e);
 
 /*
@@ -118,10 +118,10 @@ struct json_object *vs_json_list(const struct vs_dev_list *l);
  * without "addresses-are-iova". (An answer without addresses is an error
  * there; the caller refuses it before.)
  */
-struct json_object *vs_json_queue_status(const struct vs_dev *d,
-					 const struct vs_queue *q);
-struct json_object *vs_json_queue_status_qmp(const struct vs_dev *d,
-					     const struct vs_queue *q);
+struct json_object *vs_json_queue_status(const struct vs_nl_dev *d,
+					 const struct vs_nl_queue *q);
+struct json_object *vs_json_queue_status_qmp(const struct vs_nl_dev *d,
+					     const struct vs_nl_queue *q);
 /*
  * VirtVhostQueueStatus of queue @q of @d, a vhost device; the ring sizes
  * follow @d's acked VIRTIO_RING_F_EVENT_IDX. "desc-phys", "avail-phys"
@@ -129,17 +129,17 @@ struct json_object *vs_json_queue_status_qmp(const struct vs_dev *d,
  * memory table; with I/O virtual addresses, the same IOVAs as "desc",
  * "avail" and "used", as QEMU answers under an IOMMU. NULL on ENOMEM.
  */
-struct json_object *vs_json_vhost_queue_status(const struct vs_dev *d,
-					       const struct vs_queue *q);
-struct json_object *vs_json_vhost_queue_status_qmp(const struct vs_dev *d,
-						   const struct vs_queue *q);
+struct json_object *vs_json_vhost_queue_status(const struct vs_nl_dev *d,
+					       const struct vs_nl_queue *q);
+struct json_object *vs_json_vhost_queue_status_qmp(const struct vs_nl_dev *d,
+						   const struct vs_nl_queue *q);
 /*
  * VirtioQueueElement of element @el of a queue of @d: {"name", "index",
  * "descs": [{"addr", "len", "flags": [str]}], "avail": {"flags", "idx",
  * "ring"}, "used": {"flags", "idx"}}. NULL on ENOMEM.
  */
-struct json_object *vs_json_queue_element(const struct vs_dev *d,
-					  const struct vs_elem *el);
+struct json_object *vs_json_queue_element(const struct vs_nl_dev *d,
+					  const struct vs_nl_element *el);
 /* Bytes of the split ring's areas for a ring of @num entries. */
 u64 vs_ring_desc_size(u32 num);
 u64 vs_ring_avail_size(u32 num, bool event_idx);
@@ -154,8 +154,8 @@ u64 vs_ring_used_size(u32 num, bool event_idx);
  * because another task held a lock it is read under, VS_ERR_MSG for a
  * kind this tool does not know).
  */
-int vs_dev_check_status(const struct vs_dev *d, struct vs_err *e);
-int vs_dev_check_info(const struct vs_dev *d, struct vs_err *e);
+int vs_dev_check_status(const struct vs_nl_dev *d, struct vs_err *e);
+int vs_dev_check_info(const struct vs_nl_dev *d, struct vs_err *e);
 
 /* {"return": @ret} (takes @ret) and {"error": {"class", "desc"}} */
 struct json_object *vs_qmp_return(struct json_object *ret);

@@ -32,21 +32,21 @@ struct vs_row {
 	char col[VS_NR_COLS][VS_COL_MAX];
 };
 
-static bool vs_is_vhost(const struct vs_dev *d)
+static bool vs_is_vhost(const struct vs_nl_dev *d)
 {
 	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
 }
 
 /* "virtioN", or "PID/FD" of a vhost device's /proc/PID/fd/FD. */
-static void vs_short_id(const struct vs_dev *d, char *buf, size_t len)
+static void vs_short_id(const struct vs_nl_dev *d, char *buf, size_t len)
 {
 	unsigned int pid, fd;
 
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSID) && d->busid[0]) {
-		snprintf(buf, len, "%s", d->busid);
+	if (vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_BUSID) && d->header.busid[0]) {
+		snprintf(buf, len, "%s", d->header.busid);
 		return;
 	}
-	if (sscanf(d->path, "/proc/%u/fd/%u", &pid, &fd) == 2) {
+	if (sscanf(d->header.path, "/proc/%u/fd/%u", &pid, &fd) == 2) {
 		snprintf(buf, len, "%u/%u", pid, fd);
 		return;
 	}
@@ -54,20 +54,20 @@ static void vs_short_id(const struct vs_dev *d, char *buf, size_t len)
 }
 
 /* What the driver (virtio) or the owner (vhost) accepted. */
-static struct vs_fset vs_negotiated(const struct vs_dev *d)
+static struct vs_fset vs_negotiated(const struct vs_nl_dev *d)
 {
 	return vs_is_vhost(d) ? vs_dev_vhost_acked(d) :
 				vs_dev_driver_features(d);
 }
 
-static bool vs_have_negotiated(const struct vs_dev *d)
+static bool vs_have_negotiated(const struct vs_nl_dev *d)
 {
-	return vs_dev_has(d, vs_is_vhost(d) ?
-			     VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES :
-			     VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
+	return vs_is_vhost(d) ?
+	       vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES) :
+	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
 }
 
-static enum vs_decode_as vs_feat_as(const struct vs_dev *d)
+static enum vs_decode_as vs_feat_as(const struct vs_nl_dev *d)
 {
 	return vs_is_vhost(d) ? VS_AS_VHOST : VS_AS_GUEST;
 }
@@ -77,7 +77,7 @@ static enum vs_decode_as vs_feat_as(const struct vs_dev *d)
  * no status, features or queue counts; nor is any sent for a busy device,
  * whose STATUS says "busy").
  */
-static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
+static void vs_fill_row(const struct vs_nl_dev *d, struct vs_row *r)
 {
 	struct vs_fset neg = vs_negotiated(d);
 
@@ -91,7 +91,7 @@ static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
 	else if (vs_is_vhost(d))
 		/* no status byte: say whether a backend is attached */
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "%s",
-			 d->vhost_started ? "started" : "-");
+			 d->vhost.started ? "started" : "-");
 	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
 		vs_status_flags(d->status, r->col[VS_COL_STATUS], VS_COL_MAX);
 	else
@@ -107,7 +107,7 @@ static void vs_fill_row(const struct vs_dev *d, struct vs_row *r)
 			 vs_dev_num_vqs(d));
 	else
 		snprintf(r->col[VS_COL_VQS], VS_COL_MAX, "-");
-	snprintf(r->col[VS_COL_PATH], VS_COL_MAX, "%s", d->path);
+	snprintf(r->col[VS_COL_PATH], VS_COL_MAX, "%s", d->header.path);
 }
 
 static void vs_print_row(FILE *out, const char * const *cols,
@@ -158,7 +158,7 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 		vs_print_row(out, cols, width);
 		/* why its row is mostly "-", under it */
 		if (vs_dev_vhost_error(&l.devs[i]))
-			fprintf(out, "  error: %s\n", l.devs[i].vhost_error);
+			fprintf(out, "  error: %s\n", l.devs[i].vhost.error);
 		if (vs_dev_busy(&l.devs[i]))
 			fprintf(out, "  busy: %s\n", l.devs[i].busy);
 	}
@@ -196,7 +196,7 @@ static void vs_kv(FILE *out, const char *key, const char *fmt, ...)
  * unnamed ones are ORed into @unknown.
  */
 static void vs_print_feats(FILE *out, const char *title,
-			   const struct vs_fset *bits, const struct vs_dev *d,
+			   const struct vs_fset *bits, const struct vs_nl_dev *d,
 			   struct vs_fset *unknown)
 {
 	const struct vs_feat *f;
@@ -207,7 +207,7 @@ static void vs_print_feats(FILE *out, const char *title,
 	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
 		if (!vs_fset_test(bits, bit))
 			continue;
-		f = vs_feat_find(bit, d->device_id, vs_feat_as(d), &transport);
+		f = vs_feat_find(bit, d->id, vs_feat_as(d), &transport);
 		if (!f) {
 			unknown->w[bit / 64] |= BIT_ULL(bit % 64);
 			continue;
@@ -222,7 +222,7 @@ static void vs_print_feats(FILE *out, const char *title,
 	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
 		if (!vs_fset_test(bits, bit))
 			continue;
-		f = vs_feat_find(bit, d->device_id, vs_feat_as(d), &transport);
+		f = vs_feat_find(bit, d->id, vs_feat_as(d), &transport);
 		if (f)
 			fprintf(out, "  %-*s  %s\n", (int)w, f->sym, f->desc);
 	}
@@ -239,7 +239,7 @@ static const char *vs_unknown_hex(const struct vs_fset *s, char *buf,
 }
 
 /* " SYMBOL bitN ..." of the backend features @d's owner set. */
-static void vs_backend_syms(const struct vs_dev *d, char *buf, size_t len)
+static void vs_backend_syms(const struct vs_nl_dev *d, char *buf, size_t len)
 {
 	const struct vs_feat *f;
 	size_t i, off = 0;
@@ -247,9 +247,9 @@ static void vs_backend_syms(const struct vs_dev *d, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < 64 && off < len; i++) {
-		if (!(d->vhost_backend_features & BIT_ULL(i)))
+		if (!(d->vhost.backend_features & BIT_ULL(i)))
 			continue;
-		f = vs_feat_find(i, d->device_id, VS_AS_VHOST_BACKEND, &tr);
+		f = vs_feat_find(i, d->id, VS_AS_VHOST_BACKEND, &tr);
 		if (f)
 			off += snprintf(buf + off, len - off, " %s", f->sym);
 		else
@@ -261,53 +261,53 @@ static void vs_backend_syms(const struct vs_dev *d, char *buf, size_t len)
  * What the reply has; "-" for what it lacks (a device the module could
  * not read, whose reason follows on a line of its own).
  */
-static void vs_show_vhost_facts(FILE *out, const struct vs_dev *d)
+static void vs_show_vhost_facts(FILE *out, const struct vs_nl_dev *d)
 {
 	char buf[VS_MSG_MAX];
 	size_t i, off = 0;
 
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID))
-		vs_kv(out, "owner pid:", "%u", d->vhost_owner_pid);
+	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_OWNER_PID))
+		vs_kv(out, "owner pid:", "%u", d->vhost.owner_pid);
 	else
 		vs_kv(out, "owner pid:", "none");
 	buf[0] = '\0';
 	for (i = 0; i < vs_dev_holders_kept(d) && off < sizeof(buf); i++)
 		off += snprintf(buf + off, sizeof(buf) - off, "%s%u",
-				i ? " " : "", d->holder_pids[i]);
-	if (d->n_holder_pids > vs_dev_holders_kept(d) && off < sizeof(buf))
+				i ? " " : "", d->vhost.holder_pid[i]);
+	if (vs_dev_holders(d) > vs_dev_holders_kept(d) && off < sizeof(buf))
 		snprintf(buf + off, sizeof(buf) - off, " (%u in all)",
-			 d->n_holder_pids);
+			 vs_dev_holders(d));
 	vs_kv(out, "holder pids:", "%s", buf[0] ? buf : "-");
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_STARTED))
-		vs_kv(out, "started:", "%s", d->vhost_started ? "yes" : "no");
+	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_STARTED))
+		vs_kv(out, "started:", "%s", d->vhost.started ? "yes" : "no");
 	else
 		vs_kv(out, "started:", "-");
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS))
 		vs_kv(out, "queues:", "%u", d->num_vqs);
 	else
 		vs_kv(out, "queues:", "-");
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS))
-		vs_kv(out, "memory regions:", "%u", d->vhost_mem_regions);
+	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_MEM_REGIONS))
+		vs_kv(out, "memory regions:", "%u", d->vhost.mem_regions);
 	else
 		vs_kv(out, "memory regions:", "-");
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED))
+	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_LOG_ENABLED))
 		vs_kv(out, "dirty log:", "%s",
-		      d->vhost_log_enabled ? "on" : "off");
+		      d->vhost.log_enabled ? "on" : "off");
 	else
 		vs_kv(out, "dirty log:", "-");
-	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES)) {
+	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES)) {
 		vs_backend_syms(d, buf, sizeof(buf));
 		vs_kv(out, "backend features:", "0x%llx%s",
-		      (unsigned long long)d->vhost_backend_features, buf);
+		      (unsigned long long)d->vhost.backend_features, buf);
 	} else {
 		vs_kv(out, "backend features:", "-");
 	}
 	if (vs_dev_vhost_error(d))
-		fprintf(out, "error: %s\n", d->vhost_error);
+		fprintf(out, "error: %s\n", d->vhost.error);
 }
 
 /* What the reply has; "-" for what it lacks (list-only mode). */
-static void vs_show_virtio_facts(FILE *out, const struct vs_dev *d)
+static void vs_show_virtio_facts(FILE *out, const struct vs_nl_dev *d)
 {
 	char flags[64];
 
@@ -343,7 +343,7 @@ static void vs_show_virtio_facts(FILE *out, const struct vs_dev *d)
  * -1 with one line on @out saying why it is not shown.
  */
 static int vs_show_offered(const struct vs_backend *be, FILE *out,
-			   const struct vs_dev *d, struct vs_fset *offered)
+			   const struct vs_nl_dev *d, struct vs_fset *offered)
 {
 	char sentence[2 * VS_MSG_MAX];
 	struct vs_err e;
@@ -357,7 +357,7 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 	if (vs_is_vhost(d)) {
 		if (!vs_vhost_offered(be, d, offered, &e))
 			return 0;
-		vs_err_sentence(&e, d->path, sentence, sizeof(sentence));
+		vs_err_sentence(&e, d->header.path, sentence, sizeof(sentence));
 		fprintf(out, "offered features not shown: %s\n", sentence);
 		return -1;
 	}
@@ -389,7 +389,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	bool have_neg, have_unknown;
 	const char *type;
 	struct vs_target *tg;
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	bool have_off;
 	struct vs_err e;
 	int ret = 1;
@@ -414,9 +414,9 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 
 	vs_short_id(d, id, sizeof(id));
 	fprintf(out, "%s %s\n", d->name, id);
-	vs_kv(out, "path:", "%s", d->path);
-	type = vs_feat_type_name(d->device_id);
-	vs_kv(out, "device id:", "%u%s%s%s", d->device_id,
+	vs_kv(out, "path:", "%s", d->header.path);
+	type = vs_feat_type_name(d->id);
+	vs_kv(out, "device id:", "%u%s%s%s", d->id,
 	      type ? " (" : "", type ? type : "", type ? ")" : "");
 	vs_kv(out, "driver:", "%s",
 	      vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?

@@ -10,6 +10,8 @@
 #   make demo            boot a VM with a few virtio devices and show the CLI
 #   make bench           dump vs sysfs timing, inside a VM
 #   make lint            checkpatch --strict on every C file and header
+#   make regen           regenerate the files made from uapi/virtio_status.yaml
+#                        (uapi header, kernel policies and ops, CLI tables)
 #   make install         install module and CLI on this host
 #   make install-tools   the CLI only (when DKMS installs the module)
 #   make dkms-source     the module's sources for DKMS in /usr/src (see dkms.conf)
@@ -32,9 +34,12 @@ export VS_CACHE
 KSRC := $(VS_CACHE)/linux-source-6.12
 CHECKPATCH := perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+# ynl-gen-c's output (marked YNL-GEN) is the kernel generator's style, as
+# in the kernel tree, and is kept true by `make regen` instead
+C_FILES = $(filter-out $(shell git grep -l 'YNL-GEN' -- '*.c' '*.h' 2>/dev/null),\
+	  $(shell git ls-files '*.c' '*.h' 2>/dev/null))
 
-.PHONY: all module tools selftests check demo bench lint install clean deps debug-kernel
+.PHONY: all module tools selftests check demo bench lint install clean deps debug-kernel regen
 .PHONY: install-module install-tools dkms-source
 
 all: module tools
@@ -70,6 +75,9 @@ bench: deps
 
 lint: deps
 	$(CHECKPATCH) -f $(C_FILES)
+
+regen: deps
+	/usr/bin/python3 tools/ynl/regen.py
 
 install: install-module install-tools
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run_all.sh [KERNEL_LINE ...]: what `make check` runs.
-#   1. checkpatch --strict on every C file (make lint)
+#   1. checkpatch --strict on every C file (make lint), and the files
+#      generated from uapi/virtio_status.yaml regenerate unchanged
 #   2. the CLI's host unit tests (tools/virtio-status-test)
 #   3. for each kernel line (default: 6.1 6.12 newest debug): build the
 #      module against that kernel's headers (warnings are errors; "newest" is
@@ -62,6 +63,30 @@ make -s lint > "$logs/lint.log" 2>&1
 st=$?
 grep -qE '^(ERROR|WARNING|CHECK):' "$logs/lint.log" && st=1
 record "lint: checkpatch --strict is clean" $st "$logs/lint.log"
+
+# the files generated from the spec are what the spec says (make regen),
+# and the check would see a spec edited without regenerating
+/usr/bin/python3 tools/ynl/regen.py --check > "$logs/regen.log" 2>&1
+st=$?
+if grep -q '^regen: SKIP' "$logs/regen.log"; then
+	echo "ok - regen: $(grep '^regen: SKIP' "$logs/regen.log" | sed 's/^regen: SKIP: //') # SKIP" |
+		tee -a "$results"
+else
+	record "regen: uapi, kernel and CLI tables match uapi/virtio_status.yaml" $st \
+		"$logs/regen.log"
+	rtmp=$(mktemp -d)
+	mkdir -p "$rtmp/uapi/linux" "$rtmp/kmod" "$rtmp/tools"
+	cp uapi/linux/virtio_status.h "$rtmp/uapi/linux/"
+	cp kmod/vs_nl_gen.[ch] "$rtmp/kmod/" && cp tools/vs_nl_gen.[ch] "$rtmp/tools/"
+	# holders-sent 64 -> 65, nothing regenerated
+	sed '/name: holders-sent/{n;s/value: 64/value: 65/}' uapi/virtio_status.yaml \
+		> "$rtmp/uapi/virtio_status.yaml"
+	/usr/bin/python3 tools/ynl/regen.py --check --top "$rtmp" > "$logs/regen-neg.log" 2>&1
+	st=$?
+	grep -qE '^\+#define VIRTIO_STATUS_HOLDERS_SENT\s+65' "$logs/regen-neg.log" && [ $st -eq 1 ]
+	record "regen: a spec changed without make regen fails the check" $? "$logs/regen-neg.log"
+	rm -rf "$rtmp"
+fi
 
 make -s -C tools > "$logs/tools-build.log" 2>&1
 record "build: the CLI" $? "$logs/tools-build.log"

@@ -233,8 +233,9 @@ def main():
     family = SpecFamily(a.spec, schema_path='')
     gen = Gen(family)
 
-    spec = os.path.relpath(a.spec, os.path.dirname(os.path.dirname(
-        os.path.dirname(os.path.abspath(__file__)))))
+    # the spec's path in its tree: uapi/virtio_status.yaml
+    spec = os.path.join(os.path.basename(os.path.dirname(a.spec)),
+                        os.path.basename(a.spec))
     lines = ['/* SPDX-License-Identifier: GPL-2.0 */' if a.header else
              '// SPDX-License-Identifier: GPL-2.0',
              f'/* Generated from {spec} by tools/ynl/gen_libnl.py: make regen */',

@@ -22,6 +22,9 @@ which genetlink.yaml has no key for.
   regen.py            write the files
   regen.py --check    write them to a temporary place and fail (exit 1,
                       with a diff) if a committed file differs
+  --top DIR           the tree to read the spec from and compare with
+                      (default: this one); make check uses it to show that
+                      the check fails on a spec changed without regen
 """
 
 import argparse
@@ -37,7 +40,6 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-SPEC = os.path.join(TOP, 'uapi', 'virtio_status.yaml')
 PIN = os.path.join(HERE, 'pin')
 LICENSE = '((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)'
 
@@ -91,22 +93,22 @@ def check_generator(ydir, pin):
     return None
 
 
-def render_tree(ydir, tmp):
+def render_tree(ydir, tmp, spec_path):
     """
     A tree ynl-gen-c accepts: it wants a MAINTAINERS file above the spec
     (to name the spec's path in its output) and finds the schema in the
     directory above the spec's. Returns the path of the render copy.
     """
-    with open(SPEC) as f:
+    with open(spec_path) as f:
         text = f.read()
     spec = yaml.safe_load(text)
     if not text.startswith('# SPDX-License-Identifier: ' + LICENSE):
-        sys.exit(f'{SPEC}: must start with the SPDX line {LICENSE}')
+        sys.exit(f'{spec_path}: must start with the SPDX line {LICENSE}')
 
     # the spec itself, against the schema it claims
     sys.path.insert(0, os.path.join(ydir, 'tools', 'net', 'ynl'))
     from lib import SpecFamily  # noqa: E402 (needs the path above)
-    SpecFamily(SPEC, schema_path=os.path.join(
+    SpecFamily(spec_path, schema_path=os.path.join(
         ydir, 'Documentation', 'netlink', 'genetlink.yaml'))
 
     consts = {d['name']: d for d in spec.get('definitions', [])}
@@ -125,10 +127,10 @@ def render_tree(ydir, tmp):
     return path
 
 
-def generate(ydir, outdir):
-    """Write every output under @outdir (same relative paths)."""
+def generate(ydir, outdir, spec_path):
+    """Write every output of @spec_path under @outdir (same relative paths)."""
     with tempfile.TemporaryDirectory() as tmp:
-        spec = render_tree(ydir, tmp)
+        spec = render_tree(ydir, tmp, spec_path)
         ynl = os.path.join(ydir, 'tools', 'net', 'ynl')
         for rel, how in OUTPUTS:
             out = os.path.abspath(os.path.join(outdir, rel))
@@ -141,7 +143,7 @@ def generate(ydir, outdir):
                 subprocess.run(cmd, cwd=ynl, check=True)
             else:
                 cmd = [sys.executable, os.path.join(HERE, 'gen_libnl.py'),
-                       how[1], '--spec', SPEC, '--ynl', ynl, '-o', out]
+                       how[1], '--spec', spec_path, '--ynl', ynl, '-o', out]
                 subprocess.run(cmd, check=True)
             # ynl-gen-c reports a failed write on stderr and exits 0
             if not os.path.exists(out):
@@ -152,7 +154,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--check', action='store_true',
                     help='fail if regenerating would change a committed file')
+    ap.add_argument('--top', default=TOP, help='the tree to work on')
     a = ap.parse_args()
+    top = os.path.abspath(a.top)
+    spec_path = os.path.join(top, 'uapi', 'virtio_status.yaml')
 
     pin = read_pin()
     ydir = ynl_dir(pin)
@@ -165,17 +170,17 @@ def main():
         sys.exit(f'regen: {why}')
 
     if not a.check:
-        generate(ydir, TOP)
+        generate(ydir, top, spec_path)
         return 0
 
     with tempfile.TemporaryDirectory() as tmp:
-        generate(ydir, tmp)
+        generate(ydir, tmp, spec_path)
         bad = 0
         for rel, _ in OUTPUTS:
             with open(os.path.join(tmp, rel)) as f:
                 new = f.readlines()
             try:
-                with open(os.path.join(TOP, rel)) as f:
+                with open(os.path.join(top, rel)) as f:
                     old = f.readlines()
             except FileNotFoundError:
                 old = []

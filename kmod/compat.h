@@ -12,6 +12,8 @@
 #include <linux/virtio_config.h>
 #include <net/genetlink.h>
 
+#include "compat_genl.h"
+
 /*
  * VS_HAVE_* come from the feature probes in kmod/probes.mk, which look at
  * the kernel we build for rather than trusting its version number.

@@ -1,43 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The virtio_status generic netlink family: policies, and the glue between
- * requests, the device walkers (virtio.c, vhost.c) and the message
- * builders (msg.c). This file never touches a device.
+ * The virtio_status generic netlink family: one engine for its requests,
+ * the dev-get dump and the notifications. The policies and the op table
+ * are generated from uapi/virtio_status.yaml (vs_nl_gen.c); what each
+ * request command takes, who may send it, how its device is read and how
+ * its reply is written is one row of vs_requests below, and vs_doit()
+ * runs any row. The device walkers (virtio.c, vhost.c) read, the message
+ * builders (msg.c) write: this file never touches a device.
  */
+#include <linux/cache.h>
 #include <linux/capability.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/virtio_status.h>
 #include <net/genetlink.h>
 
 #include "vs.h"
+#include "vs_nl_gen.h"
 
 static struct genl_family vs_family;
 
-static const struct nla_policy vs_dev_get_policy[] = {
-	[VIRTIO_STATUS_A_DEV_PATH] = { .type = NLA_NUL_STRING,
-				       .len = VIRTIO_STATUS_PATH_MAX - 1 },
-	[VIRTIO_STATUS_A_DEV_BUSID] = { .type = NLA_NUL_STRING,
-					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
+/**
+ * struct vs_req - one request, from its attributes to its reply
+ * @skb: the request, for its sender's capabilities
+ * @info: its attributes and extack
+ * @name: the device its header names, for the reply's header
+ * @name_attr: the header attribute that names it, for error reports
+ * @vhost: @name is a vhost device's path: fd @fd of process @pid
+ * @pid: the process a vhost path names, in the sender's pid namespace
+ * @fd: its fd on the vhost device
+ * @qattr: the queue index attribute, for commands that need one
+ * @qindex: its value
+ * @addr_hidden: the reply leaves ring and descriptor addresses out (the
+ *	sender lacks CAP_SYS_ADMIN)
+ * @wait: the request's lock-wait budget
+ * @virtio: dev-get of a virtio device: what prepare read
+ * @vhost_dev: dev-get of a vhost device: what prepare read
+ * @queue: queue-get: what prepare read
+ * @elem: element-get: what prepare read
+ */
+struct vs_req {
+	struct sk_buff *skb;
+	struct genl_info *info;
+	struct vs_dev_name name;
+	struct nlattr *name_attr;
+	bool vhost;
+	int pid;
+	int fd;
+	struct nlattr *qattr;
+	u32 qindex;
+	bool addr_hidden;
+	struct vs_wait wait;
+	union {
+		struct vs_virtio_info virtio;
+		struct vs_vhost_info vhost_dev;
+		struct vs_queue_info queue;
+		struct vs_elem_info elem;
+	};
 };
 
-static const struct nla_policy vs_queue_get_policy[] = {
-	[VIRTIO_STATUS_A_DEV_PATH] = { .type = NLA_NUL_STRING,
-				       .len = VIRTIO_STATUS_PATH_MAX - 1 },
-	[VIRTIO_STATUS_A_DEV_BUSID] = { .type = NLA_NUL_STRING,
-					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
-	[VIRTIO_STATUS_A_QUEUE_INDEX] = { .type = NLA_U32 },
+/**
+ * struct vs_req_ops - how one request command is answered
+ * @hdr_attr: the header nest's attribute in the command's set: the request
+ *	names its device there (exactly one of path and bus id). 0: the
+ *	command names no device and takes no attribute at all.
+ * @qindex_attr: the queue index attribute the request must carry; 0: none
+ * @net_admin_only: the command needs CAP_NET_ADMIN, whatever the device:
+ *	the sentence a sender without it gets. NULL: any sender (a vhost
+ *	device still needs CAP_NET_ADMIN).
+ * @guest_only: the command reads guest devices only: the sentence a vhost
+ *	device's path gets. NULL: vhost paths are taken.
+ * @addresses: the reply carries ring or descriptor addresses, which go
+ *	to CAP_SYS_ADMIN senders only (vs_req.addr_hidden)
+ * @prepare: looks the device up and reads it into the request, within its
+ *	lock-wait budget; on failure sets the extack and keeps nothing.
+ *	NULL: nothing to read.
+ * @reply_size: room the reply's attributes take, an upper bound
+ * @fill: writes the reply's attributes (msg.c)
+ * @cleanup: releases what a successful @prepare kept; NULL: nothing
+ */
+struct vs_req_ops {
+	u16 hdr_attr;
+	u16 qindex_attr;
+	const char *net_admin_only;
+	const char *guest_only;
+	bool addresses;
+	int (*prepare)(struct vs_req *req);
+	size_t (*reply_size)(const struct vs_req *req);
+	int (*fill)(struct sk_buff *skb, const struct vs_req *req);
+	void (*cleanup)(struct vs_req *req);
 };
 
-static const struct nla_policy vs_elem_get_policy[] = {
-	[VIRTIO_STATUS_A_DEV_PATH] = { .type = NLA_NUL_STRING,
-				       .len = VIRTIO_STATUS_PATH_MAX - 1 },
-	[VIRTIO_STATUS_A_DEV_BUSID] = { .type = NLA_NUL_STRING,
-					.len = VIRTIO_STATUS_BUSID_MAX - 1 },
-	[VIRTIO_STATUS_A_QUEUE_INDEX] = { .type = NLA_U32 },
-	[VIRTIO_STATUS_A_ELEM_INDEX] = { .type = NLA_U32 },
-};
-
-/* Where a reply goes: a do's reply, or a dump's next message. */
+/* Where a dump or notification message goes. */
 struct vs_dest {
 	struct sk_buff *skb;
 	u32 portid;
@@ -78,67 +132,9 @@ static int vs_put_vhost(struct sk_buff *skb, const void *vi)
 	return vs_msg_put_vhost(skb, vi, vs_virtio_generation());
 }
 
-static int vs_put_queue(struct sk_buff *skb, const void *qi)
-{
-	return vs_msg_put_queue(skb, qi);
-}
-
-static int vs_put_elem(struct sk_buff *skb, const void *ei)
-{
-	return vs_msg_put_elem(skb, ei);
-}
-
-static int vs_put_info(struct sk_buff *skb, const void *unused)
-{
-	return vs_msg_put_info(skb);
-}
-
 static int vs_put_event(struct sk_buff *skb, const void *ev)
 {
 	return vs_msg_put_event(skb, ev);
-}
-
-/* vs_vhost_dump()'s callback: one vhost device per dump message. */
-static int vs_emit_vhost(const struct vs_vhost_info *vi, void *dest)
-{
-	return vs_put_msg(dest, VIRTIO_STATUS_CMD_DEV_GET, vs_put_vhost, vi);
-}
-
-/* A do's reply: sized for the message, sent, or an extack on failure. */
-static int vs_reply(struct genl_info *info, size_t size, u8 cmd,
-		    int (*put)(struct sk_buff *skb, const void *arg), const void *arg)
-{
-	struct vs_dest d = {
-		.portid = info->snd_portid,
-		.seq = info->snd_seq,
-	};
-	int err;
-
-	d.skb = genlmsg_new(size, GFP_KERNEL);
-	if (!d.skb) {
-		NL_SET_ERR_MSG(info->extack, "out of memory building the reply");
-		return -ENOMEM;
-	}
-	err = vs_put_msg(&d, cmd, put, arg);
-	if (WARN_ON_ONCE(err)) {
-		/* The size estimate was short: a bug in msg.c. */
-		NL_SET_ERR_MSG(info->extack, "reply did not fit its estimated size");
-		nlmsg_free(d.skb);
-		return err;
-	}
-	return genlmsg_reply(d.skb, info);
-}
-
-/*
- * Ring and descriptor addresses are DMA, often physical, addresses (guest),
- * or addresses in another process and its guest-physical map (vhost):
- * what pagemap and /proc/PID/maps keep from all but the most privileged.
- * So they go to CAP_SYS_ADMIN in the initial user namespace only; sizes
- * and indexes go to everyone who may name the device.
- */
-static bool vs_may_see_addresses(struct sk_buff *skb)
-{
-	return netlink_capable(skb, CAP_SYS_ADMIN);
 }
 
 /* Errors of the vhost walker, as the sentences userspace shows. */
@@ -171,31 +167,67 @@ static void vs_vhost_extack(struct netlink_ext_ack *extack, int err)
 }
 
 /*
+ * NL_SET_ERR_MSG_ATTR() for a sentence that is not a literal at the call:
+ * one of the module's static strings (vs_requests, wait.c), which the
+ * extack keeps as NL_SET_ERR_MSG() keeps its literal.
+ */
+static void vs_extack_set(struct netlink_ext_ack *extack, const struct nlattr *attr,
+			  const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack)
+		extack->_msg = msg;
+	NL_SET_BAD_ATTR(extack, attr);
+}
+
+/*
  * A device whose lock stayed held past the request's budget (wait.c): the
- * sentence names the lock. It is one of the module's static strings, kept
- * by the extack as NL_SET_ERR_MSG() keeps its literal.
+ * sentence names the lock.
  */
 static int vs_busy_extack(struct netlink_ext_ack *extack, const struct vs_wait *w)
 {
-	if (extack && w->busy)
-		extack->_msg = w->busy;
+	if (w->busy)
+		vs_extack_set(extack, NULL, w->busy);
 	else
 		NL_SET_ERR_MSG(extack, "a lock the device needs is held by another task");
 	return -EBUSY;
 }
 
-struct vs_vhost_do {
-	struct genl_info *info;
-	int err;
-};
-
-static int vs_vhost_reply(const struct vs_vhost_info *vi, void *arg)
+/* Errors of reading a virtio device, as sentences. */
+static int vs_virtio_extack(const struct vs_req *req, int err)
 {
-	struct vs_vhost_do *v = arg;
+	struct netlink_ext_ack *extack = req->info->extack;
 
-	v->err = vs_reply(v->info, vs_msg_vhost_size(vi), VIRTIO_STATUS_CMD_DEV_GET,
-			  vs_put_vhost, vi);
-	return 0;
+	if (err == -ENODEV)
+		NL_SET_ERR_MSG_ATTR(extack, req->name_attr, "the virtio device is going away");
+	else if (err == -EINTR)
+		NL_SET_ERR_MSG(extack, "interrupted waiting for the device lock");
+	else if (err == -ERANGE)
+		NL_SET_ERR_MSG_ATTR(extack, req->qattr,
+				    "the device has no virtqueue with this index");
+	else if (err == -EPERM)
+		NL_SET_ERR_MSG(extack,
+			       "list-only mode: this kernel is untested, queues are not read (see the INFO command)");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "out of memory reading the device");
+	return err;
+}
+
+/* The request's virtio device, pinned, or an ERR_PTR with the extack set. */
+static struct virtio_device *vs_req_virtio(const struct vs_req *req)
+{
+	struct virtio_device *vdev;
+
+	vdev = vs_virtio_find(req->name.path, req->name.busid);
+	if (IS_ERR(vdev)) {
+		if (PTR_ERR(vdev) == -ENODEV)
+			NL_SET_ERR_MSG_ATTR(req->info->extack, req->name_attr,
+					    "no virtio device has this name");
+		else
+			NL_SET_ERR_MSG(req->info->extack,
+				       "out of memory looking the device up");
+	}
+	return vdev;
 }
 
 /*
@@ -218,195 +250,402 @@ static const char *vs_parse_num(const char *s, const char *end, int *val)
 }
 
 /*
- * A "/proc/PID/fd/FD" path of a vhost device, for privileged callers:
- * 0 with @pid and @fd, or an errno with the extack set.
+ * A "/proc/PID/fd/FD" path of a vhost device, for privileged senders:
+ * 0 with the request's pid and fd, or an errno with the extack set.
  */
-static int vs_vhost_path(struct sk_buff *skb, struct genl_info *info,
-			 struct nlattr *path, int *pid, int *fd)
+static int vs_req_vhost_path(struct vs_req *req)
 {
-	const char *p = (const char *)nla_data(path) + strlen("/proc/");
+	struct netlink_ext_ack *extack = req->info->extack;
+	const char *p = req->name.path + strlen("/proc/");
 
-	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, path,
+	if (!netlink_capable(req->skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(extack, req->name_attr,
 				    "vhost devices are visible with CAP_NET_ADMIN only");
 		return -EPERM;
 	}
-	p = vs_parse_num(p, "/fd/", pid);
+	p = vs_parse_num(p, "/fd/", &req->pid);
 	if (p)
-		p = vs_parse_num(p, "", fd);
-	if (!p || *p || *pid <= 0) {
-		NL_SET_ERR_MSG_ATTR(info->extack, path,
+		p = vs_parse_num(p, "", &req->fd);
+	if (!p || *p || req->pid <= 0) {
+		NL_SET_ERR_MSG_ATTR(extack, req->name_attr,
 				    "a vhost device path is /proc/PID/fd/FD");
 		return -ENODEV;
 	}
 	return 0;
 }
 
-/* A do for "/proc/PID/fd/FD": a vhost device. */
-static int vs_vhost_doit(struct sk_buff *skb, struct genl_info *info,
-			 struct nlattr *path)
+/*
+ * The device the request's header nest names: exactly one of path and bus
+ * id (a missing header names neither). genetlink validated the nest
+ * against the header policy already; parsing it again gives its members.
+ */
+static int vs_req_name(struct vs_req *req, const struct vs_req_ops *ops)
 {
-	struct vs_vhost_do v = { .info = info };
-	struct vs_wait w;
-	int pid, fd, err;
-
-	err = vs_vhost_path(skb, info, path, &pid, &fd);
-	if (err)
-		return err;
-	vs_wait_start(&w);
-	err = vs_vhost_get(pid, fd, vs_vhost_reply, &v, &w);
-	if (err == -EBUSY)
-		return vs_busy_extack(info->extack, &w);
-	if (err) {
-		vs_vhost_extack(info->extack, err);
-		return err;
-	}
-	return v.err;
-}
-
-/* The request's virtio device, pinned, or an ERR_PTR with the extack set. */
-static struct virtio_device *vs_virtio_lookup(struct genl_info *info,
-					      struct nlattr *path, struct nlattr *busid)
-{
-	struct virtio_device *vdev;
-
-	vdev = vs_virtio_find(path ? nla_data(path) : NULL,
-			      busid ? nla_data(busid) : NULL);
-	if (IS_ERR(vdev)) {
-		if (PTR_ERR(vdev) == -ENODEV)
-			NL_SET_ERR_MSG_ATTR(info->extack, path ?: busid,
-					    "no virtio device has this name");
-		else
-			NL_SET_ERR_MSG(info->extack, "out of memory looking the device up");
-	}
-	return vdev;
-}
-
-/* Errors of reading a virtio device, as sentences. */
-static int vs_virtio_extack(struct genl_info *info, struct nlattr *name, int err)
-{
-	if (err == -ENODEV)
-		NL_SET_ERR_MSG_ATTR(info->extack, name, "the virtio device is going away");
-	else if (err == -EINTR)
-		NL_SET_ERR_MSG(info->extack, "interrupted waiting for the device lock");
-	else if (err == -ERANGE)
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX],
-				    "the device has no virtqueue with this index");
-	else if (err == -EPERM)
-		NL_SET_ERR_MSG(info->extack,
-			       "list-only mode: this kernel is untested, queues are not read (see the INFO command)");
-	else if (err)
-		NL_SET_ERR_MSG(info->extack, "out of memory reading the device");
-	return err;
-}
-
-/* Exactly one of PATH and BUSID; the one given, or NULL with the extack set. */
-static struct nlattr *vs_dev_selector(struct genl_info *info)
-{
-	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
-	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
-
-	if (path && busid) {
-		NL_SET_ERR_MSG_ATTR(info->extack, busid,
-				    "name the device by path or by bus id, not both");
-		return NULL;
-	}
-	if (!path && !busid) {
-		NL_SET_ERR_MSG(info->extack, "a device path or bus id is required");
-		return NULL;
-	}
-	return path ?: busid;
-}
-
-static bool vs_is_vhost_path(struct genl_info *info)
-{
-	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
-
-	return path && !strncmp(nla_data(path), "/proc/", 6);
-}
-
-static int vs_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
-	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
-	struct nlattr *name = vs_dev_selector(info);
-	struct virtio_device *vdev;
-	struct vs_virtio_info vi;
-	struct vs_wait w;
+	struct netlink_ext_ack *extack = req->info->extack;
+	struct nlattr *tb[VIRTIO_STATUS_A_HEADER_MAX + 1] = {};
+	struct nlattr *hdr = req->info->attrs[ops->hdr_attr];
+	struct nlattr *path, *busid;
 	int err;
 
-	if (!name)
-		return -EINVAL;
-	if (vs_is_vhost_path(info))
-		return vs_vhost_doit(skb, info, path);
-
-	vdev = vs_virtio_lookup(info, path, busid);
-	if (IS_ERR(vdev))
-		return PTR_ERR(vdev);
-	vs_wait_start(&w);
-	err = vs_virtio_read(vdev, netlink_capable(skb, CAP_NET_ADMIN), &vi, &w);
-	put_device(&vdev->dev);
-	if (err)
-		return vs_virtio_extack(info, name, err);
-	if (vi.busy) {
-		vs_virtio_info_free(&vi);
-		return vs_busy_extack(info->extack, &w);
-	}
-
-	err = vs_reply(info, vs_msg_virtio_size(&vi), VIRTIO_STATUS_CMD_DEV_GET,
-		       vs_put_virtio, &vi);
-	vs_virtio_info_free(&vi);
-	return err;
-}
-
-static int vs_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
-	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
-	struct nlattr *name = vs_dev_selector(info);
-	struct virtio_device *vdev;
-	struct vs_queue_info qi;
-	struct vs_wait w;
-	int pid, fd, err;
-	u32 index;
-
-	if (!name)
-		return -EINVAL;
-	if (!info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]) {
-		NL_SET_ERR_MSG(info->extack, "a queue index is required");
-		return -EINVAL;
-	}
-	index = nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]);
-
-	vs_wait_start(&w);
-	if (vs_is_vhost_path(info)) {
-		err = vs_vhost_path(skb, info, path, &pid, &fd);
+	if (hdr) {
+		err = nla_parse_nested(tb, VIRTIO_STATUS_A_HEADER_MAX, hdr,
+				       virtio_status_header_nl_policy, extack);
 		if (err)
 			return err;
-		err = vs_vhost_get_queue(pid, fd, index, &qi, &w);
+	}
+	path = tb[VIRTIO_STATUS_A_HEADER_PATH];
+	busid = tb[VIRTIO_STATUS_A_HEADER_BUSID];
+	if (path && busid) {
+		NL_SET_ERR_MSG_ATTR(extack, busid,
+				    "name the device by path or by bus id, not both");
+		return -EINVAL;
+	}
+	if (!path && !busid) {
+		NL_SET_ERR_MSG(extack, "a device path or bus id is required");
+		return -EINVAL;
+	}
+	req->name_attr = path ?: busid;
+	req->name.path = path ? nla_data(path) : NULL;
+	req->name.busid = busid ? nla_data(busid) : NULL;
+	req->vhost = path && !strncmp(req->name.path, "/proc/", strlen("/proc/"));
+	return 0;
+}
+
+/*
+ * What every request is checked for before its device is looked at, in
+ * this order: its attributes, the name of its device, who sent it, its
+ * queue index, a vhost path.
+ */
+static int vs_req_parse(struct vs_req *req, const struct vs_req_ops *ops)
+{
+	struct genl_info *info = req->info;
+	int err;
+
+	/*
+	 * A command without a request policy: genetlink's split ops parse
+	 * nothing for it (6.1 rejects every attribute before we run).
+	 */
+	if (!ops->hdr_attr) {
+		if (genlmsg_len(info->genlhdr) > 0) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+					    "this request takes no attributes");
+			return -EINVAL;
+		}
+		return 0;
+	}
+
+	err = vs_req_name(req, ops);
+	if (err)
+		return err;
+	if (ops->net_admin_only && !netlink_capable(req->skb, CAP_NET_ADMIN)) {
+		vs_extack_set(info->extack, NULL, ops->net_admin_only);
+		return -EPERM;
+	}
+	if (ops->qindex_attr) {
+		req->qattr = info->attrs[ops->qindex_attr];
+		if (!req->qattr) {
+			NL_SET_ERR_MSG(info->extack, "a queue index is required");
+			return -EINVAL;
+		}
+		req->qindex = nla_get_u32(req->qattr);
+	}
+	if (req->vhost) {
+		if (ops->guest_only) {
+			vs_extack_set(info->extack, req->name_attr, ops->guest_only);
+			return -EOPNOTSUPP;
+		}
+		err = vs_req_vhost_path(req);
+		if (err)
+			return err;
+	}
+	/*
+	 * Ring and descriptor addresses are DMA, often physical, addresses
+	 * (guest), or addresses in another process and its guest-physical
+	 * map (vhost): what pagemap and /proc/PID/maps keep from all but the
+	 * most privileged. So they go to CAP_SYS_ADMIN in the initial user
+	 * namespace only; sizes and indexes go to everyone who may name the
+	 * device.
+	 */
+	if (ops->addresses)
+		req->addr_hidden = !netlink_capable(req->skb, CAP_SYS_ADMIN);
+	return 0;
+}
+
+/* dev-get */
+
+static int vs_dev_prepare(struct vs_req *req)
+{
+	struct netlink_ext_ack *extack = req->info->extack;
+	struct virtio_device *vdev;
+	int err;
+
+	if (req->vhost) {
+		err = vs_vhost_get(req->pid, req->fd, &req->vhost_dev, &req->wait);
 		if (err == -EBUSY)
-			return vs_busy_extack(info->extack, &w);
+			return vs_busy_extack(extack, &req->wait);
+		if (err)
+			vs_vhost_extack(extack, err);
+		return err;
+	}
+
+	vdev = vs_req_virtio(req);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	err = vs_virtio_read(vdev, netlink_capable(req->skb, CAP_NET_ADMIN),
+			     &req->virtio, &req->wait);
+	put_device(&vdev->dev);
+	if (err)
+		return vs_virtio_extack(req, err);
+	if (req->virtio.busy) {
+		vs_virtio_info_free(&req->virtio);
+		return vs_busy_extack(extack, &req->wait);
+	}
+	return 0;
+}
+
+static size_t vs_dev_reply_size(const struct vs_req *req)
+{
+	return req->vhost ? vs_msg_vhost_size(&req->vhost_dev) :
+			    vs_msg_virtio_size(&req->virtio);
+}
+
+static int vs_dev_fill(struct sk_buff *skb, const struct vs_req *req)
+{
+	if (req->vhost)
+		return vs_msg_put_vhost(skb, &req->vhost_dev, vs_virtio_generation());
+	return vs_msg_put_virtio(skb, &req->virtio);
+}
+
+static void vs_dev_cleanup(struct vs_req *req)
+{
+	if (req->vhost)
+		vs_vhost_info_free(&req->vhost_dev);
+	else
+		vs_virtio_info_free(&req->virtio);
+}
+
+/* info */
+
+static size_t vs_info_reply_size(const struct vs_req *req)
+{
+	return vs_msg_info_size();
+}
+
+static int vs_info_fill(struct sk_buff *skb, const struct vs_req *req)
+{
+	return vs_msg_put_info(skb);
+}
+
+/* queue-get */
+
+static int vs_queue_prepare(struct vs_req *req)
+{
+	struct netlink_ext_ack *extack = req->info->extack;
+	struct virtio_device *vdev;
+	int err;
+
+	if (req->vhost) {
+		err = vs_vhost_get_queue(req->pid, req->fd, req->qindex, &req->queue,
+					 &req->wait);
+		if (err == -EBUSY)
+			return vs_busy_extack(extack, &req->wait);
 		if (err == -ERANGE)
-			return vs_virtio_extack(info, name, err);
+			return vs_virtio_extack(req, err);
 		if (err) {
-			vs_vhost_extack(info->extack, err);
+			vs_vhost_extack(extack, err);
 			return err;
 		}
 	} else {
-		vdev = vs_virtio_lookup(info, path, busid);
+		vdev = vs_req_virtio(req);
 		if (IS_ERR(vdev))
 			return PTR_ERR(vdev);
-		err = vs_virtio_queue_read(vdev, index, &qi, &w);
+		err = vs_virtio_queue_read(vdev, req->qindex, &req->queue, &req->wait);
 		put_device(&vdev->dev);
 		if (err == -EBUSY)
-			return vs_busy_extack(info->extack, &w);
+			return vs_busy_extack(extack, &req->wait);
 		if (err)
-			return vs_virtio_extack(info, name, err);
+			return vs_virtio_extack(req, err);
 	}
-	qi.addr_hidden = !vs_may_see_addresses(skb);
-	return vs_reply(info, vs_msg_queue_size(&qi), VIRTIO_STATUS_CMD_QUEUE_GET,
-			vs_put_queue, &qi);
+	req->queue.addr_hidden = req->addr_hidden;
+	return 0;
+}
+
+static size_t vs_queue_reply_size(const struct vs_req *req)
+{
+	return vs_msg_queue_size(&req->name, &req->queue);
+}
+
+static int vs_queue_fill(struct sk_buff *skb, const struct vs_req *req)
+{
+	return vs_msg_put_queue(skb, &req->name, &req->queue);
+}
+
+/* element-get */
+
+static int vs_elem_prepare(struct vs_req *req)
+{
+	struct nlattr *eindex = req->info->attrs[VIRTIO_STATUS_A_ELEMENT_INDEX];
+	struct netlink_ext_ack *extack = req->info->extack;
+	struct vs_elem_info *ei = &req->elem;
+	struct virtio_device *vdev;
+	int err;
+
+	vdev = vs_req_virtio(req);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	ei->descs = kcalloc(VS_ELEM_MAX_DESCS, sizeof(*ei->descs), GFP_KERNEL);
+	if (!ei->descs) {
+		put_device(&vdev->dev);
+		NL_SET_ERR_MSG(extack, "out of memory reading the element");
+		return -ENOMEM;
+	}
+	ei->addr_hidden = req->addr_hidden;
+	err = vs_virtio_elem_read(vdev, req->qindex, eindex,
+				  eindex ? nla_get_u32(eindex) : 0, ei, &req->wait);
+	put_device(&vdev->dev);
+	if (!err)
+		return 0;
+
+	if (err == -EBUSY)
+		vs_busy_extack(extack, &req->wait);
+	else if (err == -EOPNOTSUPP)
+		NL_SET_ERR_MSG(extack, "packed rings are not supported");
+	else if (err == -EIO)
+		NL_SET_ERR_MSG_ATTR(extack, eindex,
+				    "the avail entry points past the descriptor table");
+	else
+		vs_virtio_extack(req, err);
+	kfree(ei->descs);
+	ei->descs = NULL;
+	return err;
+}
+
+static size_t vs_elem_reply_size(const struct vs_req *req)
+{
+	return vs_msg_elem_size(&req->name, &req->elem);
+}
+
+static int vs_elem_fill(struct sk_buff *skb, const struct vs_req *req)
+{
+	return vs_msg_put_elem(skb, &req->name, &req->elem);
+}
+
+static void vs_elem_cleanup(struct vs_req *req)
+{
+	kfree(req->elem.descs);
+	req->elem.descs = NULL;
+}
+
+/*
+ * The request commands, by command. The notification commands
+ * (VIRTIO_STATUS_CMD_*_NTF) are the kernel's to send and have no op:
+ * genetlink answers a request for one with EOPNOTSUPP.
+ */
+static const struct vs_req_ops vs_requests[] = {
+	[VIRTIO_STATUS_CMD_DEV_GET] = {
+		.hdr_attr = VIRTIO_STATUS_A_DEV_HEADER,
+		.prepare = vs_dev_prepare,
+		.reply_size = vs_dev_reply_size,
+		.fill = vs_dev_fill,
+		.cleanup = vs_dev_cleanup,
+	},
+	[VIRTIO_STATUS_CMD_INFO] = {
+		.reply_size = vs_info_reply_size,
+		.fill = vs_info_fill,
+	},
+	[VIRTIO_STATUS_CMD_QUEUE_GET] = {
+		.hdr_attr = VIRTIO_STATUS_A_QUEUE_HEADER,
+		.qindex_attr = VIRTIO_STATUS_A_QUEUE_INDEX,
+		.addresses = true,
+		.prepare = vs_queue_prepare,
+		.reply_size = vs_queue_reply_size,
+		.fill = vs_queue_fill,
+	},
+	[VIRTIO_STATUS_CMD_ELEMENT_GET] = {
+		.hdr_attr = VIRTIO_STATUS_A_ELEMENT_HEADER,
+		.qindex_attr = VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX,
+		.net_admin_only = "queue elements need CAP_NET_ADMIN",
+		.guest_only = "queue elements are read for guest devices only",
+		.addresses = true,
+		.prepare = vs_elem_prepare,
+		.reply_size = vs_elem_reply_size,
+		.fill = vs_elem_fill,
+		.cleanup = vs_elem_cleanup,
+	},
+};
+
+/**
+ * vs_doit() - answer one request of any request command
+ * @skb: the request
+ * @info: its attributes
+ * @cmd: its command, a row of vs_requests
+ *
+ * Checks the request (vs_req_parse()), reads its device (the row's
+ * prepare), sizes the reply, writes it (the row's fill) and sends it. A
+ * reply that outgrows its size is a bug in msg.c: it warns once.
+ *
+ * Return: 0 or a negative errno, with the extack set.
+ */
+static int vs_doit(struct sk_buff *skb, struct genl_info *info, u8 cmd)
+{
+	const struct vs_req_ops *ops = &vs_requests[cmd];
+	struct vs_req req = { .skb = skb, .info = info };
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	err = vs_req_parse(&req, ops);
+	if (err)
+		return err;
+	vs_wait_start(&req.wait);
+	if (ops->prepare) {
+		err = ops->prepare(&req);
+		if (err)
+			return err;
+	}
+
+	reply = genlmsg_new(ops->reply_size(&req), GFP_KERNEL);
+	if (!reply) {
+		NL_SET_ERR_MSG(info->extack, "out of memory building the reply");
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	hdr = genlmsg_put_reply(reply, info, &vs_family, 0, cmd);
+	err = hdr ? ops->fill(reply, &req) : -EMSGSIZE;
+	if (WARN_ON_ONCE(err)) {
+		/* The size estimate was short: a bug in msg.c. */
+		NL_SET_ERR_MSG(info->extack, "reply did not fit its estimated size");
+		nlmsg_free(reply);
+		goto cleanup;
+	}
+	genlmsg_end(reply, hdr);
+	err = genlmsg_reply(reply, info);
+cleanup:
+	if (ops->cleanup)
+		ops->cleanup(&req);
+	return err;
+}
+
+/* The handlers the generated op table (vs_nl_gen.c) names. */
+int virtio_status_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vs_doit(skb, info, VIRTIO_STATUS_CMD_DEV_GET);
+}
+
+int virtio_status_nl_info_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vs_doit(skb, info, VIRTIO_STATUS_CMD_INFO);
+}
+
+int virtio_status_nl_queue_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vs_doit(skb, info, VIRTIO_STATUS_CMD_QUEUE_GET);
+}
+
+int virtio_status_nl_element_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vs_doit(skb, info, VIRTIO_STATUS_CMD_ELEMENT_GET);
 }
 
 /**
@@ -459,6 +698,12 @@ stop:
 	return err;
 }
 
+/* vs_vhost_walk_emit()'s callback: one vhost device per dump message. */
+static int vs_emit_vhost(const struct vs_vhost_info *vi, void *dest)
+{
+	return vs_put_msg(dest, VIRTIO_STATUS_CMD_DEV_GET, vs_put_vhost, vi);
+}
+
 /* cb->args: [0] virtio position, [1] in the vhost part, [2] its walk */
 enum { VS_CB_VIRTIO_POS, VS_CB_VHOST, VS_CB_VHOST_WALK };
 
@@ -484,8 +729,11 @@ static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
 	return w ? vs_vhost_walk_emit(w, vs_emit_vhost, &ctx->dest, &ctx->wait) : 0;
 }
 
-/* The dump is over (or its socket closed): let go of its vhost walk. */
-static int vs_dev_get_done(struct netlink_callback *cb)
+/*
+ * The dump is over (or its socket closed): let go of its vhost walk. The
+ * spec names it as the dev-get dump's post hook (vs_nl_gen.h).
+ */
+int vs_dev_get_done(struct netlink_callback *cb)
 {
 	vs_vhost_walk_free((struct vs_vhost_walk *)cb->args[VS_CB_VHOST_WALK]);
 	cb->args[VS_CB_VHOST_WALK] = 0;
@@ -518,7 +766,7 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	 * Checked here rather than in a start callback: 6.1 gives start
 	 * callbacks no extack, so the message would be lost there.
 	 */
-	if (tb && (tb[VIRTIO_STATUS_A_DEV_PATH] || tb[VIRTIO_STATUS_A_DEV_BUSID])) {
+	if (tb && tb[VIRTIO_STATUS_A_DEV_HEADER]) {
 		NL_SET_ERR_MSG(cb->extack,
 			       "a dump lists every device and takes no device name");
 		return -EINVAL;
@@ -547,114 +795,25 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ctx.err;
 }
 
-static int vs_info_doit(struct sk_buff *skb, struct genl_info *info)
+int virtio_status_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return vs_reply(info, vs_msg_info_size(), VIRTIO_STATUS_CMD_INFO,
-			vs_put_info, NULL);
+	return vs_dev_get_dumpit(skb, cb);
 }
-
-static int vs_elem_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *path = info->attrs[VIRTIO_STATUS_A_DEV_PATH];
-	struct nlattr *busid = info->attrs[VIRTIO_STATUS_A_DEV_BUSID];
-	struct nlattr *eindex = info->attrs[VIRTIO_STATUS_A_ELEM_INDEX];
-	struct nlattr *name = vs_dev_selector(info);
-	struct vs_elem_info ei = {};
-	struct virtio_device *vdev;
-	struct vs_wait w;
-	int err;
-
-	if (!name)
-		return -EINVAL;
-	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack, "queue elements need CAP_NET_ADMIN");
-		return -EPERM;
-	}
-	if (!info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]) {
-		NL_SET_ERR_MSG(info->extack, "a queue index is required");
-		return -EINVAL;
-	}
-	if (vs_is_vhost_path(info)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, path,
-				    "queue elements are read for guest devices only");
-		return -EOPNOTSUPP;
-	}
-	vdev = vs_virtio_lookup(info, path, busid);
-	if (IS_ERR(vdev))
-		return PTR_ERR(vdev);
-	ei.descs = kcalloc(VS_ELEM_MAX_DESCS, sizeof(*ei.descs), GFP_KERNEL);
-	if (!ei.descs) {
-		put_device(&vdev->dev);
-		NL_SET_ERR_MSG(info->extack, "out of memory reading the element");
-		return -ENOMEM;
-	}
-	ei.addr_hidden = !vs_may_see_addresses(skb);
-	vs_wait_start(&w);
-	err = vs_virtio_elem_read(vdev, nla_get_u32(info->attrs[VIRTIO_STATUS_A_QUEUE_INDEX]),
-				  eindex, eindex ? nla_get_u32(eindex) : 0, &ei, &w);
-	put_device(&vdev->dev);
-	if (err == -EBUSY)
-		vs_busy_extack(info->extack, &w);
-	else if (err == -EOPNOTSUPP)
-		NL_SET_ERR_MSG(info->extack, "packed rings are not supported");
-	else if (err == -EIO)
-		NL_SET_ERR_MSG_ATTR(info->extack, eindex,
-				    "the avail entry points past the descriptor table");
-	else if (err)
-		vs_virtio_extack(info, name, err);
-	else
-		err = vs_reply(info, vs_msg_elem_size(&ei), VIRTIO_STATUS_CMD_ELEMENT_GET,
-			       vs_put_elem, &ei);
-	kfree(ei.descs);
-	return err;
-}
-
-/*
- * INFO has no policy: strict validation then rejects any attribute. The
- * notification commands (VIRTIO_STATUS_CMD_*_NTF) are the kernel's to send
- * and no op: genetlink answers a request for one with EOPNOTSUPP.
- */
-static const struct genl_ops vs_ops[] = {
-	{
-		.cmd = VIRTIO_STATUS_CMD_DEV_GET,
-		.policy = vs_dev_get_policy,
-		.maxattr = ARRAY_SIZE(vs_dev_get_policy) - 1,
-		.doit = vs_dev_get_doit,
-		.dumpit = vs_dev_get_dumpit,
-		.done = vs_dev_get_done,
-	},
-	{
-		.cmd = VIRTIO_STATUS_CMD_INFO,
-		.doit = vs_info_doit,
-	},
-	{
-		.cmd = VIRTIO_STATUS_CMD_QUEUE_GET,
-		.policy = vs_queue_get_policy,
-		.maxattr = ARRAY_SIZE(vs_queue_get_policy) - 1,
-		.doit = vs_queue_get_doit,
-	},
-	{
-		.cmd = VIRTIO_STATUS_CMD_ELEMENT_GET,
-		.policy = vs_elem_get_policy,
-		.maxattr = ARRAY_SIZE(vs_elem_get_policy) - 1,
-		.doit = vs_elem_get_doit,
-	},
-};
-
-enum { VS_MCGRP_EVENTS };
 
 static const struct genl_multicast_group vs_mcgrps[] = {
-	[VS_MCGRP_EVENTS] = { .name = VIRTIO_STATUS_MCGRP_EVENTS },
+	[VIRTIO_STATUS_NLGRP_EVENTS] = { .name = VIRTIO_STATUS_MCGRP_EVENTS },
 };
 
+/* The operations genetlink takes, made from the generated table at init. */
+static struct vs_genl_op vs_ops[ARRAY_SIZE(virtio_status_nl_ops)] __ro_after_init;
+
+/* Its op table is set by vs_family_init(). */
 static struct genl_family vs_family = {
 	.name = VIRTIO_STATUS_FAMILY_NAME,
 	.version = VIRTIO_STATUS_FAMILY_VERSION,
 	.netnsok = false,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = vs_ops,
-	.n_ops = ARRAY_SIZE(vs_ops),
 	.mcgrps = vs_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(vs_mcgrps),
 };
@@ -666,7 +825,7 @@ static struct genl_family vs_family = {
  */
 bool vs_family_has_listeners(void)
 {
-	return genl_has_listeners(&vs_family, &init_net, VS_MCGRP_EVENTS);
+	return genl_has_listeners(&vs_family, &init_net, VIRTIO_STATUS_NLGRP_EVENTS);
 }
 
 /**
@@ -690,16 +849,22 @@ int vs_family_notify(const struct vs_event_info *ev)
 		nlmsg_free(d.skb);
 		return err;
 	}
-	return genlmsg_multicast(&vs_family, d.skb, 0, VS_MCGRP_EVENTS, GFP_KERNEL);
+	return genlmsg_multicast(&vs_family, d.skb, 0, VIRTIO_STATUS_NLGRP_EVENTS,
+				 GFP_KERNEL);
 }
 
 /**
  * vs_family_init() - register the generic netlink family
  *
+ * The family's operations are the generated table's rows (vs_nl_gen.c);
+ * compat_genl.h gives them to the family in the form this kernel takes.
+ *
  * Return: 0 or a negative errno.
  */
 int vs_family_init(void)
 {
+	vs_genl_set_ops(&vs_family, vs_ops, virtio_status_nl_ops,
+			ARRAY_SIZE(virtio_status_nl_ops));
 	return genl_register_family(&vs_family);
 }
 

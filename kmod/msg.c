@@ -1,16 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The attributes of each kind of reply, and how much room they take. Pure
- * message building: the state comes in as plain structures.
+ * The attributes of each kind of reply, and how much room they take, in
+ * the format of uapi/virtio_status.yaml: one attribute set per message, a
+ * header nest naming the device, 64-bit values aligned with the pad
+ * attribute of their own set. Pure message building: the state comes in
+ * as plain structures.
+ *
+ * Every size is an upper bound of what the matching writer puts: a nest
+ * counts nla_total_size(0) for its own header, plus its contents.
  */
 #include <linux/virtio_status.h>
 #include <net/genetlink.h>
 
 #include "vs.h"
 
+/* Why a reply has no addresses: the one sentence, as sent. */
+#define VS_ADDR_HIDDEN	"ring and descriptor addresses are shown to CAP_SYS_ADMIN only"
+
 static size_t vs_str_size(const char *s)
 {
 	return nla_total_size(strlen(s) + 1);
+}
+
+/* Room a header nest takes that holds the names given (NULL: left out). */
+static size_t vs_header_size(const char *path, const char *busid)
+{
+	return nla_total_size(0) + (path ? vs_str_size(path) : 0) +
+	       (busid ? vs_str_size(busid) : 0);
+}
+
+/* A header nest at @attr naming a device by @path, @busid or both. */
+static int vs_put_header(struct sk_buff *skb, int attr, const char *path,
+			 const char *busid)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if ((path && nla_put_string(skb, VIRTIO_STATUS_A_HEADER_PATH, path)) ||
+	    (busid && nla_put_string(skb, VIRTIO_STATUS_A_HEADER_BUSID, busid))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /**
@@ -21,10 +54,10 @@ static size_t vs_str_size(const char *s)
  */
 size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
 {
-	return vs_str_size(vi->path) + vs_str_size(vi->busid) +
+	return vs_header_size(vi->path, vi->busid) +
 	       vs_str_size(vi->name) + vs_str_size(vi->transport) +
 	       vs_str_size(vi->driver) + (vi->busy ? vs_str_size(vi->busy) : 0) +
-	       10 * nla_total_size(sizeof(u32)) +	/* index .. device vqs */
+	       10 * nla_total_size(sizeof(u32)) +	/* kind .. device vqs */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features, both words */
 	       3 * nla_total_size(sizeof(u8));		/* broken, failed, list only */
 }
@@ -32,9 +65,8 @@ size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
 /* The identity every virtio device message carries, in any mode. */
 static int vs_msg_put_virtio_id(struct sk_buff *skb, const struct vs_virtio_info *vi)
 {
-	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, vi->path) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSID, vi->busid) ||
+	if (vs_put_header(skb, VIRTIO_STATUS_A_DEV_HEADER, vi->path, vi->busid) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, vi->name) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_INDEX, vi->index) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
@@ -48,21 +80,21 @@ static int vs_msg_put_virtio_id(struct sk_buff *skb, const struct vs_virtio_info
 }
 
 /*
- * A feature set: the low word as ever, the high word whenever the kernel
- * keeps 128 bits, zero or not.
+ * A feature set of the dev set: the low word as ever, the high word
+ * whenever the kernel keeps 128 bits, zero or not.
  */
 static int vs_msg_put_features(struct sk_buff *skb, int lo, int hi, const u64 f[2])
 {
-	if (nla_put_u64_64bit(skb, lo, f[0], VIRTIO_STATUS_A_PAD))
+	if (nla_put_u64_64bit(skb, lo, f[0], VIRTIO_STATUS_A_DEV_PAD))
 		return -EMSGSIZE;
 	if (VS_FEATURE_BITS > 64 &&
-	    nla_put_u64_64bit(skb, hi, f[1], VIRTIO_STATUS_A_PAD))
+	    nla_put_u64_64bit(skb, hi, f[1], VIRTIO_STATUS_A_DEV_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
 
 /**
- * vs_msg_put_virtio() - the attributes of a virtio device
+ * vs_msg_put_virtio() - the attributes of a virtio device (dev set)
  * @skb: the message
  * @vi: the device
  *
@@ -106,85 +138,126 @@ int vs_msg_put_virtio(struct sk_buff *skb, const struct vs_virtio_info *vi)
  */
 size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
 {
-	return vs_str_size(vi->path) + vs_str_size(vi->name) +
-	       vs_str_size("vhost") + vs_str_size(vi->module) +
-	       vs_str_size(vi->error) + (vi->busy ? vs_str_size(vi->busy) : 0) +
-	       9 * nla_total_size(sizeof(u32)) +	/* kind .. owner */
-	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features */
-	       3 * nla_total_size(sizeof(u8)) +		/* broken .. started */
-	       (min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT) + 1) *
-	       nla_total_size(sizeof(u32));
+	/* the dev set: header, identity, busy or what was read */
+	size_t dev = vs_header_size(vi->path, NULL) + vs_str_size(vi->name) +
+		     vs_str_size("vhost") + vs_str_size(vi->module) +
+		     (vi->busy ? vs_str_size(vi->busy) : 0) +
+		     6 * nla_total_size(sizeof(u32)) +	/* kind .. endian */
+		     nla_total_size_64bit(sizeof(u64)) +	/* driver features */
+		     nla_total_size(sizeof(u8));		/* broken */
+	/* the vhost nest: error or what was read, owner, holders */
+	size_t vhost = nla_total_size(0) + vs_str_size(vi->error) +
+		       3 * nla_total_size_64bit(sizeof(u64)) +	/* features */
+		       3 * nla_total_size(sizeof(u32)) +	/* regions, owner, holders */
+		       2 * nla_total_size(sizeof(u8)) +		/* log, started */
+		       min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT) *
+		       nla_total_size(sizeof(u32));
+
+	return dev + vhost;
 }
 
-/* What a vhost device that could be read carries beyond its identity. */
-static int vs_msg_put_vhost_state(struct sk_buff *skb, const struct vs_vhost_info *vi)
+/* The dev set's part of a vhost device that could be read. */
+static int vs_msg_put_vhost_dev(struct sk_buff *skb, const struct vs_vhost_info *vi)
 {
 	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_STATUS, 0) ||
 	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
-			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
+			      vi->acked_features[0], VIRTIO_STATUS_A_DEV_PAD) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_NUM_VQS, vi->nvqs) ||
 	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_BROKEN, 0) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
-			      vi->acked_features[0], VIRTIO_STATUS_A_PAD) ||
-	    (vi->features128 &&
-	     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI,
-			       vi->acked_features[1], VIRTIO_STATUS_A_PAD)) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
-			      vi->backend_features, VIRTIO_STATUS_A_PAD) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, vi->mem_regions) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED, vi->log_enabled) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_DEV_VHOST_STARTED, vi->started))
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ENDIAN, vi->endian))
 		return -EMSGSIZE;
 	return 0;
 }
 
+/* The vhost nest's part of a vhost device that could be read. */
+static int vs_msg_put_vhost_state(struct sk_buff *skb, const struct vs_vhost_info *vi)
+{
+	if (nla_put_u64_64bit(skb, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES,
+			      vi->acked_features[0], VIRTIO_STATUS_A_VHOST_PAD) ||
+	    (vi->features128 &&
+	     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI,
+			       vi->acked_features[1], VIRTIO_STATUS_A_VHOST_PAD)) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES,
+			      vi->backend_features, VIRTIO_STATUS_A_VHOST_PAD) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_MEM_REGIONS, vi->mem_regions) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_VHOST_LOG_ENABLED, vi->log_enabled) ||
+	    nla_put_u8(skb, VIRTIO_STATUS_A_VHOST_STARTED, vi->started))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The contents of the vhost nest. */
+static int vs_msg_put_vhost_nest(struct sk_buff *skb, const struct vs_vhost_info *vi)
+{
+	u32 i;
+
+	if (vi->owner_pid &&
+	    nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_OWNER_PID, vi->owner_pid))
+		return -EMSGSIZE;
+	/* one device that could not be read: who holds it, and why */
+	if (vi->error[0]) {
+		if (nla_put_string(skb, VIRTIO_STATUS_A_VHOST_ERROR, vi->error))
+			return -EMSGSIZE;
+	} else if (!vi->busy && vs_msg_put_vhost_state(skb, vi)) {
+		return -EMSGSIZE;
+	}
+	/* the lowest pids and the count: one message, however many hold it */
+	for (i = 0; i < min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT); i++)
+		if (nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_HOLDER_PID, vi->holders[i]))
+			return -EMSGSIZE;
+	/* a do looks at the named process only: it counts no other holder */
+	if (!vi->holders_counted)
+		return 0;
+	return nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_HOLDERS, vi->nholders);
+}
+
 /**
- * vs_msg_put_vhost() - the attributes of a vhost device
+ * vs_msg_put_vhost() - the attributes of a vhost device (dev set)
  * @skb: the message
  * @vi: the device
  * @generation: the virtio bus generation the reply belongs to
+ *
+ * The device's header names it by path only; what only a vhost device
+ * has goes in the vhost nest, which every vhost device's message carries.
  *
  * Return: 0 or -EMSGSIZE.
  */
 int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 		     u32 generation)
 {
-	u32 i;
+	struct nlattr *nest;
 
-	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, vi->path) ||
+	if (vs_put_header(skb, VIRTIO_STATUS_A_DEV_HEADER, vi->path, NULL) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, vi->name) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost") ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->module) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, generation) ||
-	    (vi->owner_pid &&
-	     nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, vi->owner_pid)))
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, generation))
 		return -EMSGSIZE;
-	/* one device that could not be read (or not now): who holds it, why */
-	if (vi->error[0]) {
-		if (nla_put_string(skb, VIRTIO_STATUS_A_DEV_VHOST_ERROR, vi->error))
+	/* read, or not now (busy), or not at all (the vhost nest's error) */
+	if (!vi->error[0]) {
+		if (vi->busy) {
+			if (nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSY, vi->busy))
+				return -EMSGSIZE;
+		} else if (vs_msg_put_vhost_dev(skb, vi)) {
 			return -EMSGSIZE;
-	} else if (vi->busy) {
-		if (nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSY, vi->busy))
-			return -EMSGSIZE;
-	} else if (vs_msg_put_vhost_state(skb, vi)) {
+		}
+	}
+
+	nest = nla_nest_start(skb, VIRTIO_STATUS_A_DEV_VHOST);
+	if (!nest)
+		return -EMSGSIZE;
+	if (vs_msg_put_vhost_nest(skb, vi)) {
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
-	/* the lowest pids and the count: one message, however many hold it */
-	for (i = 0; i < min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT); i++)
-		if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
-				vi->holders[i]))
-			return -EMSGSIZE;
-	/* a do looks at the named process only: it counts no other holder */
-	if (!vi->holders_counted)
-		return 0;
-	return nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, vi->nholders);
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /**
- * vs_msg_info_size() - room the attributes of an INFO reply take
+ * vs_msg_info_size() - room the attributes of an info reply take
  *
  * Return: bytes, an upper bound.
  */
@@ -196,7 +269,7 @@ size_t vs_msg_info_size(void)
 }
 
 /**
- * vs_msg_put_info() - the attributes of an INFO reply
+ * vs_msg_put_info() - the attributes of an info reply (info set)
  * @skb: the message
  *
  * Return: 0 or -EMSGSIZE.
@@ -208,7 +281,7 @@ int vs_msg_put_info(struct sk_buff *skb)
 	bool on = vs_vhost_state(reason, sizeof(reason));
 
 	if (nla_put_u32(skb, VIRTIO_STATUS_A_INFO_VHOST_STATE,
-			on ? VIRTIO_STATUS_VHOST_ON : VIRTIO_STATUS_VHOST_OFF) ||
+			on ? VIRTIO_STATUS_VHOST_STATE_ON : VIRTIO_STATUS_VHOST_STATE_OFF) ||
 	    (!on && nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_REASON, reason)) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT, vs_vhost_layout()) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_INFO_GENERATION, vs_virtio_generation()) ||
@@ -230,14 +303,31 @@ int vs_msg_put_info(struct sk_buff *skb)
  */
 size_t vs_msg_event_size(const struct vs_event_info *ev)
 {
-	return vs_str_size(ev->path) + vs_str_size(ev->busid) +
+	return 2 * nla_total_size_64bit(sizeof(u64)) +	/* seq, time */
+	       nla_total_size(0) +			/* the dev nest */
+	       vs_header_size(ev->path, ev->busid) +
 	       vs_str_size(ev->name) + vs_str_size(ev->driver ?: "") +
-	       5 * nla_total_size(sizeof(u32)) +	/* kind .. generation */
-	       2 * nla_total_size_64bit(sizeof(u64));	/* seq, time */
+	       5 * nla_total_size(sizeof(u32));		/* kind .. generation */
+}
+
+/* The contents of a notification's dev nest (the event-dev set). */
+static int vs_msg_put_event_dev(struct sk_buff *skb, const struct vs_event_info *ev)
+{
+	if (vs_put_header(skb, VIRTIO_STATUS_A_DEV_HEADER, ev->path, ev->busid) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
+	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, ev->name) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_INDEX, ev->index) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, ev->id) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VENDOR, ev->vendor) ||
+	    (ev->driver &&
+	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, ev->driver)) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, ev->generation))
+		return -EMSGSIZE;
+	return 0;
 }
 
 /**
- * vs_msg_put_event() - the attributes of a device notification
+ * vs_msg_put_event() - the attributes of a device notification (event set)
  * @skb: the message
  * @ev: the notification
  *
@@ -245,36 +335,36 @@ size_t vs_msg_event_size(const struct vs_event_info *ev)
  */
 int vs_msg_put_event(struct sk_buff *skb, const struct vs_event_info *ev)
 {
-	if (nla_put_u32(skb, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_PATH, ev->path) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_BUSID, ev->busid) ||
-	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_NAME, ev->name) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_INDEX, ev->index) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, ev->id) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VENDOR, ev->vendor) ||
-	    (ev->driver &&
-	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, ev->driver)) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, ev->generation) ||
-	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_EVENT_SEQ, ev->seq,
-			      VIRTIO_STATUS_A_PAD) ||
+	struct nlattr *nest;
+
+	if (nla_put_u64_64bit(skb, VIRTIO_STATUS_A_EVENT_SEQ, ev->seq,
+			      VIRTIO_STATUS_A_EVENT_PAD) ||
 	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_EVENT_TIME, ev->time_ns,
-			      VIRTIO_STATUS_A_PAD))
+			      VIRTIO_STATUS_A_EVENT_PAD))
 		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VIRTIO_STATUS_A_EVENT_DEV);
+	if (!nest)
+		return -EMSGSIZE;
+	if (vs_msg_put_event_dev(skb, ev)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
 /**
  * vs_msg_queue_size() - room the attributes of a queue reply take
+ * @name: the device, as the request named it
  * @qi: the queue
  *
  * Return: bytes, an upper bound.
  */
-/* Why a reply has no addresses: the one sentence, as sent. */
-#define VS_ADDR_HIDDEN	"ring and descriptor addresses are shown to CAP_SYS_ADMIN only"
-
-size_t vs_msg_queue_size(const struct vs_queue_info *qi)
+size_t vs_msg_queue_size(const struct vs_dev_name *name,
+			 const struct vs_queue_info *qi)
 {
-	return vs_str_size(qi->name) + 10 * nla_total_size(sizeof(u32)) +
+	return vs_header_size(name->path, name->busid) +
+	       vs_str_size(qi->name) + 10 * nla_total_size(sizeof(u32)) +
 	       6 * nla_total_size_64bit(sizeof(u64)) +
 	       5 * nla_total_size(sizeof(u8)) + vs_str_size(VS_ADDR_HIDDEN);
 }
@@ -303,37 +393,41 @@ static int vs_msg_put_vhost_queue(struct sk_buff *skb, const struct vs_queue_inf
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(gpa_attr) && !qi->addr_hidden && !qi->iova; i++)
 		if ((qi->gpa_valid & BIT(i)) &&
-		    nla_put_u64_64bit(skb, gpa_attr[i], qi->gpa[i], VIRTIO_STATUS_A_PAD))
+		    nla_put_u64_64bit(skb, gpa_attr[i], qi->gpa[i],
+				      VIRTIO_STATUS_A_QUEUE_PAD))
 			return -EMSGSIZE;
 	return 0;
 }
 
 /**
- * vs_msg_put_queue() - the attributes of a queue reply
+ * vs_msg_put_queue() - the attributes of a queue reply (queue set)
  * @skb: the message
+ * @name: the device, as the request named it
  * @qi: the queue
  *
  * Return: 0 or -EMSGSIZE.
  */
-int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
+int vs_msg_put_queue(struct sk_buff *skb, const struct vs_dev_name *name,
+		     const struct vs_queue_info *qi)
 {
-	if (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_INDEX, qi->index) ||
+	if (vs_put_header(skb, VIRTIO_STATUS_A_QUEUE_HEADER, name->path, name->busid) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_INDEX, qi->index) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_NUM, qi->num))
 		return -EMSGSIZE;
 	if (qi->addr_hidden) {
 		if (nla_put_string(skb, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN, VS_ADDR_HIDDEN))
 			return -EMSGSIZE;
 	} else if (nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_DESC, qi->desc,
-				     VIRTIO_STATUS_A_PAD) ||
+				     VIRTIO_STATUS_A_QUEUE_PAD) ||
 		   nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_AVAIL, qi->avail,
-				     VIRTIO_STATUS_A_PAD) ||
+				     VIRTIO_STATUS_A_QUEUE_PAD) ||
 		   nla_put_u64_64bit(skb, VIRTIO_STATUS_A_QUEUE_USED, qi->used,
-				     VIRTIO_STATUS_A_PAD)) {
+				     VIRTIO_STATUS_A_QUEUE_PAD)) {
 		return -EMSGSIZE;
 	}
-	if ((qi->has_idx &&
-	     (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, qi->avail_idx) ||
-	      nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, qi->used_idx))))
+	if (qi->has_idx &&
+	    (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, qi->avail_idx) ||
+	     nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, qi->used_idx)))
 		return -EMSGSIZE;
 
 	if (qi->vhost)
@@ -352,49 +446,69 @@ int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi)
 
 /**
  * vs_msg_elem_size() - room the attributes of an element reply take
+ * @name: the device, as the request named it
  * @ei: the element
  *
  * Return: bytes, an upper bound.
  */
-size_t vs_msg_elem_size(const struct vs_elem_info *ei)
+size_t vs_msg_elem_size(const struct vs_dev_name *name,
+			const struct vs_elem_info *ei)
 {
-	return 7 * nla_total_size(sizeof(u32)) + vs_str_size(VS_ADDR_HIDDEN) +
-	       ei->ndescs * nla_total_size(nla_total_size_64bit(sizeof(u64)) +
-					   2 * nla_total_size(sizeof(u32)));
+	/* one desc nest: address, length, flags */
+	size_t desc = nla_total_size(nla_total_size_64bit(sizeof(u64)) +
+				     2 * nla_total_size(sizeof(u32)));
+
+	return vs_header_size(name->path, name->busid) +
+	       7 * nla_total_size(sizeof(u32)) +	/* queue index .. used flags */
+	       vs_str_size(VS_ADDR_HIDDEN) + ei->ndescs * desc;
+}
+
+/* One desc nest: a descriptor of the chain. */
+static int vs_msg_put_desc(struct sk_buff *skb, const struct vs_elem_desc *d,
+			   bool addr_hidden)
+{
+	struct nlattr *nest = nla_nest_start(skb, VIRTIO_STATUS_A_ELEMENT_DESC);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if ((!addr_hidden &&
+	     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DESC_ADDR, d->addr,
+			       VIRTIO_STATUS_A_DESC_PAD)) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_LEN, d->len) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_FLAGS, d->flags)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /**
- * vs_msg_put_elem() - the attributes of an element reply
+ * vs_msg_put_elem() - the attributes of an element reply (element set)
  * @skb: the message
+ * @name: the device, as the request named it
  * @ei: the element
  *
  * Return: 0 or -EMSGSIZE.
  */
-int vs_msg_put_elem(struct sk_buff *skb, const struct vs_elem_info *ei)
+int vs_msg_put_elem(struct sk_buff *skb, const struct vs_dev_name *name,
+		    const struct vs_elem_info *ei)
 {
-	struct nlattr *nest;
 	u32 i;
 
-	if (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_INDEX, ei->qindex) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEM_INDEX, ei->eindex) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEM_HEAD, ei->head) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, ei->avail_idx) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, ei->avail_flags) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_IDX, ei->used_idx) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, ei->used_flags) ||
+	if (vs_put_header(skb, VIRTIO_STATUS_A_ELEMENT_HEADER, name->path, name->busid) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX, ei->qindex) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_INDEX, ei->eindex) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_HEAD, ei->head) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX, ei->avail_idx) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS, ei->avail_flags) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_USED_IDX, ei->used_idx) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_ELEMENT_USED_FLAGS, ei->used_flags) ||
 	    (ei->addr_hidden &&
-	     nla_put_string(skb, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN, VS_ADDR_HIDDEN)))
+	     nla_put_string(skb, VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN, VS_ADDR_HIDDEN)))
 		return -EMSGSIZE;
-	for (i = 0; i < ei->ndescs; i++) {
-		nest = nla_nest_start(skb, VIRTIO_STATUS_A_ELEM_DESC);
-		if (!nest ||
-		    (!ei->addr_hidden &&
-		     nla_put_u64_64bit(skb, VIRTIO_STATUS_A_DESC_ADDR, ei->descs[i].addr,
-				       VIRTIO_STATUS_A_DESC_PAD)) ||
-		    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_LEN, ei->descs[i].len) ||
-		    nla_put_u32(skb, VIRTIO_STATUS_A_DESC_FLAGS, ei->descs[i].flags))
+	for (i = 0; i < ei->ndescs; i++)
+		if (vs_msg_put_desc(skb, &ei->descs[i], ei->addr_hidden))
 			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
 	return 0;
 }

@@ -6,7 +6,10 @@
 
 vs_probe = $(shell grep -qsw '$(1)' $(srctree)/include/$(2) && echo -DVS_HAVE_$(3))
 
-# 6.2 split do/dump ops; dump attributes moved into a struct genl_info.
+# 6.2 split do/dump ops (struct genl_split_ops, which the generated op
+# table is written in; kmod/compat_genl.h); dump attributes moved into a
+# struct genl_info.
+ccflags-y += $(call vs_probe,genl_split_ops,net/genetlink.h,GENL_SPLIT_OPS)
 ccflags-y += $(call vs_probe,genl_info_dump,net/genetlink.h,GENL_INFO_DUMP)
 # 6.17: 128 feature bits (vdev->features_array) and an extended feature
 # callback that a transport may set instead of get_features.

@@ -1580,41 +1580,37 @@ static int vs_vhost_target_at(pid_t pid, int fd, struct vs_vhost_target *tg)
 }
 
 /**
- * vs_vhost_get() - report the vhost device open as fd @fd in process @pid
+ * vs_vhost_get() - read the vhost device open as fd @fd in process @pid
  * @pid: a holder, in the caller's pid namespace
  * @fd: its fd on the device
- * @emit: called once with the device
- * @arg: for @emit
+ * @vi: filled in; release with vs_vhost_info_free() on success
  * @wait: the request's lock-wait budget
  *
  * Only process @pid is looked at: the reply's holders are that process,
  * and its owner is named only if that process is the owner.
  *
- * Return: what @emit returned, -ENODEV if that fd is not a vhost device,
- * -EBUSY if the device's locks stayed held, -EIO if vhost support is off,
- * -EAGAIN if its module's BTF could not be read now, -ENOMEM.
+ * Return: 0, -ENODEV if that fd is not a vhost device, -EBUSY if the
+ * device's locks stayed held (@wait->busy says which), -EIO if vhost
+ * support is off, -EAGAIN if its module's BTF could not be read now,
+ * -ENOMEM.
  */
-int vs_vhost_get(pid_t pid, int fd,
-		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg,
-		 struct vs_wait *wait)
+int vs_vhost_get(pid_t pid, int fd, struct vs_vhost_info *vi, struct vs_wait *wait)
 {
 	struct vs_vhost_target tg;
-	struct vs_vhost_info vi;
 	int err;
 
 	err = vs_vhost_target_at(pid, fd, &tg);
 	if (err)
 		return err;
-	err = vs_vhost_read(&tg, &vi, wait);
+	err = vs_vhost_read(&tg, vi, wait);
 	put_task_struct(tg.task);
 	if (err)
 		return err;
-	if (vi.busy)
-		err = -EBUSY;
-	else
-		err = emit(&vi, arg);
-	vs_vhost_info_free(&vi);
-	return err;
+	if (vi->busy) {
+		vs_vhost_info_free(vi);
+		return -EBUSY;
+	}
+	return 0;
 }
 
 /* Where a queue's eventfds sit in one process's fd table. */

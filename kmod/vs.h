@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <linux/virtio.h>
+#include <linux/virtio_status.h>
 #include <linux/netlink.h>
 
 #include "compat.h"
@@ -187,8 +188,8 @@ struct vs_queue_info {
 	const char *busy;
 };
 
-/* Longest descriptor chain ELEMENT_GET reports. */
-#define VS_ELEM_MAX_DESCS	256
+/* Longest descriptor chain element-get reports (the spec's descs-max). */
+#define VS_ELEM_MAX_DESCS	VIRTIO_STATUS_DESCS_MAX
 
 /**
  * struct vs_elem_desc - one descriptor, as the ring holds it
@@ -268,12 +269,20 @@ int vs_vhost_walk_emit(struct vs_vhost_walk *w,
 		       int (*emit)(const struct vs_vhost_info *vi, void *arg),
 		       void *arg, struct vs_wait *wait);
 void vs_vhost_walk_free(struct vs_vhost_walk *w);
-int vs_vhost_get(pid_t pid, int fd,
-		 int (*emit)(const struct vs_vhost_info *vi, void *arg), void *arg,
-		 struct vs_wait *wait);
+int vs_vhost_get(pid_t pid, int fd, struct vs_vhost_info *vi, struct vs_wait *wait);
 void vs_vhost_info_free(struct vs_vhost_info *vi);
 int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
 		       struct vs_wait *wait);
+
+/**
+ * struct vs_dev_name - a device as a request names it (its header nest)
+ * @path: the path given, or NULL
+ * @busid: the bus id given, or NULL
+ */
+struct vs_dev_name {
+	const char *path;
+	const char *busid;
+};
 
 /* msg.c */
 size_t vs_msg_virtio_size(const struct vs_virtio_info *vi);
@@ -282,11 +291,15 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi);
 int vs_msg_put_vhost(struct sk_buff *skb, const struct vs_vhost_info *vi,
 		     u32 generation);
 size_t vs_msg_info_size(void);
-size_t vs_msg_queue_size(const struct vs_queue_info *qi);
-int vs_msg_put_queue(struct sk_buff *skb, const struct vs_queue_info *qi);
-size_t vs_msg_elem_size(const struct vs_elem_info *ei);
-int vs_msg_put_elem(struct sk_buff *skb, const struct vs_elem_info *ei);
 int vs_msg_put_info(struct sk_buff *skb);
+size_t vs_msg_queue_size(const struct vs_dev_name *name,
+			 const struct vs_queue_info *qi);
+int vs_msg_put_queue(struct sk_buff *skb, const struct vs_dev_name *name,
+		     const struct vs_queue_info *qi);
+size_t vs_msg_elem_size(const struct vs_dev_name *name,
+			const struct vs_elem_info *ei);
+int vs_msg_put_elem(struct sk_buff *skb, const struct vs_dev_name *name,
+		    const struct vs_elem_info *ei);
 
 /**
  * struct vs_event_info - one device notification, ready to be sent

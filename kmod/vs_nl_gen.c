@@ -51,6 +51,7 @@ const struct genl_split_ops virtio_status_nl_ops[5] = {
 	{
 		.cmd		= VIRTIO_STATUS_CMD_DEV_GET,
 		.dumpit		= virtio_status_nl_dev_get_dumpit,
+		.done		= vs_dev_get_done,
 		.policy		= virtio_status_dev_get_dump_nl_policy,
 		.maxattr	= VIRTIO_STATUS_A_DEV_HEADER,
 		.flags		= GENL_CMD_CAP_DUMP,

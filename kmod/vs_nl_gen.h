@@ -17,6 +17,8 @@ extern const struct nla_policy virtio_status_header_nl_policy[VIRTIO_STATUS_A_HE
 /* Ops table for virtio_status */
 extern const struct genl_split_ops virtio_status_nl_ops[5];
 
+int vs_dev_get_done(struct netlink_callback *cb);
+
 int virtio_status_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int virtio_status_nl_dev_get_dumpit(struct sk_buff *skb,
 				    struct netlink_callback *cb);

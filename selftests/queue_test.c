@@ -60,7 +60,7 @@ static const __u32 vh_base[VH_NVQS] = { 7, 9 };
 /* A short name for a selector type, for messages. */
 static const char *sel_name(__u16 type)
 {
-	return type == VIRTIO_STATUS_A_DEV_PATH ? "path" : "busid";
+	return type == VIRTIO_STATUS_A_HEADER_PATH ? "path" : "busid";
 }
 
 /* Sends @m and expects it to fail with @err and an extack message. */
@@ -150,7 +150,7 @@ static void get_queue(struct __test_metadata *_metadata, struct vs_nl *nl,
 		       sel_name(type), value, index, q->index);
 	snprintf(why, sizeof(why), "%s %s queue %u", sel_name(type), value,
 		 index);
-	check_addr_policy(_metadata, why, vs_addr_hidden(q), q->addr_hidden);
+	check_addr_policy(_metadata, why, vs_queue_addr_hidden(q), q->addr_hidden);
 }
 
 /*
@@ -271,9 +271,9 @@ static void check_device(struct __test_metadata *_metadata, struct vs_nl *nl,
 		TH_LOG("%s (%s): no queues, driver %s", d->busid, d->name,
 		       VS_HAS(d, VIRTIO_STATUS_A_DEV_DRIVER) ? d->driver :
 		       "none");
-		expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID,
+		expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_BUSID,
 				  d->busid, 0, ERANGE);
-		expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH,
+		expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH,
 				  d->path, 0, ERANGE);
 		return;
 	}
@@ -283,9 +283,9 @@ static void check_device(struct __test_metadata *_metadata, struct vs_nl *nl,
 	for (i = 0; i < d->num_vqs; i++) {
 		struct vs_queue *q = &qs[i];
 
-		get_guest_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID,
+		get_guest_queue(_metadata, nl, VIRTIO_STATUS_A_HEADER_BUSID,
 				d->busid, i, q);
-		get_guest_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH,
+		get_guest_queue(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH,
 				d->path, i, &by_path);
 		same_queue(_metadata, d->busid, q, &by_path);
 		/* The ring layout follows what the driver negotiated. */
@@ -299,7 +299,7 @@ static void check_device(struct __test_metadata *_metadata, struct vs_nl *nl,
 				TH_LOG("%s queue %u is broken, the device is not",
 				       d->busid, i);
 		/* Each queue has rings of its own (when they are shown). */
-		for (j = 0; j < i && !vs_addr_hidden(q); j++)
+		for (j = 0; j < i && !vs_queue_addr_hidden(q); j++)
 			EXPECT_TRUE(qs[j].desc != q->desc &&
 				    qs[j].avail != q->avail &&
 				    qs[j].used != q->used)
@@ -309,14 +309,14 @@ static void check_device(struct __test_metadata *_metadata, struct vs_nl *nl,
 	TH_LOG("%s (%s): %u queues, queue 0 \"%s\" num %u free %u%s%s",
 	       d->busid, d->name, d->num_vqs, qs[0].name, qs[0].num,
 	       qs[0].num_free, qs[0].packed ? " packed" : "",
-	       vs_addr_hidden(&qs[0]) ? ", addresses hidden" : "");
+	       vs_queue_addr_hidden(&qs[0]) ? ", addresses hidden" : "");
 	free(qs);
 
-	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid,
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_BUSID, d->busid,
 			  d->num_vqs, ERANGE);
-	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, d->path,
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH, d->path,
 			  d->num_vqs, ERANGE);
-	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid,
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_BUSID, d->busid,
 			  UINT32_MAX, ERANGE);
 }
 
@@ -353,9 +353,9 @@ TEST_F(vq, idle_queue_stable)
 		SKIP(return, "no virtio-rng or virtio-blk device with queues");
 	for (q = 0; q < d->num_vqs; q++) {
 		get_guest_queue(_metadata, &self->nl,
-				VIRTIO_STATUS_A_DEV_BUSID, d->busid, q, &a);
+				VIRTIO_STATUS_A_HEADER_BUSID, d->busid, q, &a);
 		get_guest_queue(_metadata, &self->nl,
-				VIRTIO_STATUS_A_DEV_BUSID, d->busid, q, &b);
+				VIRTIO_STATUS_A_HEADER_BUSID, d->busid, q, &b);
 		same_queue(_metadata, d->busid, &a, &b);
 	}
 	TH_LOG("%s (%s): %u queues", d->busid, d->name, d->num_vqs);
@@ -371,12 +371,27 @@ static struct vs_msg *queue_msg(struct vs_nl *nl, const struct vs_devlist *l,
 	if (!m)
 		return NULL;
 	vs_queue_msg(nl, m);
-	if (busid && vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_BUSID,
-				    d ? d->busid : "virtio0")) {
+	if (busid && vs_msg_put_header(m, VIRTIO_STATUS_A_QUEUE_HEADER,
+				       VIRTIO_STATUS_A_HEADER_BUSID,
+				       d ? d->busid : "virtio0")) {
 		free(m);
 		return NULL;
 	}
 	return m;
+}
+
+/*
+ * As expect_fail() for a request the kernel's policy check refuses: the
+ * extack's offset also names the attribute at @off in @m.
+ */
+static void expect_fail_at(struct __test_metadata *_metadata,
+			   struct vs_nl *nl, struct vs_msg *m, size_t off,
+			   const char *what)
+{
+	expect_fail(_metadata, nl, m, EINVAL, what);
+	EXPECT_EQ(off, nl->extack_offs)
+		TH_LOG("%s: the extack blames offset %u, the attribute is at %zu",
+		       what, nl->extack_offs, off);
 }
 
 TEST_F(vq, no_index)
@@ -392,27 +407,141 @@ TEST_F(vq, no_selector)
 {
 	struct vs_msg *m = queue_msg(&self->nl, &self->l, false);
 	__u32 index = 0;
+	int nest;
 
 	ASSERT_NE(NULL, m);
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
 				sizeof(index)));
-	expect_fail(_metadata, &self->nl, m, EINVAL, "no PATH or BUSID");
+	expect_fail(_metadata, &self->nl, m, EINVAL, "no QUEUE_HEADER");
+	free(m);
+
+	/* A header with no name in it. */
+	m = queue_msg(&self->nl, &self->l, false);
+	ASSERT_NE(NULL, m);
+	nest = vs_msg_nest_start(m, VIRTIO_STATUS_A_QUEUE_HEADER);
+	ASSERT_LE(0, nest);
+	vs_msg_nest_end(m, nest);
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				sizeof(index)));
+	expect_fail(_metadata, &self->nl, m, EINVAL, "an empty QUEUE_HEADER");
 	free(m);
 }
 
 TEST_F(vq, both_selectors)
 {
 	const struct vs_dev *d = dev_with_queues(&self->l);
-	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, false);
 	__u32 index = 0;
+	int nest;
 
 	ASSERT_NE(NULL, m);
 	/* The same real device twice, so only the combination is wrong. */
-	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_DEV_PATH,
+	nest = vs_msg_nest_start(m, VIRTIO_STATUS_A_QUEUE_HEADER);
+	ASSERT_LE(0, nest);
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_HEADER_BUSID,
+				    d ? d->busid : "virtio0"));
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_HEADER_PATH,
 				    d ? d->path : "/sys/devices/x/virtio0"));
+	vs_msg_nest_end(m, nest);
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
 				sizeof(index)));
-	expect_fail(_metadata, &self->nl, m, EINVAL, "both PATH and BUSID");
+	expect_fail(_metadata, &self->nl, m, EINVAL,
+		    "both HEADER_PATH and HEADER_BUSID");
+	free(m);
+}
+
+/*
+ * A queue request naming its device outside QUEUE_HEADER is refused, not
+ * taken: HEADER_BUSID's number is QUEUE_HEADER itself there (a string
+ * where a nest must be), HEADER_PATH's the pad. With a queue index, and
+ * beside a header naming the same device.
+ */
+TEST_F(vq, name_outside_header)
+{
+	const struct vs_dev *d = dev_with_queues(&self->l);
+	const char *busid = d ? d->busid : "virtio0";
+	const char *path = d ? d->path : "/sys/devices/x/virtio0";
+	__u32 index = 0;
+	int with_header;
+	size_t at;
+
+	for (with_header = 0; with_header < 2; with_header++) {
+		struct vs_msg *m = queue_msg(&self->nl, &self->l, with_header);
+
+		ASSERT_NE(NULL, m);
+		at = m->len;
+		ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_HEADER_BUSID, busid));
+		ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+					sizeof(index)));
+		expect_fail_at(_metadata, &self->nl, m, at,
+			       "HEADER_BUSID at the top level");
+		free(m);
+
+		m = queue_msg(&self->nl, &self->l, with_header);
+		ASSERT_NE(NULL, m);
+		at = m->len;
+		ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_HEADER_PATH, path));
+		ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+					sizeof(index)));
+		expect_fail_at(_metadata, &self->nl, m, at,
+			       "HEADER_PATH at the top level");
+		free(m);
+	}
+}
+
+/* The numbers of the flat format (family version 1), never released. */
+#define VQ_V1_A_DEV_BUSID	3
+#define VQ_V1_A_QUEUE_INDEX	30
+
+/*
+ * The old flat request, a real device's bus id and queue 0 at their old
+ * numbers, is refused: 3 is now QUEUE_INDEX (a string where a u32 must
+ * be). With the device in a header, the old queue index (30) is past
+ * what QUEUE_GET takes.
+ */
+TEST_F(vq, old_format_request)
+{
+	const struct vs_dev *d = dev_with_queues(&self->l);
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, false);
+	__u32 index = 0;
+	size_t at;
+
+	ASSERT_NE(NULL, m);
+	at = m->len;
+	ASSERT_EQ(0, vs_msg_put_str(m, VQ_V1_A_DEV_BUSID,
+				    d ? d->busid : "virtio0"));
+	ASSERT_EQ(0, vs_msg_put(m, VQ_V1_A_QUEUE_INDEX, &index, sizeof(index)));
+	expect_fail_at(_metadata, &self->nl, m, at, "the flat format");
+	free(m);
+
+	m = queue_msg(&self->nl, &self->l, true);
+	ASSERT_NE(NULL, m);
+	at = m->len;
+	ASSERT_EQ(0, vs_msg_put(m, VQ_V1_A_QUEUE_INDEX, &index, sizeof(index)));
+	expect_fail_at(_metadata, &self->nl, m, at,
+		       "a header and the flat format's QUEUE_INDEX");
+	free(m);
+}
+
+/* QUEUE_HEADER must be flagged as a nest: a proper header without the flag. */
+TEST_F(vq, header_not_a_nest)
+{
+	const struct vs_dev *d = dev_with_queues(&self->l);
+	struct vs_msg *m = queue_msg(&self->nl, &self->l, false);
+	__u32 index = 0;
+	int nest;
+
+	ASSERT_NE(NULL, m);
+	nest = vs_msg_nest_start(m, VIRTIO_STATUS_A_QUEUE_HEADER);
+	ASSERT_LE(0, nest);
+	ASSERT_EQ(0, vs_msg_put_str(m, VIRTIO_STATUS_A_HEADER_BUSID,
+				    d ? d->busid : "virtio0"));
+	vs_msg_nest_end(m, nest);
+	((struct nlattr *)(m->buf + nest))->nla_type &= ~NLA_F_NESTED;
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
+				sizeof(index)));
+	expect_fail_at(_metadata, &self->nl, m, nest,
+		       "QUEUE_HEADER without NLA_F_NESTED");
 	free(m);
 }
 
@@ -422,18 +551,21 @@ TEST_F(vq, index_wrong_size)
 	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
 	__u16 i16 = 0;
 	__u64 i64 = 0;
+	size_t at;
 
 	ASSERT_NE(NULL, m);
+	at = m->len;
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &i16,
 				sizeof(i16)));
-	expect_fail(_metadata, &self->nl, m, EINVAL, "QUEUE_INDEX as u16");
+	expect_fail_at(_metadata, &self->nl, m, at, "QUEUE_INDEX as u16");
 	free(m);
 
 	m = queue_msg(&self->nl, &self->l, true);
 	ASSERT_NE(NULL, m);
+	at = m->len;
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &i64,
 				sizeof(i64)));
-	expect_fail(_metadata, &self->nl, m, EINVAL, "QUEUE_INDEX as u64");
+	expect_fail_at(_metadata, &self->nl, m, at, "QUEUE_INDEX as u64");
 	free(m);
 }
 
@@ -441,12 +573,14 @@ TEST_F(vq, unknown_attribute)
 {
 	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
 	__u32 index = 0, junk = 0;
+	size_t at;
 
 	ASSERT_NE(NULL, m);
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
 				sizeof(index)));
+	at = m->len;
 	ASSERT_EQ(0, vs_msg_put(m, 200, &junk, sizeof(junk)));
-	expect_fail(_metadata, &self->nl, m, EINVAL, "attribute type 200");
+	expect_fail_at(_metadata, &self->nl, m, at, "attribute type 200");
 	free(m);
 }
 
@@ -455,21 +589,23 @@ TEST_F(vq, reply_only_attribute)
 {
 	struct vs_msg *m = queue_msg(&self->nl, &self->l, true);
 	__u32 index = 0, num = 256;
+	size_t at;
 
 	ASSERT_NE(NULL, m);
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
 				sizeof(index)));
+	at = m->len;
 	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_NUM, &num,
 				sizeof(num)));
-	expect_fail(_metadata, &self->nl, m, EINVAL, "QUEUE_NUM in a request");
+	expect_fail_at(_metadata, &self->nl, m, at, "QUEUE_NUM in a request");
 	free(m);
 }
 
 TEST_F(vq, unknown_device)
 {
-	expect_queue_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+	expect_queue_fail(_metadata, &self->nl, VIRTIO_STATUS_A_HEADER_BUSID,
 			  "virtio99999", 0, ENODEV);
-	expect_queue_fail(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH,
+	expect_queue_fail(_metadata, &self->nl, VIRTIO_STATUS_A_HEADER_PATH,
 			  "/sys/devices/pci0000:00/0000:00:1f.7/virtio99999",
 			  0, ENODEV);
 }
@@ -511,7 +647,7 @@ static void check_element(struct __test_metadata *_metadata,
 
 	ASSERT_NE(NULL, el);
 	ASSERT_LE(0, net_admin);
-	err = vs_elem_get(nl, VIRTIO_STATUS_A_DEV_BUSID, d->busid, 0, &index,
+	err = vs_elem_get(nl, VIRTIO_STATUS_A_HEADER_BUSID, d->busid, 0, &index,
 			  el, why, sizeof(why));
 	if (!net_admin) {
 		EXPECT_EQ(-EPERM, err)
@@ -529,11 +665,46 @@ static void check_element(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, el->queue_index);
 	EXPECT_EQ(0, el->elem_index);
 	snprintf(why, sizeof(why), "%s element 0 of queue 0", d->busid);
-	check_addr_policy(_metadata, why, vs_addr_hidden(el), el->addr_hidden);
+	check_addr_policy(_metadata, why, vs_elem_addr_hidden(el), el->addr_hidden);
 	TH_LOG("%s: element 0: head %u, %u descriptors, addresses %s",
 	       d->busid, el->head, el->n_descs,
-	       vs_addr_hidden(el) ? "hidden" : "shown");
+	       vs_elem_addr_hidden(el) ? "hidden" : "shown");
 	free(el);
+}
+
+/*
+ * ELEMENT_GET has a set of its own: a queue index at QUEUE_INDEX's number
+ * is that set's ELEMENT_INDEX (the avail entry), so the request has no
+ * queue index: EINVAL for a sender with CAP_NET_ADMIN, who gets that far;
+ * EPERM for one without, checked before.
+ */
+TEST_F(vq, element_queue_index_number)
+{
+	const struct vs_dev *d = dev_split(&self->l);
+	struct vs_msg *m = malloc(sizeof(*m));
+	int net_admin = vs_have_net_admin();
+	__u32 queue = 0;
+	int ret;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_LE(0, net_admin);
+	vs_msg_init(m, self->nl.family, NLM_F_REQUEST | NLM_F_ACK,
+		    VIRTIO_STATUS_CMD_ELEMENT_GET, VIRTIO_STATUS_FAMILY_VERSION);
+	ASSERT_EQ(0, vs_msg_put_header(m, VIRTIO_STATUS_A_ELEMENT_HEADER,
+				       VIRTIO_STATUS_A_HEADER_BUSID,
+				       d ? d->busid : "virtio0"));
+	ASSERT_EQ(0, vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &queue,
+				sizeof(queue)));
+	if (net_admin) {
+		expect_fail(_metadata, &self->nl, m, EINVAL,
+			    "ELEMENT_GET with QUEUE_INDEX's number only");
+	} else {
+		ret = vs_nl_request(&self->nl, m, NULL, NULL);
+		EXPECT_EQ(-EPERM, ret)
+			TH_LOG("ELEMENT_GET without CAP_NET_ADMIN: %s",
+			       ret ? strerror(-ret) : "a reply");
+	}
+	free(m);
 }
 
 TEST_F(vq, element_addresses)
@@ -595,7 +766,7 @@ static int addr_child(const char *busid, bool net_admin)
 		fprintf(stderr, "# %s: open/resolve: %s\n", who, strerror(-err));
 		return 11;
 	}
-	err = vs_queue_get(&nl, VIRTIO_STATUS_A_DEV_BUSID, busid, 0, &q, why,
+	err = vs_queue_get(&nl, VIRTIO_STATUS_A_HEADER_BUSID, busid, 0, &q, why,
 			   sizeof(why));
 	if (!err && vs_queue_check(&q, false, why, sizeof(why)))
 		err = -EPROTO;
@@ -604,17 +775,17 @@ static int addr_child(const char *busid, bool net_admin)
 			who, busid, strerror(-err), nl.extack, why);
 		return 12;
 	}
-	if (!vs_addr_hidden(&q) || strcmp(q.addr_hidden, VS_ADDR_HIDDEN_MSG) ||
+	if (!vs_queue_addr_hidden(&q) || strcmp(q.addr_hidden, VS_ADDR_HIDDEN_MSG) ||
 	    !q.num || !VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_USED_IDX)) {
 		fprintf(stderr,
 			"# %s: QUEUE_GET %s: addresses %s, ADDR_HIDDEN \"%s\", NUM %u, USED_IDX %s\n",
-			who, busid, vs_addr_hidden(&q) ? "hidden" : "shown",
+			who, busid, vs_queue_addr_hidden(&q) ? "hidden" : "shown",
 			q.addr_hidden, q.num,
 			VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_USED_IDX) ? "there" :
 								      "missing");
 		return 13;
 	}
-	err = vs_elem_get(&nl, VIRTIO_STATUS_A_DEV_BUSID, busid, 0, &index, el,
+	err = vs_elem_get(&nl, VIRTIO_STATUS_A_HEADER_BUSID, busid, 0, &index, el,
 			  why, sizeof(why));
 	if (!net_admin && (err != -EPERM || !nl.extack[0])) {
 		fprintf(stderr, "# %s: ELEMENT_GET %s: %s, extack \"%s\"\n",
@@ -624,12 +795,12 @@ static int addr_child(const char *busid, bool net_admin)
 	}
 	if (net_admin &&
 	    (err || vs_elem_check(el, why, sizeof(why)) ||
-	     !vs_addr_hidden(el) ||
+	     !vs_elem_addr_hidden(el) ||
 	     strcmp(el->addr_hidden, VS_ADDR_HIDDEN_MSG))) {
 		fprintf(stderr,
 			"# %s: ELEMENT_GET %s: %s, extack \"%s\" %s, addresses %s\n",
 			who, busid, err ? strerror(-err) : "a reply",
-			nl.extack, why, vs_addr_hidden(el) ? "hidden" : "shown");
+			nl.extack, why, vs_elem_addr_hidden(el) ? "hidden" : "shown");
 		return 15;
 	}
 	fprintf(stderr, "# %s: %s queue 0 num %u, no addresses: \"%s\"; ELEMENT_GET %s\n",
@@ -671,7 +842,7 @@ TEST_F_TIMEOUT(vq, address_policy, VQ_TIMEOUT)
 
 	if (!d)
 		SKIP(return, "no virtio device with a split ring and queues");
-	get_guest_queue(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_BUSID,
+	get_guest_queue(_metadata, &self->nl, VIRTIO_STATUS_A_HEADER_BUSID,
 			d->busid, 0, &q);
 	check_element(_metadata, &self->nl, d);
 	if (geteuid() != 0) {
@@ -824,14 +995,14 @@ static void check_vhost_queue(struct __test_metadata *_metadata,
 	const struct vhost_vring_addr *a = &v->addr[i];
 	struct vs_queue q;
 
-	get_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v->path, i, true,
+	get_queue(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH, v->path, i, true,
 		  &q);
 	TH_LOG("%s vq %u: num %u desc %#llx last_avail %u avail %u used %u kick %u call %u",
 	       v->path, i, q.num, (unsigned long long)q.desc,
 	       q.last_avail_idx, q.avail_idx, q.used_idx, q.kick, q.call);
 	EXPECT_EQ(vh_num[i], q.num)
 		TH_LOG("vq %u: QUEUE_NUM", i);
-	if (!vs_addr_hidden(&q)) {
+	if (!vs_queue_addr_hidden(&q)) {
 		EXPECT_EQ(a->desc_user_addr, q.desc)
 			TH_LOG("vq %u: QUEUE_DESC", i);
 		EXPECT_EQ(a->avail_user_addr, q.avail)
@@ -860,7 +1031,7 @@ static void check_vhost_queue(struct __test_metadata *_metadata,
 	if (call)
 		EXPECT_EQ((__u32)v->call, q.call_fd);
 	/* Without CAP_SYS_ADMIN no address, GPAs neither (vs_queue_check()). */
-	if (vs_addr_hidden(&q))
+	if (vs_queue_addr_hidden(&q))
 		return;
 	/* The rings through the memory table: region GPA + offset. */
 	EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_DESC_GPA) &&
@@ -898,7 +1069,7 @@ static int unprivileged_child(const char *path)
 		fprintf(stderr, "# open/resolve: %s\n", strerror(-err));
 		return 11;
 	}
-	err = vs_queue_get(&nl, VIRTIO_STATUS_A_DEV_PATH, path, 0, &q, why,
+	err = vs_queue_get(&nl, VIRTIO_STATUS_A_HEADER_PATH, path, 0, &q, why,
 			   sizeof(why));
 	if (err != -EPERM || !nl.extack[0]) {
 		fprintf(stderr, "# nobody's QUEUE_GET %s: %s, extack \"%s\" %s\n",
@@ -952,7 +1123,7 @@ static void check_named_holder(struct __test_metadata *_metadata,
 	close(go[0]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", child, VH_CHILD_DEV_FD);
-	get_queue(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, path, 0, true, &q);
+	get_queue(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH, path, 0, true, &q);
 	EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_KICK_FD))
 		TH_LOG("%s vq 0: no KICK_FD", path);
 	EXPECT_EQ(VH_CHILD_KICK_FD, q.kick_fd)
@@ -1007,7 +1178,7 @@ static bool check_vhost(struct __test_metadata *_metadata, struct vs_nl *nl,
 	}
 	d = malloc(sizeof(*d));
 	ASSERT_NE(NULL, d);
-	err = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, v.path, d);
+	err = vs_get(nl, VIRTIO_STATUS_A_HEADER_PATH, v.path, d);
 	ASSERT_EQ(0, err)
 		TH_LOG("DEV_GET %s: %s (extack \"%s\")", v.path,
 		       strerror(-err), nl->extack);
@@ -1017,9 +1188,9 @@ static bool check_vhost(struct __test_metadata *_metadata, struct vs_nl *nl,
 
 	check_vhost_queue(_metadata, nl, &v, 0, true, false);
 	check_vhost_queue(_metadata, nl, &v, 1, false, true);
-	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH, v.path,
 			  VH_NVQS, ERANGE);
-	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH, v.path,
 			  UINT32_MAX, ERANGE);
 
 	check_named_holder(_metadata, nl, &v);
@@ -1048,7 +1219,7 @@ static bool check_vhost(struct __test_metadata *_metadata, struct vs_nl *nl,
 	vh_dev_close(&v);
 
 	/* Closed: the path names nothing any more. */
-	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_DEV_PATH, v.path, 0,
+	expect_queue_fail(_metadata, nl, VIRTIO_STATUS_A_HEADER_PATH, v.path, 0,
 			  ENODEV);
 	return true;
 }
@@ -1079,7 +1250,7 @@ TEST_F(vqh, fresh_queue)
 		     strerror(-fd));
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", getpid(), fd);
 	for (i = 0; i < VH_NVQS; i++) {
-		get_queue(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH, path,
+		get_queue(_metadata, &self->nl, VIRTIO_STATUS_A_HEADER_PATH, path,
 			  i, true, &q);
 		EXPECT_EQ(0, q.desc);
 		EXPECT_EQ(0, q.avail);
@@ -1137,9 +1308,9 @@ TEST_F(vqh, iova)
 			TH_LOG("vq %u: %s", i, strerror(-err));
 	}
 	for (i = 0; i < VH_NVQS; i++) {
-		get_queue(_metadata, &self->nl, VIRTIO_STATUS_A_DEV_PATH, v.path,
+		get_queue(_metadata, &self->nl, VIRTIO_STATUS_A_HEADER_PATH, v.path,
 			  i, true, &q);
-		if (vs_addr_hidden(&q))
+		if (vs_queue_addr_hidden(&q))
 			continue;
 		EXPECT_TRUE(VS_HAS(&q, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA) && q.addr_iova == 1)
 			TH_LOG("vq %u: no QUEUE_ADDR_IOVA", i);

@@ -17,7 +17,7 @@
  *
  * What the family must say: a dump lists the device once, as vhost-vdpa
  * with the virtio device id behind it (virtio-blk), and a do by its
- * /proc/PID/fd/FD path says the same; DEV_VHOST_STARTED is the vdpa
+ * /proc/PID/fd/FD path says the same; VHOST_STARTED is the vdpa
  * device's DRIVER_OK; QUEUE_GET gives the ring addresses as set, says they
  * are IOVAs (QUEUE_ADDR_IOVA) and gives no guest physical address; once
  * the device is closed and gone no reply names it.
@@ -494,7 +494,7 @@ static void vd_get(struct __test_metadata *_metadata, struct vs_nl *nl,
 
 	d = malloc(sizeof(*d));
 	ASSERT_NE(NULL, d);
-	err = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, v->path, d);
+	err = vs_get(nl, VIRTIO_STATUS_A_HEADER_PATH, v->path, d);
 	if (!err && vs_dev_check(d, why, sizeof(why)))
 		err = -EPROTO;
 	else if (err)
@@ -541,7 +541,7 @@ static void vd_check_dev(struct __test_metadata *_metadata,
 		       v->path, d->id, VIRTIO_ID_BLOCK);
 }
 
-/* DEV_VHOST_STARTED in a dump and in a do is @want. */
+/* VHOST_STARTED in a dump and in a do is @want. */
 static void vd_expect_started(struct __test_metadata *_metadata,
 			      struct vs_nl *nl, const struct vd_dev *v,
 			      __u8 want, const char *when)
@@ -551,7 +551,7 @@ static void vd_expect_started(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, d);
 	vd_get(_metadata, nl, v, d);
 	EXPECT_EQ(want, d->vhost_started)
-		TH_LOG("%s: DEV_VHOST_STARTED %u %s (status %#x), want %u",
+		TH_LOG("%s: VHOST_STARTED %u %s (status %#x), want %u",
 		       v->path, d->vhost_started, when,
 		       vd_get_status(v->fd), want);
 	free(d);
@@ -571,7 +571,7 @@ static void vd_check_queue(struct __test_metadata *_metadata,
 	char why[256];
 	int err;
 
-	err = vs_queue_get(nl, VIRTIO_STATUS_A_DEV_PATH, v->path, i, &q, why,
+	err = vs_queue_get(nl, VIRTIO_STATUS_A_HEADER_PATH, v->path, i, &q, why,
 			   sizeof(why));
 	ASSERT_EQ(0, err)
 		TH_LOG("QUEUE_GET %s vq %u %s: %s (extack \"%s\" %s)", v->path,
@@ -579,7 +579,7 @@ static void vd_check_queue(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vs_queue_check(&q, true, why, sizeof(why)))
 		TH_LOG("%s vq %u %s: %s", v->path, i, when, why);
 	ASSERT_EQ(i, q.index);
-	ASSERT_FALSE(vs_addr_hidden(&q))
+	ASSERT_FALSE(vs_queue_addr_hidden(&q))
 		TH_LOG("vq %u: addresses hidden from root: %s", i,
 		       q.addr_hidden);
 	TH_LOG("vq %u %s: num %u rings %#llx %#llx %#llx iova %s%u last %u kick %u call %u",
@@ -784,7 +784,7 @@ TEST_F_TIMEOUT(vdpa, listed, VD_TIMEOUT)
 }
 
 /*
- * DEV_VHOST_STARTED is the vdpa device's DRIVER_OK: 0 up to FEATURES_OK
+ * VHOST_STARTED is the vdpa device's DRIVER_OK: 0 up to FEATURES_OK
  * with the rings set, 1 once DRIVER_OK is set, 0 again after a reset
  * (status 0), 1 again after a second start.
  */
@@ -877,12 +877,12 @@ TEST_F_TIMEOUT(vdpa, closed_and_gone, VD_TIMEOUT)
 	close(v->fd);
 	v->fd = -1;
 	vd_check_gone(_metadata, &self->nl, v->path);
-	err = vs_get(&self->nl, VIRTIO_STATUS_A_DEV_PATH, v->path, d);
+	err = vs_get(&self->nl, VIRTIO_STATUS_A_HEADER_PATH, v->path, d);
 	free(d);
 	EXPECT_EQ(-ENODEV, err)
 		TH_LOG("do %s after the close: %s (extack \"%s\")", v->path,
 		       err ? strerror(-err) : "a reply", self->nl.extack);
-	err = vs_queue_get(&self->nl, VIRTIO_STATUS_A_DEV_PATH, v->path, 0,
+	err = vs_queue_get(&self->nl, VIRTIO_STATUS_A_HEADER_PATH, v->path, 0,
 			   &q, why, sizeof(why));
 	EXPECT_EQ(-ENODEV, err)
 		TH_LOG("QUEUE_GET %s after the close: %s (extack \"%s\")",

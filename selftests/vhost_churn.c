@@ -239,7 +239,7 @@ static int check_vhost_dump(const struct vs_devlist *l,
 				return -1;
 			}
 		}
-		if (VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &&
+		if (VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_OWNER_PID) &&
 		    d->vhost_owner_pid > pid_max) {
 			snprintf(why, len, "%.100s: owner pid %u", d->path,
 				 d->vhost_owner_pid);
@@ -262,7 +262,7 @@ static void check_get(struct vs_nl *nl, const struct vs_devlist *l,
 		return;
 	/* vhost replies come last */
 	path = l->dev[l->n - nv + rnd(seed) % nv].path;
-	err = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, path, d);
+	err = vs_get(nl, VIRTIO_STATUS_A_HEADER_PATH, path, d);
 	st->gets++;
 	if (err == -ENODEV) {
 		st->gets_enodev++;

@@ -151,7 +151,7 @@ static void log_holders(struct __test_metadata *_metadata,
 		off += snprintf(buf + off, sizeof(buf) - off, " %u",
 				d->holders[i]);
 	TH_LOG("%s: %u holders:%s, owner %s%u", d->path, d->n_holders, buf,
-	       VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) ? "" : "absent ",
+	       VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_OWNER_PID) ? "" : "absent ",
 	       d->vhost_owner_pid);
 }
 
@@ -190,12 +190,12 @@ static void match_vhost(struct __test_metadata *_metadata,
 			TH_LOG("%s: VERSION_1 acked, ENDIAN %u", e->path,
 			       d->endian);
 	if (e->owner) {
-		EXPECT_TRUE(VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID))
+		EXPECT_TRUE(VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_OWNER_PID))
 			TH_LOG("%s: no VHOST_OWNER_PID, expected %u", e->path,
 			       e->owner);
 		EXPECT_EQ(e->owner, d->vhost_owner_pid);
 	} else {
-		EXPECT_FALSE(VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID))
+		EXPECT_FALSE(VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_OWNER_PID))
 			TH_LOG("%s: VHOST_OWNER_PID %u, expected none",
 			       e->path, d->vhost_owner_pid);
 	}
@@ -225,14 +225,21 @@ static void same_vhost(struct __test_metadata *_metadata,
 	struct vs_dev a_do = *a;
 
 	/* what a do leaves out, by design */
-	VS_CLEAR(&a_do, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS);
+	a_do.vhost_present &= ~VS_BIT(VIRTIO_STATUS_A_VHOST_HOLDERS);
 	if (a->vhost_owner_pid != pid)
-		VS_CLEAR(&a_do, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+		a_do.vhost_present &= ~VS_BIT(VIRTIO_STATUS_A_VHOST_OWNER_PID);
 	EXPECT_EQ(a_do.present, b->present)
 		TH_LOG("%s: different attribute sets %#llx %#llx", path,
 		       (unsigned long long)a_do.present,
 		       (unsigned long long)b->present);
-	EXPECT_EQ(a_do.present_hi, b->present_hi);
+	EXPECT_EQ(a_do.hdr_present, b->hdr_present)
+		TH_LOG("%s: different headers %#llx %#llx", path,
+		       (unsigned long long)a_do.hdr_present,
+		       (unsigned long long)b->hdr_present);
+	EXPECT_EQ(a_do.vhost_present, b->vhost_present)
+		TH_LOG("%s: different DEV_VHOST nests %#llx %#llx", path,
+		       (unsigned long long)a_do.vhost_present,
+		       (unsigned long long)b->vhost_present);
 	EXPECT_STREQ(path, b->path);
 	EXPECT_STREQ(a->name, b->name);
 	EXPECT_STREQ(a->transport, b->transport);
@@ -306,7 +313,7 @@ static void check_vhost(struct __test_metadata *_metadata, struct vs_nl *nl,
 
 	d = malloc(sizeof(*d));
 	ASSERT_NE(NULL, d);
-	err = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, e->path, d);
+	err = vs_get(nl, VIRTIO_STATUS_A_HEADER_PATH, e->path, d);
 	ASSERT_EQ(0, err)
 		TH_LOG("do %s: %s (extack \"%s\")", e->path, strerror(-err),
 		       nl->extack);
@@ -693,7 +700,7 @@ static void do_via(struct __test_metadata *_metadata, struct vs_nl *nl,
 	seen.nholders = 1;
 	if (seen.owner != pid)
 		seen.owner = 0;
-	err = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, seen.path, d);
+	err = vs_get(nl, VIRTIO_STATUS_A_HEADER_PATH, seen.path, d);
 	ASSERT_EQ(0, err)
 		TH_LOG("do %s: %s (%s)", seen.path, strerror(-err), nl->extack);
 	match_vhost(_metadata, d, &seen);
@@ -812,7 +819,7 @@ static void expect_path_fail(struct __test_metadata *_metadata,
 	int ret;
 
 	ASSERT_NE(NULL, d);
-	ret = vs_get(nl, VIRTIO_STATUS_A_DEV_PATH, path, d);
+	ret = vs_get(nl, VIRTIO_STATUS_A_HEADER_PATH, path, d);
 	EXPECT_TRUE(ret == -err1 || ret == -err2)
 		TH_LOG("do \"%s\": %s, expected %s%s%s (extack \"%s\")", path,
 		       ret ? strerror(-ret) : "a reply", strerror(err1),
@@ -866,7 +873,7 @@ TEST_F_TIMEOUT(vh, do_by_path, VH_TIMEOUT)
 	ASSERT_LE(100, hi);
 	check_vhost(_metadata, &self->nl, &e, NULL);
 	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, hi);
-	err = vs_get(&self->nl, VIRTIO_STATUS_A_DEV_PATH, path, d);
+	err = vs_get(&self->nl, VIRTIO_STATUS_A_HEADER_PATH, path, d);
 	ASSERT_EQ(0, err)
 		TH_LOG("do %s: %s (%s)", path, strerror(-err),
 		       self->nl.extack);
@@ -951,7 +958,7 @@ static int unprivileged_child(const char *path)
 	d = malloc(sizeof(*d));
 	if (!d)
 		return 15;
-	err = vs_get(&nl, VIRTIO_STATUS_A_DEV_PATH, path, d);
+	err = vs_get(&nl, VIRTIO_STATUS_A_HEADER_PATH, path, d);
 	if (err != -EPERM || !nl.extack[0]) {
 		fprintf(stderr, "# nobody's do %s: %s, extack \"%s\"\n", path,
 			err ? strerror(-err) : "a reply", nl.extack);
@@ -1289,7 +1296,7 @@ TEST_F_TIMEOUT(vh, shared_by_thousands, VH_TIMEOUT)
 		if (!VS_IS_VHOST(d) || !vs_dev_has_holder(d, pid))
 			continue;
 		found++;
-		EXPECT_TRUE(VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS));
+		EXPECT_TRUE(VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_HOLDERS));
 		EXPECT_EQ(sharers + 1, d->vhost_holders);
 		EXPECT_EQ(VIRTIO_STATUS_HOLDERS_SENT, d->n_holders);
 		TH_LOG("%s: %u holders, %u pids sent", d->path, d->vhost_holders,

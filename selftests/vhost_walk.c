@@ -19,7 +19,7 @@
  * 4096-byte buffer (one call per datagram), and a do by A's path, each
  * timed; every one must succeed, be well formed (vs_devlist_check()), and
  * the dumps say of A and B: listed once, under the owner's path, owner
- * this process, the holder count (DEV_VHOST_HOLDERS) and the holder pids
+ * this process, the holder count (VHOST_HOLDERS) and the holder pids
  * exactly as set up; no other vhost reply may name one of these
  * processes. The do, which looks at the named process only, must say: A,
  * owner this process, this process its one holder, no count. Then CMD, if
@@ -210,7 +210,7 @@ static void check_dev(struct walk *w, const char *what, const struct vs_dev *d,
 	if (d->vhost_owner_pid != (__u32)getpid())
 		fail(w, "%s: %s: owner %u, not %d", what, d->path,
 		     d->vhost_owner_pid, getpid());
-	if (!VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS) ||
+	if (!VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_HOLDERS) ||
 	    d->vhost_holders != n || d->n_holders != n)
 		fail(w, "%s: %s: %u holders (%u pids sent), not %u", what,
 		     d->path, d->vhost_holders, d->n_holders, n);
@@ -230,11 +230,11 @@ static void check_do(struct walk *w, const struct vs_dev *d, __u32 me)
 		fail(w, "do: %s is %s, not vhost-net", d->path, d->name);
 	if (d->vhost_owner_pid != me)
 		fail(w, "do: %s: owner %u, not %u", d->path, d->vhost_owner_pid, me);
-	if (VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS) || d->n_holders != 1 ||
+	if (VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_HOLDERS) || d->n_holders != 1 ||
 	    d->holders[0] != me)
 		fail(w, "do: %s: %u holder pids (count %s), not just %u", d->path,
 		     d->n_holders,
-		     VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS) ? "sent" : "absent", me);
+		     VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_HOLDERS) ? "sent" : "absent", me);
 }
 
 /* Checks one dump's list as a whole, and A and B in it. */
@@ -422,7 +422,7 @@ int main(int argc, char **argv)
 	if (!d)
 		return 2;
 	do_ms = vs_now();
-	err = vs_get(&nl, VIRTIO_STATUS_A_DEV_PATH, w.path_a, d);
+	err = vs_get(&nl, VIRTIO_STATUS_A_HEADER_PATH, w.path_a, d);
 	do_ms = (vs_now() - do_ms) * 1e3;
 	if (err) {
 		fail(&w, "do %s: %s (%s)", w.path_a, strerror(-err), nl.extack);

@@ -26,6 +26,10 @@ checks from inside the guest and against QEMU itself:
             answering, no hung task of ours (vm_locks.py)
   mmio      a second VM (machine microvm) whose devices are all virtio-mmio:
             netlink_test and the QEMU oracle there
+  ynl       a VM that shares the host's / (virtio-9p): the kernel's own ynl
+            client (VS_YNL_DIR/tools/net/ynl/cli.py) drives our spec,
+            uapi/virtio_status.yaml, against sysfs, the CLI and a hot-plug
+            (vm_ynl.py)
 
 Prints one line per check, "ok N - ..." or "not ok N - ...", and exits 1 if
 any check failed.
@@ -1031,7 +1035,8 @@ def test_canary(a, R):
 
 
 GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'walk', 'events',
-          'metrics', 'serve', 'reload', 'untested', 'locks', 'dmesg', 'mmio']
+          'metrics', 'serve', 'reload', 'untested', 'locks', 'dmesg', 'mmio', 'ynl']
+# After dmesg: the groups that boot a VM of their own, after the main VM.
 
 # Groups that live in their own file, selftests/vm_<group>.py, each with a
 # function test_<group>(vm, R) run in the main VM like the groups above.
@@ -1113,7 +1118,7 @@ def main():
                 test_absent(vm, R)
                 rc, out = vm.run('insmod /virtio_status.ko')
                 if R.ok(rc == 0, 'insmod virtio_status', out):
-                    for g in GROUPS[1:-2]:
+                    for g in GROUPS[1:GROUPS.index('dmesg')]:
                         if g in groups:
                             t = time.monotonic()
                             run_group(g, vm, R, a.wrong_layout_module, a.untested_module)
@@ -1137,6 +1142,8 @@ def main():
             except (vmrig.VMError, vmrig.QMPError, vmrig.CommandError) as e:
                 R.ok(False, 'mmio: the VM ran to the end', e)
             print('# %s: mmio took %.1fs' % (a.kernel, time.monotonic() - t))
+        if 'ynl' in groups:
+            __import__('vm_ynl').run_ynl(a.kernel, a.module, R)
         if a.features128:
             __import__('vm_newest').run_features128(a.kernel, a.module, R)
         if a.canary_module:

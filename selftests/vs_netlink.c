@@ -97,17 +97,66 @@ int vs_msg_put_str(struct vs_msg *m, __u16 type, const char *s)
 	return vs_msg_put(m, type, s, strlen(s) + 1);
 }
 
+/**
+ * vs_msg_nest_start() - open a nest attribute in a request
+ * @m: the request
+ * @type: the nest's type; NLA_F_NESTED is added
+ *
+ * The attributes put next go inside, until vs_msg_nest_end().
+ *
+ * Return: the nest's offset in @m, for vs_msg_nest_end(), or -EMSGSIZE.
+ */
+int vs_msg_nest_start(struct vs_msg *m, __u16 type)
+{
+	size_t off = m->len;
+	int err;
+
+	err = vs_msg_put(m, type | NLA_F_NESTED, NULL, 0);
+	return err ? err : (int)off;
+}
+
+/* Closes the nest vs_msg_nest_start() opened at @off: its length. */
+void vs_msg_nest_end(struct vs_msg *m, int off)
+{
+	struct nlattr *nla = (struct nlattr *)(m->buf + off);
+
+	nla->nla_len = m->len - off;
+}
+
+/**
+ * vs_msg_put_header() - name a device in a request, as the family wants
+ * @m: the request
+ * @nest: the header nest's type in the request's set (DEV_HEADER,
+ *	QUEUE_HEADER, ELEMENT_HEADER)
+ * @type: VIRTIO_STATUS_A_HEADER_PATH or VIRTIO_STATUS_A_HEADER_BUSID
+ * @value: the path or bus id
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_header(struct vs_msg *m, __u16 nest, __u16 type,
+		      const char *value)
+{
+	int off = vs_msg_nest_start(m, nest);
+	int err;
+
+	if (off < 0)
+		return off;
+	err = vs_msg_put_str(m, type, value);
+	if (err)
+		return err;
+	vs_msg_nest_end(m, off);
+	return 0;
+}
+
 /*
  * Walks the attributes in [data, data + len). tb[type] gets the last one of
  * each type up to @maxtype; larger types are ignored. Returns -EINVAL if an
- * attribute overruns the buffer, -EEXIST if a type (other than the pad)
- * repeats.
+ * attribute overruns the buffer, -EEXIST if a type repeats.
  */
 int vs_attr_parse(const struct nlattr **tb, int maxtype, const void *data,
 		  size_t len)
 {
-	return vs_attr_parse_multi(tb, maxtype, data, len,
-				   VS_BIT(VIRTIO_STATUS_A_PAD));
+	return vs_attr_parse_multi(tb, maxtype, data, len, 0);
 }
 
 /* As vs_attr_parse(), but the types in the mask @multi may repeat. */
@@ -311,6 +360,39 @@ int vs_nl_request(struct vs_nl *nl, struct vs_msg *m, vs_msg_cb cb, void *arg)
 	}
 }
 
+/**
+ * vs_nl_recv() - read one datagram of messages nobody asked for
+ * @nl: a socket that joined a multicast group
+ * @cb: called for every message in it (its negative return is returned)
+ * @arg: for @cb
+ *
+ * For notifications: no request, no sequence number to match. Waits as
+ * long as the socket's SO_RCVTIMEO says.
+ *
+ * Return: 0, -EAGAIN if the wait timed out, another -errno, or @cb's.
+ */
+int vs_nl_recv(struct vs_nl *nl, vs_msg_cb cb, void *arg)
+{
+	const struct nlmsghdr *nlh;
+	size_t len = 0;
+	int ret;
+
+	ret = vs_recv(nl, &len);
+	if (ret)
+		return ret;
+	for (nlh = (struct nlmsghdr *)nl->buf; NLMSG_OK(nlh, len);
+	     nlh = NLMSG_NEXT(nlh, len)) {
+		if (nlh->nlmsg_type == NLMSG_NOOP)
+			continue;
+		if (nlh->nlmsg_type == NLMSG_OVERRUN)
+			return -EOVERFLOW;
+		ret = cb(nlh, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 struct vs_ctrl_ctx {
 	struct vs_nl *nl;
 	bool found;
@@ -355,6 +437,44 @@ static void vs_ctrl_ops(struct vs_nl *nl, const struct nlattr *ops)
 	}
 }
 
+/*
+ * CTRL_ATTR_MCAST_GROUPS nests one attribute per group, each nesting its
+ * NAME and ID: keeps the id of the group named VIRTIO_STATUS_MCGRP_EVENTS.
+ */
+static void vs_ctrl_groups(struct vs_nl *nl, const struct nlattr *groups)
+{
+	const char *p = (const char *)groups + NLA_HDRLEN;
+	size_t len = groups->nla_len - NLA_HDRLEN;
+
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *grp = (const struct nlattr *)p;
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+		const struct nlattr *name, *id;
+		size_t step;
+
+		if (grp->nla_len < NLA_HDRLEN || grp->nla_len > len)
+			return;
+		if (vs_attr_parse(tb, CTRL_ATTR_MCAST_GRP_MAX,
+				  (const char *)grp + NLA_HDRLEN,
+				  grp->nla_len - NLA_HDRLEN) == 0) {
+			name = tb[CTRL_ATTR_MCAST_GRP_NAME];
+			id = tb[CTRL_ATTR_MCAST_GRP_ID];
+			if (name && id && id->nla_len == NLA_HDRLEN + 4 &&
+			    name->nla_len == NLA_HDRLEN + sizeof(VIRTIO_STATUS_MCGRP_EVENTS) &&
+			    !memcmp((const char *)name + NLA_HDRLEN,
+				    VIRTIO_STATUS_MCGRP_EVENTS,
+				    sizeof(VIRTIO_STATUS_MCGRP_EVENTS)))
+				memcpy(&nl->events_group,
+				       (const char *)id + NLA_HDRLEN, 4);
+		}
+		step = NLA_ALIGN(grp->nla_len);
+		if (step >= len)
+			return;
+		p += step;
+		len -= step;
+	}
+}
+
 static int vs_ctrl_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct vs_ctrl_ctx *ctx = arg;
@@ -378,13 +498,17 @@ static int vs_ctrl_cb(const struct nlmsghdr *nlh, void *arg)
 		memcpy(&ctx->nl->version, (const char *)a + NLA_HDRLEN, 4);
 	if (tb[CTRL_ATTR_OPS])
 		vs_ctrl_ops(ctx->nl, tb[CTRL_ATTR_OPS]);
+	ctx->nl->events_group = 0;
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		vs_ctrl_groups(ctx->nl, tb[CTRL_ATTR_MCAST_GROUPS]);
 	ctx->found = true;
 	return 0;
 }
 
 /*
  * Looks up a generic netlink family by name. Returns 0 with nl->family,
- * nl->version and nl->get_flags set, or -ENOENT if no such family.
+ * nl->version, the ops' flags and nl->events_group set, or -ENOENT if no
+ * such family.
  */
 int vs_nl_resolve(struct vs_nl *nl, const char *name)
 {
@@ -406,231 +530,325 @@ int vs_nl_resolve(struct vs_nl *nl, const char *name)
 	return err;
 }
 
-static const char * const vs_attr_names[] = {
-	[VIRTIO_STATUS_A_UNSPEC] = "UNSPEC",
-	[VIRTIO_STATUS_A_PAD] = "PAD",
-	[VIRTIO_STATUS_A_DEV_PATH] = "PATH",
-	[VIRTIO_STATUS_A_DEV_BUSID] = "BUSID",
-	[VIRTIO_STATUS_A_DEV_NAME] = "NAME",
-	[VIRTIO_STATUS_A_DEV_INDEX] = "INDEX",
-	[VIRTIO_STATUS_A_DEV_ID] = "ID",
-	[VIRTIO_STATUS_A_DEV_VENDOR] = "VENDOR",
-	[VIRTIO_STATUS_A_DEV_TRANSPORT] = "TRANSPORT",
-	[VIRTIO_STATUS_A_DEV_DRIVER] = "DRIVER",
-	[VIRTIO_STATUS_A_DEV_STATUS] = "STATUS",
-	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES] = "DRIVER_FEATURES",
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES] = "DEVICE_FEATURES",
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR] = "DEVICE_FEATURES_ERR",
-	[VIRTIO_STATUS_A_DEV_NUM_VQS] = "NUM_VQS",
-	[VIRTIO_STATUS_A_DEV_BROKEN] = "BROKEN",
-	[VIRTIO_STATUS_A_DEV_FAILED] = "FAILED",
-	[VIRTIO_STATUS_A_DEV_ENDIAN] = "ENDIAN",
-	[VIRTIO_STATUS_A_DEV_GENERATION] = "GENERATION",
-	[VIRTIO_STATUS_A_DEV_KIND] = "KIND",
-	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES] = "VHOST_ACKED_FEATURES",
-	[VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES] = "VHOST_BACKEND_FEATURES",
-	[VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS] = "VHOST_MEM_REGIONS",
-	[VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED] = "VHOST_LOG_ENABLED",
-	[VIRTIO_STATUS_A_DEV_VHOST_STARTED] = "VHOST_STARTED",
-	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] = "VHOST_OWNER_PID",
-	[VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID] = "VHOST_HOLDER_PID",
-	[VIRTIO_STATUS_A_DEV_VHOST_HOLDERS] = "VHOST_HOLDERS",
-	[VIRTIO_STATUS_A_DEV_VHOST_ERROR] = "VHOST_ERROR",
-	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = "INFO_VHOST_STATE",
-	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = "INFO_VHOST_REASON",
-	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] = "INFO_VHOST_LAYOUT",
-	[VIRTIO_STATUS_A_QUEUE_INDEX] = "QUEUE_INDEX",
-	[VIRTIO_STATUS_A_QUEUE_NAME] = "QUEUE_NAME",
-	[VIRTIO_STATUS_A_QUEUE_NUM] = "QUEUE_NUM",
-	[VIRTIO_STATUS_A_QUEUE_NUM_FREE] = "QUEUE_NUM_FREE",
-	[VIRTIO_STATUS_A_QUEUE_DESC] = "QUEUE_DESC",
-	[VIRTIO_STATUS_A_QUEUE_AVAIL] = "QUEUE_AVAIL",
-	[VIRTIO_STATUS_A_QUEUE_USED] = "QUEUE_USED",
-	[VIRTIO_STATUS_A_QUEUE_PACKED] = "QUEUE_PACKED",
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = "QUEUE_AVAIL_IDX",
-	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = "QUEUE_USED_IDX",
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] = "QUEUE_AVAIL_FLAGS",
-	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = "QUEUE_USED_FLAGS",
-	[VIRTIO_STATUS_A_QUEUE_BROKEN] = "QUEUE_BROKEN",
-	[VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX] = "QUEUE_LAST_AVAIL_IDX",
-	[VIRTIO_STATUS_A_QUEUE_KICK] = "QUEUE_KICK",
-	[VIRTIO_STATUS_A_QUEUE_CALL] = "QUEUE_CALL",
-	[VIRTIO_STATUS_A_QUEUE_KICK_FD] = "QUEUE_KICK_FD",
-	[VIRTIO_STATUS_A_QUEUE_CALL_FD] = "QUEUE_CALL_FD",
-	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = "QUEUE_DESC_GPA",
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = "QUEUE_AVAIL_GPA",
-	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = "QUEUE_USED_GPA",
-	[VIRTIO_STATUS_A_ELEM_INDEX] = "ELEM_INDEX",
-	[VIRTIO_STATUS_A_ELEM_HEAD] = "ELEM_HEAD",
-	[VIRTIO_STATUS_A_ELEM_DESC] = "ELEM_DESC",
-	[VIRTIO_STATUS_A_EVENT_SEQ] = "EVENT_SEQ",
-	[VIRTIO_STATUS_A_EVENT_TIME] = "EVENT_TIME",
-	[VIRTIO_STATUS_A_INFO_GENERATION] = "INFO_GENERATION",
-	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] = "DRIVER_FEATURES_HI",
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] = "DEVICE_FEATURES_HI",
-	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI] = "VHOST_ACKED_FEATURES_HI",
-	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] = "DEVICE_NUM_VQS",
-	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = "LIST_ONLY",
-	[VIRTIO_STATUS_A_INFO_MODE] = "INFO_MODE",
-	[VIRTIO_STATUS_A_INFO_MODE_REASON] = "INFO_MODE_REASON",
-	[VIRTIO_STATUS_A_INFO_FINGERPRINT] = "INFO_FINGERPRINT",
-	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = "INFO_FEATURE_BITS",
-	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = "QUEUE_ADDR_HIDDEN",
-	[VIRTIO_STATUS_A_DEV_BUSY] = "DEV_BUSY",
-	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = "QUEUE_ADDR_IOVA",
+/* Attribute names for messages: VIRTIO_STATUS_A_ less, by set. */
+#define VS_N(set, attr) \
+	[VIRTIO_STATUS_A_##set##_##attr] = #set "_" #attr
+
+static const char * const vs_header_names[VIRTIO_STATUS_A_HEADER_MAX + 1] = {
+	VS_N(HEADER, PATH),
+	VS_N(HEADER, BUSID),
 };
 
-const char *vs_attr_name(unsigned int type)
+static const char * const vs_dev_names[VIRTIO_STATUS_A_DEV_MAX + 1] = {
+	VS_N(DEV, PAD),
+	VS_N(DEV, HEADER),
+	VS_N(DEV, KIND),
+	VS_N(DEV, NAME),
+	VS_N(DEV, INDEX),
+	VS_N(DEV, ID),
+	VS_N(DEV, VENDOR),
+	VS_N(DEV, TRANSPORT),
+	VS_N(DEV, DRIVER),
+	VS_N(DEV, STATUS),
+	VS_N(DEV, DRIVER_FEATURES),
+	VS_N(DEV, DRIVER_FEATURES_HI),
+	VS_N(DEV, DEVICE_FEATURES),
+	VS_N(DEV, DEVICE_FEATURES_HI),
+	VS_N(DEV, DEVICE_FEATURES_ERR),
+	VS_N(DEV, NUM_VQS),
+	VS_N(DEV, DEVICE_NUM_VQS),
+	VS_N(DEV, BROKEN),
+	VS_N(DEV, FAILED),
+	VS_N(DEV, ENDIAN),
+	VS_N(DEV, GENERATION),
+	VS_N(DEV, LIST_ONLY),
+	VS_N(DEV, BUSY),
+	VS_N(DEV, VHOST),
+};
+
+static const char * const vs_vhost_names[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
+	VS_N(VHOST, PAD),
+	VS_N(VHOST, ACKED_FEATURES),
+	VS_N(VHOST, ACKED_FEATURES_HI),
+	VS_N(VHOST, BACKEND_FEATURES),
+	VS_N(VHOST, MEM_REGIONS),
+	VS_N(VHOST, LOG_ENABLED),
+	VS_N(VHOST, STARTED),
+	VS_N(VHOST, OWNER_PID),
+	VS_N(VHOST, HOLDER_PID),
+	VS_N(VHOST, HOLDERS),
+	VS_N(VHOST, ERROR),
+};
+
+static const char * const vs_queue_names[VIRTIO_STATUS_A_QUEUE_MAX + 1] = {
+	VS_N(QUEUE, PAD),
+	VS_N(QUEUE, HEADER),
+	VS_N(QUEUE, INDEX),
+	VS_N(QUEUE, NAME),
+	VS_N(QUEUE, NUM),
+	VS_N(QUEUE, NUM_FREE),
+	VS_N(QUEUE, DESC),
+	VS_N(QUEUE, AVAIL),
+	VS_N(QUEUE, USED),
+	VS_N(QUEUE, PACKED),
+	VS_N(QUEUE, AVAIL_IDX),
+	VS_N(QUEUE, USED_IDX),
+	VS_N(QUEUE, AVAIL_FLAGS),
+	VS_N(QUEUE, USED_FLAGS),
+	VS_N(QUEUE, BROKEN),
+	VS_N(QUEUE, LAST_AVAIL_IDX),
+	VS_N(QUEUE, KICK),
+	VS_N(QUEUE, CALL),
+	VS_N(QUEUE, KICK_FD),
+	VS_N(QUEUE, CALL_FD),
+	VS_N(QUEUE, DESC_GPA),
+	VS_N(QUEUE, AVAIL_GPA),
+	VS_N(QUEUE, USED_GPA),
+	VS_N(QUEUE, ADDR_HIDDEN),
+	VS_N(QUEUE, ADDR_IOVA),
+};
+
+static const char * const vs_element_names[VIRTIO_STATUS_A_ELEMENT_MAX + 1] = {
+	VS_N(ELEMENT, HEADER),
+	VS_N(ELEMENT, QUEUE_INDEX),
+	VS_N(ELEMENT, INDEX),
+	VS_N(ELEMENT, HEAD),
+	VS_N(ELEMENT, AVAIL_IDX),
+	VS_N(ELEMENT, AVAIL_FLAGS),
+	VS_N(ELEMENT, USED_IDX),
+	VS_N(ELEMENT, USED_FLAGS),
+	VS_N(ELEMENT, ADDR_HIDDEN),
+	VS_N(ELEMENT, DESC),
+};
+
+static const char * const vs_desc_names[VIRTIO_STATUS_A_DESC_MAX + 1] = {
+	VS_N(DESC, PAD),
+	VS_N(DESC, ADDR),
+	VS_N(DESC, LEN),
+	VS_N(DESC, FLAGS),
+};
+
+static const char * const vs_info_names[VIRTIO_STATUS_A_INFO_MAX + 1] = {
+	VS_N(INFO, VHOST_STATE),
+	VS_N(INFO, VHOST_REASON),
+	VS_N(INFO, VHOST_LAYOUT),
+	VS_N(INFO, GENERATION),
+	VS_N(INFO, MODE),
+	VS_N(INFO, MODE_REASON),
+	VS_N(INFO, FINGERPRINT),
+	VS_N(INFO, FEATURE_BITS),
+};
+
+static const char * const vs_event_names[VIRTIO_STATUS_A_EVENT_MAX + 1] = {
+	VS_N(EVENT, PAD),
+	VS_N(EVENT, SEQ),
+	VS_N(EVENT, TIME),
+	VS_N(EVENT, DEV),
+};
+
+static const struct {
+	const char *name;
+	const char * const *attrs;
+	unsigned int max;
+} vs_asets[] = {
+	[VS_AS_HEADER] = { "header", vs_header_names, VIRTIO_STATUS_A_HEADER_MAX },
+	[VS_AS_DEV] = { "dev", vs_dev_names, VIRTIO_STATUS_A_DEV_MAX },
+	[VS_AS_VHOST] = { "vhost", vs_vhost_names, VIRTIO_STATUS_A_VHOST_MAX },
+	[VS_AS_QUEUE] = { "queue", vs_queue_names, VIRTIO_STATUS_A_QUEUE_MAX },
+	[VS_AS_ELEMENT] = { "element", vs_element_names,
+			    VIRTIO_STATUS_A_ELEMENT_MAX },
+	[VS_AS_DESC] = { "desc", vs_desc_names, VIRTIO_STATUS_A_DESC_MAX },
+	[VS_AS_INFO] = { "info", vs_info_names, VIRTIO_STATUS_A_INFO_MAX },
+	[VS_AS_EVENT] = { "event", vs_event_names, VIRTIO_STATUS_A_EVENT_MAX },
+};
+
+/* Every presence mask is one word: each set's types are below 64. */
+static_assert(VIRTIO_STATUS_A_HEADER_MAX < 64, "header set past 63");
+static_assert(VIRTIO_STATUS_A_DEV_MAX < 64, "dev set past 63");
+static_assert(VIRTIO_STATUS_A_VHOST_MAX < 64, "vhost set past 63");
+static_assert(VIRTIO_STATUS_A_QUEUE_MAX < 64, "queue set past 63");
+static_assert(VIRTIO_STATUS_A_ELEMENT_MAX < 64, "element set past 63");
+static_assert(VIRTIO_STATUS_A_DESC_MAX < 64, "desc set past 63");
+static_assert(VIRTIO_STATUS_A_INFO_MAX < 64, "info set past 63");
+static_assert(VIRTIO_STATUS_A_EVENT_MAX < 64, "event set past 63");
+
+/* The spec's name of attribute set @set ("dev"), "?" if none. */
+const char *vs_aset_name(enum vs_aset set)
 {
-	if (type < ARRAY_SIZE(vs_attr_names) && vs_attr_names[type])
-		return vs_attr_names[type];
+	if ((unsigned int)set < ARRAY_SIZE(vs_asets))
+		return vs_asets[set].name;
+	return "?";
+}
+
+/* The name of attribute @type of set @set ("DEV_NAME"), "?" if none. */
+const char *vs_attr_name(enum vs_aset set, unsigned int type)
+{
+	if ((unsigned int)set < ARRAY_SIZE(vs_asets) &&
+	    type <= vs_asets[set].max && vs_asets[set].attrs[type])
+		return vs_asets[set].attrs[type];
 	return "?";
 }
 
 enum vs_kind { VS_NONE, VS_STR, VS_U8, VS_U32, VS_U64 };
 
+/* Where one attribute's value goes in the struct a set is decoded into. */
 struct vs_field {
 	enum vs_kind kind;
 	size_t off;
-	size_t size;
+	size_t size;	/* exact size of an integer, buffer size of a string */
 };
 
-/*
- * Check each attribute of @tb that @fields describes and copy it into @obj;
- * @copied gets a bit per attribute copied, types 0-63 in copied[0], 64-127
- * in copied[1]. 0, or -EINVAL with @why set.
+/**
+ * struct vs_set - how one attribute set is decoded (vs_decode())
+ * @set: which set
+ * @max: its highest type, below 64
+ * @pad: its pad's type, which may repeat and is not recorded; 0 if none
+ * @multi: the other types that may repeat
+ * @fields: by type, where each value goes; VS_NONE for the pad, nests and
+ *	repeated attributes, which the caller reads
  */
-static int vs_fields_copy(const struct nlattr **tb, const struct vs_field *fields,
-			  void *obj, __u64 copied[2], char *why, size_t whylen)
+struct vs_set {
+	enum vs_aset set;
+	int max;
+	int pad;
+	__u64 multi;
+	const struct vs_field *fields;
+};
+
+/* Records in @u the first attribute of [data, data + len) @s does not define. */
+static void vs_note_unknown(const struct vs_set *s, const void *data,
+			    size_t len, struct vs_unknown *u)
 {
-	int type;
+	const char *p = data;
 
-	copied[0] = 0;
-	copied[1] = 0;
-	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++) {
-		const struct vs_field *f = &fields[type];
+	while (!u->seen && len >= NLA_HDRLEN) {
+		const struct nlattr *nla = (const struct nlattr *)p;
+		int type = nla->nla_type & NLA_TYPE_MASK;
+		size_t step = NLA_ALIGN(nla->nla_len);
+
+		if (type == 0 || type > s->max) {
+			u->seen = true;
+			u->set = s->set;
+			u->type = type;
+		}
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+}
+
+/**
+ * vs_decode() - decode the attributes of one set into a struct
+ * @s: the set
+ * @data: its first attribute
+ * @len: bytes of attributes
+ * @obj: the struct, which @s->fields describes
+ * @present: gets a bit for every type of the set seen, the pad aside
+ * @unknown: gets the first attribute @s does not define, if none yet
+ * @tb: tb[type] gets the attribute of each type (@s->max + 1 entries)
+ * @why: the reason of a failure
+ * @whylen: its size
+ *
+ * Every attribute must fit in @len, none may repeat but the pad and
+ * @s->multi, integers must have exactly their size, strings must be
+ * NUL-terminated with no NUL inside and fit their field.
+ *
+ * Return: 0, or -EINVAL with @why set.
+ */
+static int vs_decode(const struct vs_set *s, const void *data, size_t len,
+		     void *obj, __u64 *present, struct vs_unknown *unknown,
+		     const struct nlattr **tb, char *why, size_t whylen)
+{
+	__u64 multi = s->multi | (s->pad ? VS_BIT(s->pad) : 0);
+	int type, err;
+
+	err = vs_attr_parse_multi(tb, s->max, data, len, multi);
+	if (err) {
+		snprintf(why, whylen, "%s attributes: %s", vs_aset_name(s->set),
+			 err == -EEXIST ? "an attribute is repeated" :
+					  "attributes overrun");
+		return -EINVAL;
+	}
+	vs_note_unknown(s, data, len, unknown);
+
+	for (type = 1; type <= s->max; type++) {
+		const struct vs_field *f = &s->fields[type];
 		const struct nlattr *a = tb[type];
-		const char *data;
-		size_t len;
+		const char *val;
+		size_t vlen;
 
-		if (!a || type == VIRTIO_STATUS_A_PAD || f->kind == VS_NONE)
+		if (!a || type == s->pad)
 			continue;
-		data = (const char *)a + NLA_HDRLEN;
-		len = a->nla_len - NLA_HDRLEN;
+		*present |= VS_BIT(type);
+		if (f->kind == VS_NONE)
+			continue;
+		val = (const char *)a + NLA_HDRLEN;
+		vlen = a->nla_len - NLA_HDRLEN;
 
 		if (f->kind == VS_STR) {
-			if (!len || data[len - 1] || strlen(data) != len - 1) {
+			if (!vlen || val[vlen - 1] || strlen(val) != vlen - 1) {
 				snprintf(why, whylen,
 					 "%s: not a NUL-terminated string",
-					 vs_attr_name(type));
+					 vs_attr_name(s->set, type));
 				return -EINVAL;
 			}
-			if (len > f->size) {
+			if (vlen > f->size) {
 				snprintf(why, whylen, "%s: %zu bytes, max %zu",
-					 vs_attr_name(type), len, f->size);
+					 vs_attr_name(s->set, type), vlen,
+					 f->size);
 				return -EINVAL;
 			}
-		} else if (len != f->size) {
+		} else if (vlen != f->size) {
 			snprintf(why, whylen, "%s: %zu bytes, expected %zu",
-				 vs_attr_name(type), len, f->size);
+				 vs_attr_name(s->set, type), vlen, f->size);
 			return -EINVAL;
 		}
-		memcpy((char *)obj + f->off, data, len);
-		copied[type / 64] |= VS_WBIT(type);
+		memcpy((char *)obj + f->off, val, vlen);
 	}
 	return 0;
 }
 
-/* @size: exact size of an integer, buffer size (NUL included) of a string */
-#define VS_FIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_dev, member) }
+/*
+ * As vs_decode(), for the nest @nla of the set @s: it must be flagged
+ * NLA_F_NESTED, as nla_nest_start() flags it.
+ */
+static int vs_nest_decode(const struct vs_set *s, const struct nlattr *nla,
+			  void *obj, __u64 *present, struct vs_unknown *unknown,
+			  const struct nlattr **tb, char *why, size_t whylen)
+{
+	if (!(nla->nla_type & NLA_F_NESTED)) {
+		snprintf(why, whylen, "the %s nest is not flagged NLA_F_NESTED",
+			 vs_aset_name(s->set));
+		return -EINVAL;
+	}
+	return vs_decode(s, (const char *)nla + NLA_HDRLEN,
+			 nla->nla_len - NLA_HDRLEN, obj, present, unknown, tb,
+			 why, whylen);
+}
 
-/* How each reply attribute is stored in struct vs_dev. */
-static const struct vs_field vs_fields[VIRTIO_STATUS_A_MAX + 1] = {
-	[VIRTIO_STATUS_A_DEV_PATH] =
-		VS_FIELD(VS_STR, VIRTIO_STATUS_PATH_MAX, path),
-	[VIRTIO_STATUS_A_DEV_BUSID] =
-		VS_FIELD(VS_STR, VIRTIO_STATUS_BUSID_MAX, busid),
-	[VIRTIO_STATUS_A_DEV_NAME] = VS_FIELD(VS_STR, VS_NAME_MAX, name),
-	[VIRTIO_STATUS_A_DEV_INDEX] = VS_FIELD(VS_U32, 4, index),
-	[VIRTIO_STATUS_A_DEV_ID] = VS_FIELD(VS_U32, 4, id),
-	[VIRTIO_STATUS_A_DEV_VENDOR] = VS_FIELD(VS_U32, 4, vendor),
-	[VIRTIO_STATUS_A_DEV_TRANSPORT] =
-		VS_FIELD(VS_STR, VS_NAME_MAX, transport),
-	[VIRTIO_STATUS_A_DEV_DRIVER] = VS_FIELD(VS_STR, VS_NAME_MAX, driver),
-	[VIRTIO_STATUS_A_DEV_STATUS] = VS_FIELD(VS_U32, 4, status),
-	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES] =
-		VS_FIELD(VS_U64, 8, driver_features),
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES] =
-		VS_FIELD(VS_U64, 8, device_features),
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR] =
-		VS_FIELD(VS_U32, 4, device_features_err),
-	[VIRTIO_STATUS_A_DEV_NUM_VQS] = VS_FIELD(VS_U32, 4, num_vqs),
-	[VIRTIO_STATUS_A_DEV_BROKEN] = VS_FIELD(VS_U8, 1, broken),
-	[VIRTIO_STATUS_A_DEV_FAILED] = VS_FIELD(VS_U8, 1, failed),
-	[VIRTIO_STATUS_A_DEV_ENDIAN] = VS_FIELD(VS_U32, 4, endian),
-	[VIRTIO_STATUS_A_DEV_GENERATION] = VS_FIELD(VS_U32, 4, generation),
-	[VIRTIO_STATUS_A_DEV_KIND] = VS_FIELD(VS_U32, 4, kind),
-	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES] =
-		VS_FIELD(VS_U64, 8, vhost_acked_features),
-	[VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES] =
-		VS_FIELD(VS_U64, 8, vhost_backend_features),
-	[VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS] =
-		VS_FIELD(VS_U32, 4, vhost_mem_regions),
-	[VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED] =
-		VS_FIELD(VS_U8, 1, vhost_log_enabled),
-	[VIRTIO_STATUS_A_DEV_VHOST_STARTED] =
-		VS_FIELD(VS_U8, 1, vhost_started),
-	[VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID] =
-		VS_FIELD(VS_U32, 4, vhost_owner_pid),
-	/* HOLDER_PID repeats: vs_dev_parse() collects it by hand. */
-	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] =
-		VS_FIELD(VS_U64, 8, driver_features_hi),
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] =
-		VS_FIELD(VS_U64, 8, device_features_hi),
-	[VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI] =
-		VS_FIELD(VS_U64, 8, vhost_acked_features_hi),
-	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] =
-		VS_FIELD(VS_U32, 4, device_num_vqs),
-	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = VS_FIELD(VS_U8, 1, list_only),
-	[VIRTIO_STATUS_A_DEV_VHOST_HOLDERS] = VS_FIELD(VS_U32, 4, vhost_holders),
-	[VIRTIO_STATUS_A_DEV_VHOST_ERROR] =
-		VS_FIELD(VS_STR, VS_VHOST_ERROR_MAX, vhost_error),
-	[VIRTIO_STATUS_A_DEV_BUSY] = VS_FIELD(VS_STR, VS_BUSY_MAX, busy),
-};
-
-/* VS_WORD() finds present_hi right after present. */
-#define VS_HI_NEXT(type) \
-	(offsetof(type, present_hi) == offsetof(type, present) + sizeof(__u64))
-static_assert(VS_HI_NEXT(struct vs_dev), "vs_dev.present_hi");
-static_assert(VS_HI_NEXT(struct vs_info), "vs_info.present_hi");
-static_assert(VS_HI_NEXT(struct vs_queue), "vs_queue.present_hi");
-
-/* Every attribute type has a bit in present or present_hi. */
-static_assert(VIRTIO_STATUS_A_MAX < 128, "attribute types overflow present_hi");
-/* The masks (VS_MANDATORY, ...) are of device attributes: all below 64. */
-static_assert(VIRTIO_STATUS_A_DEV_LIST_ONLY < 64, "device attributes past 63");
-
-/* The sizes above must match struct vs_dev. */
-static_assert(sizeof(((struct vs_dev *)0)->path) == VIRTIO_STATUS_PATH_MAX, "path");
-static_assert(sizeof(((struct vs_dev *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "busid");
-static_assert(sizeof(((struct vs_dev *)0)->name) == VS_NAME_MAX, "name");
-static_assert(sizeof(((struct vs_dev *)0)->transport) == VS_NAME_MAX, "transport");
-static_assert(sizeof(((struct vs_dev *)0)->driver) == VS_NAME_MAX, "driver");
-static_assert(sizeof(((struct vs_dev *)0)->vhost_error) == VS_VHOST_ERROR_MAX,
-	      "vhost_error");
+/* A reply with an attribute this header does not define is refused. */
+static int vs_unknown_check(const struct vs_unknown *u, const char *who,
+			    char *why, size_t whylen)
+{
+	if (!u->seen)
+		return 0;
+	snprintf(why, whylen, "%s: %s attribute of type %u, unknown to this header",
+		 who, vs_aset_name(u->set), u->type);
+	return -1;
+}
 
 /*
- * Calls @fn for every top-level attribute of @type in the reply @nlh, in
- * order, until one returns an error (-EINVAL with the reason in @why).
+ * Calls @fn for every attribute of @type in [data, data + len), in order,
+ * until one returns an error (-EINVAL with the reason in @why). The
+ * attributes have been checked by vs_attr_parse_multi().
  */
-static int vs_attr_each(const struct nlmsghdr *nlh, int type,
+static int vs_attr_each(const void *data, size_t len, int type,
 			int (*fn)(const struct nlattr *nla, void *arg, char *why,
 				  size_t whylen),
 			void *arg, char *why, size_t whylen)
 {
-	const char *p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
-	size_t len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	const char *p = data;
 	int err;
 
 	while (len >= NLA_HDRLEN) {
@@ -650,7 +868,118 @@ static int vs_attr_each(const struct nlmsghdr *nlh, int type,
 	return 0;
 }
 
-/* One HOLDER_PID of a reply (vs_attr_each()); attributes already checked. */
+/* The attributes of a reply message @nlh: after its genetlink header. */
+static const void *vs_msg_attrs(const struct nlmsghdr *nlh, size_t *len)
+{
+	*len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	return (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+}
+
+/* The header set, into the path and busid members of struct @type. */
+#define VS_HDR_FIELDS(type) {						\
+	[VIRTIO_STATUS_A_HEADER_PATH] = { .kind = VS_STR,		\
+		.size = VIRTIO_STATUS_PATH_MAX,				\
+		.off = offsetof(type, path) },				\
+	[VIRTIO_STATUS_A_HEADER_BUSID] = { .kind = VS_STR,		\
+		.size = VIRTIO_STATUS_BUSID_MAX,			\
+		.off = offsetof(type, busid) },				\
+}
+
+/* The header set, decoded by @fields (VS_HDR_FIELDS()). */
+#define VS_HDR_SET(hdr_fields) {					\
+	.set = VS_AS_HEADER,						\
+	.max = VIRTIO_STATUS_A_HEADER_MAX,				\
+	.fields = (hdr_fields),						\
+}
+
+/* @size: exact size of an integer, buffer size (NUL included) of a string */
+#define VS_FIELD(k, len, member) \
+	{ .kind = (k), .size = (len), .off = offsetof(struct vs_dev, member) }
+
+/* How each dev attribute is stored in struct vs_dev. */
+static const struct vs_field vs_dev_fields[VIRTIO_STATUS_A_DEV_MAX + 1] = {
+	/* HEADER and VHOST are nests: vs_dev_parse() reads them. */
+	[VIRTIO_STATUS_A_DEV_KIND] = VS_FIELD(VS_U32, 4, kind),
+	[VIRTIO_STATUS_A_DEV_NAME] = VS_FIELD(VS_STR, VS_NAME_MAX, name),
+	[VIRTIO_STATUS_A_DEV_INDEX] = VS_FIELD(VS_U32, 4, index),
+	[VIRTIO_STATUS_A_DEV_ID] = VS_FIELD(VS_U32, 4, id),
+	[VIRTIO_STATUS_A_DEV_VENDOR] = VS_FIELD(VS_U32, 4, vendor),
+	[VIRTIO_STATUS_A_DEV_TRANSPORT] =
+		VS_FIELD(VS_STR, VS_NAME_MAX, transport),
+	[VIRTIO_STATUS_A_DEV_DRIVER] = VS_FIELD(VS_STR, VS_NAME_MAX, driver),
+	[VIRTIO_STATUS_A_DEV_STATUS] = VS_FIELD(VS_U32, 4, status),
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES] =
+		VS_FIELD(VS_U64, 8, driver_features),
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] =
+		VS_FIELD(VS_U64, 8, driver_features_hi),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES] =
+		VS_FIELD(VS_U64, 8, device_features),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] =
+		VS_FIELD(VS_U64, 8, device_features_hi),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR] =
+		VS_FIELD(VS_U32, 4, device_features_err),
+	[VIRTIO_STATUS_A_DEV_NUM_VQS] = VS_FIELD(VS_U32, 4, num_vqs),
+	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] =
+		VS_FIELD(VS_U32, 4, device_num_vqs),
+	[VIRTIO_STATUS_A_DEV_BROKEN] = VS_FIELD(VS_U8, 1, broken),
+	[VIRTIO_STATUS_A_DEV_FAILED] = VS_FIELD(VS_U8, 1, failed),
+	[VIRTIO_STATUS_A_DEV_ENDIAN] = VS_FIELD(VS_U32, 4, endian),
+	[VIRTIO_STATUS_A_DEV_GENERATION] = VS_FIELD(VS_U32, 4, generation),
+	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = VS_FIELD(VS_U8, 1, list_only),
+	[VIRTIO_STATUS_A_DEV_BUSY] = VS_FIELD(VS_STR, VS_BUSY_MAX, busy),
+};
+
+/* How each attribute of the DEV_VHOST nest is stored in struct vs_dev. */
+static const struct vs_field vs_vhost_fields[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
+	[VIRTIO_STATUS_A_VHOST_ACKED_FEATURES] =
+		VS_FIELD(VS_U64, 8, vhost_acked_features),
+	[VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI] =
+		VS_FIELD(VS_U64, 8, vhost_acked_features_hi),
+	[VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES] =
+		VS_FIELD(VS_U64, 8, vhost_backend_features),
+	[VIRTIO_STATUS_A_VHOST_MEM_REGIONS] =
+		VS_FIELD(VS_U32, 4, vhost_mem_regions),
+	[VIRTIO_STATUS_A_VHOST_LOG_ENABLED] =
+		VS_FIELD(VS_U8, 1, vhost_log_enabled),
+	[VIRTIO_STATUS_A_VHOST_STARTED] = VS_FIELD(VS_U8, 1, vhost_started),
+	[VIRTIO_STATUS_A_VHOST_OWNER_PID] =
+		VS_FIELD(VS_U32, 4, vhost_owner_pid),
+	/* HOLDER_PID repeats: vs_dev_parse() collects it by hand. */
+	[VIRTIO_STATUS_A_VHOST_HOLDERS] = VS_FIELD(VS_U32, 4, vhost_holders),
+	[VIRTIO_STATUS_A_VHOST_ERROR] =
+		VS_FIELD(VS_STR, VS_VHOST_ERROR_MAX, vhost_error),
+};
+
+static const struct vs_set vs_dev_set = {
+	.set = VS_AS_DEV,
+	.max = VIRTIO_STATUS_A_DEV_MAX,
+	.pad = VIRTIO_STATUS_A_DEV_PAD,
+	.fields = vs_dev_fields,
+};
+
+static const struct vs_field vs_dev_hdr_fields[VIRTIO_STATUS_A_HEADER_MAX + 1] =
+	VS_HDR_FIELDS(struct vs_dev);
+static const struct vs_set vs_dev_hdr_set = VS_HDR_SET(vs_dev_hdr_fields);
+
+static const struct vs_set vs_vhost_set = {
+	.set = VS_AS_VHOST,
+	.max = VIRTIO_STATUS_A_VHOST_MAX,
+	.pad = VIRTIO_STATUS_A_VHOST_PAD,
+	.multi = VS_BIT(VIRTIO_STATUS_A_VHOST_HOLDER_PID),
+	.fields = vs_vhost_fields,
+};
+
+/* The sizes above must match struct vs_dev. */
+static_assert(sizeof(((struct vs_dev *)0)->path) == VIRTIO_STATUS_PATH_MAX, "path");
+static_assert(sizeof(((struct vs_dev *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "busid");
+static_assert(sizeof(((struct vs_dev *)0)->name) == VS_NAME_MAX, "name");
+static_assert(sizeof(((struct vs_dev *)0)->transport) == VS_NAME_MAX, "transport");
+static_assert(sizeof(((struct vs_dev *)0)->driver) == VS_NAME_MAX, "driver");
+static_assert(sizeof(((struct vs_dev *)0)->vhost_error) == VS_VHOST_ERROR_MAX,
+	      "vhost_error");
+static_assert(sizeof(((struct vs_dev *)0)->busy) == VS_BUSY_MAX, "busy");
+
+/* One HOLDER_PID of a DEV_VHOST nest (vs_attr_each()). */
 static int vs_dev_parse_holder(const struct nlattr *nla, void *arg, char *why,
 			       size_t whylen)
 {
@@ -666,21 +995,26 @@ static int vs_dev_parse_holder(const struct nlattr *nla, void *arg, char *why,
 	if (d->n_holders < VS_HOLDERS_MAX)
 		d->holders[d->n_holders] = pid;
 	d->n_holders++;
-	d->present |= VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
 	return 0;
 }
 
 /*
- * Decodes one reply into @d. Every known attribute must have exactly its
- * type's size; strings must be NUL terminated, with no NUL inside, and fit
- * the field. Returns 0, or -EINVAL with the reason in @why.
+ * Decodes one reply into @d: the dev attributes, the DEV_HEADER nest (path
+ * and bus id) and the DEV_VHOST nest. Every known attribute must have
+ * exactly its type's size; strings must be NUL terminated, with no NUL
+ * inside, and fit the field; nests must be flagged NLA_F_NESTED. Returns
+ * 0, or -EINVAL with the reason in @why.
  */
 int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 		 size_t whylen)
 {
-	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct nlattr *tb[VIRTIO_STATUS_A_DEV_MAX + 1];
+	const struct nlattr *htb[VIRTIO_STATUS_A_HEADER_MAX + 1];
+	const struct nlattr *vtb[VIRTIO_STATUS_A_VHOST_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	__u64 copied[2];
+	const struct nlattr *nest;
+	const void *data;
+	size_t len;
 	int err;
 
 	memset(d, 0, sizeof(*d));
@@ -694,26 +1028,32 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 		snprintf(why, whylen, "reply has cmd %u", g->cmd);
 		return -EINVAL;
 	}
-	err = vs_attr_parse_multi(tb, VIRTIO_STATUS_A_MAX,
-				  (const char *)g + GENL_HDRLEN,
-				  nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
-				  VS_BIT(VIRTIO_STATUS_A_PAD) |
-				  VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID));
-	if (err) {
-		snprintf(why, whylen, "%s", err == -EEXIST ?
-			 "an attribute is repeated" : "attributes overrun");
-		return -EINVAL;
-	}
-	err = vs_attr_each(nlh, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
-			   vs_dev_parse_holder, d, why, whylen);
+	data = vs_msg_attrs(nlh, &len);
+	err = vs_decode(&vs_dev_set, data, len, d, &d->present, &d->unknown,
+			tb, why, whylen);
 	if (err)
 		return err;
 
-	err = vs_fields_copy(tb, vs_fields, d, copied, why, whylen);
-	if (err)
-		return err;
-	d->present |= copied[0];
-	d->present_hi |= copied[1];
+	nest = tb[VIRTIO_STATUS_A_DEV_HEADER];
+	if (nest) {
+		err = vs_nest_decode(&vs_dev_hdr_set, nest, d, &d->hdr_present,
+				     &d->unknown, htb, why, whylen);
+		if (err)
+			return err;
+	}
+	nest = tb[VIRTIO_STATUS_A_DEV_VHOST];
+	if (nest) {
+		err = vs_nest_decode(&vs_vhost_set, nest, d, &d->vhost_present,
+				     &d->unknown, vtb, why, whylen);
+		if (err)
+			return err;
+		err = vs_attr_each((const char *)nest + NLA_HDRLEN,
+				   nest->nla_len - NLA_HDRLEN,
+				   VIRTIO_STATUS_A_VHOST_HOLDER_PID,
+				   vs_dev_parse_holder, d, why, whylen);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -721,6 +1061,7 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 static int vs_virtio_check(const struct vs_dev *d, char *why, size_t whylen)
 {
 	__u64 missing = VS_MANDATORY & ~d->present;
+	__u64 hdr_missing = VS_HDR_VIRTIO & ~d->hdr_present;
 	__u64 extra = VS_VHOST_ONLY & d->present;
 	bool feat = VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
 	bool ferr = VS_HAS(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
@@ -729,12 +1070,18 @@ static int vs_virtio_check(const struct vs_dev *d, char *why, size_t whylen)
 
 	if (missing) {
 		snprintf(why, whylen, "%s: missing %s", d->busid,
-			 vs_attr_name(__builtin_ctzll(missing)));
+			 vs_attr_name(VS_AS_DEV, __builtin_ctzll(missing)));
+		return -1;
+	}
+	if (hdr_missing) {
+		snprintf(why, whylen, "%s: DEV_HEADER without %s", d->busid,
+			 vs_attr_name(VS_AS_HEADER,
+				      __builtin_ctzll(hdr_missing)));
 		return -1;
 	}
 	if (extra) {
 		snprintf(why, whylen, "%s: a virtio device with %s", d->busid,
-			 vs_attr_name(__builtin_ctzll(extra)));
+			 vs_attr_name(VS_AS_DEV, __builtin_ctzll(extra)));
 		return -1;
 	}
 	if (feat == ferr) {
@@ -840,7 +1187,7 @@ bool vs_dev_has_holder(const struct vs_dev *d, __u32 pid)
 static int vs_vhost_check_pids(const struct vs_dev *d, __u32 path_pid,
 			       char *why, size_t whylen)
 {
-	bool owner = VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+	bool owner = VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_OWNER_PID);
 	__u32 lowest = 0;
 	unsigned int i, j;
 
@@ -899,29 +1246,45 @@ static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
 	bool unread = vs_vhost_unread(d);
 	__u64 missing = (unread ? VS_VHOST_UNREAD_MANDATORY :
 				  VS_VHOST_MANDATORY) & ~d->present;
+	__u64 vmissing = unread ? 0 : VS_VHOST_NEST_MANDATORY & ~d->vhost_present;
 	__u64 extra = VS_VIRTIO_ONLY & d->present;
 	__u64 state = VS_VHOST_STATE & d->present;
+	__u64 vstate = VS_VHOST_NEST_STATE & d->vhost_present;
 	bool log = d->vhost_acked_features & (1ULL << VS_VHOST_F_LOG_ALL);
 	__u32 pid, fd;
 	size_t i;
 
 	if (missing) {
 		snprintf(why, whylen, "vhost %s: missing %s", d->path,
-			 vs_attr_name(__builtin_ctzll(missing)));
+			 vs_attr_name(VS_AS_DEV, __builtin_ctzll(missing)));
+		return -1;
+	}
+	if (d->hdr_present != VS_HDR_VHOST) {
+		snprintf(why, whylen,
+			 "vhost %s: DEV_HEADER %s HEADER_PATH, %s HEADER_BUSID",
+			 d->path,
+			 VS_HAS_HDR(d, VIRTIO_STATUS_A_HEADER_PATH) ? "with" : "without",
+			 VS_HAS_HDR(d, VIRTIO_STATUS_A_HEADER_BUSID) ? "with" : "without");
+		return -1;
+	}
+	if (vmissing) {
+		snprintf(why, whylen, "vhost %s: DEV_VHOST without %s", d->path,
+			 vs_attr_name(VS_AS_VHOST, __builtin_ctzll(vmissing)));
 		return -1;
 	}
 	if (unread && !d->vhost_error[0]) {
 		snprintf(why, whylen, "vhost %s: empty VHOST_ERROR", d->path);
 		return -1;
 	}
-	if (unread && state) {
+	if (unread && (state || vstate)) {
 		snprintf(why, whylen, "vhost %s: VHOST_ERROR with %s", d->path,
-			 vs_attr_name(__builtin_ctzll(state)));
+			 state ? vs_attr_name(VS_AS_DEV, __builtin_ctzll(state)) :
+				 vs_attr_name(VS_AS_VHOST, __builtin_ctzll(vstate)));
 		return -1;
 	}
 	if (extra) {
 		snprintf(why, whylen, "vhost %s: carries %s", d->path,
-			 vs_attr_name(__builtin_ctzll(extra)));
+			 vs_attr_name(VS_AS_DEV, __builtin_ctzll(extra)));
 		return -1;
 	}
 	if (vs_proc_path_parse(d->path, &pid, &fd)) {
@@ -973,9 +1336,12 @@ static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
  */
 int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
 {
+	const char *who = d->busid[0] ? d->busid : d->path;
+
+	if (vs_unknown_check(&d->unknown, who, why, whylen))
+		return -1;
 	if (!VS_HAS(d, VIRTIO_STATUS_A_DEV_KIND)) {
-		snprintf(why, whylen, "%s: missing KIND",
-			 d->busid[0] ? d->busid : d->path);
+		snprintf(why, whylen, "%s: missing KIND", who);
 		return -1;
 	}
 	switch (d->kind) {
@@ -984,8 +1350,7 @@ int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
 	case VIRTIO_STATUS_KIND_VHOST:
 		return vs_vhost_check(d, why, whylen);
 	default:
-		snprintf(why, whylen, "%s: KIND %u",
-			 d->busid[0] ? d->busid : d->path, d->kind);
+		snprintf(why, whylen, "%s: KIND %u", who, d->kind);
 		return -1;
 	}
 }
@@ -1142,6 +1507,29 @@ size_t vs_devlist_keep(struct vs_devlist *l, __u32 kind)
 	return dropped;
 }
 
+/*
+ * Whether a reply's header names the device as the request named it: the
+ * attribute @type of the request there, with the request's @value. 0, or
+ * -1 with the reason in @why.
+ */
+static int vs_hdr_echo(__u64 hdr_present, const char *path, const char *busid,
+		       __u16 type, const char *value, char *why, size_t whylen)
+{
+	const char *got = type == VIRTIO_STATUS_A_HEADER_PATH ? path : busid;
+
+	if (!(hdr_present & VS_BIT(type))) {
+		snprintf(why, whylen, "the reply's header has no %s (asked for %s)",
+			 vs_attr_name(VS_AS_HEADER, type), value);
+		return -1;
+	}
+	if (strcmp(got, value)) {
+		snprintf(why, whylen, "the reply's header names %s, asked for %s",
+			 got, value);
+		return -1;
+	}
+	return 0;
+}
+
 struct vs_get_ctx {
 	struct vs_dev *d;
 	int replies;
@@ -1162,13 +1550,16 @@ static int vs_get_cb(const struct nlmsghdr *nlh, void *arg)
 }
 
 /*
- * Gets one device by VIRTIO_STATUS_A_DEV_PATH or _BUSID (@type). Returns 0,
- * the kernel's -errno (message in nl->extack) or -EPROTO for a bad reply.
+ * Gets one device by VIRTIO_STATUS_A_HEADER_PATH or _BUSID (@type) in the
+ * request's DEV_HEADER nest. Returns 0, the kernel's -errno (message in
+ * nl->extack) or -EPROTO for a bad reply, one whose header does not name
+ * the device by @value included.
  */
 int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d)
 {
 	struct vs_get_ctx ctx = { .d = d };
 	struct vs_msg *m;
+	char why[VIRTIO_STATUS_PATH_MAX + 128];
 	int err;
 
 	m = malloc(sizeof(*m));
@@ -1176,14 +1567,53 @@ int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d)
 		return -ENOMEM;
 	vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_ACK,
 		    VIRTIO_STATUS_CMD_DEV_GET, VIRTIO_STATUS_FAMILY_VERSION);
-	err = vs_msg_put_str(m, type, value);
+	err = vs_msg_put_header(m, VIRTIO_STATUS_A_DEV_HEADER, type, value);
 	if (!err)
 		err = vs_nl_request(nl, m, vs_get_cb, &ctx);
 	free(m);
 	if (!err && ctx.replies != 1)
 		err = -EPROTO;
+	if (!err && vs_hdr_echo(d->hdr_present, d->path, d->busid, type, value,
+				why, sizeof(why))) {
+		fprintf(stderr, "# bad reply: %s\n", why);
+		err = -EPROTO;
+	}
 	return err;
 }
+
+#define VS_IFIELD(k, len, member) \
+	{ .kind = (k), .size = (len), .off = offsetof(struct vs_info, member) }
+
+/* How each info attribute is stored in struct vs_info. */
+static const struct vs_field vs_info_fields[VIRTIO_STATUS_A_INFO_MAX + 1] = {
+	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = VS_IFIELD(VS_U32, 4, vhost_state),
+	[VIRTIO_STATUS_A_INFO_VHOST_REASON] =
+		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, vhost_reason),
+	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] =
+		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, vhost_layout),
+	[VIRTIO_STATUS_A_INFO_GENERATION] = VS_IFIELD(VS_U32, 4, generation),
+	[VIRTIO_STATUS_A_INFO_MODE] = VS_IFIELD(VS_U32, 4, mode),
+	[VIRTIO_STATUS_A_INFO_MODE_REASON] =
+		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, mode_reason),
+	[VIRTIO_STATUS_A_INFO_FINGERPRINT] =
+		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, fingerprint),
+	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = VS_IFIELD(VS_U32, 4, feature_bits),
+};
+
+static const struct vs_set vs_info_set = {
+	.set = VS_AS_INFO,
+	.max = VIRTIO_STATUS_A_INFO_MAX,
+	.fields = vs_info_fields,
+};
+
+static_assert(sizeof(((struct vs_info *)0)->vhost_reason) == VS_INFO_STR_MAX,
+	      "vhost_reason");
+static_assert(sizeof(((struct vs_info *)0)->vhost_layout) == VS_INFO_STR_MAX,
+	      "vhost_layout");
+static_assert(sizeof(((struct vs_info *)0)->mode_reason) == VS_INFO_STR_MAX,
+	      "mode_reason");
+static_assert(sizeof(((struct vs_info *)0)->fingerprint) == VS_INFO_STR_MAX,
+	      "fingerprint");
 
 struct vs_info_ctx {
 	struct vs_info *info;
@@ -1192,44 +1622,15 @@ struct vs_info_ctx {
 	size_t whylen;
 };
 
-/* Copies a NUL-terminated string attribute that must fit @size. */
-static int vs_info_str(const struct nlattr *a, char *buf, size_t size)
-{
-	const char *data = (const char *)a + NLA_HDRLEN;
-	size_t len = a->nla_len - NLA_HDRLEN;
-
-	if (!len || data[len - 1] || strlen(data) != len - 1 || len > size)
-		return -1;
-	memcpy(buf, data, len);
-	return 0;
-}
-
 static int vs_info_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	static const __u16 strs[] = { VIRTIO_STATUS_A_INFO_VHOST_REASON,
-				      VIRTIO_STATUS_A_INFO_VHOST_LAYOUT,
-				      VIRTIO_STATUS_A_INFO_MODE_REASON,
-				      VIRTIO_STATUS_A_INFO_FINGERPRINT };
-	static const __u16 u32s[] = { VIRTIO_STATUS_A_INFO_VHOST_STATE,
-				      VIRTIO_STATUS_A_INFO_MODE,
-				      VIRTIO_STATUS_A_INFO_FEATURE_BITS };
-	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct nlattr *tb[VIRTIO_STATUS_A_INFO_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
 	struct vs_info_ctx *ctx = arg;
 	struct vs_info *info = ctx->info;
-	const struct nlattr *a;
-	char *bufs[ARRAY_SIZE(strs)];
-	__u32 *vals[ARRAY_SIZE(u32s)];
-	int type;
-	size_t i;
+	const void *data;
+	size_t len;
 
-	bufs[0] = info->vhost_reason;
-	bufs[1] = info->vhost_layout;
-	bufs[2] = info->mode_reason;
-	bufs[3] = info->fingerprint;
-	vals[0] = &info->vhost_state;
-	vals[1] = &info->mode;
-	vals[2] = &info->feature_bits;
 	if (ctx->replies++) {
 		snprintf(ctx->why, ctx->whylen, "more than one reply");
 		return -EPROTO;
@@ -1239,44 +1640,20 @@ static int vs_info_cb(const struct nlmsghdr *nlh, void *arg)
 		snprintf(ctx->why, ctx->whylen, "reply is not an INFO reply");
 		return -EPROTO;
 	}
-	if (vs_attr_parse(tb, VIRTIO_STATUS_A_MAX,
-			  (const char *)g + GENL_HDRLEN,
-			  nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN))) {
-		snprintf(ctx->why, ctx->whylen,
-			 "attributes overrun or repeat");
+	data = vs_msg_attrs(nlh, &len);
+	if (vs_decode(&vs_info_set, data, len, info, &info->present,
+		      &info->unknown, tb, ctx->why, ctx->whylen))
 		return -EPROTO;
-	}
-	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
-		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
-			VS_SET(info, type);
-
-	for (i = 0; i < ARRAY_SIZE(u32s); i++) {
-		a = tb[u32s[i]];
-		if (!a)
-			continue;
-		if (a->nla_len != NLA_HDRLEN + sizeof(__u32)) {
-			snprintf(ctx->why, ctx->whylen, "%s is not a u32",
-				 vs_attr_name(u32s[i]));
-			return -EPROTO;
-		}
-		memcpy(vals[i], (const char *)a + NLA_HDRLEN, 4);
-	}
-	for (i = 0; i < ARRAY_SIZE(strs); i++) {
-		a = tb[strs[i]];
-		if (a && vs_info_str(a, bufs[i], VS_INFO_STR_MAX)) {
-			snprintf(ctx->why, ctx->whylen,
-				 "%s: not a NUL-terminated string of at most %d bytes",
-				 vs_attr_name(strs[i]), VS_INFO_STR_MAX);
-			return -EPROTO;
-		}
-	}
+	if (vs_unknown_check(&info->unknown, "INFO", ctx->why, ctx->whylen))
+		return -EPROTO;
 	return 0;
 }
 
 /*
  * VIRTIO_STATUS_CMD_INFO. Returns 0 with @info filled (check info->present
  * for what the reply carried), the kernel's -errno (message in nl->extack),
- * or -EPROTO for a malformed reply (reason in @why).
+ * or -EPROTO for a malformed reply, or one with an attribute this header
+ * does not define (reason in @why).
  */
 int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
 		size_t whylen)
@@ -1328,7 +1705,8 @@ void vs_json_put_str(const char *key, const char *s)
 	{ .kind = (k), .size = (len), .off = offsetof(struct vs_queue, member) }
 
 /* How each queue reply attribute is stored in struct vs_queue. */
-static const struct vs_field vs_qfields[VIRTIO_STATUS_A_MAX + 1] = {
+static const struct vs_field vs_qfields[VIRTIO_STATUS_A_QUEUE_MAX + 1] = {
+	/* HEADER is a nest: vs_queue_parse() reads it. */
 	[VIRTIO_STATUS_A_QUEUE_INDEX] = VS_QFIELD(VS_U32, 4, index),
 	[VIRTIO_STATUS_A_QUEUE_NAME] = VS_QFIELD(VS_STR, VS_NAME_MAX, name),
 	[VIRTIO_STATUS_A_QUEUE_NUM] = VS_QFIELD(VS_U32, 4, num),
@@ -1357,24 +1735,40 @@ static const struct vs_field vs_qfields[VIRTIO_STATUS_A_MAX + 1] = {
 	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = VS_QFIELD(VS_U8, 1, addr_iova),
 };
 
+static const struct vs_set vs_queue_set = {
+	.set = VS_AS_QUEUE,
+	.max = VIRTIO_STATUS_A_QUEUE_MAX,
+	.pad = VIRTIO_STATUS_A_QUEUE_PAD,
+	.fields = vs_qfields,
+};
+
+static const struct vs_field vs_queue_hdr_fields[VIRTIO_STATUS_A_HEADER_MAX + 1] =
+	VS_HDR_FIELDS(struct vs_queue);
+static const struct vs_set vs_queue_hdr_set = VS_HDR_SET(vs_queue_hdr_fields);
+
+static_assert(sizeof(((struct vs_queue *)0)->path) == VIRTIO_STATUS_PATH_MAX, "qpath");
+static_assert(sizeof(((struct vs_queue *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "qbusid");
 static_assert(sizeof(((struct vs_queue *)0)->name) == VS_NAME_MAX, "qname");
 static_assert(sizeof(((struct vs_queue *)0)->addr_hidden) == VS_ADDR_HIDDEN_MAX,
 	      "addr_hidden");
 
 /*
- * Decodes one VIRTIO_STATUS_CMD_QUEUE_GET reply into @q. Every attribute
- * is recorded in q->present; the queue attributes must have exactly their
- * type's size, the name must be a NUL-terminated string that fits, and no
- * attribute but the pad may repeat. Returns 0, or -EINVAL with the reason
- * in @why.
+ * Decodes one VIRTIO_STATUS_CMD_QUEUE_GET reply into @q, its QUEUE_HEADER
+ * nest into q->path and q->busid. Every attribute is recorded in
+ * q->present (q->hdr_present); the queue attributes must have exactly
+ * their type's size, strings must be NUL-terminated and fit, no attribute
+ * but the pad may repeat, and the header must be flagged NLA_F_NESTED.
+ * Returns 0, or -EINVAL with the reason in @why.
  */
 int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 		   size_t whylen)
 {
-	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct nlattr *tb[VIRTIO_STATUS_A_QUEUE_MAX + 1];
+	const struct nlattr *htb[VIRTIO_STATUS_A_HEADER_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	__u64 copied[2];
-	int type, err;
+	const void *data;
+	size_t len;
+	int err;
 
 	memset(q, 0, sizeof(*q));
 	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN)) {
@@ -1386,57 +1780,109 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 		snprintf(why, whylen, "reply has cmd %u", g->cmd);
 		return -EINVAL;
 	}
-	err = vs_attr_parse(tb, VIRTIO_STATUS_A_MAX,
-			    (const char *)g + GENL_HDRLEN,
-			    nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
-	if (err) {
-		snprintf(why, whylen, "%s", err == -EEXIST ?
-			 "an attribute is repeated" : "attributes overrun");
-		return -EINVAL;
-	}
-
-	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
-		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
-			VS_SET(q, type);
-	err = vs_fields_copy(tb, vs_qfields, q, copied, why, whylen);
-	if (err)
+	data = vs_msg_attrs(nlh, &len);
+	err = vs_decode(&vs_queue_set, data, len, q, &q->present, &q->unknown,
+			tb, why, whylen);
+	if (err || !tb[VIRTIO_STATUS_A_QUEUE_HEADER])
 		return err;
+	return vs_nest_decode(&vs_queue_hdr_set, tb[VIRTIO_STATUS_A_QUEUE_HEADER],
+			      q, &q->hdr_present, &q->unknown, htb, why, whylen);
+}
+
+/*
+ * The header of a queue or element reply, about a guest device (!@vhost)
+ * or a vhost one. A vhost device's is its /proc/PID/fd/FD path alone. A
+ * guest device's has its path, its bus id or both (the module may echo
+ * the name the request gave, or give both as DEV_GET does): the path in
+ * /sys/devices, ending in the bus id when both are there. 0 if fine, else
+ * -1 with the reason in @why.
+ */
+static int vs_hdr_check(__u64 hdr_present, const char *path, const char *busid,
+			bool vhost, const char *who, char *why, size_t whylen)
+{
+	bool has_path = hdr_present & VS_BIT(VIRTIO_STATUS_A_HEADER_PATH);
+	bool has_busid = hdr_present & VS_BIT(VIRTIO_STATUS_A_HEADER_BUSID);
+	const char *base = strrchr(path, '/');
+	__u32 pid, fd;
+
+	if (vhost) {
+		if (!has_path || has_busid || vs_proc_path_parse(path, &pid, &fd)) {
+			snprintf(why, whylen,
+				 "%s: vhost header: HEADER_PATH \"%s\" (%s), HEADER_BUSID %s",
+				 who, path, has_path ? "there" : "absent",
+				 has_busid ? "there" : "absent");
+			return -1;
+		}
+		return 0;
+	}
+	if (!has_path && !has_busid) {
+		snprintf(why, whylen, "%s: an empty header", who);
+		return -1;
+	}
+	if (has_path && (strncmp(path, "/sys/devices/", 13) || !base)) {
+		snprintf(why, whylen, "%s: HEADER_PATH %s", who, path);
+		return -1;
+	}
+	if (has_busid && strncmp(busid, "virtio", 6)) {
+		snprintf(why, whylen, "%s: HEADER_BUSID %s", who, busid);
+		return -1;
+	}
+	if (has_path && has_busid && strcmp(base + 1, busid)) {
+		snprintf(why, whylen, "%s: HEADER_PATH %s, HEADER_BUSID %s", who,
+			 path, busid);
+		return -1;
+	}
 	return 0;
 }
 
 /*
- * Checks a queue reply on its own: exactly the attributes of its kind (a
- * vhost queue if @vhost, else a guest queue, split or packed), the ring
- * addresses or else QUEUE_ADDR_HIDDEN with a reason (never both), flags
- * that are 0 or 1, 16-bit ring indices and flags. For a guest queue also
- * a non-empty name, a ring size that is non-zero (a power of two for a
- * split ring), no more free descriptors than that, and, when there, three
- * distinct non-zero ring addresses. How far the indices are apart is not
- * checked here: they are a snapshot (vs_queue_in_flight()). Whether the
- * addresses should be there is the caller's to say (vs_have_cap()). 0 if
- * fine, else -1 with the reason in @why.
+ * Checks a queue reply on its own: no attribute this header does not
+ * define, exactly the attributes of its kind (a vhost queue if @vhost,
+ * else a guest queue, split or packed) with a header that names the
+ * device (vs_hdr_check()), the ring addresses or else QUEUE_ADDR_HIDDEN
+ * with a reason (never both), flags that are 0 or 1, 16-bit ring indices
+ * and flags. A vhost queue may say its addresses are IOVAs
+ * (QUEUE_ADDR_IOVA 1, only with the addresses shown), and then gives no
+ * GPA. For a guest queue also a non-empty name, a ring size that is
+ * non-zero (a power of two for a split ring), no more free descriptors
+ * than that, and, when there, three distinct non-zero ring addresses. How
+ * far the indices are apart is not checked here: they are a snapshot
+ * (vs_queue_in_flight()). Whether the addresses should be there is the
+ * caller's to say (vs_have_cap()). 0 if fine, else -1 with the reason in
+ * @why.
  */
 int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
 		   size_t whylen)
 {
-	bool hidden = vs_addr_hidden(q);
+	bool hidden = vs_queue_addr_hidden(q);
 	__u64 want = (vhost ? VS_QUEUE_VHOST :
 		      q->packed ? VS_QUEUE_PACKED : VS_QUEUE_SPLIT) |
-		     (hidden ? 0 : VS_QUEUE_ADDRS);
-	__u64 opt = vhost ? VS_QUEUE_VHOST_OPT & ~(hidden ? VS_QUEUE_GPAS : 0) :
-		    0;
+		     (hidden ? VS_BIT(VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN) :
+			       VS_QUEUE_ADDRS);
+	__u64 opt = !vhost ? 0 :
+		    hidden ? VS_BIT(VIRTIO_STATUS_A_QUEUE_KICK_FD) |
+			     VS_BIT(VIRTIO_STATUS_A_QUEUE_CALL_FD) :
+		    VS_QUEUE_VHOST_OPT;
 	__u64 missing = want & ~q->present;
 	__u64 extra = q->present & ~want & ~opt;
 	__u64 idx = VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX);
 	const char *kind = vhost ? "vhost" : q->packed ? "packed" : "split";
+	char who[32];
 
+	snprintf(who, sizeof(who), "queue %u", q->index);
+	if (vs_unknown_check(&q->unknown, who, why, whylen))
+		return -1;
 	if (missing || extra) {
 		snprintf(why, whylen, "queue %u (%s%s): %s %s", q->index, kind,
 			 hidden ? ", addresses hidden" : "",
 			 missing ? "missing" : "unexpected",
-			 vs_attr_name(__builtin_ctzll(missing ?: extra)));
+			 vs_attr_name(VS_AS_QUEUE,
+				      __builtin_ctzll(missing ?: extra)));
 		return -1;
 	}
+	if (vs_hdr_check(q->hdr_present, q->path, q->busid, vhost, who, why,
+			 whylen))
+		return -1;
 	if (hidden && !q->addr_hidden[0]) {
 		snprintf(why, whylen, "queue %u: QUEUE_ADDR_HIDDEN is empty",
 			 q->index);
@@ -1446,6 +1892,13 @@ int vs_queue_check(const struct vs_queue *q, bool vhost, char *why,
 		snprintf(why, whylen,
 			 "queue %u: PACKED %u BROKEN %u KICK %u CALL %u",
 			 q->index, q->packed, q->broken, q->kick, q->call);
+		return -1;
+	}
+	if (VS_HAS(q, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA) &&
+	    (q->addr_iova != 1 || (q->present & VS_QUEUE_GPAS))) {
+		snprintf(why, whylen,
+			 "queue %u: QUEUE_ADDR_IOVA %u%s", q->index, q->addr_iova,
+			 (q->present & VS_QUEUE_GPAS) ? " with a GPA" : "");
 		return -1;
 	}
 	if ((q->present & idx) &&
@@ -1533,9 +1986,11 @@ static int vs_queue_parse_obj(const struct nlmsghdr *nlh, void *q, char *why,
 
 /*
  * VIRTIO_STATUS_CMD_QUEUE_GET for queue @index of the device named by
- * VIRTIO_STATUS_A_DEV_PATH or _BUSID (@type) @value. Returns 0 with @q
- * filled (not checked: see vs_queue_check()), the kernel's -errno (message
- * in nl->extack), or -EPROTO for a malformed reply (reason in @why).
+ * VIRTIO_STATUS_A_HEADER_PATH or _BUSID (@type) @value in the request's
+ * QUEUE_HEADER. Returns 0 with @q filled (not checked: see
+ * vs_queue_check()), the kernel's -errno (message in nl->extack), or
+ * -EPROTO for a malformed reply, or one whose header does not name the
+ * device by @value (reason in @why).
  */
 int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 		 __u32 index, struct vs_queue *q, char *why, size_t whylen)
@@ -1553,115 +2008,111 @@ int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 	if (!m)
 		return -ENOMEM;
 	vs_queue_msg(nl, m);
-	err = vs_msg_put_str(m, type, value);
+	err = vs_msg_put_header(m, VIRTIO_STATUS_A_QUEUE_HEADER, type, value);
 	if (!err)
 		err = vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &index,
 				 sizeof(index));
-	return vs_one_request(nl, m, err, &ctx);
+	err = vs_one_request(nl, m, err, &ctx);
+	if (!err && vs_hdr_echo(q->hdr_present, q->path, q->busid, type, value,
+				why, whylen))
+		err = -EPROTO;
+	return err;
 }
 
 #define VS_EFIELD(k, len, member) \
 	{ .kind = (k), .size = (len), .off = offsetof(struct vs_elem, member) }
 
 /* How each element reply attribute is stored in struct vs_elem. */
-static const struct vs_field vs_efields[VIRTIO_STATUS_A_MAX + 1] = {
-	[VIRTIO_STATUS_A_QUEUE_INDEX] = VS_EFIELD(VS_U32, 4, queue_index),
-	[VIRTIO_STATUS_A_ELEM_INDEX] = VS_EFIELD(VS_U32, 4, elem_index),
-	[VIRTIO_STATUS_A_ELEM_HEAD] = VS_EFIELD(VS_U32, 4, head),
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = VS_EFIELD(VS_U32, 4, avail_idx),
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] =
+static const struct vs_field vs_efields[VIRTIO_STATUS_A_ELEMENT_MAX + 1] = {
+	/* HEADER is a nest, DESC repeating nests: vs_elem_parse() reads them. */
+	[VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX] =
+		VS_EFIELD(VS_U32, 4, queue_index),
+	[VIRTIO_STATUS_A_ELEMENT_INDEX] = VS_EFIELD(VS_U32, 4, elem_index),
+	[VIRTIO_STATUS_A_ELEMENT_HEAD] = VS_EFIELD(VS_U32, 4, head),
+	[VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX] = VS_EFIELD(VS_U32, 4, avail_idx),
+	[VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS] =
 		VS_EFIELD(VS_U32, 4, avail_flags),
-	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = VS_EFIELD(VS_U32, 4, used_idx),
-	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = VS_EFIELD(VS_U32, 4, used_flags),
-	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] =
+	[VIRTIO_STATUS_A_ELEMENT_USED_IDX] = VS_EFIELD(VS_U32, 4, used_idx),
+	[VIRTIO_STATUS_A_ELEMENT_USED_FLAGS] =
+		VS_EFIELD(VS_U32, 4, used_flags),
+	[VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN] =
 		VS_EFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
-	/* ELEM_DESC repeats: vs_elem_parse_one() reads every one. */
 };
 
-static_assert(VS_HI_NEXT(struct vs_elem), "vs_elem.present_hi");
+/* The element set has no pad: nothing in it is 64-bit. */
+static const struct vs_set vs_elem_set = {
+	.set = VS_AS_ELEMENT,
+	.max = VIRTIO_STATUS_A_ELEMENT_MAX,
+	.multi = VS_BIT(VIRTIO_STATUS_A_ELEMENT_DESC),
+	.fields = vs_efields,
+};
+
+static const struct vs_field vs_elem_hdr_fields[VIRTIO_STATUS_A_HEADER_MAX + 1] =
+	VS_HDR_FIELDS(struct vs_elem);
+static const struct vs_set vs_elem_hdr_set = VS_HDR_SET(vs_elem_hdr_fields);
+
+#define VS_DFIELD(k, len, member) \
+	{ .kind = (k), .size = (len), .off = offsetof(struct vs_elem_desc, member) }
+
+/* How each attribute of an ELEMENT_DESC nest is stored. */
+static const struct vs_field vs_dfields[VIRTIO_STATUS_A_DESC_MAX + 1] = {
+	[VIRTIO_STATUS_A_DESC_ADDR] = VS_DFIELD(VS_U64, 8, addr),
+	[VIRTIO_STATUS_A_DESC_LEN] = VS_DFIELD(VS_U32, 4, len),
+	[VIRTIO_STATUS_A_DESC_FLAGS] = VS_DFIELD(VS_U32, 4, flags),
+};
+
+static const struct vs_set vs_desc_set = {
+	.set = VS_AS_DESC,
+	.max = VIRTIO_STATUS_A_DESC_MAX,
+	.pad = VIRTIO_STATUS_A_DESC_PAD,
+	.fields = vs_dfields,
+};
+
+static_assert(sizeof(((struct vs_elem *)0)->path) == VIRTIO_STATUS_PATH_MAX, "epath");
+static_assert(sizeof(((struct vs_elem *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "ebusid");
 static_assert(sizeof(((struct vs_elem *)0)->addr_hidden) == VS_ADDR_HIDDEN_MAX,
 	      "elem addr_hidden");
 
-/* Exact sizes of the VIRTIO_STATUS_A_DESC_* attributes. */
-static const size_t vs_desc_size[VIRTIO_STATUS_A_DESC_MAX + 1] = {
-	[VIRTIO_STATUS_A_DESC_ADDR] = 8,
-	[VIRTIO_STATUS_A_DESC_LEN] = 4,
-	[VIRTIO_STATUS_A_DESC_FLAGS] = 4,
-};
-
-/* One ELEM_DESC nest @nla into @d. 0, or -EINVAL with @why set. */
-static int vs_elem_parse_desc(const struct nlattr *nla, unsigned int n,
-			      struct vs_elem_desc *d, char *why, size_t whylen)
-{
-	const struct nlattr *tb[VIRTIO_STATUS_A_DESC_MAX + 1];
-	void *dst[VIRTIO_STATUS_A_DESC_MAX + 1] = {
-		[VIRTIO_STATUS_A_DESC_ADDR] = &d->addr,
-		[VIRTIO_STATUS_A_DESC_LEN] = &d->len,
-		[VIRTIO_STATUS_A_DESC_FLAGS] = &d->flags,
-	};
-	int type, err;
-	size_t len;
-
-	memset(d, 0, sizeof(*d));
-	err = vs_attr_parse(tb, VIRTIO_STATUS_A_DESC_MAX,
-			    (const char *)nla + NLA_HDRLEN,
-			    nla->nla_len - NLA_HDRLEN);
-	if (err) {
-		snprintf(why, whylen, "ELEM_DESC %u: %s", n, err == -EEXIST ?
-			 "an attribute is repeated" : "attributes overrun");
-		return -EINVAL;
-	}
-	for (type = VIRTIO_STATUS_A_DESC_ADDR;
-	     type <= VIRTIO_STATUS_A_DESC_FLAGS; type++) {
-		if (!tb[type])
-			continue;
-		len = tb[type]->nla_len - NLA_HDRLEN;
-		if (len != vs_desc_size[type]) {
-			snprintf(why, whylen,
-				 "ELEM_DESC %u: attribute %d: %zu bytes, expected %zu",
-				 n, type, len, vs_desc_size[type]);
-			return -EINVAL;
-		}
-		memcpy(dst[type], (const char *)tb[type] + NLA_HDRLEN,
-		       vs_desc_size[type]);
-		d->present |= VS_BIT(type);
-	}
-	return 0;
-}
-
-/* One ELEM_DESC of a reply (vs_attr_each()), in chain order. */
+/* One ELEMENT_DESC of a reply (vs_attr_each()), in chain order. */
 static int vs_elem_parse_one(const struct nlattr *nla, void *arg, char *why,
 			     size_t whylen)
 {
+	const struct nlattr *tb[VIRTIO_STATUS_A_DESC_MAX + 1];
 	struct vs_elem *el = arg;
-	int err;
+	struct vs_elem_desc *d;
+	char inner[128];
 
 	if (el->n_descs == VS_ELEM_DESCS_MAX) {
-		snprintf(why, whylen, "more than %u ELEM_DESC", VS_ELEM_DESCS_MAX);
+		snprintf(why, whylen, "more than %u ELEMENT_DESC",
+			 VS_ELEM_DESCS_MAX);
 		return -EINVAL;
 	}
-	err = vs_elem_parse_desc(nla, el->n_descs, &el->descs[el->n_descs],
-				 why, whylen);
-	if (err)
-		return err;
+	d = &el->descs[el->n_descs];
+	memset(d, 0, sizeof(*d));
+	if (vs_nest_decode(&vs_desc_set, nla, d, &d->present, &el->unknown, tb,
+			   inner, sizeof(inner))) {
+		snprintf(why, whylen, "ELEMENT_DESC %u: %s", el->n_descs, inner);
+		return -EINVAL;
+	}
 	el->n_descs++;
-	el->present |= VS_BIT(VIRTIO_STATUS_A_ELEM_DESC);
 	return 0;
 }
 
 /*
  * Decodes one VIRTIO_STATUS_CMD_ELEMENT_GET reply into @el: its
- * attributes as vs_queue_parse() does, and each ELEM_DESC nest, whose
- * attributes must have exactly their size. Returns 0, or -EINVAL with the
- * reason in @why.
+ * attributes and its ELEMENT_HEADER as vs_queue_parse() does, and each
+ * ELEMENT_DESC nest, flagged NLA_F_NESTED, whose attributes must have
+ * exactly their size. Returns 0, or -EINVAL with the reason in @why.
  */
 int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
 		  size_t whylen)
 {
-	const struct nlattr *tb[VIRTIO_STATUS_A_MAX + 1];
+	const struct nlattr *tb[VIRTIO_STATUS_A_ELEMENT_MAX + 1];
+	const struct nlattr *htb[VIRTIO_STATUS_A_HEADER_MAX + 1];
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	__u64 copied[2];
-	int type, err;
+	const void *data;
+	size_t len;
+	int err;
 
 	memset(el, 0, sizeof(*el));
 	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN)) {
@@ -1673,51 +2124,59 @@ int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
 		snprintf(why, whylen, "reply has cmd %u", g->cmd);
 		return -EINVAL;
 	}
-	err = vs_attr_parse_multi(tb, VIRTIO_STATUS_A_MAX,
-				  (const char *)g + GENL_HDRLEN,
-				  nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN),
-				  VS_BIT(VIRTIO_STATUS_A_PAD) |
-				  VS_BIT(VIRTIO_STATUS_A_ELEM_DESC));
-	if (err) {
-		snprintf(why, whylen, "%s", err == -EEXIST ?
-			 "an attribute is repeated" : "attributes overrun");
-		return -EINVAL;
-	}
-	for (type = 0; type <= VIRTIO_STATUS_A_MAX; type++)
-		if (tb[type] && type != VIRTIO_STATUS_A_PAD)
-			VS_SET(el, type);
-	err = vs_fields_copy(tb, vs_efields, el, copied, why, whylen);
+	data = vs_msg_attrs(nlh, &len);
+	err = vs_decode(&vs_elem_set, data, len, el, &el->present, &el->unknown,
+			tb, why, whylen);
 	if (err)
 		return err;
-	return vs_attr_each(nlh, VIRTIO_STATUS_A_ELEM_DESC, vs_elem_parse_one, el,
-			    why, whylen);
+	if (tb[VIRTIO_STATUS_A_ELEMENT_HEADER]) {
+		err = vs_nest_decode(&vs_elem_hdr_set,
+				     tb[VIRTIO_STATUS_A_ELEMENT_HEADER], el,
+				     &el->hdr_present, &el->unknown, htb, why,
+				     whylen);
+		if (err)
+			return err;
+	}
+	return vs_attr_each(data, len, VIRTIO_STATUS_A_ELEMENT_DESC,
+			    vs_elem_parse_one, el, why, whylen);
 }
 
 /*
- * Checks an element reply on its own: exactly its attributes, at least one
- * descriptor, each with DESC_LEN and DESC_FLAGS, and DESC_ADDR in every
- * one, or else QUEUE_ADDR_HIDDEN with a reason and DESC_ADDR in none.
- * Ring indices and flags fit 16 bits. 0 if fine, else -1 with the reason
- * in @why.
+ * Checks an element reply on its own: no attribute this header does not
+ * define, exactly its attributes with a header that names the guest
+ * device (vs_hdr_check()), at least one descriptor, each with DESC_LEN and
+ * DESC_FLAGS, and DESC_ADDR in every one, or else ELEMENT_ADDR_HIDDEN with
+ * a reason and DESC_ADDR in none. Ring indices and flags fit 16 bits. 0
+ * if fine, else -1 with the reason in @why.
  */
 int vs_elem_check(const struct vs_elem *el, char *why, size_t whylen)
 {
-	bool hidden = vs_addr_hidden(el);
+	bool hidden = vs_elem_addr_hidden(el);
+	__u64 want_top = VS_ELEM_MANDATORY |
+			 (hidden ? VS_BIT(VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN) : 0);
 	__u64 missing = VS_ELEM_MANDATORY & ~el->present;
-	__u64 extra = el->present & ~VS_ELEM_MANDATORY;
+	__u64 extra = el->present & ~want_top;
 	__u64 want = VS_BIT(VIRTIO_STATUS_A_DESC_LEN) |
 		     VS_BIT(VIRTIO_STATUS_A_DESC_FLAGS) |
 		     (hidden ? 0 : VS_BIT(VIRTIO_STATUS_A_DESC_ADDR));
 	unsigned int i;
+	char who[32];
 
+	snprintf(who, sizeof(who), "element %u", el->elem_index);
+	if (vs_unknown_check(&el->unknown, who, why, whylen))
+		return -1;
 	if (missing || extra) {
 		snprintf(why, whylen, "element %u: %s %s", el->elem_index,
 			 missing ? "missing" : "unexpected",
-			 vs_attr_name(__builtin_ctzll(missing ?: extra)));
+			 vs_attr_name(VS_AS_ELEMENT,
+				      __builtin_ctzll(missing ?: extra)));
 		return -1;
 	}
+	if (vs_hdr_check(el->hdr_present, el->path, el->busid, false, who, why,
+			 whylen))
+		return -1;
 	if (hidden && !el->addr_hidden[0]) {
-		snprintf(why, whylen, "element %u: QUEUE_ADDR_HIDDEN is empty",
+		snprintf(why, whylen, "element %u: ELEMENT_ADDR_HIDDEN is empty",
 			 el->elem_index);
 		return -1;
 	}
@@ -1753,9 +2212,9 @@ static int vs_elem_parse_obj(const struct nlmsghdr *nlh, void *el, char *why,
 /*
  * VIRTIO_STATUS_CMD_ELEMENT_GET for avail ring entry *@index (the last one
  * the driver made available if @index is NULL) of queue @queue of the
- * device named by VIRTIO_STATUS_A_DEV_PATH or _BUSID (@type) @value.
- * Returns as vs_queue_get() does, @el filled but not checked
- * (vs_elem_check()).
+ * device named by VIRTIO_STATUS_A_HEADER_PATH or _BUSID (@type) @value in
+ * the request's ELEMENT_HEADER. Returns as vs_queue_get() does, @el filled
+ * but not checked (vs_elem_check()).
  */
 int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
 		__u32 queue, const __u32 *index, struct vs_elem *el, char *why,
@@ -1775,14 +2234,153 @@ int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
 		return -ENOMEM;
 	vs_msg_init(m, nl->family, NLM_F_REQUEST | NLM_F_ACK,
 		    VIRTIO_STATUS_CMD_ELEMENT_GET, VIRTIO_STATUS_FAMILY_VERSION);
-	err = vs_msg_put_str(m, type, value);
+	err = vs_msg_put_header(m, VIRTIO_STATUS_A_ELEMENT_HEADER, type, value);
 	if (!err)
-		err = vs_msg_put(m, VIRTIO_STATUS_A_QUEUE_INDEX, &queue,
+		err = vs_msg_put(m, VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX, &queue,
 				 sizeof(queue));
 	if (!err && index)
-		err = vs_msg_put(m, VIRTIO_STATUS_A_ELEM_INDEX, index,
+		err = vs_msg_put(m, VIRTIO_STATUS_A_ELEMENT_INDEX, index,
 				 sizeof(*index));
-	return vs_one_request(nl, m, err, &ctx);
+	err = vs_one_request(nl, m, err, &ctx);
+	if (!err && vs_hdr_echo(el->hdr_present, el->path, el->busid, type,
+				value, why, whylen))
+		err = -EPROTO;
+	return err;
+}
+
+#define VS_EVFIELD(k, len, member) \
+	{ .kind = (k), .size = (len), .off = offsetof(struct vs_event, member) }
+
+/* How each event attribute is stored in struct vs_event. */
+static const struct vs_field vs_event_fields[VIRTIO_STATUS_A_EVENT_MAX + 1] = {
+	[VIRTIO_STATUS_A_EVENT_SEQ] = VS_EVFIELD(VS_U64, 8, seq),
+	[VIRTIO_STATUS_A_EVENT_TIME] = VS_EVFIELD(VS_U64, 8, time),
+	/* DEV is a nest: vs_event_parse() reads it. */
+};
+
+static const struct vs_set vs_event_set = {
+	.set = VS_AS_EVENT,
+	.max = VIRTIO_STATUS_A_EVENT_MAX,
+	.pad = VIRTIO_STATUS_A_EVENT_PAD,
+	.fields = vs_event_fields,
+};
+
+/**
+ * vs_event_parse() - decode one notification of the events group
+ * @nlh: the message
+ * @ev: where it goes
+ * @why: the reason of a failure
+ * @whylen: its size
+ *
+ * The event set's attributes at the top level (sequence number, time),
+ * the device in the EVENT_DEV nest (the event-dev subset of the dev set,
+ * into ev->dev) and its name in that nest's DEV_HEADER. Sizes, strings
+ * and nests are checked as vs_dev_parse() checks them.
+ *
+ * Return: 0, or -EINVAL with the reason in @why.
+ */
+int vs_event_parse(const struct nlmsghdr *nlh, struct vs_event *ev, char *why,
+		   size_t whylen)
+{
+	const struct nlattr *tb[VIRTIO_STATUS_A_EVENT_MAX + 1];
+	const struct nlattr *dtb[VIRTIO_STATUS_A_DEV_MAX + 1];
+	const struct nlattr *htb[VIRTIO_STATUS_A_HEADER_MAX + 1];
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN)) {
+		snprintf(why, whylen, "message too short (%u)",
+			 nlh->nlmsg_len);
+		return -EINVAL;
+	}
+	ev->cmd = g->cmd;
+	if (g->cmd != VIRTIO_STATUS_CMD_DEV_ADD_NTF &&
+	    g->cmd != VIRTIO_STATUS_CMD_DEV_DEL_NTF &&
+	    g->cmd != VIRTIO_STATUS_CMD_BIND_NTF &&
+	    g->cmd != VIRTIO_STATUS_CMD_UNBIND_NTF) {
+		snprintf(why, whylen, "notification has cmd %u", g->cmd);
+		return -EINVAL;
+	}
+	data = vs_msg_attrs(nlh, &len);
+	err = vs_decode(&vs_event_set, data, len, ev, &ev->present,
+			&ev->unknown, tb, why, whylen);
+	if (err || !tb[VIRTIO_STATUS_A_EVENT_DEV])
+		return err;
+	err = vs_nest_decode(&vs_dev_set, tb[VIRTIO_STATUS_A_EVENT_DEV],
+			     &ev->dev, &ev->dev.present, &ev->unknown, dtb, why,
+			     whylen);
+	if (err || !dtb[VIRTIO_STATUS_A_DEV_HEADER])
+		return err;
+	return vs_nest_decode(&vs_dev_hdr_set, dtb[VIRTIO_STATUS_A_DEV_HEADER],
+			      &ev->dev, &ev->dev.hdr_present, &ev->unknown,
+			      htb, why, whylen);
+}
+
+/**
+ * vs_event_check() - check one notification on its own
+ * @ev: as vs_event_parse() left it
+ * @why: the reason of a failure
+ * @whylen: its size
+ *
+ * No attribute this header does not define; at the top level exactly the
+ * sequence number (from 1), the time and the EVENT_DEV nest; in the nest
+ * exactly the event-dev subset (VS_EVENT_DEV, a driver optional but in a
+ * BIND_NTF) of a virtio-bus device, its header with both names, consistent
+ * with each other and with its index.
+ *
+ * Return: 0 if fine, else -1 with the reason in @why.
+ */
+int vs_event_check(const struct vs_event *ev, char *why, size_t whylen)
+{
+	const struct vs_dev *d = &ev->dev;
+	__u64 top = VS_BIT(VIRTIO_STATUS_A_EVENT_SEQ) |
+		    VS_BIT(VIRTIO_STATUS_A_EVENT_TIME) |
+		    VS_BIT(VIRTIO_STATUS_A_EVENT_DEV);
+	__u64 want = VS_EVENT_DEV |
+		     (ev->cmd == VIRTIO_STATUS_CMD_BIND_NTF ?
+		      VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER) : 0);
+	__u64 opt = VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER);
+	__u64 missing = want & ~d->present;
+	__u64 extra = d->present & ~want & ~opt;
+	char expect[VIRTIO_STATUS_BUSID_MAX];
+	const char *base = strrchr(d->path, '/');
+
+	if (vs_unknown_check(&ev->unknown, "notification", why, whylen))
+		return -1;
+	if (ev->present != top) {
+		snprintf(why, whylen,
+			 "notification %u: event attributes %#llx, expected %#llx",
+			 ev->cmd, (unsigned long long)ev->present,
+			 (unsigned long long)top);
+		return -1;
+	}
+	if (missing || extra) {
+		snprintf(why, whylen, "notification %u: EVENT_DEV %s %s", ev->cmd,
+			 missing ? "without" : "with",
+			 vs_attr_name(VS_AS_DEV, __builtin_ctzll(missing ?: extra)));
+		return -1;
+	}
+	if (d->hdr_present != VS_HDR_VIRTIO) {
+		snprintf(why, whylen, "notification %u: header %#llx, expected %#llx",
+			 ev->cmd, (unsigned long long)d->hdr_present,
+			 (unsigned long long)VS_HDR_VIRTIO);
+		return -1;
+	}
+	snprintf(expect, sizeof(expect), "virtio%u", d->index);
+	if (!ev->seq || d->kind != VIRTIO_STATUS_KIND_VIRTIO ||
+	    strcmp(expect, d->busid) || strncmp(d->path, "/sys/devices/", 13) ||
+	    !base || strcmp(base + 1, d->busid) || !d->name[0] ||
+	    (VS_HAS(d, VIRTIO_STATUS_A_DEV_DRIVER) && !d->driver[0])) {
+		snprintf(why, whylen,
+			 "notification %u: SEQ %llu KIND %u INDEX %u PATH %s BUSID %s NAME \"%s\" DRIVER \"%s\"",
+			 ev->cmd, (unsigned long long)ev->seq, d->kind, d->index,
+			 d->path, d->busid, d->name, d->driver);
+		return -1;
+	}
+	return 0;
 }
 
 /**

@@ -4,6 +4,13 @@
  *
  * No libnl: the tests need to choose the receive buffer size, the message
  * flags and even malformed attributes, so every byte is built here.
+ *
+ * The family's messages follow uapi/virtio_status.yaml: each message is
+ * one attribute set (VIRTIO_STATUS_A_DEV_*, _QUEUE_*, ...), whose numbers
+ * start at 1 and are below 64 in every set, and a device is named by a
+ * header nest (VIRTIO_STATUS_A_HEADER_PATH or _BUSID) in requests and in
+ * replies. Each decoded reply keeps which attributes it carried as one
+ * bit per type, a mask per set: VS_HAS(), VS_HAS_HDR(), VS_HAS_VHOST().
  */
 #ifndef VS_NETLINK_H
 #define VS_NETLINK_H
@@ -27,7 +34,7 @@
 #define VS_INFO_STR_MAX		1024
 /* VHOST_F_LOG_ALL, from <linux/vhost.h> (not included here). */
 #define VS_VHOST_F_LOG_ALL	26
-/* Longest VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN kept, NUL included. */
+/* Longest QUEUE_ADDR_HIDDEN or ELEMENT_ADDR_HIDDEN kept, NUL included. */
 #define VS_ADDR_HIDDEN_MAX	256
 /* What the module says in it, to callers without CAP_SYS_ADMIN. */
 #define VS_ADDR_HIDDEN_MSG \
@@ -35,8 +42,8 @@
 /* CAP_SYS_ADMIN, from <linux/capability.h>: who sees ring addresses. */
 #define VS_CAP_SYS_ADMIN	21
 /* Descriptors an ELEMENT_GET reply carries at most. */
-#define VS_ELEM_DESCS_MAX	256
-/* Longest VIRTIO_STATUS_A_DEV_VHOST_ERROR kept, NUL included. */
+#define VS_ELEM_DESCS_MAX	VIRTIO_STATUS_DESCS_MAX
+/* Longest VIRTIO_STATUS_A_VHOST_ERROR kept, NUL included. */
 #define VS_VHOST_ERROR_MAX	512
 /* Longest VIRTIO_STATUS_A_DEV_BUSY kept, NUL included. */
 #define VS_BUSY_MAX		256
@@ -54,6 +61,7 @@ struct vs_nl {
 	__u32 get_flags;	/* GENL_CMD_CAP_* of VIRTIO_STATUS_CMD_DEV_GET */
 	__u32 info_flags;	/* GENL_CMD_CAP_* of VIRTIO_STATUS_CMD_INFO */
 	__u32 queue_flags;	/* GENL_CMD_CAP_* of ..._CMD_QUEUE_GET */
+	__u32 events_group;	/* id of its group VIRTIO_STATUS_MCGRP_EVENTS, 0 if none */
 	size_t bufsize;		/* every recvmsg() uses exactly this much */
 	char *buf;
 
@@ -88,24 +96,53 @@ void vs_msg_init(struct vs_msg *m, __u16 type, __u16 flags, __u8 cmd,
 		 __u8 version);
 int vs_msg_put(struct vs_msg *m, __u16 type, const void *data, size_t len);
 int vs_msg_put_str(struct vs_msg *m, __u16 type, const char *s);
+int vs_msg_nest_start(struct vs_msg *m, __u16 type);
+void vs_msg_nest_end(struct vs_msg *m, int off);
+int vs_msg_put_header(struct vs_msg *m, __u16 nest, __u16 type,
+		      const char *value);
 int vs_nl_request(struct vs_nl *nl, struct vs_msg *m, vs_msg_cb cb,
 		  void *arg);
+int vs_nl_recv(struct vs_nl *nl, vs_msg_cb cb, void *arg);
 
 int vs_attr_parse(const struct nlattr **tb, int maxtype, const void *data,
 		  size_t len);
 int vs_attr_parse_multi(const struct nlattr **tb, int maxtype,
 			const void *data, size_t len, __u64 multi);
 
+/* The attribute sets of the family, for vs_attr_name(). */
+enum vs_aset {
+	VS_AS_HEADER,
+	VS_AS_DEV,
+	VS_AS_VHOST,
+	VS_AS_QUEUE,
+	VS_AS_ELEMENT,
+	VS_AS_DESC,
+	VS_AS_INFO,
+	VS_AS_EVENT,
+};
+
+const char *vs_aset_name(enum vs_aset set);
+const char *vs_attr_name(enum vs_aset set, unsigned int type);
+
 /*
- * Which attribute types a reply carried: bit n of present for types 0-63,
- * bit n - 64 of present_hi for types 64-127 (VS_HAS(), VS_SET()).
+ * An attribute a reply carried that this header does not define (type 0,
+ * or above its set's _MAX): the first one seen, in any of the reply's
+ * sets and nests. The check functions refuse a reply with one.
  */
+struct vs_unknown {
+	bool seen;		/* false: none, @set and @type unused */
+	enum vs_aset set;	/* the set it came in */
+	__u32 type;
+};
 
 /* One VIRTIO_STATUS_CMD_DEV_GET reply, decoded. */
 struct vs_dev {
-	__u64 present;		/* bit n set: attribute type n was seen */
-	__u64 present_hi;	/* bit n set: type 64 + n was seen */
+	__u64 present;		/* bit n: VIRTIO_STATUS_A_DEV_* n was seen */
+	__u64 hdr_present;	/* bit n: VIRTIO_STATUS_A_HEADER_* n, in DEV_HEADER */
+	__u64 vhost_present;	/* bit n: VIRTIO_STATUS_A_VHOST_* n, in DEV_VHOST */
+	struct vs_unknown unknown;
 	__u16 nlmsg_flags;
+	/* the header nest */
 	char path[VIRTIO_STATUS_PATH_MAX];
 	char busid[VIRTIO_STATUS_BUSID_MAX];
 	char name[VS_NAME_MAX];
@@ -128,7 +165,7 @@ struct vs_dev {
 	__u32 endian;
 	__u32 generation;
 	__u32 kind;			/* enum virtio_status_kind */
-	/* KIND_VHOST only */
+	/* KIND_VHOST only: the DEV_VHOST nest */
 	__u64 vhost_acked_features;
 	__u64 vhost_acked_features_hi;
 	__u64 vhost_backend_features;
@@ -145,27 +182,21 @@ struct vs_dev {
 	char busy[VS_BUSY_MAX];
 };
 
-/* The bit of an attribute type below 64, in a mask such as VS_MANDATORY. */
+/* The bit of an attribute type, in a presence mask or a mask below. */
 #define VS_BIT(type)		(1ULL << (type))
-/*
- * The presence word of @type in @d (present_hi sits right after present in
- * every struct that has them), and the bit of @type in it.
- */
-#define VS_WORD(d, type)	((&(d)->present)[(type) >= 64])
-#define VS_WBIT(type)		(1ULL << ((type) % 64))
-#define VS_HAS(d, type)		(!!(VS_WORD(d, type) & VS_WBIT(type)))
-#define VS_SET(d, type)		(VS_WORD(d, type) |= VS_WBIT(type))
-#define VS_CLEAR(d, type)	(VS_WORD(d, type) &= ~VS_WBIT(type))
+/* Whether a reply carried @type: of its own set, in its header, in DEV_VHOST. */
+#define VS_HAS(r, type)		(!!((r)->present & VS_BIT(type)))
+#define VS_HAS_HDR(r, type)	(!!((r)->hdr_present & VS_BIT(type)))
+#define VS_HAS_VHOST(d, type)	(!!((d)->vhost_present & VS_BIT(type)))
 #define VS_IS_VHOST(d)		((d)->kind == VIRTIO_STATUS_KIND_VHOST)
 /* A vhost reply of a device the module could not read: no state in it. */
 static inline bool vs_vhost_unread(const struct vs_dev *d)
 {
-	return VS_IS_VHOST(d) && VS_HAS(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
+	return VS_IS_VHOST(d) && VS_HAS_VHOST(d, VIRTIO_STATUS_A_VHOST_ERROR);
 }
 
 /* Attributes every virtio-bus reply must carry; DRIVER and features aside. */
-#define VS_MANDATORY	(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_BUSID) |		\
+#define VS_MANDATORY	(VS_BIT(VIRTIO_STATUS_A_DEV_HEADER) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_INDEX) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
@@ -180,9 +211,15 @@ static inline bool vs_vhost_unread(const struct vs_dev *d)
 			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND))
 
+/* The header of a virtio-bus reply: both names. */
+#define VS_HDR_VIRTIO	(VS_BIT(VIRTIO_STATUS_A_HEADER_PATH) |		\
+			 VS_BIT(VIRTIO_STATUS_A_HEADER_BUSID))
+
+/* The header of a vhost reply: the path, and no bus id. */
+#define VS_HDR_VHOST	VS_BIT(VIRTIO_STATUS_A_HEADER_PATH)
+
 /* Attributes only virtio-bus replies may carry. */
-#define VS_VIRTIO_ONLY	(VS_BIT(VIRTIO_STATUS_A_DEV_BUSID) |		\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_INDEX) |		\
+#define VS_VIRTIO_ONLY	(VS_BIT(VIRTIO_STATUS_A_DEV_INDEX) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_VENDOR) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_FAILED) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) |	\
@@ -191,19 +228,12 @@ static inline bool vs_vhost_unread(const struct vs_dev *d)
 			 VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_LIST_ONLY))
 
-/* Attributes only vhost replies may carry. */
-#define VS_VHOST_ONLY	(VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES) | \
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES) | \
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_STARTED) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI))
+/* Attributes only vhost replies may carry: the DEV_VHOST nest. */
+#define VS_VHOST_ONLY	VS_BIT(VIRTIO_STATUS_A_DEV_VHOST)
 
-/* Attributes every vhost reply must carry (OWNER_PID is optional). */
+/* Attributes every vhost reply must carry. */
 #define VS_VHOST_MANDATORY						\
-			(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
+			(VS_BIT(VIRTIO_STATUS_A_DEV_HEADER) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_TRANSPORT) |	\
@@ -215,22 +245,34 @@ static inline bool vs_vhost_unread(const struct vs_dev *d)
 			 VS_BIT(VIRTIO_STATUS_A_DEV_ENDIAN) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND) |		\
-			 (VS_VHOST_ONLY &				\
-			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &	\
-			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI)))
+			 VS_VHOST_ONLY)
+
+/*
+ * What the DEV_VHOST nest of every vhost reply must carry (OWNER_PID,
+ * HOLDERS and ACKED_FEATURES_HI are optional).
+ */
+#define VS_VHOST_NEST_MANDATORY						\
+			(VS_BIT(VIRTIO_STATUS_A_VHOST_ACKED_FEATURES) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES) | \
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_MEM_REGIONS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_LOG_ENABLED) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_STARTED) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_HOLDER_PID))
 
 /*
  * Attributes every vhost reply carrying VHOST_ERROR must carry: the
- * device and its holders, nothing read through the layout.
+ * device and its holders (in DEV_VHOST, with the error), nothing read
+ * through the layout.
  */
 #define VS_VHOST_UNREAD_MANDATORY					\
-			(VS_BIT(VIRTIO_STATUS_A_DEV_PATH) |		\
+			(VS_BIT(VIRTIO_STATUS_A_DEV_HEADER) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_TRANSPORT) |	\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION) |	\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND))
+			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND) |		\
+			 VS_VHOST_ONLY)
 
 /* What such a reply must not carry: the state read through the layout. */
 #define VS_VHOST_STATE	(VS_BIT(VIRTIO_STATUS_A_DEV_STATUS) |		\
@@ -238,12 +280,17 @@ static inline bool vs_vhost_unread(const struct vs_dev *d)
 			 VS_BIT(VIRTIO_STATUS_A_DEV_NUM_VQS) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_BROKEN) |		\
 			 VS_BIT(VIRTIO_STATUS_A_DEV_ENDIAN) |		\
-			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI) | \
-			 (VS_VHOST_ONLY &				\
-			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID) &	\
-			  ~VS_BIT(VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID)))
+			 VS_BIT(VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI))
 
-const char *vs_attr_name(unsigned int type);
+/* Nor in its DEV_VHOST nest (owner and holders are no layout reads). */
+#define VS_VHOST_NEST_STATE						\
+			(VS_BIT(VIRTIO_STATUS_A_VHOST_ACKED_FEATURES) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI) | \
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES) | \
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_MEM_REGIONS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_LOG_ENABLED) |	\
+			 VS_BIT(VIRTIO_STATUS_A_VHOST_STARTED))
+
 int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 		 size_t whylen);
 int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen);
@@ -269,11 +316,12 @@ int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d);
 
 /* A VIRTIO_STATUS_CMD_INFO reply, decoded. */
 struct vs_info {
-	__u64 present;			/* bit n set: attribute type n was seen */
-	__u64 present_hi;		/* bit n set: type 64 + n was seen */
+	__u64 present;			/* bit n: VIRTIO_STATUS_A_INFO_* n seen */
+	struct vs_unknown unknown;
 	__u32 vhost_state;		/* enum virtio_status_vhost_state */
 	char vhost_reason[VS_INFO_STR_MAX];
 	char vhost_layout[VS_INFO_STR_MAX];
+	__u32 generation;
 	__u32 mode;			/* enum virtio_status_mode */
 	char mode_reason[VS_INFO_STR_MAX];
 	char fingerprint[VS_INFO_STR_MAX];
@@ -285,8 +333,12 @@ int vs_info_get(struct vs_nl *nl, struct vs_info *info, char *why,
 
 /* One VIRTIO_STATUS_CMD_QUEUE_GET reply, decoded. */
 struct vs_queue {
-	__u64 present;		/* bit n set: attribute type n was seen */
-	__u64 present_hi;	/* bit n set: type 64 + n was seen */
+	__u64 present;		/* bit n: VIRTIO_STATUS_A_QUEUE_* n was seen */
+	__u64 hdr_present;	/* bit n: VIRTIO_STATUS_A_HEADER_* n, in QUEUE_HEADER */
+	struct vs_unknown unknown;
+	/* the header nest: the device */
+	char path[VIRTIO_STATUS_PATH_MAX];
+	char busid[VIRTIO_STATUS_BUSID_MAX];
 	char name[VS_NAME_MAX];
 	__u32 index;
 	__u32 num;
@@ -319,7 +371,8 @@ struct vs_queue {
  * may not see them (no CAP_SYS_ADMIN); then so do the GPAs of a vhost
  * queue.
  */
-#define VS_QUEUE_COMMON	(VS_BIT(VIRTIO_STATUS_A_QUEUE_INDEX) |		\
+#define VS_QUEUE_COMMON	(VS_BIT(VIRTIO_STATUS_A_QUEUE_HEADER) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_INDEX) |		\
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_NUM))
 
 #define VS_QUEUE_ADDRS	(VS_BIT(VIRTIO_STATUS_A_QUEUE_DESC) |		\
@@ -355,10 +408,14 @@ struct vs_queue {
 /* Those a vhost queue may carry besides (the GPAs not when hidden). */
 #define VS_QUEUE_VHOST_OPT (VS_BIT(VIRTIO_STATUS_A_QUEUE_KICK_FD) |	\
 			 VS_BIT(VIRTIO_STATUS_A_QUEUE_CALL_FD) |	\
+			 VS_BIT(VIRTIO_STATUS_A_QUEUE_ADDR_IOVA) |	\
 			 VS_QUEUE_GPAS)
 
-/* Whether the module left the addresses out of a queue or element reply. */
-#define vs_addr_hidden(r)	VS_HAS(r, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN)
+/* Whether the module left the addresses out of a queue reply. */
+static inline bool vs_queue_addr_hidden(const struct vs_queue *q)
+{
+	return VS_HAS(q, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
+}
 
 int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 		   size_t whylen);
@@ -368,9 +425,9 @@ int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 		 __u32 index, struct vs_queue *q, char *why, size_t whylen);
 void vs_queue_msg(struct vs_nl *nl, struct vs_msg *m);
 
-/* One descriptor of an ELEMENT_GET reply (a VIRTIO_STATUS_A_ELEM_DESC). */
+/* One descriptor of an ELEMENT_GET reply (an ELEMENT_DESC nest). */
 struct vs_elem_desc {
-	__u64 present;		/* bit n set: VIRTIO_STATUS_A_DESC_* n seen */
+	__u64 present;		/* bit n: VIRTIO_STATUS_A_DESC_* n was seen */
 	__u64 addr;		/* DESC_ADDR: absent when addresses are hidden */
 	__u32 len;
 	__u32 flags;
@@ -378,8 +435,12 @@ struct vs_elem_desc {
 
 /* One VIRTIO_STATUS_CMD_ELEMENT_GET reply, decoded. */
 struct vs_elem {
-	__u64 present;		/* bit n set: attribute type n was seen */
-	__u64 present_hi;	/* bit n set: type 64 + n was seen */
+	__u64 present;		/* bit n: VIRTIO_STATUS_A_ELEMENT_* n seen */
+	__u64 hdr_present;	/* bit n: VIRTIO_STATUS_A_HEADER_* n, in ELEMENT_HEADER */
+	struct vs_unknown unknown;
+	/* the header nest: the device */
+	char path[VIRTIO_STATUS_PATH_MAX];
+	char busid[VIRTIO_STATUS_BUSID_MAX];
 	__u32 queue_index;
 	__u32 elem_index;
 	__u32 head;
@@ -387,21 +448,28 @@ struct vs_elem {
 	__u32 avail_flags;
 	__u32 used_idx;
 	__u32 used_flags;
-	/* QUEUE_ADDR_HIDDEN, when present (vs_addr_hidden()) */
+	/* ELEMENT_ADDR_HIDDEN, when present (vs_elem_addr_hidden()) */
 	char addr_hidden[VS_ADDR_HIDDEN_MAX];
-	unsigned int n_descs;	/* ELEM_DESC nests, in chain order */
+	unsigned int n_descs;	/* ELEMENT_DESC nests, in chain order */
 	struct vs_elem_desc descs[VS_ELEM_DESCS_MAX];
 };
 
-/* Attributes every element reply carries, besides its ELEM_DESC nests. */
-#define VS_ELEM_MANDATORY (VS_BIT(VIRTIO_STATUS_A_QUEUE_INDEX) |	\
-			 VS_BIT(VIRTIO_STATUS_A_ELEM_INDEX) |		\
-			 VS_BIT(VIRTIO_STATUS_A_ELEM_HEAD) |		\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_IDX) |	\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS) |	\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_IDX) |	\
-			 VS_BIT(VIRTIO_STATUS_A_QUEUE_USED_FLAGS) |	\
-			 VS_BIT(VIRTIO_STATUS_A_ELEM_DESC))
+/* Attributes every element reply carries, ELEMENT_DESC nests included. */
+#define VS_ELEM_MANDATORY (VS_BIT(VIRTIO_STATUS_A_ELEMENT_HEADER) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_INDEX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_HEAD) |		\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_USED_IDX) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_USED_FLAGS) |	\
+			 VS_BIT(VIRTIO_STATUS_A_ELEMENT_DESC))
+
+/* Whether the module left the addresses out of an element reply. */
+static inline bool vs_elem_addr_hidden(const struct vs_elem *el)
+{
+	return VS_HAS(el, VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN);
+}
 
 int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
 		  size_t whylen);
@@ -409,6 +477,33 @@ int vs_elem_check(const struct vs_elem *el, char *why, size_t whylen);
 int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
 		__u32 queue, const __u32 *index, struct vs_elem *el, char *why,
 		size_t whylen);
+
+/* One notification of the events group (VIRTIO_STATUS_CMD_*_NTF), decoded. */
+struct vs_event {
+	__u64 present;		/* bit n: VIRTIO_STATUS_A_EVENT_* n was seen */
+	struct vs_unknown unknown;
+	__u8 cmd;
+	__u64 seq;
+	__u64 time;		/* CLOCK_REALTIME ns */
+	/* the EVENT_DEV nest, its DEV_HEADER in dev.path, dev.busid */
+	struct vs_dev dev;
+};
+
+/*
+ * What the EVENT_DEV nest of every notification carries (the spec's
+ * event-dev set, but the driver, which only some have).
+ */
+#define VS_EVENT_DEV	(VS_BIT(VIRTIO_STATUS_A_DEV_HEADER) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_KIND) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_INDEX) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_VENDOR) |		\
+			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION))
+
+int vs_event_parse(const struct nlmsghdr *nlh, struct vs_event *ev, char *why,
+		   size_t whylen);
+int vs_event_check(const struct vs_event *ev, char *why, size_t whylen);
 
 int vs_have_cap(unsigned int cap);
 

@@ -173,7 +173,7 @@ int vs_vhost_state(struct vs_nl *nl, char *reason, size_t len)
 			 nl->extack, why);
 	} else {
 		snprintf(reason, len, "%s", info->vhost_reason);
-		err = info->vhost_state == VIRTIO_STATUS_VHOST_ON;
+		err = info->vhost_state == VIRTIO_STATUS_VHOST_STATE_ON;
 	}
 	free(info);
 	return err;

@@ -541,7 +541,8 @@ static int vs_nl_put_request(struct nl_msg *msg, u8 cmd,
 	default:
 		hdr_attr = VIRTIO_STATUS_A_DEV_HEADER;
 	}
-	nest = nla_nest_start(msg, hdr_attr);
+	/* strict validation wants nests flagged as such */
+	nest = nla_nest_start(msg, hdr_attr | NLA_F_NESTED);
 	if (!nest ||
 	    nla_put_string(msg, t->kind == VS_TARGET_BUSID ?
 				VIRTIO_STATUS_A_HEADER_BUSID :

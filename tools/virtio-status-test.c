@@ -67,67 +67,87 @@
 /* fill_vhost() asked with acked features 5, its driver offering 7 */
 #define WANT_VHOST_STATUS "{\"return\": {\"name\": \"vhost-net\", \"device-id\": 1, \"vhost-started\": true, \"device-endian\": \"little\", \"guest-features\": 5, \"host-features\": 7, \"backend-features\": 2, \"num-vqs\": 2, \"status\": 0, \"isr\": 0, \"queue-sel\": 0, \"vm-running\": true, \"broken\": false, \"disabled\": false, \"use-started\": true, \"started\": true, \"start-on-kick\": false, \"disable-legacy-check\": false, \"bus-name\": \"\", \"use-guest-notifier-mask\": false, \"vhost-dev\": {\"n-mem-sections\": 3, \"n-tmp-sections\": 0, \"nvqs\": 2, \"vq-index\": 0, \"features\": 7, \"acked-features\": 5, \"backend-features\": 2, \"protocol-features\": 0, \"max-queues\": 1, \"backend-cap\": 0, \"log-enabled\": false, \"log-size\": 0}}}"
 
+/*
+ * What a dev-get reply carried, for the presence masks: an attribute of the
+ * dev set, of its header nest (HDR()) or of its vhost nest (VH()).
+ */
+#define HDR(a)		(0x100 | VIRTIO_STATUS_A_HEADER_##a)
+#define VH(a)		(0x200 | VIRTIO_STATUS_A_VHOST_##a)
+
+static void dev_mark(struct vs_nl_dev *d, const int *attrs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int a = attrs[i] & 0xff;
+
+		switch (attrs[i] >> 8) {
+		case 0:
+			vs_dev_set(d, a);
+			break;
+		case 1:
+			vs_dev_header_set(d, a);
+			break;
+		default:
+			vs_dev_vhost_set(d, a);
+		}
+	}
+}
+
 /* A vhost-net device held by pids 1234 and 1240, as the module sends it. */
-static void fill_vhost(struct vs_dev *d)
+static void fill_vhost(struct vs_nl_dev *d)
 {
 	static const int attrs[] = {
-		VIRTIO_STATUS_A_DEV_PATH, VIRTIO_STATUS_A_DEV_NAME,
+		HDR(PATH), VIRTIO_STATUS_A_DEV_NAME,
 		VIRTIO_STATUS_A_DEV_ID, VIRTIO_STATUS_A_DEV_TRANSPORT,
 		VIRTIO_STATUS_A_DEV_DRIVER, VIRTIO_STATUS_A_DEV_STATUS,
 		VIRTIO_STATUS_A_DEV_DRIVER_FEATURES,
 		VIRTIO_STATUS_A_DEV_NUM_VQS, VIRTIO_STATUS_A_DEV_BROKEN,
 		VIRTIO_STATUS_A_DEV_ENDIAN, VIRTIO_STATUS_A_DEV_GENERATION,
 		VIRTIO_STATUS_A_DEV_KIND,
-		VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES,
-		VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES,
-		VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS,
-		VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED,
-		VIRTIO_STATUS_A_DEV_VHOST_STARTED,
-		VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
-		VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
+		VH(ACKED_FEATURES), VH(BACKEND_FEATURES), VH(MEM_REGIONS),
+		VH(LOG_ENABLED), VH(STARTED), VH(OWNER_PID), VH(HOLDER_PID),
 	};
-	size_t i;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->path, sizeof(d->path), "%s", VHOST_PATH);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", VHOST_PATH);
 	snprintf(d->name, sizeof(d->name), "%s", "vhost-net");
 	snprintf(d->transport, sizeof(d->transport), "%s", "vhost");
 	snprintf(d->driver, sizeof(d->driver), "%s", "vhost_net");
-	d->device_id = 1;
+	d->id = 1;
 	d->status = 0;
 	d->driver_features = 5;
 	d->num_vqs = 2;
 	d->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
 	d->kind = VIRTIO_STATUS_KIND_VHOST;
-	d->vhost_acked_features = 5;
-	d->vhost_backend_features = 2;
-	d->vhost_mem_regions = 3;
-	d->vhost_log_enabled = false;
-	d->vhost_started = true;
-	d->vhost_owner_pid = 1234;
-	d->holder_pids[0] = 1234;
-	d->holder_pids[1] = 1240;
-	d->n_holder_pids = 2;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		vs_dev_set(d, attrs[i]);
+	d->vhost.acked_features = 5;
+	d->vhost.backend_features = 2;
+	d->vhost.mem_regions = 3;
+	d->vhost.log_enabled = false;
+	d->vhost.started = true;
+	d->vhost.owner_pid = 1234;
+	d->vhost.holder_pid[0] = 1234;
+	d->vhost.holder_pid[1] = 1240;
+	d->vhost.n_holder_pid = 2;
+	dev_mark(d, attrs, ARRAY_SIZE(attrs));
 }
 
 /* A device as a current module would describe it. */
-static void fill_dev(struct vs_dev *d)
+static void fill_dev(struct vs_nl_dev *d)
 {
 	memset(d, 0, sizeof(*d));
-	snprintf(d->path, sizeof(d->path), "%s", PCI_PATH);
-	snprintf(d->busid, sizeof(d->busid), "%s", "virtio0");
+	snprintf(d->header.path, sizeof(d->header.path), "%s", PCI_PATH);
+	snprintf(d->header.busid, sizeof(d->header.busid), "%s", "virtio0");
 	snprintf(d->name, sizeof(d->name), "%s", "virtio-net");
-	d->device_id = 1;
+	d->id = 1;
 	d->status = 0x0f;
 	d->driver_features = BIT60 | BIT_ULL(32) | 0x5;
 	d->device_features = BIT_ULL(63) | BIT60 | BIT_ULL(32) | 0x7;
 	d->num_vqs = 3;
 	d->broken = false;
 	d->endian = VIRTIO_STATUS_ENDIAN_LITTLE;
-	vs_dev_set(d, VIRTIO_STATUS_A_DEV_PATH);
-	vs_dev_set(d, VIRTIO_STATUS_A_DEV_BUSID);
+	vs_dev_header_set(d, VIRTIO_STATUS_A_HEADER_PATH);
+	vs_dev_header_set(d, VIRTIO_STATUS_A_HEADER_BUSID);
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_NAME);
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_ID);
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_STATUS);
@@ -141,24 +161,23 @@ static void fill_dev(struct vs_dev *d)
 /* The fake backend */
 
 struct fake {
-	struct vs_dev dev;		/* answer of dev_get */
+	struct vs_nl_dev dev;		/* answer of dev_get */
 	struct vs_err get_err;		/* dev_get fails when kind is set */
 	struct vs_dev_list list;	/* answer of dev_dump */
 	struct vs_target last;		/* what dev_get was asked */
-	struct vs_queue queue;		/* answer of queue_get */
+	struct vs_nl_queue queue;	/* answer of queue_get */
 	struct vs_err queue_err;	/* queue_get fails when kind is set */
 	u32 queue_index;		/* what queue_get was asked */
 	struct vs_target queue_target;
 	int queue_gets;
-	struct vs_elem elem;		/* answer of elem_get (descs below) */
-	struct vs_desc elem_descs[4];
+	struct vs_nl_element elem;	/* answer of elem_get */
 	struct vs_err elem_err;		/* elem_get fails when kind is set */
 	u32 elem_queue;			/* what elem_get was asked */
 	bool elem_has_index;
 	u32 elem_index;
 	struct vs_target elem_target;
 	int elem_gets;
-	struct vs_info info;		/* answer of info */
+	struct vs_nl_info info;		/* answer of info */
 	int info_errnum;		/* info fails with this errno if set */
 	struct vs_fset features;	/* answer of vhost_features */
 	int probe_errnum;		/* vhost_features fails with it if set */
@@ -170,7 +189,7 @@ struct fake {
 	int probes;
 };
 
-static int fake_get(void *ctx, const struct vs_target *t, struct vs_dev *dev,
+static int fake_get(void *ctx, const struct vs_target *t, struct vs_nl_dev *dev,
 		    struct vs_err *e)
 {
 	struct fake *f = ctx;
@@ -186,7 +205,7 @@ static int fake_get(void *ctx, const struct vs_target *t, struct vs_dev *dev,
 }
 
 static int fake_queue_get(void *ctx, const struct vs_target *t, u32 index,
-			  struct vs_queue *q, struct vs_err *e)
+			  struct vs_nl_queue *q, struct vs_err *e)
 {
 	struct fake *f = ctx;
 
@@ -201,9 +220,8 @@ static int fake_queue_get(void *ctx, const struct vs_target *t, u32 index,
 	return 0;
 }
 
-/* Answers as the netlink backend does: the descriptors are the caller's. */
 static int fake_elem_get(void *ctx, const struct vs_target *t, u32 queue,
-			 bool has_index, u32 index, struct vs_elem *el,
+			 bool has_index, u32 index, struct vs_nl_element *el,
 			 struct vs_err *e)
 {
 	struct fake *f = ctx;
@@ -218,16 +236,6 @@ static int fake_elem_get(void *ctx, const struct vs_target *t, u32 queue,
 		return -1;
 	}
 	*el = f->elem;
-	el->descs = NULL;
-	if (f->elem.n_descs) {
-		el->descs = calloc(f->elem.n_descs, sizeof(*el->descs));
-		if (!el->descs) {
-			vs_err_sys(e, ENOMEM, NULL);
-			return -1;
-		}
-		memcpy(el->descs, f->elem_descs,
-		       f->elem.n_descs * sizeof(*el->descs));
-	}
 	return 0;
 }
 
@@ -238,7 +246,7 @@ static int fake_dump(void *ctx, struct vs_dev_list *list, struct vs_err *e)
 
 	f->dumps++;
 	for (i = 0; i < f->list.n; i++) {
-		struct vs_dev *d = vs_dev_list_add(list);
+		struct vs_nl_dev *d = vs_dev_list_add(list);
 
 		if (!d) {
 			vs_err_sys(e, ENOMEM, NULL);
@@ -249,7 +257,7 @@ static int fake_dump(void *ctx, struct vs_dev_list *list, struct vs_err *e)
 	return 0;
 }
 
-static int fake_info(void *ctx, struct vs_info *info, struct vs_err *e)
+static int fake_info(void *ctx, struct vs_nl_info *info, struct vs_err *e)
 {
 	struct fake *f = ctx;
 
@@ -302,10 +310,10 @@ static struct fake *fake_new(struct vs_backend *be)
 
 static void fake_add(struct fake *f, const char *path, const char *name)
 {
-	struct vs_dev *d = vs_dev_list_add(&f->list);
+	struct vs_nl_dev *d = vs_dev_list_add(&f->list);
 
 	fill_dev(d);
-	snprintf(d->path, sizeof(d->path), "%s", path);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", path);
 	snprintf(d->name, sizeof(d->name), "%s", name);
 }
 
@@ -385,7 +393,7 @@ TEST(status_keys_in_schema_order)
 {
 	const char *prev = NULL;
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	size_t i = 0;
 
 	fill_dev(&d);
@@ -408,7 +416,7 @@ TEST(status_keys_in_schema_order)
 TEST(status_values_and_types)
 {
 	struct json_object *o, *v;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 
 	fill_dev(&d);
 	d.broken = true;
@@ -456,7 +464,7 @@ TEST(status_values_and_types)
 TEST(status_hex_sibling_above_2_53)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 
 	fill_dev(&d);
 	d.driver_features = BIT_ULL(53);
@@ -484,7 +492,7 @@ TEST(status_hex_sibling_above_2_53)
 
 TEST(status_big_features_exact_in_text)
 {
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -504,7 +512,7 @@ TEST(status_started_from_driver_ok)
 		{ 0x04, true }, { 0x0f, true }, { 0x8f, true },
 	};
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -530,7 +538,7 @@ TEST(status_endian_names)
 		{ 77, "unknown" },
 	};
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -546,7 +554,7 @@ TEST(status_endian_names)
 
 TEST(status_compact_text_exact)
 {
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -562,7 +570,7 @@ TEST(status_check_missing_and_features_err)
 {
 	char buf[VS_MSG_MAX * 2];
 	struct vs_err e;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 
 	fill_dev(&d);
 	vs_err_clear(&e);
@@ -598,16 +606,16 @@ TEST(status_check_missing_and_features_err)
 TEST(list_text_exact_and_ordered)
 {
 	struct vs_dev_list l = { 0 };
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	char *s;
 
 	d = vs_dev_list_add(&l);
 	ASSERT_NE(NULL, d);
-	snprintf(d->path, sizeof(d->path), "%s", PCI_PATH);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", PCI_PATH);
 	snprintf(d->name, sizeof(d->name), "%s", "virtio-net");
 	d = vs_dev_list_add(&l);
 	ASSERT_NE(NULL, d);
-	snprintf(d->path, sizeof(d->path), "%s", MMIO_PATH);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", MMIO_PATH);
 	snprintf(d->name, sizeof(d->name), "%s", "virtio-blk");
 	s = text_of(vs_qmp_return(vs_json_list(&l)));
 	ASSERT_NE(NULL, s);
@@ -628,10 +636,10 @@ TEST(list_many_devices)
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		struct vs_dev *d = vs_dev_list_add(&l);
+		struct vs_nl_dev *d = vs_dev_list_add(&l);
 
 		ASSERT_NE(NULL, d);
-		snprintf(d->path, sizeof(d->path), "/sys/x/virtio%d", i);
+		snprintf(d->header.path, sizeof(d->header.path), "/sys/x/virtio%d", i);
 		snprintf(d->name, sizeof(d->name), "%s", "virtio-rng");
 	}
 	a = vs_json_list(&l);
@@ -649,7 +657,7 @@ TEST(list_many_devices)
 TEST(pretty_text_parses_back)
 {
 	struct json_object *back, *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -1034,11 +1042,20 @@ TEST(cli_query_virtio)
 	free(err);
 
 	/* a module that leaves out the path is too old */
-	vs_dev_clear(&f->list.devs[1], VIRTIO_STATUS_A_DEV_PATH);
+	vs_dev_header_clear(&f->list.devs[1], VIRTIO_STATUS_A_HEADER_PATH);
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
 	EXPECT_STREQ("", out);
 	EXPECT_TEXT(err,
-		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_DEV_PATH\n");
+		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_HEADER_PATH\n");
+	free(out);
+	free(err);
+
+	/* nor one without the header nest */
+	memset(&f->list.devs[1].header, 0, sizeof(f->list.devs[1].header));
+	vs_dev_clear(&f->list.devs[1], VIRTIO_STATUS_A_DEV_HEADER);
+	EXPECT_EQ(1, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(err,
+		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_DEV_HEADER\n");
 	free(out);
 	free(err);
 	fake_free(f);
@@ -1095,7 +1112,8 @@ TEST(cli_usage_errors)
 
 static struct nl_msg *dev_msg(u8 cmd)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* room for the longest chain an element reply carries */
+	struct nl_msg *msg = nlmsg_alloc_size(1 << 16);
 
 	if (!msg)
 		return NULL;
@@ -1107,16 +1125,39 @@ static struct nl_msg *dev_msg(u8 cmd)
 	return msg;
 }
 
+/* The header nest @attr naming @path and @busid (NULL: left out). */
+static int put_header(struct nl_msg *msg, int attr, const char *path,
+		      const char *busid)
+{
+	struct nlattr *nest = nla_nest_start(msg, attr);
+
+	if (!nest ||
+	    (path && nla_put_string(msg, VIRTIO_STATUS_A_HEADER_PATH, path) < 0) ||
+	    (busid && nla_put_string(msg, VIRTIO_STATUS_A_HEADER_BUSID, busid) < 0))
+		return -1;
+	return nla_nest_end(msg, nest);
+}
+
+/*
+ * A u64 as the kernel's nla_put_u64_64bit() puts it where it has to align
+ * it: the (empty) pad attribute of @attr's set first.
+ */
+static int put_u64(struct nl_msg *msg, int pad, int attr, u64 v)
+{
+	if (nla_put(msg, pad, 0, NULL) < 0)
+		return -1;
+	return nla_put_u64(msg, attr, v);
+}
+
 TEST(decode_full_reply)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSID, "virtio0"));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, PCI_PATH, "virtio0"));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_INDEX, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
@@ -1124,8 +1165,8 @@ TEST(decode_full_reply)
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "pci"));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "virtio_net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_STATUS, 0x0f));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, BIT60 | 1));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, ~0ULL));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, BIT60 | 1));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, ~0ULL));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 3));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_BROKEN, 1));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_FAILED, 0));
@@ -1133,12 +1174,12 @@ TEST(decode_full_reply)
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 42));
 
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
-	EXPECT_STREQ(PCI_PATH, d->path);
-	EXPECT_STREQ("virtio0", d->busid);
+	EXPECT_STREQ(PCI_PATH, d->header.path);
+	EXPECT_STREQ("virtio0", d->header.busid);
 	EXPECT_STREQ("virtio-net", d->name);
 	EXPECT_STREQ("pci", d->transport);
 	EXPECT_STREQ("virtio_net", d->driver);
-	EXPECT_EQ(1, d->device_id);
+	EXPECT_EQ(1, d->id);
 	EXPECT_EQ(0x1af4, d->vendor);
 	EXPECT_EQ(0x0f, d->status);
 	EXPECT_EQ(BIT60 | 1, d->driver_features);
@@ -1148,6 +1189,11 @@ TEST(decode_full_reply)
 	EXPECT_FALSE(d->failed);
 	EXPECT_EQ(VIRTIO_STATUS_ENDIAN_BIG, d->endian);
 	EXPECT_EQ(42, d->generation);
+	EXPECT_TRUE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH));
+	EXPECT_TRUE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_BUSID));
+	/* the pads are no attribute of the device */
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_PAD));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST));
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR));
 	EXPECT_EQ(0, vs_dev_check_status(d, &e));
 	EXPECT_EQ(0, vs_dev_check_info(d, &e));
@@ -1158,7 +1204,7 @@ TEST(decode_full_reply)
 TEST(decode_features_err_and_missing)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
@@ -1169,10 +1215,24 @@ TEST(decode_features_err_and_missing)
 	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_NAME));
 	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR));
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES));
-	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_PATH));
+	EXPECT_FALSE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH));
 	EXPECT_EQ(EPERM, d->device_features_err);
 	EXPECT_EQ(-1, vs_dev_check_info(d, &e));
 	EXPECT_EQ(VS_ERR_OLD, e.kind);
+	EXPECT_TEXT(e.detail, "its reply lacks VIRTIO_STATUS_A_DEV_HEADER");
+	nlmsg_free(msg);
+
+	/* a header nest naming the device by bus id only */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, NULL, "virtio0"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-blk"));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_HEADER));
+	EXPECT_TRUE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_BUSID));
+	EXPECT_FALSE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH));
+	EXPECT_EQ(-1, vs_dev_check_info(d, &e));
+	EXPECT_TEXT(e.detail, "its reply lacks VIRTIO_STATUS_A_HEADER_PATH");
 	nlmsg_free(msg);
 	free(d);
 }
@@ -1180,7 +1240,7 @@ TEST(decode_features_err_and_missing)
 TEST(decode_rejects_wrong_cmd_and_size)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET + 1);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
@@ -1247,12 +1307,12 @@ TEST(vhost_status_keys_types_and_nesting)
 {
 	const char *prev = NULL;
 	struct json_object *o, *vd;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	size_t i = 0;
 
 	fill_vhost(&d);
-	d.vhost_log_enabled = true;
-	d.vhost_started = false;
+	d.vhost.log_enabled = true;
+	d.vhost.started = false;
 	d.broken = true;
 	o = vs_json_vhost_status(&d, FSET(BIT_ULL(63) | 7, 0));
 	ASSERT_NE(NULL, o);
@@ -1407,7 +1467,7 @@ TEST(vhost_vdpa_is_not_probed)
 	fill_vhost(&f->dev);
 	snprintf(f->dev.name, sizeof(f->dev.name), "%s", "vhost-vdpa");
 	snprintf(f->dev.driver, sizeof(f->dev.driver), "%s", "vhost_vdpa");
-	f->dev.device_id = 0;
+	f->dev.id = 0;
 	f->features = vs_fset_of(7, 0);
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
 			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
@@ -1434,23 +1494,23 @@ TEST(vhost_check_by_kind)
 {
 	char buf[VS_MSG_MAX * 2];
 	struct vs_err e;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 
 	/* no DEVICE_FEATURES, BUSID or VENDOR needed for vhost */
 	fill_vhost(&d);
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 	EXPECT_EQ(0, vs_dev_check_info(&d, &e));
 
-	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS);
+	vs_dev_vhost_clear(&d, VIRTIO_STATUS_A_VHOST_MEM_REGIONS);
 	EXPECT_EQ(-1, vs_dev_check_status(&d, &e));
 	vs_err_sentence(&e, VHOST_PATH, buf, sizeof(buf));
 	EXPECT_TEXT(buf,
-		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS");
+		    "kernel module too old: its reply lacks VIRTIO_STATUS_A_VHOST_MEM_REGIONS");
 
 	/* owner and holders are optional */
 	fill_vhost(&d);
-	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
-	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID);
+	vs_dev_vhost_clear(&d, VIRTIO_STATUS_A_VHOST_OWNER_PID);
+	vs_dev_vhost_clear(&d, VIRTIO_STATUS_A_VHOST_HOLDER_PID);
 	EXPECT_EQ(0, vs_dev_check_status(&d, &e));
 
 	/* the same reply marked virtio needs the virtio attributes */
@@ -1472,7 +1532,7 @@ TEST(list_with_vhost_entries_in_dump_order)
 {
 	struct vs_backend be;
 	struct fake *f = fake_new(&be);
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	char *out, *err;
 
 	fake_add(f, PCI_PATH, "virtio-net");
@@ -1482,7 +1542,7 @@ TEST(list_with_vhost_entries_in_dump_order)
 	d = vs_dev_list_add(&f->list);
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
-	snprintf(d->path, sizeof(d->path), "%s", VSOCK_PATH);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", VSOCK_PATH);
 	snprintf(d->name, sizeof(d->name), "%s", "vhost-vsock");
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
 	EXPECT_TEXT(out,
@@ -1555,7 +1615,7 @@ static void fake_info_off(struct fake *f, const char *reason)
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_REASON);
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT);
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_OFF;
 	snprintf(f->info.vhost_reason, sizeof(f->info.vhost_reason), "%s",
 		 reason);
 	snprintf(f->info.vhost_layout, sizeof(f->info.vhost_layout), "%s",
@@ -1570,7 +1630,7 @@ TEST(info_command_output)
 
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT);
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_ON;
 	snprintf(f->info.vhost_layout, sizeof(f->info.vhost_layout), "%s",
 		 "6.12.117: BTF of vhost.ko");
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("info")));
@@ -1694,7 +1754,7 @@ TEST(vhost_off_warning_silent_cases)
 
 	/* vhost on */
 	f->privileged = true;
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_ON;
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
 	EXPECT_STREQ("", err);
 	free(out);
@@ -1710,7 +1770,7 @@ TEST(vhost_off_warning_silent_cases)
 
 	/* a failed command: its sentence only */
 	f->info_errnum = 0;
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_OFF;
 	vs_err_sys(&f->get_err, ENODEV, NULL);
 	infos = f->infos;
 	EXPECT_EQ(1, run_cli(&be, "", &out, &err,
@@ -1760,51 +1820,59 @@ TEST(vhost_probe_real_errors_and_cache)
 TEST(decode_vhost_reply_with_holders)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct nlattr *nest;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, VHOST_PATH));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, VHOST_PATH, NULL));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost"));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "vhost_net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_STATUS, 0));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, BIT60 | 5));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, BIT60 | 5));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 2));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_BROKEN, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ENDIAN, VIRTIO_STATUS_ENDIAN_LITTLE));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 7));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES, BIT60 | 5));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_VHOST_BACKEND_FEATURES, 6));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_MEM_REGIONS, 4));
-	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_VHOST_LOG_ENABLED, 1));
-	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_VHOST_STARTED, 1));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, 1234));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1234));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1240));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 77));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_VHOST_PAD, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES, BIT60 | 5));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_VHOST_PAD, VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES, 6));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_MEM_REGIONS, 4));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_VHOST_LOG_ENABLED, 1));
+	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_VHOST_STARTED, 1));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_OWNER_PID, 1234));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1234));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1240));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 77));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
 
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
 	EXPECT_EQ(VIRTIO_STATUS_KIND_VHOST, vs_dev_kind(d));
-	EXPECT_STREQ(VHOST_PATH, d->path);
+	EXPECT_STREQ(VHOST_PATH, d->header.path);
 	EXPECT_STREQ("vhost_net", d->driver);
 	EXPECT_STREQ("vhost", d->transport);
-	EXPECT_EQ(BIT60 | 5, d->vhost_acked_features);
-	EXPECT_EQ(6, d->vhost_backend_features);
-	EXPECT_EQ(4, d->vhost_mem_regions);
-	EXPECT_TRUE(d->vhost_log_enabled);
-	EXPECT_TRUE(d->vhost_started);
-	EXPECT_EQ(1234, d->vhost_owner_pid);
-	ASSERT_EQ(3, d->n_holder_pids);
+	EXPECT_EQ(BIT60 | 5, d->vhost.acked_features);
+	EXPECT_EQ(6, d->vhost.backend_features);
+	EXPECT_EQ(4, d->vhost.mem_regions);
+	EXPECT_TRUE(d->vhost.log_enabled);
+	EXPECT_TRUE(d->vhost.started);
+	EXPECT_EQ(1234, d->vhost.owner_pid);
+	ASSERT_EQ(3, d->vhost.n_holder_pid);
+	EXPECT_EQ(3, vs_dev_holders(d));
 	EXPECT_EQ(3, vs_dev_holders_kept(d));
-	EXPECT_EQ(1234, d->holder_pids[0]);
-	EXPECT_EQ(1240, d->holder_pids[1]);
-	EXPECT_EQ(77, d->holder_pids[2]);
-	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID));
-	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSID));
+	EXPECT_EQ(1234, d->vhost.holder_pid[0]);
+	EXPECT_EQ(1240, d->vhost.holder_pid[1]);
+	EXPECT_EQ(77, d->vhost.holder_pid[2]);
+	EXPECT_TRUE(vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_HOLDER_PID));
+	EXPECT_FALSE(vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_HOLDERS));
+	EXPECT_FALSE(vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_PAD));
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_PAD));
+	EXPECT_FALSE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_BUSID));
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES));
 	EXPECT_EQ(0, vs_dev_check_status(d, &e));
 	EXPECT_EQ(0, vs_dev_check_info(d, &e));
@@ -1812,46 +1880,83 @@ TEST(decode_vhost_reply_with_holders)
 	free(d);
 }
 
-TEST(decode_many_holders_and_bad_holder)
+/*
+ * A vhost device's reply: KIND, and a vhost nest of @n HOLDER_PIDs from
+ * 100 up, HOLDERS @total if not 0.
+ */
+static struct nl_msg *holders_msg(u32 n, u32 total)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_err e;
+	struct nlattr *nest;
 	u32 i;
+
+	if (!msg || nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST) < 0)
+		goto fail;
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	if (!nest)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 100 + i) < 0)
+			goto fail;
+	if (total && nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDERS, total) < 0)
+		goto fail;
+	if (nla_nest_end(msg, nest) < 0)
+		goto fail;
+	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+TEST(decode_many_holders_and_bad_holder)
+{
+	struct nl_msg *msg = holders_msg(VS_HOLDERS_MAX + 6, 0);
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct nlattr *nest;
+	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
-	for (i = 0; i < VS_HOLDERS_MAX + 6; i++)
-		ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 100 + i));
+	/* decoded into a cleared struct; past the array: counted, not stored */
+	memset(d, 0xa5, sizeof(*d));
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
-	EXPECT_EQ(VS_HOLDERS_MAX + 6, d->n_holder_pids);
+	EXPECT_EQ(VS_HOLDERS_MAX + 6, d->vhost.n_holder_pid);
+	EXPECT_EQ(VS_HOLDERS_MAX + 6, vs_dev_holders(d));
 	EXPECT_EQ(VS_HOLDERS_MAX, vs_dev_holders_kept(d));
-	EXPECT_EQ(100, d->holder_pids[0]);
-	EXPECT_EQ(100 + VS_HOLDERS_MAX - 1, d->holder_pids[VS_HOLDERS_MAX - 1]);
+	EXPECT_EQ(100, d->vhost.holder_pid[0]);
+	EXPECT_EQ(100 + VS_HOLDERS_MAX - 1, d->vhost.holder_pid[VS_HOLDERS_MAX - 1]);
+	EXPECT_EQ(0, d->vhost.holders);
+	EXPECT_STREQ("", d->vhost.error);
 	nlmsg_free(msg);
 
 	/* the module sends the lowest pids and the total: the total counts */
-	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	msg = holders_msg(VIRTIO_STATUS_HOLDERS_SENT, 5001);
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
-	for (i = 0; i < VIRTIO_STATUS_HOLDERS_SENT; i++)
-		ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 100 + i));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, 5001));
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
-	EXPECT_EQ(5001, d->n_holder_pids);
-	EXPECT_EQ(100, d->holder_pids[0]);
+	EXPECT_EQ(5001, vs_dev_holders(d));
+	EXPECT_EQ(VIRTIO_STATUS_HOLDERS_SENT, vs_dev_holders_kept(d));
+	EXPECT_EQ(100, d->vhost.holder_pid[0]);
+	nlmsg_free(msg);
+
+	/* a total below the pids sent does not hide any */
+	msg = holders_msg(3, 2);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(3, vs_dev_holders(d));
 	nlmsg_free(msg);
 
 	/* a short holder pid, even after a good one, is malformed */
 	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1));
-	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 2));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 3));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1));
+	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 2));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 3));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
 	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
 	EXPECT_TEXT(e.detail,
-		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID");
+		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_VHOST_HOLDER_PID");
 	nlmsg_free(msg);
 	free(d);
 }
@@ -1859,25 +1964,25 @@ TEST(decode_many_holders_and_bad_holder)
 TEST(decode_missing_kind_is_virtio)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
 	/* an old module's reply: no KIND */
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, PCI_PATH, NULL));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_STATUS, 0x0f));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 5));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, 7));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 5));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, 7));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 3));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_BROKEN, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ENDIAN, VIRTIO_STATUS_ENDIAN_LITTLE));
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_KIND));
 	EXPECT_EQ(VIRTIO_STATUS_KIND_VIRTIO, vs_dev_kind(d));
-	EXPECT_EQ(0, d->n_holder_pids);
+	EXPECT_EQ(0, vs_dev_holders(d));
 	EXPECT_EQ(0, vs_dev_check_status(d, &e));
 	nlmsg_free(msg);
 
@@ -1894,15 +1999,15 @@ TEST(decode_missing_kind_is_virtio)
 TEST(decode_info_reply)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_INFO);
-	struct vs_info info;
+	struct vs_nl_info info;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_VHOST_STATE, VIRTIO_STATUS_VHOST_OFF));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_VHOST_STATE, VIRTIO_STATUS_VHOST_STATE_OFF));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_INFO_VHOST_REASON, "no layout for 6.13"));
 	ASSERT_EQ(0, vs_info_from_msg(msg, &info, &e));
 	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_STATE));
-	EXPECT_EQ(VIRTIO_STATUS_VHOST_OFF, info.vhost_state);
+	EXPECT_EQ(VIRTIO_STATUS_VHOST_STATE_OFF, info.vhost_state);
 	EXPECT_STREQ("no layout for 6.13", info.vhost_reason);
 	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT));
 	nlmsg_free(msg);
@@ -2281,7 +2386,7 @@ static char *member_text(struct json_object *o, const char *key)
 TEST(decoded_net_exact)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -2340,7 +2445,7 @@ TEST(decoded_net_exact)
 TEST(decoded_unknown_bits)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -2354,7 +2459,7 @@ TEST(decoded_unknown_bits)
 	free(s);
 	json_object_put(o);
 
-	d.device_id = 4;
+	d.id = 4;
 	d.driver_features = BIT_ULL(58) | BIT_ULL(30) | BIT_ULL(0);
 	o = vs_json_status_mode(&d, VS_JSON_DECODED);
 	s = member_text(o, "guest-features");
@@ -2364,7 +2469,7 @@ TEST(decoded_unknown_bits)
 	json_object_put(o);
 
 	/* an id no table knows (and past 16 bits) never crashes */
-	d.device_id = 0x12345;
+	d.id = 0x12345;
 	o = vs_json_status_mode(&d, VS_JSON_DECODED);
 	s = member_text(o, "guest-features");
 	EXPECT_TEXT(s,
@@ -2376,7 +2481,7 @@ TEST(decoded_unknown_bits)
 TEST(decoded_status_reset_failed_unknown)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -2406,12 +2511,12 @@ TEST(decoded_status_reset_failed_unknown)
 TEST(decoded_vhost_with_backed_device_table)
 {
 	struct json_object *o, *dev;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_vhost(&d);
-	d.vhost_acked_features = BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(0);
-	d.vhost_backend_features = BIT_ULL(1) | BIT_ULL(3) | BIT_ULL(20);
+	d.vhost.acked_features = BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(0);
+	d.vhost.backend_features = BIT_ULL(1) | BIT_ULL(3) | BIT_ULL(20);
 	o = vs_json_vhost_status_mode(&d, FSET(BIT_ULL(63) | BIT_ULL(26) | 1, 0),
 				      VS_JSON_DECODED);
 	ASSERT_NE(NULL, o);
@@ -2456,8 +2561,8 @@ TEST(decoded_vhost_with_backed_device_table)
 	json_object_put(o);
 
 	/* vhost-vsock: bit 1 is the vsock table's, not net's */
-	d.device_id = 19;
-	d.vhost_acked_features = BIT_ULL(1);
+	d.id = 19;
+	d.vhost.acked_features = BIT_ULL(1);
 	o = vs_json_vhost_status_mode(&d, FSET(0, 0), VS_JSON_DECODED);
 	s = member_text(o, "guest-features");
 	EXPECT_TEXT(s,
@@ -2469,7 +2574,7 @@ TEST(decoded_vhost_with_backed_device_table)
 TEST(raw_and_decoded_extras)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	fill_dev(&d);
@@ -2618,7 +2723,7 @@ TEST(show_table_exact)
 {
 	struct vs_backend be;
 	struct fake *f = fake_new(&be);
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	char *out, *err;
 
 	fake_add(f, PCI_PATH, "virtio-net");
@@ -2627,8 +2732,8 @@ TEST(show_table_exact)
 	vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
 	fake_add(f, MMIO_PATH, "virtio-blk");
 	d = &f->list.devs[1];
-	snprintf(d->busid, sizeof(d->busid), "virtio1");
-	d->device_id = 2;
+	snprintf(d->header.busid, sizeof(d->header.busid), "virtio1");
+	d->id = 2;
 	d->status = 0x83;
 	d->driver_features = 0;
 	d->num_vqs = 0;
@@ -2726,7 +2831,7 @@ TEST(show_vhost_device)
 	char *out, *err;
 
 	fill_vhost(&f->dev);
-	f->dev.vhost_acked_features = BIT_ULL(32) | BIT_ULL(26);
+	f->dev.vhost.acked_features = BIT_ULL(32) | BIT_ULL(26);
 	f->features = vs_fset_of(BIT_ULL(32) | BIT_ULL(26) | BIT_ULL(15), 0);
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", VHOST_PATH)));
 	EXPECT_TEXT(out,
@@ -2766,7 +2871,7 @@ TEST(show_vhost_device)
 #define GUEST_USED	0x10f1240ULL
 
 /* Queue 1 of fill_dev(): 256 entries, 250 free, the driver's "output.0". */
-static void fill_guest_queue(struct vs_queue *q)
+static void fill_guest_queue(struct vs_nl_queue *q)
 {
 	static const int attrs[] = {
 		VIRTIO_STATUS_A_QUEUE_INDEX, VIRTIO_STATUS_A_QUEUE_NAME,
@@ -2794,7 +2899,7 @@ static void fill_guest_queue(struct vs_queue *q)
 }
 
 /* Queue 0 of fill_vhost(): 256 entries, 3 heads taken and not used. */
-static void fill_vhost_queue(struct vs_queue *q)
+static void fill_vhost_queue(struct vs_nl_queue *q)
 {
 	static const int attrs[] = {
 		VIRTIO_STATUS_A_QUEUE_INDEX, VIRTIO_STATUS_A_QUEUE_NUM,
@@ -3006,7 +3111,7 @@ TEST(vhost_ring_exact_and_sizes)
 	json_object_put(o);
 
 	/* VIRTIO_RING_F_EVENT_IDX acked: used_event / avail_event */
-	f->dev.vhost_acked_features |= BIT_ULL(29);
+	f->dev.vhost.acked_features |= BIT_ULL(29);
 	f->queue.num = 1024;
 	o = vs_json_vhost_queue_status(&f->dev, &f->queue);
 	ASSERT_NE(NULL, o);
@@ -3221,20 +3326,21 @@ TEST(queue_kernel_errors)
 TEST(decode_guest_queue_reply)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_queue q;
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct vs_nl_queue q;
 	struct vs_err e;
 	char *s;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_QUEUE_HEADER, NULL, "virtio0"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 1));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_QUEUE_NAME, "output.0"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM_FREE, 250));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC, GUEST_DESC));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL, GUEST_AVAIL));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED, GUEST_USED));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_DESC, GUEST_DESC));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_AVAIL, GUEST_AVAIL));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_USED, GUEST_USED));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_PACKED, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 1030));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 1024));
@@ -3255,6 +3361,9 @@ TEST(decode_guest_queue_reply)
 	EXPECT_EQ(1024, q.used_idx);
 	EXPECT_EQ(1, q.avail_flags);
 	EXPECT_TRUE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_USED_FLAGS));
+	EXPECT_STREQ("virtio0", q.header.busid);
+	EXPECT_TRUE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_HEADER));
+	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_PAD));
 	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX));
 	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_KICK_FD));
 	/* decoded, it answers exactly as the fixture does */
@@ -3269,18 +3378,19 @@ TEST(decode_guest_queue_reply)
 TEST(decode_vhost_queue_reply)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_queue q;
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct vs_nl_queue q;
 	struct vs_err e;
 	char *s;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_QUEUE_HEADER, VHOST_PATH, NULL));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC, 0x7f0000001000ULL));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL, 0x7f0000002000ULL));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED, 0x7f0000003000ULL));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_DESC, 0x7f0000001000ULL));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_AVAIL, 0x7f0000002000ULL));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_USED, 0x7f0000003000ULL));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 2));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 65534));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX, 1));
@@ -3288,9 +3398,9 @@ TEST(decode_vhost_queue_reply)
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_CALL, 1));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_KICK_FD, 31));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_CALL_FD, 32));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC_GPA, 0x41000));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA, 0x42000));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED_GPA, 0x43000));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_DESC_GPA, 0x41000));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_AVAIL_GPA, 0x42000));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_USED_GPA, 0x43000));
 
 	ASSERT_EQ(0, vs_queue_from_msg(msg, &q, &e));
 	EXPECT_TRUE(q.kick);
@@ -3315,7 +3425,7 @@ TEST(decode_vhost_queue_reply)
 TEST(decode_queue_rejects_wrong_cmd_and_size)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_queue q;
+	struct vs_nl_queue q;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
@@ -3336,30 +3446,42 @@ TEST(decode_queue_rejects_wrong_cmd_and_size)
 
 /* x-query-virtio-queue-element */
 
+/* One descriptor of a chain, as decoded from its nest. */
+static void fill_desc(struct vs_nl_desc *d, u64 addr, u32 len, u32 flags)
+{
+	memset(d, 0, sizeof(*d));
+	d->addr = addr;
+	d->len = len;
+	d->flags = flags;
+	vs_nl_set(d->have, VIRTIO_STATUS_A_DESC_ADDR);
+	vs_nl_set(d->have, VIRTIO_STATUS_A_DESC_LEN);
+	vs_nl_set(d->have, VIRTIO_STATUS_A_DESC_FLAGS);
+}
+
 /* Entry 1029 of queue 1 of fill_dev(): head 5, a 2-descriptor chain. */
 static void fill_elem(struct fake *f)
 {
 	static const int attrs[] = {
-		VIRTIO_STATUS_A_QUEUE_INDEX, VIRTIO_STATUS_A_ELEM_INDEX,
-		VIRTIO_STATUS_A_ELEM_HEAD, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX,
-		VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS,
-		VIRTIO_STATUS_A_QUEUE_USED_IDX,
-		VIRTIO_STATUS_A_QUEUE_USED_FLAGS, VIRTIO_STATUS_A_ELEM_DESC,
+		VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX, VIRTIO_STATUS_A_ELEMENT_INDEX,
+		VIRTIO_STATUS_A_ELEMENT_HEAD, VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX,
+		VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS,
+		VIRTIO_STATUS_A_ELEMENT_USED_IDX,
+		VIRTIO_STATUS_A_ELEMENT_USED_FLAGS, VIRTIO_STATUS_A_ELEMENT_DESC,
 	};
 	size_t i;
 
 	memset(&f->elem, 0, sizeof(f->elem));
 	f->elem.queue_index = 1;
-	f->elem.elem_index = 1029;
+	f->elem.index = 1029;
 	f->elem.head = 5;
 	f->elem.avail_idx = 1030;
 	f->elem.avail_flags = 1;
 	f->elem.used_idx = 1024;
 	f->elem.used_flags = 0;
-	f->elem.n_descs = 2;
+	f->elem.n_desc = 2;
 	/* VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, then VRING_DESC_F_WRITE */
-	f->elem_descs[0] = (struct vs_desc){ 0x1000a000ULL, 12, 3 };
-	f->elem_descs[1] = (struct vs_desc){ 0x1000b000ULL, 1514, 2 };
+	fill_desc(&f->elem.desc[0], 0x1000a000ULL, 12, 3);
+	fill_desc(&f->elem.desc[1], 0x1000b000ULL, 1514, 2);
 	for (i = 0; i < ARRAY_SIZE(attrs); i++)
 		vs_elem_set(&f->elem, attrs[i]);
 }
@@ -3381,7 +3503,6 @@ TEST(elem_cli_exact_without_index)
 	struct vs_backend be;
 	struct fake *f = fake_new(&be);
 	struct json_object *o, *descs;
-	struct vs_elem el;
 	char *out, *err;
 	size_t i;
 
@@ -3404,9 +3525,7 @@ TEST(elem_cli_exact_without_index)
 	EXPECT_FALSE(f->elem_has_index);
 
 	/* keys in the schema's order, every number an integer */
-	el = f->elem;
-	el.descs = f->elem_descs;
-	o = vs_json_queue_element(&f->dev, &el);
+	o = vs_json_queue_element(&f->dev, &f->elem);
 	ASSERT_NE(NULL, o);
 	EXPECT_TRUE(keys_in_order(o, elem_keys, ARRAY_SIZE(elem_keys), NULL));
 	EXPECT_TRUE(keys_in_order(member(o, "avail"), elem_avail_keys,
@@ -3496,17 +3615,14 @@ TEST(elem_desc_flags)
 	struct vs_backend be;
 	struct fake *f = fake_new(&be);
 	struct json_object *o;
-	struct vs_elem el;
 	char *s;
 
 	fill_elem(f);
-	el = f->elem;
-	el.descs = f->elem_descs;
-	el.n_descs = 1;
+	f->elem.n_desc = 1;
 	/* every named bit, an unknown one among them, one past 16 bits */
-	f->elem_descs[0].flags = 0x10000 | 0x8000 | 0x80 | 0x8 | 0x4 | 0x2 |
-				 0x1;
-	o = vs_json_queue_element(&f->dev, &el);
+	f->elem.desc[0].flags = 0x10000 | 0x8000 | 0x80 | 0x8 | 0x4 | 0x2 |
+				0x1;
+	o = vs_json_queue_element(&f->dev, &f->elem);
 	ASSERT_NE(NULL, o);
 	s = text_of(json_object_get(desc0_flags(o)));
 	EXPECT_TEXT(s,
@@ -3514,8 +3630,8 @@ TEST(elem_desc_flags)
 	free(s);
 	json_object_put(o);
 
-	f->elem_descs[0].flags = 0;
-	o = vs_json_queue_element(&f->dev, &el);
+	f->elem.desc[0].flags = 0;
+	o = vs_json_queue_element(&f->dev, &f->elem);
 	ASSERT_NE(NULL, o);
 	s = text_of(json_object_get(desc0_flags(o)));
 	EXPECT_STREQ("[]", s);
@@ -3716,16 +3832,16 @@ TEST(elem_kernel_errors)
 	vs_err_clear(&f->get_err);
 
 	/* a reply without what the answer needs: module too old */
-	vs_elem_clear(&f->elem, VIRTIO_STATUS_A_QUEUE_USED_FLAGS);
+	vs_elem_clear(&f->elem, VIRTIO_STATUS_A_ELEMENT_USED_FLAGS);
 	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
 	EXPECT_TEXT(s,
-		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"kernel module too old: its reply lacks VIRTIO_STATUS_A_QUEUE_USED_FLAGS\"}}");
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"kernel module too old: its reply lacks VIRTIO_STATUS_A_ELEMENT_USED_FLAGS\"}}");
 	free(s);
 	fill_elem(f);
-	f->elem.n_descs = 0;
+	f->elem.n_desc = 0;
 	s = elem_qmp(&be, "{\"path\": \"virtio0\", \"queue\": 1}");
 	EXPECT_TEXT(s,
-		    QMP_ERR("kernel module too old: its reply lacks VIRTIO_STATUS_A_ELEM_DESC"));
+		    QMP_ERR("kernel module too old: its reply lacks VIRTIO_STATUS_A_ELEMENT_DESC"));
 	free(s);
 	fake_free(f);
 }
@@ -3733,62 +3849,78 @@ TEST(elem_kernel_errors)
 /* A descriptor nest as the kernel builds it: PAD first aligns ADDR. */
 static int put_desc(struct nl_msg *msg, u64 addr, u32 len, u32 flags)
 {
-	struct nlattr *nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+	struct nlattr *nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEMENT_DESC);
 
 	if (!nest ||
-	    nla_put(msg, VIRTIO_STATUS_A_DESC_PAD, 0, NULL) < 0 ||
-	    nla_put_u64(msg, VIRTIO_STATUS_A_DESC_ADDR, addr) < 0 ||
+	    put_u64(msg, VIRTIO_STATUS_A_DESC_PAD, VIRTIO_STATUS_A_DESC_ADDR, addr) < 0 ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DESC_LEN, len) < 0 ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DESC_FLAGS, flags) < 0)
 		return -1;
 	return nla_nest_end(msg, nest);
 }
 
+/* The fixed part of fill_elem()'s reply, the device named as asked. */
+static int put_elem_head(struct nl_msg *msg)
+{
+	if (put_header(msg, VIRTIO_STATUS_A_ELEMENT_HEADER, NULL, "virtio0") < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX, 1) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_INDEX, 1029) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_HEAD, 5) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX, 1030) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS, 1) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_USED_IDX, 1024) < 0 ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_USED_FLAGS, 0) < 0)
+		return -1;
+	return 0;
+}
+
 TEST(decode_element_reply)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_elem el;
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct vs_nl_element el;
 	struct vs_err e;
 	char *s;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 1));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_INDEX, 1029));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_HEAD, 5));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 1030));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, 1));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 1024));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, 0));
+	ASSERT_EQ(0, put_elem_head(msg));
 	ASSERT_EQ(0, put_desc(msg, 0x1000a000ULL, 12, 3));
 	ASSERT_EQ(0, put_desc(msg, 0x1000b000ULL, 1514, 2));
 
 	ASSERT_EQ(0, vs_elem_from_msg(msg, &el, &e));
 	EXPECT_EQ(1, el.queue_index);
-	EXPECT_EQ(1029, el.elem_index);
+	EXPECT_EQ(1029, el.index);
 	EXPECT_EQ(5, el.head);
 	EXPECT_EQ(1030, el.avail_idx);
 	EXPECT_EQ(1, el.avail_flags);
 	EXPECT_EQ(1024, el.used_idx);
 	EXPECT_EQ(0, el.used_flags);
-	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_ELEM_DESC));
-	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_QUEUE_USED_FLAGS));
-	ASSERT_EQ(2, el.n_descs);
+	EXPECT_STREQ("virtio0", el.header.busid);
+	EXPECT_TRUE(vs_nl_has(el.header.have, VIRTIO_STATUS_A_HEADER_BUSID));
+	EXPECT_FALSE(vs_nl_has(el.header.have, VIRTIO_STATUS_A_HEADER_PATH));
+	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_ELEMENT_HEADER));
+	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_ELEMENT_DESC));
+	EXPECT_TRUE(vs_elem_has(&el, VIRTIO_STATUS_A_ELEMENT_USED_FLAGS));
+	EXPECT_FALSE(vs_elem_addr_hidden(&el));
+	ASSERT_EQ(2, el.n_desc);
 	/* in chain order */
-	EXPECT_EQ(0x1000a000ULL, el.descs[0].addr);
-	EXPECT_EQ(12, el.descs[0].len);
-	EXPECT_EQ(3, el.descs[0].flags);
-	EXPECT_EQ(0x1000b000ULL, el.descs[1].addr);
-	EXPECT_EQ(1514, el.descs[1].len);
-	EXPECT_EQ(2, el.descs[1].flags);
+	EXPECT_EQ(0x1000a000ULL, el.desc[0].addr);
+	EXPECT_EQ(12, el.desc[0].len);
+	EXPECT_EQ(3, el.desc[0].flags);
+	EXPECT_EQ(0x1000b000ULL, el.desc[1].addr);
+	EXPECT_EQ(1514, el.desc[1].len);
+	EXPECT_EQ(2, el.desc[1].flags);
+	/* each descriptor has its own presence mask; the pad is not in it */
+	EXPECT_TRUE(vs_nl_has(el.desc[1].have, VIRTIO_STATUS_A_DESC_ADDR));
+	EXPECT_FALSE(vs_nl_has(el.desc[1].have, VIRTIO_STATUS_A_DESC_PAD));
+	/* the slots past the chain are untouched */
+	EXPECT_EQ(0, el.desc[2].have[0] | el.desc[2].len);
 	/* decoded, it answers exactly as the fixture does */
 	fill_dev(d);
 	s = text_of(vs_qmp_return(vs_json_queue_element(d, &el)));
 	EXPECT_TEXT(s, WANT_ELEM);
 	free(s);
-	vs_elem_free(&el);
-	EXPECT_EQ(NULL, el.descs);
 	nlmsg_free(msg);
 	free(d);
 }
@@ -3797,7 +3929,7 @@ TEST(decode_element_rejects_bad_descs)
 {
 	struct nl_msg *msg;
 	struct nlattr *nest;
-	struct vs_elem el;
+	struct vs_nl_element el;
 	struct vs_err e;
 
 	/* the wrong command */
@@ -3812,21 +3944,20 @@ TEST(decode_element_rejects_bad_descs)
 	msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, put_desc(msg, 0x1000, 8, 1));
-	nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEMENT_DESC);
 	ASSERT_NE(NULL, nest);
 	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DESC_ADDR, 0x2000));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_FLAGS, 0));
 	ASSERT_EQ(0, nla_nest_end(msg, nest));
 	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
 	EXPECT_TEXT(e.detail,
-		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with no VIRTIO_STATUS_A_DESC_LEN");
-	EXPECT_EQ(NULL, el.descs);
+		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEMENT_DESC with no VIRTIO_STATUS_A_DESC_LEN");
 	nlmsg_free(msg);
 
 	/* a 4-byte address */
 	msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
 	ASSERT_NE(NULL, msg);
-	nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEMENT_DESC);
 	ASSERT_NE(NULL, nest);
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_ADDR, 0x2000));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DESC_LEN, 1));
@@ -3834,15 +3965,15 @@ TEST(decode_element_rejects_bad_descs)
 	ASSERT_EQ(0, nla_nest_end(msg, nest));
 	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
 	EXPECT_TEXT(e.detail,
-		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with a malformed VIRTIO_STATUS_A_DESC_ADDR");
+		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_DESC_ADDR");
 	nlmsg_free(msg);
 
 	/* a 2-byte head */
 	msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_ELEM_HEAD, 5));
+	ASSERT_EQ(0, nla_put_u16(msg, VIRTIO_STATUS_A_ELEMENT_HEAD, 5));
 	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
-	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_ELEM_HEAD",
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_ELEMENT_HEAD",
 		     e.detail);
 	nlmsg_free(msg);
 }
@@ -3869,7 +4000,7 @@ static int flaky_dump(void *ctx, struct vs_dev_list *list, struct vs_err *e)
 	return fake_dump(k->f, list, e);
 }
 
-static int flaky_info(void *ctx, struct vs_info *info, struct vs_err *e)
+static int flaky_info(void *ctx, struct vs_nl_info *info, struct vs_err *e)
 {
 	struct flaky *k = ctx;
 
@@ -3934,7 +4065,7 @@ static bool has_line(const char *text, const char *line)
 FIXTURE(metrics) {
 	struct vs_backend be;
 	struct fake *f;
-	struct vs_dev *d;	/* the virtio-net device */
+	struct vs_nl_dev *d;	/* the virtio-net device */
 	char *text;		/* the last scrape's exposition */
 	int ret;		/* and what vs_metrics_text() returned */
 };
@@ -3978,7 +4109,7 @@ TEST(metrics_escaped_labels_in_series)
 {
 	struct vs_backend be;
 	struct fake *f = fake_new(&be);
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	char *text;
 	int ret;
 
@@ -4001,7 +4132,7 @@ TEST(metrics_escaped_labels_in_series)
 
 TEST_F(metrics, metrics_virtio_device)
 {
-	struct vs_dev *d = self->d;
+	struct vs_nl_dev *d = self->d;
 	const char *text;
 
 	snprintf(d->driver, sizeof(d->driver), "%s", "virtio_net");
@@ -4066,11 +4197,11 @@ TEST_F(metrics, metrics_virtio_device)
 
 TEST_F(metrics, metrics_unknown_bits_and_status)
 {
-	struct vs_dev *d = self->d;
+	struct vs_nl_dev *d = self->d;
 	const char *text;
 
 	snprintf(d->name, sizeof(d->name), "%s", "virtio-device-16962");
-	d->device_id = 0x4242;		/* no table: only transport bits are named */
+	d->id = 0x4242;		/* no table: only transport bits are named */
 	d->driver_features = BIT_ULL(3) | BIT_ULL(32);
 	d->status = 0x13;		/* ACK, DRIVER and bit 4, which has no name */
 	text = rescrape(self);
@@ -4095,12 +4226,12 @@ TEST_F(metrics, metrics_unknown_bits_and_status)
 TEST_F(metrics, metrics_vhost_device)
 {
 	const char *text;
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
-	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_ON;
 	memset(&self->f->info.have, 0, sizeof(self->f->info.have));
 	vs_info_set(&self->f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
 	text = rescrape(self);
@@ -4133,8 +4264,8 @@ TEST_F(metrics, metrics_vhost_device)
 	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
 	fill_vhost(d);
-	vs_dev_clear(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
-	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_OFF;
+	vs_dev_vhost_clear(d, VIRTIO_STATUS_A_VHOST_OWNER_PID);
+	self->f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_OFF;
 	text = rescrape(self);
 	ASSERT_NE(NULL, text);
 	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_owner_pid{"));
@@ -4143,7 +4274,7 @@ TEST_F(metrics, metrics_vhost_device)
 
 TEST_F(metrics, metrics_unprivileged_offered_features)
 {
-	struct vs_dev *d = self->d;
+	struct vs_nl_dev *d = self->d;
 	const char *text;
 
 	vs_dev_clear(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES);
@@ -4739,20 +4870,22 @@ TEST(exporter_http_recovers)
 static struct nl_msg *ntf_msg(u8 cmd, const char *driver, u64 seq, u32 gen)
 {
 	struct nl_msg *msg = dev_msg(cmd);
+	struct nlattr *dev;
 
 	if (!msg)
 		return NULL;
-	if (nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
-	    nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH) ||
-	    nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSID, "virtio0") ||
+	if (put_u64(msg, VIRTIO_STATUS_A_EVENT_PAD, VIRTIO_STATUS_A_EVENT_SEQ, seq) ||
+	    put_u64(msg, VIRTIO_STATUS_A_EVENT_PAD, VIRTIO_STATUS_A_EVENT_TIME, EV_TIME) ||
+	    !(dev = nla_nest_start(msg, VIRTIO_STATUS_A_EVENT_DEV)) ||
+	    put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, PCI_PATH, "virtio0") ||
+	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO) ||
 	    nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net") ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_INDEX, 0) ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1) ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VENDOR, 0x1af4) ||
 	    (driver && nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, driver)) ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, gen) ||
-	    nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_SEQ, seq) ||
-	    nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_TIME, EV_TIME)) {
+	    nla_nest_end(msg, dev)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -4786,7 +4919,10 @@ TEST(event_decode_bound)
 	EXPECT_EQ(EV_TIME, ev->time_ns);
 	EXPECT_EQ(12, ev->dev.generation);
 	EXPECT_EQ(0x1af4, ev->dev.vendor);
-	EXPECT_STREQ("virtio0", ev->dev.busid);
+	EXPECT_STREQ("virtio0", ev->dev.header.busid);
+	EXPECT_STREQ(PCI_PATH, ev->dev.header.path);
+	EXPECT_TRUE(vs_dev_header_has(&ev->dev, VIRTIO_STATUS_A_HEADER_PATH));
+	EXPECT_EQ(VIRTIO_STATUS_KIND_VIRTIO, vs_dev_kind(&ev->dev));
 	s = text_of(vs_event_json(ev));
 	EXPECT_TEXT(s,
 		    "{\"event\": \"VIRTIO_DRIVER_BOUND\", \"data\": {\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"busid\": \"virtio0\", \"name\": \"virtio-net\", \"device-id\": 1, \"driver\": \"virtio_net\", \"seq\": 7}, \"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 123456}}");
@@ -4825,38 +4961,48 @@ TEST(event_decode_each_command)
 	free(ev);
 }
 
-/* A notification short of @skip, or with @attr of the wrong size. */
-static int ntf_bad(int skip, int attr, struct vs_err *e)
+/* An attribute of the event set, in dev_mark()'s notation */
+#define EV(a)		(0x300 | VIRTIO_STATUS_A_EVENT_##a)
+#define NTF_WHAT	"the virtio_status module sent a VIRTIO_DEVICE_ADDED notification "
+
+/*
+ * A device-added notification without @skip, or with @bad of the wrong
+ * size (@wrong bytes, no NUL), in dev_mark()'s notation and EV(); every
+ * other attribute it needs there.
+ */
+static int ntf_bad(int skip, int bad, struct vs_err *e)
 {
 	struct vs_event *ev = malloc(sizeof(*ev));
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_ADD_NTF);
-	static const int strs[] = { VIRTIO_STATUS_A_DEV_PATH, VIRTIO_STATUS_A_DEV_BUSID,
-				    VIRTIO_STATUS_A_DEV_NAME };
-	static const char unterminated[4] = "abcd";
-	size_t i;
+	struct nlattr *dev, *hdr;
 	int ret = -2;
 
-	if (!ev || !msg)
+#define NTF_PUT(a, wrong, put) \
+	(skip == (a) ? 0 : bad == (a) ? nla_put(msg, (a) & 0xff, (wrong), "abcd") : (put))
+	if (!ev || !msg ||
+	    NTF_PUT(EV(SEQ), 4, nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_SEQ, 1)) ||
+	    NTF_PUT(EV(TIME), 4, nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_TIME, 1)))
 		goto out;
-	for (i = 0; i < ARRAY_SIZE(strs); i++) {
-		if (strs[i] == skip)
-			continue;
-		if (strs[i] == attr ? nla_put(msg, attr, sizeof(unterminated), unterminated) :
-				      nla_put_string(msg, strs[i], "x"))
+	if (skip != EV(DEV)) {
+		dev = nla_nest_start(msg, VIRTIO_STATUS_A_EVENT_DEV);
+		if (!dev)
+			goto out;
+		if (skip != VIRTIO_STATUS_A_DEV_HEADER) {
+			hdr = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_HEADER);
+			if (!hdr ||
+			    NTF_PUT(HDR(PATH), 4, nla_put_string(msg, VIRTIO_STATUS_A_HEADER_PATH, "x")) ||
+			    NTF_PUT(HDR(BUSID), 4, nla_put_string(msg, VIRTIO_STATUS_A_HEADER_BUSID, "x")) ||
+			    nla_nest_end(msg, hdr))
+				goto out;
+		}
+		if (NTF_PUT(VIRTIO_STATUS_A_DEV_NAME, 4, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "x")) ||
+		    NTF_PUT(VIRTIO_STATUS_A_DEV_ID, 1, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1)) ||
+		    NTF_PUT(VIRTIO_STATUS_A_DEV_GENERATION, 1,
+			    nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 1)) ||
+		    nla_nest_end(msg, dev))
 			goto out;
 	}
-	if ((skip != VIRTIO_STATUS_A_DEV_ID &&
-	     (attr == VIRTIO_STATUS_A_DEV_ID ? nla_put_u8(msg, attr, 1) :
-					       nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1))) ||
-	    (skip != VIRTIO_STATUS_A_DEV_GENERATION &&
-	     nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 1)) ||
-	    (skip != VIRTIO_STATUS_A_EVENT_SEQ && attr == VIRTIO_STATUS_A_EVENT_SEQ &&
-	     nla_put_u32(msg, attr, 1)) ||
-	    (skip != VIRTIO_STATUS_A_EVENT_SEQ && attr != VIRTIO_STATUS_A_EVENT_SEQ &&
-	     nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_SEQ, 1)) ||
-	    (skip != VIRTIO_STATUS_A_EVENT_TIME &&
-	     nla_put_u64(msg, VIRTIO_STATUS_A_EVENT_TIME, 1)))
-		goto out;
+#undef NTF_PUT
 	vs_err_clear(e);
 	ret = vs_event_parse(nlmsg_hdr(msg), ev, e);
 out:
@@ -4867,22 +5013,39 @@ out:
 
 TEST(event_decode_rejects_incomplete)
 {
+	static const struct {
+		int skip, bad;
+		const char *want;
+	} cases[] = {
+		{ EV(SEQ), 0, NTF_WHAT "with no VIRTIO_STATUS_A_EVENT_SEQ" },
+		{ EV(TIME), 0, NTF_WHAT "with no VIRTIO_STATUS_A_EVENT_TIME" },
+		{ EV(DEV), 0, NTF_WHAT "with no VIRTIO_STATUS_A_EVENT_DEV" },
+		{ VIRTIO_STATUS_A_DEV_HEADER, 0,
+		  NTF_WHAT "with no VIRTIO_STATUS_A_DEV_HEADER" },
+		{ HDR(PATH), 0, NTF_WHAT "with no VIRTIO_STATUS_A_HEADER_PATH" },
+		{ HDR(BUSID), 0, NTF_WHAT "with no VIRTIO_STATUS_A_HEADER_BUSID" },
+		{ VIRTIO_STATUS_A_DEV_NAME, 0, NTF_WHAT "with no VIRTIO_STATUS_A_DEV_NAME" },
+		{ VIRTIO_STATUS_A_DEV_ID, 0, NTF_WHAT "with no VIRTIO_STATUS_A_DEV_ID" },
+		{ VIRTIO_STATUS_A_DEV_GENERATION, 0,
+		  NTF_WHAT "with no VIRTIO_STATUS_A_DEV_GENERATION" },
+		{ 0, EV(SEQ),
+		  "the virtio_status module sent a malformed VIRTIO_STATUS_A_EVENT_SEQ" },
+		{ 0, VIRTIO_STATUS_A_DEV_ID,
+		  "the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_ID" },
+		{ 0, VIRTIO_STATUS_A_DEV_NAME,
+		  "the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_NAME" },
+		{ 0, HDR(PATH),
+		  "the virtio_status module sent a malformed VIRTIO_STATUS_A_HEADER_PATH" },
+	};
 	struct vs_err e;
+	size_t i;
 
 	EXPECT_EQ(0, ntf_bad(0, 0, &e));
-	EXPECT_EQ(-1, ntf_bad(VIRTIO_STATUS_A_EVENT_SEQ, 0, &e));
-	EXPECT_STREQ(e.detail,
-		     "the virtio_status module sent a VIRTIO_DEVICE_ADDED notification with no VIRTIO_STATUS_A_EVENT_SEQ");
-	EXPECT_EQ(-1, ntf_bad(VIRTIO_STATUS_A_DEV_PATH, 0, &e));
-	EXPECT_NE(NULL, strstr(e.detail, "with no VIRTIO_STATUS_A_DEV_PATH"));
-	EXPECT_EQ(-1, ntf_bad(VIRTIO_STATUS_A_EVENT_TIME, 0, &e));
-	EXPECT_NE(NULL, strstr(e.detail, "with no VIRTIO_STATUS_A_EVENT_TIME"));
-	EXPECT_EQ(-1, ntf_bad(0, VIRTIO_STATUS_A_EVENT_SEQ, &e));
-	EXPECT_NE(NULL, strstr(e.detail, "with a malformed VIRTIO_STATUS_A_EVENT_SEQ"));
-	EXPECT_EQ(-1, ntf_bad(0, VIRTIO_STATUS_A_DEV_ID, &e));
-	EXPECT_NE(NULL, strstr(e.detail, "with a malformed VIRTIO_STATUS_A_DEV_ID"));
-	EXPECT_EQ(-1, ntf_bad(0, VIRTIO_STATUS_A_DEV_NAME, &e));
-	EXPECT_NE(NULL, strstr(e.detail, "with a malformed VIRTIO_STATUS_A_DEV_NAME"));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(-1, ntf_bad(cases[i].skip, cases[i].bad, &e)) TH_LOG("case %zu", i);
+		EXPECT_EQ(VS_ERR_MSG, e.kind);
+		EXPECT_STREQ(cases[i].want, e.detail);
+	}
 }
 
 /* Events handed to a callback, as text. */
@@ -4908,13 +5071,13 @@ static void ev_sink_free(struct ev_sink *k)
 /* A dump entry: a virtio device at @path, bound to @driver if not NULL. */
 static void ev_dev(struct vs_dev_list *l, const char *path, u32 id, const char *driver)
 {
-	struct vs_dev *d = vs_dev_list_add(l);
+	struct vs_nl_dev *d = vs_dev_list_add(l);
 
-	snprintf(d->path, sizeof(d->path), "%s", path);
-	snprintf(d->busid, sizeof(d->busid), "%s", strrchr(path, '/') + 1);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", path);
+	snprintf(d->header.busid, sizeof(d->header.busid), "%s", strrchr(path, '/') + 1);
 	snprintf(d->name, sizeof(d->name), "%s", id == 1 ? "virtio-net" : "virtio-rng");
-	d->device_id = id;
-	vs_dev_set(d, VIRTIO_STATUS_A_DEV_PATH);
+	d->id = id;
+	vs_dev_header_set(d, VIRTIO_STATUS_A_HEADER_PATH);
 	if (driver) {
 		snprintf(d->driver, sizeof(d->driver), "%s", driver);
 		vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
@@ -4989,7 +5152,7 @@ TEST(event_resync_reports_the_difference)
 	struct vs_dev_list dump = { 0 };
 	struct ev_sink k = { 0 };
 	struct vs_ev_track t = { 0 };
-	struct vs_dev *vh;
+	struct vs_nl_dev *vh;
 
 	ev_dev(&dump, "/sys/a/virtio0", 1, "virtio_net");
 	ev_dev(&dump, "/sys/b/virtio1", 4, NULL);
@@ -5004,7 +5167,7 @@ TEST(event_resync_reports_the_difference)
 	ev_dev(&dump, "/sys/c/virtio2", 4, "y");
 	ev_dev(&dump, "/sys/d/virtio3", 4, NULL);
 	vh = vs_dev_list_add(&dump);
-	snprintf(vh->path, sizeof(vh->path), "/proc/1/fd/3");
+	snprintf(vh->header.path, sizeof(vh->header.path), "/proc/1/fd/3");
 	vh->kind = VIRTIO_STATUS_KIND_VHOST;
 	vs_dev_set(vh, VIRTIO_STATUS_A_DEV_KIND);
 	ASSERT_EQ(0, vs_ev_track_resync(&t, &dump, false, 0, "overrun", 5000006000ULL,
@@ -5058,20 +5221,20 @@ TEST(event_vhost_diff)
 {
 	struct vs_dev_list known = { 0 }, dump = { 0 };
 	struct ev_sink k = { 0 };
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 	int i;
 
 	for (i = 0; i < 2; i++) {
 		d = vs_dev_list_add(&dump);
-		snprintf(d->path, sizeof(d->path), "/proc/%d/fd/3", 10 + i);
+		snprintf(d->header.path, sizeof(d->header.path), "/proc/%d/fd/3", 10 + i);
 		snprintf(d->name, sizeof(d->name), "vhost-net");
 		snprintf(d->driver, sizeof(d->driver), "vhost_net");
 		d->kind = VIRTIO_STATUS_KIND_VHOST;
-		d->vhost_owner_pid = 10 + i;
+		d->vhost.owner_pid = 10 + i;
 		vs_dev_set(d, VIRTIO_STATUS_A_DEV_KIND);
 		vs_dev_set(d, VIRTIO_STATUS_A_DEV_DRIVER);
 		if (i)
-			vs_dev_set(d, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID);
+			vs_dev_vhost_set(d, VIRTIO_STATUS_A_VHOST_OWNER_PID);
 	}
 	ev_dev(&dump, PCI_PATH, 1, NULL);	/* virtio devices are not its business */
 	ASSERT_EQ(0, vs_ev_vhost_diff(&known, &dump, 1000, ev_collect, &k));
@@ -5270,7 +5433,7 @@ static char *serve_answers(struct vs_backend *be, const char *in, bool neg)
 	"{\"id\": " id ", \"error\": {\"class\": \"" class "\", \"desc\": \"" desc "\"}}\r\n"
 #define NEED_CAPS	"Expecting capabilities negotiation with 'qmp_capabilities'"
 #define WANT_VERSION \
-	"{\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, \"package\": \"virtio-status (virtio_status family version 1)\"}"
+	"{\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, \"package\": \"virtio-status (virtio_status family version 2)\"}"
 #define NOT_OBJECT	QERR("GenericError", "QMP input must be a JSON object")
 
 /* @in answered @want by a fresh session, negotiated or not */
@@ -6014,7 +6177,7 @@ TEST(serve_end_to_end)
 #define EXPECT_HAS(text, part)	EXPECT_NE(NULL, strstr(text, part))
 
 /* fill_dev() on a kernel with 128-bit feature sets: _HI words sent. */
-static void fill_dev128(struct vs_dev *d, u64 driver_hi, u64 device_hi)
+static void fill_dev128(struct vs_nl_dev *d, u64 driver_hi, u64 device_hi)
 {
 	fill_dev(d);
 	d->driver_features_hi = driver_hi;
@@ -6034,14 +6197,36 @@ static bool full_sibling(const char *k, const char *prev)
 	return n && !strncmp(k, prev, n) && !strcmp(k + n, "-full");
 }
 
-TEST(attr_mask_past_63)
+/* Each set has its presence mask, as wide as its numbers go. */
+TEST(presence_masks_per_set)
 {
-	struct vs_info info;
-	struct vs_dev d;
+	u64 wide[VS_NL_PRESENT_WORDS(130)] = { 0 };
+	struct vs_nl_info info;
+	struct vs_nl_dev d;
 
-	/* the uapi outgrew one 64-bit word */
-	ASSERT_LT(63, VIRTIO_STATUS_A_MAX);
-	ASSERT_LE(2, VS_ATTR_WORDS);
+	/* one word holds numbers 0-63; bit 64 is not bit 0, 129 not 1 */
+	EXPECT_EQ(1, VS_NL_PRESENT_WORDS(63));
+	EXPECT_EQ(2, VS_NL_PRESENT_WORDS(64));
+	ASSERT_EQ(3, ARRAY_SIZE(wide));
+	vs_nl_set(wide, 64);
+	vs_nl_set(wide, 129);
+	EXPECT_TRUE(vs_nl_has(wide, 64));
+	EXPECT_TRUE(vs_nl_has(wide, 129));
+	EXPECT_FALSE(vs_nl_has(wide, 0));
+	EXPECT_FALSE(vs_nl_has(wide, 1));
+	EXPECT_FALSE(vs_nl_has(wide, 65));
+	EXPECT_EQ(0, wide[0]);
+	EXPECT_EQ(1, wide[1]);
+	EXPECT_EQ(BIT_ULL(1), wide[2]);
+	vs_nl_clear(wide, 64);
+	EXPECT_FALSE(vs_nl_has(wide, 64));
+	EXPECT_FALSE(vs_nl_has(wide, -1));
+	/* each struct's mask covers its set */
+	EXPECT_EQ(VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_DEV_MAX), ARRAY_SIZE(d.have));
+	EXPECT_EQ(VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_VHOST_MAX), ARRAY_SIZE(d.vhost.have));
+	EXPECT_EQ(VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_HEADER_MAX), ARRAY_SIZE(d.header.have));
+	EXPECT_EQ(VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_INFO_MAX), ARRAY_SIZE(info.have));
+
 	memset(&d, 0, sizeof(d));
 	memset(&info, 0, sizeof(info));
 	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY);
@@ -6049,42 +6234,149 @@ TEST(attr_mask_past_63)
 	vs_info_set(&info, VIRTIO_STATUS_A_INFO_FINGERPRINT);
 	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_FEATURE_BITS));
 	EXPECT_TRUE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_FINGERPRINT));
-	/* bit 65 is not bit 1, bit 64 not bit 0 */
-	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_PAD));
-	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_UNSPEC));
+	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_MODE));
 	EXPECT_TRUE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY));
 	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY);
 	EXPECT_FALSE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_LIST_ONLY));
-	/* numbers past the uapi's are never there, and setting them is a no-op */
-	vs_dev_set(&d, VIRTIO_STATUS_A_MAX + 1);
-	vs_dev_set(&d, -1);
-	EXPECT_FALSE(vs_dev_has(&d, VIRTIO_STATUS_A_MAX + 1));
-	EXPECT_FALSE(vs_dev_has(&d, 64 * VS_ATTR_WORDS));
+
+	/* a nest's attribute marks the nest; its number is of the nest's set */
+	vs_dev_vhost_set(&d, VIRTIO_STATUS_A_VHOST_ERROR);
+	vs_dev_header_set(&d, VIRTIO_STATUS_A_HEADER_BUSID);
+	EXPECT_TRUE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_VHOST));
+	EXPECT_TRUE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_HEADER));
+	EXPECT_TRUE(vs_dev_vhost_has(&d, VIRTIO_STATUS_A_VHOST_ERROR));
+	EXPECT_TRUE(vs_dev_header_has(&d, VIRTIO_STATUS_A_HEADER_BUSID));
+	EXPECT_FALSE(vs_dev_header_has(&d, VIRTIO_STATUS_A_HEADER_PATH));
+	EXPECT_FALSE(vs_dev_has(&d, VIRTIO_STATUS_A_VHOST_ERROR));
+	/* without its nest, a nest's attribute is not there */
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_VHOST);
+	vs_dev_clear(&d, VIRTIO_STATUS_A_DEV_HEADER);
+	EXPECT_FALSE(vs_dev_vhost_has(&d, VIRTIO_STATUS_A_VHOST_ERROR));
+	EXPECT_FALSE(vs_dev_header_has(&d, VIRTIO_STATUS_A_HEADER_BUSID));
+
+	/* numbers past a set's are never there, even with their bit set */
+	vs_nl_set(d.have, VIRTIO_STATUS_A_DEV_MAX + 1);
+	vs_nl_set(d.vhost.have, VIRTIO_STATUS_A_VHOST_MAX + 1);
+	vs_nl_set(info.have, VIRTIO_STATUS_A_INFO_MAX + 1);
+	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST);
+	EXPECT_FALSE(vs_dev_has(&d, VIRTIO_STATUS_A_DEV_MAX + 1));
+	EXPECT_FALSE(vs_dev_has(&d, 64 * ARRAY_SIZE(d.have)));
 	EXPECT_FALSE(vs_dev_has(&d, -1));
-	EXPECT_EQ(0, d.have.w[0] | d.have.w[1]);
-	/* every attribute of the uapi has a name */
-	EXPECT_STREQ("INFO_FEATURE_BITS",
-		     vs_attr_name(VIRTIO_STATUS_A_INFO_FEATURE_BITS));
-	EXPECT_STREQ("DEV_LIST_ONLY", vs_attr_name(VIRTIO_STATUS_A_DEV_LIST_ONLY));
-	EXPECT_STREQ("unknown attribute", vs_attr_name(VIRTIO_STATUS_A_MAX + 1));
+	EXPECT_FALSE(vs_dev_vhost_has(&d, VIRTIO_STATUS_A_VHOST_MAX + 1));
+	EXPECT_FALSE(vs_info_has(&info, VIRTIO_STATUS_A_INFO_MAX + 1));
+	EXPECT_FALSE(vs_info_has(&info, 64 * ARRAY_SIZE(info.have)));
+}
+
+/* Every attribute of every set has its uapi name, and the nests their set. */
+TEST(attribute_tables_match_uapi)
+{
+	static const struct {
+		const struct vs_nl_set *set;
+		int max;
+		int pad;	/* no name, not kept; 0: the set has none */
+	} sets[] = {
+		{ &vs_nl_header_set, VIRTIO_STATUS_A_HEADER_MAX, 0 },
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_MAX, VIRTIO_STATUS_A_DEV_PAD },
+		{ &vs_nl_vhost_set, VIRTIO_STATUS_A_VHOST_MAX, VIRTIO_STATUS_A_VHOST_PAD },
+		{ &vs_nl_queue_set, VIRTIO_STATUS_A_QUEUE_MAX, VIRTIO_STATUS_A_QUEUE_PAD },
+		{ &vs_nl_element_set, VIRTIO_STATUS_A_ELEMENT_MAX, 0 },
+		{ &vs_nl_desc_set, VIRTIO_STATUS_A_DESC_MAX, VIRTIO_STATUS_A_DESC_PAD },
+		{ &vs_nl_info_set, VIRTIO_STATUS_A_INFO_MAX, 0 },
+		{ &vs_nl_event_set, VIRTIO_STATUS_A_EVENT_MAX, VIRTIO_STATUS_A_EVENT_PAD },
+	};
+#define NAMED(set, attr) { &vs_nl_##set##_set, VIRTIO_STATUS_##attr, "VIRTIO_STATUS_" #attr }
+	static const struct {
+		const struct vs_nl_set *set;
+		int attr;
+		const char *name;
+	} names[] = {
+		NAMED(header, A_HEADER_PATH), NAMED(header, A_HEADER_BUSID),
+		NAMED(dev, A_DEV_HEADER), NAMED(dev, A_DEV_LIST_ONLY),
+		NAMED(dev, A_DEV_BUSY), NAMED(dev, A_DEV_VHOST),
+		NAMED(vhost, A_VHOST_ERROR), NAMED(vhost, A_VHOST_HOLDER_PID),
+		NAMED(queue, A_QUEUE_ADDR_HIDDEN), NAMED(queue, A_QUEUE_ADDR_IOVA),
+		NAMED(element, A_ELEMENT_QUEUE_INDEX), NAMED(element, A_ELEMENT_DESC),
+		NAMED(desc, A_DESC_FLAGS), NAMED(info, A_INFO_FEATURE_BITS),
+		NAMED(event, A_EVENT_SEQ), NAMED(event, A_EVENT_DEV),
+	};
+#undef NAMED
+	static const struct {
+		const struct vs_nl_set *set;
+		int attr;
+		const struct vs_nl_set *nested;
+		u32 max;		/* repeated: how many are kept */
+	} nests[] = {
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_HEADER, &vs_nl_header_set, 0 },
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_VHOST, &vs_nl_vhost_set, 0 },
+		{ &vs_nl_queue_set, VIRTIO_STATUS_A_QUEUE_HEADER, &vs_nl_header_set, 0 },
+		{ &vs_nl_element_set, VIRTIO_STATUS_A_ELEMENT_HEADER, &vs_nl_header_set, 0 },
+		{ &vs_nl_element_set, VIRTIO_STATUS_A_ELEMENT_DESC, &vs_nl_desc_set,
+		  VIRTIO_STATUS_DESCS_MAX },
+		/* event-dev is a subset of dev: the dev set's table and struct */
+		{ &vs_nl_event_set, VIRTIO_STATUS_A_EVENT_DEV, &vs_nl_dev_set, 0 },
+	};
+	char want[96];
+	size_t i;
+	int a;
+
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		const struct vs_nl_set *set = sets[i].set;
+
+		EXPECT_EQ(sets[i].max, set->max) TH_LOG("%s", set->name);
+		for (a = 1; a <= set->max; a++) {
+			const struct vs_nl_attr *d = &set->attrs[a];
+
+			if (a == sets[i].pad) {
+				EXPECT_EQ(0, d->type) TH_LOG("%s pad", set->name);
+				continue;
+			}
+			ASSERT_NE(NULL, d->name) TH_LOG("%s %d", set->name, a);
+			EXPECT_NE(0, d->type) TH_LOG("%s %d", set->name, a);
+			EXPECT_EQ(d->type == VS_NL_NEST, d->nested != NULL);
+			snprintf(want, sizeof(want), "VIRTIO_STATUS_%s%s",
+				 set->prefix, d->name);
+			EXPECT_STREQ(want, vs_nl_attr_name(set, a));
+		}
+		/* a number this CLI does not know, and 0: the number */
+		snprintf(want, sizeof(want), "VIRTIO_STATUS_%s%d", set->prefix,
+			 set->max + 1);
+		EXPECT_STREQ(want, vs_nl_attr_name(set, set->max + 1));
+		snprintf(want, sizeof(want), "VIRTIO_STATUS_%s0", set->prefix);
+		EXPECT_STREQ(want, vs_nl_attr_name(set, 0));
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		EXPECT_STREQ(names[i].name, vs_nl_attr_name(names[i].set, names[i].attr));
+	for (i = 0; i < ARRAY_SIZE(nests); i++) {
+		const struct vs_nl_attr *d = &nests[i].set->attrs[nests[i].attr];
+
+		EXPECT_EQ(VS_NL_NEST, d->type) TH_LOG("nest %zu", i);
+		EXPECT_EQ(nests[i].nested, d->nested) TH_LOG("nest %zu", i);
+		EXPECT_EQ(nests[i].max, d->max) TH_LOG("nest %zu", i);
+	}
+	EXPECT_EQ(VIRTIO_STATUS_HOLDERS_SENT,
+		  vs_nl_vhost_set.attrs[VIRTIO_STATUS_A_VHOST_HOLDER_PID].max);
 }
 
 TEST(decode_reply_with_new_attributes)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct nlattr *nest;
 	struct vs_fset fs;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, PCI_PATH));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, PCI_PATH, NULL));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 1));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI, 0x1e));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, 3));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI, 0));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI, 4));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 1));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI, 0x1e));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES, 3));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_DEV_PAD, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI, 0));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_VHOST_PAD, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI, 4));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_NUM_VQS, 4));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS, 5));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_DEV_LIST_ONLY, 1));
@@ -6096,7 +6388,10 @@ TEST(decode_reply_with_new_attributes)
 	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI));
 	fs = vs_dev_device_features(d);
 	EXPECT_EQ(0, fs.w[1]);
-	EXPECT_EQ(4, d->vhost_acked_features_hi);
+	EXPECT_EQ(4, d->vhost.acked_features_hi);
+	EXPECT_TRUE(vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI));
+	fs = vs_dev_vhost_acked(d);
+	EXPECT_EQ(4, fs.w[1]);
 	EXPECT_EQ(4, d->num_vqs);
 	EXPECT_EQ(5, d->device_num_vqs);
 	EXPECT_EQ(5, vs_dev_num_vqs(d));
@@ -6109,7 +6404,8 @@ TEST(decode_reply_with_new_attributes)
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI, 1));
 	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
 	EXPECT_EQ(VS_ERR_MSG, e.kind);
-	EXPECT_NE(NULL, strstr(e.detail, "DEV_DRIVER_FEATURES_HI"));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI");
 	nlmsg_free(msg);
 
 	/* without _HI (an older kernel) the high word is 0, whatever is kept */
@@ -6124,11 +6420,11 @@ TEST(decode_reply_with_new_attributes)
 TEST(decode_info_reply_new_attributes)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_INFO);
-	struct vs_info info;
+	struct vs_nl_info info;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_VHOST_STATE, VIRTIO_STATUS_VHOST_ON));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_VHOST_STATE, VIRTIO_STATUS_VHOST_STATE_ON));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_GENERATION, 9));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_INFO_MODE, VIRTIO_STATUS_MODE_LIST_ONLY));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_INFO_MODE_REASON, "unknown fingerprint"));
@@ -6148,7 +6444,8 @@ TEST(decode_info_reply_new_attributes)
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_INFO_FEATURE_BITS, 128));
 	EXPECT_EQ(-1, vs_info_from_msg(msg, &info, &e));
-	EXPECT_NE(NULL, strstr(e.detail, "INFO_FEATURE_BITS"));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_INFO_FEATURE_BITS");
 	nlmsg_free(msg);
 }
 
@@ -6178,7 +6475,7 @@ TEST(status_full_members_only_with_high_bits)
 {
 	const char *prev = NULL;
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	size_t i = 0;
 	char *s;
 
@@ -6240,11 +6537,11 @@ TEST(status_full_members_only_with_high_bits)
 TEST(vhost_full_members)
 {
 	struct json_object *o, *dev;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 
 	fill_vhost(&d);
-	d.vhost_acked_features_hi = BIT_ULL(2);
-	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI);
+	d.vhost.acked_features_hi = BIT_ULL(2);
+	vs_dev_vhost_set(&d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI);
 	o = vs_json_vhost_status(&d, FSET(7, BIT_ULL(2) | BIT_ULL(4)));
 	ASSERT_NE(NULL, o);
 	EXPECT_EQ(5, json_object_get_uint64(member(o, "guest-features")));
@@ -6265,7 +6562,7 @@ TEST(vhost_full_members)
 
 	/* nothing above 63: exactly the old answer */
 	fill_vhost(&d);
-	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI);
+	vs_dev_vhost_set(&d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI);
 	o = vs_json_vhost_status(&d, FSET(7, 0));
 	EXPECT_TEXT(text_of(vs_qmp_return(o)), WANT_VHOST_STATUS);
 }
@@ -6276,7 +6573,7 @@ TEST(vhost_full_members)
 TEST(decoded_bits_above_63)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 	char *s;
 
 	/* 65 and 68 have names, 64 and 70 do not */
@@ -6324,8 +6621,8 @@ TEST(decoded_bits_above_63)
 
 	/* vhost: the acked set decoded whole */
 	fill_vhost(&d);
-	d.vhost_acked_features_hi = BIT_ULL(3);
-	vs_dev_set(&d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES_HI);
+	d.vhost.acked_features_hi = BIT_ULL(3);
+	vs_dev_vhost_set(&d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI);
 	o = vs_json_vhost_status_mode(&d, FSET(0, BIT_ULL(3)), VS_JSON_DECODED);
 	s = member_text(member(o, "vhost-dev"), "acked-features");
 	EXPECT_NE(NULL, strstr(s, "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO: "));
@@ -6340,7 +6637,7 @@ TEST(decoded_bits_above_63)
 TEST(num_vqs_device_count_first)
 {
 	struct json_object *o;
-	struct vs_dev d;
+	struct vs_nl_dev d;
 
 	/* modern virtio-pci: the device's count, as QEMU's num-vqs */
 	fill_dev(&d);
@@ -6384,7 +6681,7 @@ static void fake_list_only(struct fake *f, const char *reason)
 	memset(&f->info, 0, sizeof(f->info));
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_VHOST_STATE);
 	vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_MODE);
-	f->info.vhost_state = VIRTIO_STATUS_VHOST_ON;
+	f->info.vhost_state = VIRTIO_STATUS_VHOST_STATE_ON;
 	f->info.mode = VIRTIO_STATUS_MODE_LIST_ONLY;
 	if (reason) {
 		vs_info_set(&f->info, VIRTIO_STATUS_A_INFO_MODE_REASON);
@@ -6550,7 +6847,7 @@ TEST(info_new_fields)
 
 	/* full mode has no reason unless forced */
 	f->info.mode = VIRTIO_STATUS_MODE_FULL;
-	vs_mask_clear(&f->info.have, VIRTIO_STATUS_A_INFO_MODE_REASON);
+	vs_nl_clear(f->info.have, VIRTIO_STATUS_A_INFO_MODE_REASON);
 	f->info.feature_bits = 64;
 	s = qmp(&be, "{\"execute\": \"x-virtio-status-info\"}");
 	EXPECT_TEXT(s,
@@ -6579,7 +6876,7 @@ TEST_F(metrics, metrics_bits_above_63)
 
 	fill_dev128(self->d, BIT_ULL(1) | BIT_ULL(2) | BIT_ULL(3) | BIT_ULL(4) |
 				BIT_ULL(9), 0x1e);
-	snprintf(self->d->path, sizeof(self->d->path), "%s", PCI_PATH);
+	snprintf(self->d->header.path, sizeof(self->d->header.path), "%s", PCI_PATH);
 	text = rescrape(self);
 	ASSERT_NE(NULL, text);
 	EXPECT_LINE(text, NET_BIT(GUEST_FEAT, "65",
@@ -6736,7 +7033,7 @@ TEST(vhost_features_array_and_fallback)
  * ADDR_HIDDEN with @why. The old values stay in the struct, so an answer
  * that printed them, or 0, would show.
  */
-static void hide_queue_addrs(struct vs_queue *q, const char *why)
+static void hide_queue_addrs(struct vs_nl_queue *q, const char *why)
 {
 	static const int addrs[] = {
 		VIRTIO_STATUS_A_QUEUE_DESC, VIRTIO_STATUS_A_QUEUE_AVAIL,
@@ -6754,8 +7051,14 @@ static void hide_queue_addrs(struct vs_queue *q, const char *why)
 /* fill_elem() as a reply to a caller without CAP_SYS_ADMIN. */
 static void hide_elem_addrs(struct fake *f, const char *why)
 {
+	u32 i;
+
+	for (i = 0; i < f->elem.n_desc; i++) {
+		f->elem.desc[i].addr = 0;
+		vs_nl_clear(f->elem.desc[i].have, VIRTIO_STATUS_A_DESC_ADDR);
+	}
 	snprintf(f->elem.addr_hidden, sizeof(f->elem.addr_hidden), "%s", why);
-	vs_elem_set(&f->elem, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN);
+	vs_elem_set(&f->elem, VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN);
 }
 
 #define WANT_GUEST_QUEUE_HIDDEN "{\"return\": {\"name\": \"virtio-net\", \"queue-index\": 1, \"inuse\": 6, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"shadow-avail-idx\": 1030, \"used-idx\": 1024, \"signalled-used\": 0, \"signalled-used-valid\": false, \"addresses-hidden\": \"ring and descriptor addresses are shown to CAP_SYS_ADMIN only\"}}"
@@ -6884,7 +7187,6 @@ TEST(addr_hidden_element_plain)
 	struct vs_backend be;
 	struct fake *f = fake_new(&be);
 	struct json_object *o, *descs;
-	struct vs_elem el;
 	char *out, *err;
 	size_t i;
 
@@ -6899,9 +7201,7 @@ TEST(addr_hidden_element_plain)
 	free(err);
 
 	/* each descriptor is {"len", "flags"}; the object ends with why */
-	el = f->elem;
-	el.descs = f->elem_descs;
-	o = vs_json_queue_element(&f->dev, &el);
+	o = vs_json_queue_element(&f->dev, &f->elem);
 	ASSERT_NE(NULL, o);
 	EXPECT_TRUE(hidden_shape(o, NULL, 0));
 	descs = member(o, "descs");
@@ -7052,8 +7352,8 @@ TEST(addr_shown_unchanged)
 TEST(decode_queue_reply_addr_hidden)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_queue *q = malloc(sizeof(*q));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct vs_nl_queue *q = malloc(sizeof(*q));
 	struct vs_err e;
 	char *s;
 
@@ -7061,6 +7361,7 @@ TEST(decode_queue_reply_addr_hidden)
 	ASSERT_NE(NULL, d);
 	ASSERT_NE(NULL, q);
 	/* as the module sends it to a caller without CAP_SYS_ADMIN */
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_QUEUE_HEADER, NULL, "virtio0"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 1));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN,
@@ -7089,8 +7390,8 @@ TEST(decode_queue_reply_addr_hidden)
 	nlmsg_free(msg);
 
 	/* the attribute's name, and a malformed one */
-	EXPECT_STREQ("QUEUE_ADDR_HIDDEN",
-		     vs_attr_name(VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN));
+	EXPECT_STREQ("VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN",
+		     vs_nl_attr_name(&vs_nl_queue_set, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN));
 	msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN, 3, "abc"));
@@ -7105,7 +7406,7 @@ TEST(decode_queue_reply_addr_hidden)
 /* A descriptor nest without DESC_ADDR, as sent with ADDR_HIDDEN. */
 static int put_desc_noaddr(struct nl_msg *msg, u32 len, u32 flags)
 {
-	struct nlattr *nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEM_DESC);
+	struct nlattr *nest = nla_nest_start(msg, VIRTIO_STATUS_A_ELEMENT_DESC);
 
 	if (!nest ||
 	    nla_put_u32(msg, VIRTIO_STATUS_A_DESC_LEN, len) < 0 ||
@@ -7114,32 +7415,18 @@ static int put_desc_noaddr(struct nl_msg *msg, u32 len, u32 flags)
 	return nla_nest_end(msg, nest);
 }
 
-/* The fixed part of fill_elem()'s reply. */
-static int put_elem_head(struct nl_msg *msg)
-{
-	if (nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 1) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_INDEX, 1029) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_ELEM_HEAD, 5) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 1030) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, 1) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 1024) < 0 ||
-	    nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, 0) < 0)
-		return -1;
-	return 0;
-}
-
 TEST(decode_element_reply_addr_hidden)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_elem el;
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct vs_nl_element el;
 	struct vs_err e;
 	char *s;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
 	ASSERT_EQ(0, put_elem_head(msg));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN,
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN,
 				    ADDR_WHY));
 	ASSERT_EQ(0, put_desc_noaddr(msg, 12, 3));
 	ASSERT_EQ(0, put_desc_noaddr(msg, 1514, 2));
@@ -7147,16 +7434,15 @@ TEST(decode_element_reply_addr_hidden)
 	ASSERT_EQ(0, vs_elem_from_msg(msg, &el, &e));
 	EXPECT_TRUE(vs_elem_addr_hidden(&el));
 	EXPECT_STREQ(ADDR_WHY, el.addr_hidden);
-	ASSERT_EQ(2, el.n_descs);
-	EXPECT_EQ(12, el.descs[0].len);
-	EXPECT_EQ(3, el.descs[0].flags);
-	EXPECT_EQ(1514, el.descs[1].len);
-	EXPECT_EQ(2, el.descs[1].flags);
+	ASSERT_EQ(2, el.n_desc);
+	EXPECT_EQ(12, el.desc[0].len);
+	EXPECT_EQ(3, el.desc[0].flags);
+	EXPECT_EQ(1514, el.desc[1].len);
+	EXPECT_EQ(2, el.desc[1].flags);
 	fill_dev(d);
 	s = text_of(vs_qmp_return(vs_json_queue_element(d, &el)));
 	EXPECT_TEXT(s, WANT_ELEM_HIDDEN);
 	free(s);
-	vs_elem_free(&el);
 	nlmsg_free(msg);
 
 	/* without ADDR_HIDDEN a descriptor still needs its address */
@@ -7167,8 +7453,7 @@ TEST(decode_element_reply_addr_hidden)
 	ASSERT_EQ(0, put_desc_noaddr(msg, 1514, 2));
 	EXPECT_EQ(-1, vs_elem_from_msg(msg, &el, &e));
 	EXPECT_TEXT(e.detail,
-		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEM_DESC with no VIRTIO_STATUS_A_DESC_ADDR");
-	EXPECT_EQ(NULL, el.descs);
+		    "the virtio_status module sent a VIRTIO_STATUS_A_ELEMENT_DESC with no VIRTIO_STATUS_A_DESC_ADDR");
 	nlmsg_free(msg);
 	free(d);
 }
@@ -7186,79 +7471,80 @@ TEST(decode_element_reply_addr_hidden)
  * A vhost-net device held by pids 1400 (its owner) and 1401 that the
  * module could not read, as it sends one: who it is, who holds it, why.
  */
-static void fill_vhost_unread(struct vs_dev *d)
+static void fill_vhost_unread(struct vs_nl_dev *d)
 {
 	static const int attrs[] = {
-		VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_A_DEV_PATH,
+		VIRTIO_STATUS_A_DEV_KIND, HDR(PATH),
 		VIRTIO_STATUS_A_DEV_NAME, VIRTIO_STATUS_A_DEV_ID,
 		VIRTIO_STATUS_A_DEV_TRANSPORT, VIRTIO_STATUS_A_DEV_DRIVER,
 		VIRTIO_STATUS_A_DEV_GENERATION,
-		VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
-		VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
-		VIRTIO_STATUS_A_DEV_VHOST_HOLDERS,
-		VIRTIO_STATUS_A_DEV_VHOST_ERROR,
+		VH(OWNER_PID), VH(HOLDER_PID), VH(HOLDERS), VH(ERROR),
 	};
-	size_t i;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->path, sizeof(d->path), "%s", UNREAD_PATH);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", UNREAD_PATH);
 	snprintf(d->name, sizeof(d->name), "%s", "vhost-net");
 	snprintf(d->transport, sizeof(d->transport), "%s", "vhost");
 	snprintf(d->driver, sizeof(d->driver), "%s", "vhost_net");
-	snprintf(d->vhost_error, sizeof(d->vhost_error), "%s", UNREAD_WHY);
-	d->device_id = 1;
+	snprintf(d->vhost.error, sizeof(d->vhost.error), "%s", UNREAD_WHY);
+	d->id = 1;
 	d->generation = 9;
 	d->kind = VIRTIO_STATUS_KIND_VHOST;
-	d->vhost_owner_pid = 1400;
-	d->holder_pids[0] = 1400;
-	d->holder_pids[1] = 1401;
-	d->n_holder_pids = 2;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		vs_dev_set(d, attrs[i]);
+	d->vhost.owner_pid = 1400;
+	d->vhost.holder_pid[0] = 1400;
+	d->vhost.holder_pid[1] = 1401;
+	d->vhost.n_holder_pid = 2;
+	d->vhost.holders = 2;
+	dev_mark(d, attrs, ARRAY_SIZE(attrs));
 }
 
 TEST(decode_vhost_reply_with_error)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
 	char sentence[2 * VS_MSG_MAX];
+	struct nlattr *nest;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, UNREAD_PATH));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, UNREAD_PATH, NULL));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost"));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "vhost_net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 9));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, 1400));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_VHOST_ERROR, UNREAD_WHY));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1400));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1401));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, 2));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_OWNER_PID, 1400));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_VHOST_ERROR, UNREAD_WHY));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1400));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1401));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDERS, 2));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
 
 	vs_err_clear(&e);
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
 	EXPECT_EQ(VIRTIO_STATUS_KIND_VHOST, vs_dev_kind(d));
 	EXPECT_TRUE(vs_dev_vhost_error(d));
-	EXPECT_STREQ(UNREAD_WHY, d->vhost_error);
-	EXPECT_STREQ(UNREAD_PATH, d->path);
+	EXPECT_STREQ(UNREAD_WHY, d->vhost.error);
+	EXPECT_STREQ(UNREAD_PATH, d->header.path);
 	EXPECT_STREQ("vhost-net", d->name);
 	EXPECT_STREQ("vhost_net", d->driver);
 	EXPECT_STREQ("vhost", d->transport);
-	EXPECT_EQ(1, d->device_id);
+	EXPECT_EQ(1, d->id);
 	EXPECT_EQ(9, d->generation);
-	EXPECT_EQ(1400, d->vhost_owner_pid);
-	ASSERT_EQ(2, d->n_holder_pids);
-	EXPECT_EQ(1400, d->holder_pids[0]);
-	EXPECT_EQ(1401, d->holder_pids[1]);
+	EXPECT_EQ(1400, d->vhost.owner_pid);
+	ASSERT_EQ(2, d->vhost.n_holder_pid);
+	EXPECT_EQ(2, vs_dev_holders(d));
+	EXPECT_EQ(1400, d->vhost.holder_pid[0]);
+	EXPECT_EQ(1401, d->vhost.holder_pid[1]);
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS));
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS));
-	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES));
-	EXPECT_STREQ("DEV_VHOST_ERROR",
-		     vs_attr_name(VIRTIO_STATUS_A_DEV_VHOST_ERROR));
+	EXPECT_FALSE(vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES));
+	EXPECT_STREQ("VIRTIO_STATUS_A_VHOST_ERROR",
+		     vs_nl_attr_name(&vs_nl_vhost_set, VIRTIO_STATUS_A_VHOST_ERROR));
 	/* listed as any device: path and name are there */
 	EXPECT_EQ(0, vs_dev_check_info(d, &e));
 	/* its status is the reason, not "kernel module too old" */
@@ -7275,16 +7561,19 @@ TEST(decode_vhost_reply_with_error)
 	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
-	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_DEV_VHOST_ERROR, 3, "bad"));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_VHOST_ERROR, 3, "bad"));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
 	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
 	vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
-	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_DEV_VHOST_ERROR",
+	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_VHOST_ERROR",
 		     sentence);
 	nlmsg_free(msg);
 
 	/* only a vhost device can be unread */
 	fill_dev(d);
-	vs_dev_set(d, VIRTIO_STATUS_A_DEV_VHOST_ERROR);
+	vs_dev_vhost_set(d, VIRTIO_STATUS_A_VHOST_ERROR);
 	EXPECT_FALSE(vs_dev_vhost_error(d));
 	EXPECT_EQ(0, vs_dev_check_status(d, &e));
 	free(d);
@@ -7437,7 +7726,7 @@ TEST(vhost_unread_show)
 /* virtio-net, a vhost-net device read as usual, and one not read */
 static void fake_add_unread_pair(struct fake *f)
 {
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	fake_add(f, PCI_PATH, "virtio-net");
 	d = vs_dev_list_add(&f->list);
@@ -7501,7 +7790,7 @@ static int count_in(const char *text, const char *needle)
 TEST_F(metrics, metrics_vhost_unread)
 {
 	const char *text;
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
@@ -7570,75 +7859,71 @@ TEST_F(metrics, metrics_vhost_unread)
 	"{\"path\": \"" BUSY_VHOST_PATH "\", \"name\": \"vhost-net\"}]}"
 
 /* virtio2, a bound virtio-net device, as a dump sends it when it is busy */
-static void fill_busy(struct vs_dev *d)
+static void fill_busy(struct vs_nl_dev *d)
 {
 	static const int attrs[] = {
-		VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_A_DEV_PATH,
-		VIRTIO_STATUS_A_DEV_BUSID, VIRTIO_STATUS_A_DEV_NAME,
+		VIRTIO_STATUS_A_DEV_KIND, HDR(PATH), HDR(BUSID),
+		VIRTIO_STATUS_A_DEV_NAME,
 		VIRTIO_STATUS_A_DEV_ID, VIRTIO_STATUS_A_DEV_VENDOR,
 		VIRTIO_STATUS_A_DEV_TRANSPORT, VIRTIO_STATUS_A_DEV_DRIVER,
 		VIRTIO_STATUS_A_DEV_GENERATION, VIRTIO_STATUS_A_DEV_BUSY,
 	};
-	size_t i;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->path, sizeof(d->path), "%s", BUSY_PATH);
-	snprintf(d->busid, sizeof(d->busid), "%s", "virtio2");
+	snprintf(d->header.path, sizeof(d->header.path), "%s", BUSY_PATH);
+	snprintf(d->header.busid, sizeof(d->header.busid), "%s", "virtio2");
 	snprintf(d->name, sizeof(d->name), "%s", "virtio-net");
 	snprintf(d->transport, sizeof(d->transport), "%s", "pci");
 	snprintf(d->driver, sizeof(d->driver), "%s", "virtio_net");
 	snprintf(d->busy, sizeof(d->busy), "%s", BUSY_WHY);
 	d->kind = VIRTIO_STATUS_KIND_VIRTIO;
-	d->device_id = 1;
+	d->id = 1;
 	d->vendor = 0x1af4;
 	d->generation = 4;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		vs_dev_set(d, attrs[i]);
+	dev_mark(d, attrs, ARRAY_SIZE(attrs));
 }
 
 /* A vhost-net device owned by pid 1500 whose mutex stayed held. */
-static void fill_vhost_busy(struct vs_dev *d)
+static void fill_vhost_busy(struct vs_nl_dev *d)
 {
 	static const int attrs[] = {
-		VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_A_DEV_PATH,
+		VIRTIO_STATUS_A_DEV_KIND, HDR(PATH),
 		VIRTIO_STATUS_A_DEV_NAME, VIRTIO_STATUS_A_DEV_ID,
 		VIRTIO_STATUS_A_DEV_TRANSPORT, VIRTIO_STATUS_A_DEV_DRIVER,
 		VIRTIO_STATUS_A_DEV_GENERATION,
-		VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID,
-		VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID,
-		VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, VIRTIO_STATUS_A_DEV_BUSY,
+		VH(OWNER_PID), VH(HOLDER_PID), VH(HOLDERS),
+		VIRTIO_STATUS_A_DEV_BUSY,
 	};
-	size_t i;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->path, sizeof(d->path), "%s", BUSY_VHOST_PATH);
+	snprintf(d->header.path, sizeof(d->header.path), "%s", BUSY_VHOST_PATH);
 	snprintf(d->name, sizeof(d->name), "%s", "vhost-net");
 	snprintf(d->transport, sizeof(d->transport), "%s", "vhost");
 	snprintf(d->driver, sizeof(d->driver), "%s", "vhost_net");
 	snprintf(d->busy, sizeof(d->busy), "%s", BUSY_VHOST_WHY);
 	d->kind = VIRTIO_STATUS_KIND_VHOST;
-	d->device_id = 1;
+	d->id = 1;
 	d->generation = 4;
-	d->vhost_owner_pid = 1500;
-	d->holder_pids[0] = 1500;
-	d->n_holder_pids = 1;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		vs_dev_set(d, attrs[i]);
+	d->vhost.owner_pid = 1500;
+	d->vhost.holder_pid[0] = 1500;
+	d->vhost.n_holder_pid = 1;
+	d->vhost.holders = 1;
+	dev_mark(d, attrs, ARRAY_SIZE(attrs));
 }
 
 TEST(decode_busy_reply)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
 	char sentence[2 * VS_MSG_MAX];
+	struct nlattr *nest;
 	struct vs_err e;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
 	/* a virtio device: its identity, and which lock kept the rest out */
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VIRTIO));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, BUSY_PATH));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSID, "virtio2"));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, BUSY_PATH, "virtio2"));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VENDOR, 0x1af4));
@@ -7651,8 +7936,8 @@ TEST(decode_busy_reply)
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
 	EXPECT_TRUE(vs_dev_busy(d));
 	EXPECT_STREQ(BUSY_WHY, d->busy);
-	EXPECT_STREQ(BUSY_PATH, d->path);
-	EXPECT_STREQ("virtio2", d->busid);
+	EXPECT_STREQ(BUSY_PATH, d->header.path);
+	EXPECT_STREQ("virtio2", d->header.busid);
 	EXPECT_STREQ("virtio-net", d->name);
 	EXPECT_STREQ("virtio_net", d->driver);
 	EXPECT_STREQ("pci", d->transport);
@@ -7662,7 +7947,8 @@ TEST(decode_busy_reply)
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES));
 	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS));
 	EXPECT_FALSE(vs_dev_vhost_error(d));
-	EXPECT_STREQ("DEV_BUSY", vs_attr_name(VIRTIO_STATUS_A_DEV_BUSY));
+	EXPECT_STREQ("VIRTIO_STATUS_A_DEV_BUSY",
+		     vs_nl_attr_name(&vs_nl_dev_set, VIRTIO_STATUS_A_DEV_BUSY));
 	/* listed as any device */
 	EXPECT_EQ(0, vs_dev_check_info(d, &e));
 	/* its status is the lock, not "kernel module too old" */
@@ -7682,26 +7968,29 @@ TEST(decode_busy_reply)
 	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_KIND, VIRTIO_STATUS_KIND_VHOST));
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, BUSY_VHOST_PATH));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, BUSY_VHOST_PATH, NULL));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_TRANSPORT, "vhost"));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_DRIVER, "vhost_net"));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_GENERATION, 4));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_OWNER_PID, 1500));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1500));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDER_PID, 1502));
-	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_VHOST_HOLDERS, 2));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_OWNER_PID, 1500));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1500));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1502));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDERS, 2));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
 	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_BUSY, BUSY_VHOST_WHY));
 	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
 	EXPECT_EQ(VIRTIO_STATUS_KIND_VHOST, vs_dev_kind(d));
 	EXPECT_TRUE(vs_dev_busy(d));
 	EXPECT_FALSE(vs_dev_vhost_error(d));
 	EXPECT_STREQ(BUSY_VHOST_WHY, d->busy);
-	EXPECT_EQ(1500, d->vhost_owner_pid);
-	ASSERT_EQ(2, d->n_holder_pids);
-	EXPECT_EQ(1502, d->holder_pids[1]);
-	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST_ACKED_FEATURES));
+	EXPECT_EQ(1500, d->vhost.owner_pid);
+	ASSERT_EQ(2, d->vhost.n_holder_pid);
+	EXPECT_EQ(1502, d->vhost.holder_pid[1]);
+	EXPECT_FALSE(vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES));
 	EXPECT_EQ(0, vs_dev_check_info(d, &e));
 	EXPECT_EQ(-1, vs_dev_check_status(d, &e));
 	vs_err_sentence(&e, BUSY_VHOST_PATH, sentence, sizeof(sentence));
@@ -7711,7 +8000,7 @@ TEST(decode_busy_reply)
 	/* an unterminated BUSY is a malformed reply */
 	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_PATH, BUSY_PATH));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, BUSY_PATH, NULL));
 	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_DEV_BUSY, 4, "RTNL"));
 	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
 	vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
@@ -7923,7 +8212,7 @@ TEST(busy_reply_refuses_state)
 /* virtio-net, a busy virtio-net, vhost-net read as usual, a busy vhost-net */
 static void fake_add_busy_mix(struct fake *f)
 {
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	fake_add(f, PCI_PATH, "virtio-net");
 	d = vs_dev_list_add(&f->list);
@@ -8015,7 +8304,7 @@ TEST(busy_in_dump_list_and_show)
 TEST_F(metrics, metrics_busy)
 {
 	const char *text;
-	struct vs_dev *d;
+	struct vs_nl_dev *d;
 
 	d = vs_dev_list_add(&self->f->list);
 	ASSERT_NE(NULL, d);
@@ -8079,7 +8368,7 @@ TEST_F(metrics, metrics_busy)
 #define IOVA_QUEUE_CLI "{\"return\": {\"name\": \"vhost-net\", \"queue-index\": 0, \"inuse\": 3, \"vring-num\": 256, \"vring-num-default\": 0, \"vring-align\": 0, \"vring-desc\": 268435456, \"vring-avail\": 268439552, \"vring-used\": 268443648, \"last-avail-idx\": 1, \"shadow-avail-idx\": 2, \"used-idx\": 65534, \"signalled-used\": 0, \"signalled-used-valid\": false, \"addresses-are-iova\": true}}"
 
 /* fill_vhost_queue() as sent when the owner acked ACCESS_PLATFORM. */
-static void fill_vhost_queue_iova(struct vs_queue *q)
+static void fill_vhost_queue_iova(struct vs_nl_queue *q)
 {
 	fill_vhost_queue(q);
 	q->desc = IOVA_DESC;
@@ -8186,19 +8475,20 @@ TEST(vhost_ring_iova)
 TEST(decode_vhost_queue_reply_iova)
 {
 	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_QUEUE_GET);
-	struct vs_dev *d = malloc(sizeof(*d));
-	struct vs_queue q;
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct vs_nl_queue q;
 	struct vs_err e;
 	char *s;
 
 	ASSERT_NE(NULL, msg);
 	ASSERT_NE(NULL, d);
 	/* as the module sends it: IOVAs, the flag, no GPA */
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_QUEUE_HEADER, VHOST_PATH, NULL));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_INDEX, 0));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_NUM, 256));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_DESC, IOVA_DESC));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_AVAIL, IOVA_AVAIL));
-	ASSERT_EQ(0, nla_put_u64(msg, VIRTIO_STATUS_A_QUEUE_USED, IOVA_USED));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_DESC, IOVA_DESC));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_AVAIL, IOVA_AVAIL));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_QUEUE_PAD, VIRTIO_STATUS_A_QUEUE_USED, IOVA_USED));
 	ASSERT_EQ(0, nla_put_u8(msg, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA, 1));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_AVAIL_IDX, 2));
 	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_QUEUE_USED_IDX, 65534));
@@ -8212,8 +8502,8 @@ TEST(decode_vhost_queue_reply_iova)
 	EXPECT_TRUE(vs_queue_addr_iova(&q));
 	EXPECT_FALSE(vs_queue_has(&q, VIRTIO_STATUS_A_QUEUE_DESC_GPA));
 	EXPECT_EQ(IOVA_DESC, q.desc);
-	EXPECT_STREQ("QUEUE_ADDR_IOVA",
-		     vs_attr_name(VIRTIO_STATUS_A_QUEUE_ADDR_IOVA));
+	EXPECT_STREQ("VIRTIO_STATUS_A_QUEUE_ADDR_IOVA",
+		     vs_nl_attr_name(&vs_nl_queue_set, VIRTIO_STATUS_A_QUEUE_ADDR_IOVA));
 	fill_vhost(d);
 	s = text_of(vs_qmp_return(vs_json_vhost_queue_status(d, &q)));
 	EXPECT_TEXT(s, IOVA_RING_CLI);
@@ -8233,6 +8523,338 @@ TEST(decode_vhost_queue_reply_iova)
 	EXPECT_EQ(-1, vs_queue_from_msg(msg, &q, &e));
 	EXPECT_STREQ("the virtio_status module sent a malformed VIRTIO_STATUS_A_QUEUE_ADDR_IOVA",
 		     e.detail);
+	nlmsg_free(msg);
+	free(d);
+}
+
+/* tools/nl_decode.c: the one walker, on the generated tables */
+
+/* Any of the decoded structs */
+union nl_obj {
+	struct vs_nl_dev dev;
+	struct vs_nl_queue queue;
+	struct vs_nl_element element;
+	struct vs_nl_info info;
+	struct vs_nl_event event;
+};
+
+/* vs_nl_decode() of the attributes of @msg after its genetlink header, less the last @cut bytes. */
+static int decode_msg(const struct vs_nl_set *set, void *obj,
+		      struct nl_msg *msg, int cut, struct vs_err *e)
+{
+	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
+
+	vs_err_clear(e);
+	return vs_nl_decode(set, obj, genlmsg_attrdata(g, 0),
+			    genlmsg_attrlen(g, 0) - cut, e);
+}
+
+/* Payloads of the wrong size fail the whole message, in a nest too. */
+TEST(nl_decode_attribute_sizes)
+{
+	static const struct {
+		const struct vs_nl_set *set;	/* the message's */
+		int nest;			/* @attr is in this nest; 0: not */
+		int attr;
+		int len;			/* bytes of "abcdefg" and its NUL */
+		const char *bad;		/* the sentence's name; NULL: fine */
+	} cases[] = {
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_BROKEN, 0, "VIRTIO_STATUS_A_DEV_BROKEN" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_BROKEN, 1, NULL },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_ID, 0, "VIRTIO_STATUS_A_DEV_ID" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_ID, 3, "VIRTIO_STATUS_A_DEV_ID" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_ID, 4, NULL },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 4,
+		  "VIRTIO_STATUS_A_DEV_DRIVER_FEATURES" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 7,
+		  "VIRTIO_STATUS_A_DEV_DRIVER_FEATURES" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES, 8, NULL },
+		/* a string without its NUL, or empty */
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_NAME, 7, "VIRTIO_STATUS_A_DEV_NAME" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_NAME, 0, "VIRTIO_STATUS_A_DEV_NAME" },
+		{ &vs_nl_dev_set, 0, VIRTIO_STATUS_A_DEV_NAME, 8, NULL },
+		/* in the nests, named by their own set */
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_HEADER, VIRTIO_STATUS_A_HEADER_PATH, 3,
+		  "VIRTIO_STATUS_A_HEADER_PATH" },
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_HEADER, VIRTIO_STATUS_A_HEADER_PATH, 8, NULL },
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_VHOST, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES, 4,
+		  "VIRTIO_STATUS_A_VHOST_ACKED_FEATURES" },
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_VHOST, VIRTIO_STATUS_A_VHOST_LOG_ENABLED, 0,
+		  "VIRTIO_STATUS_A_VHOST_LOG_ENABLED" },
+		{ &vs_nl_dev_set, VIRTIO_STATUS_A_DEV_VHOST, VIRTIO_STATUS_A_VHOST_OWNER_PID, 2,
+		  "VIRTIO_STATUS_A_VHOST_OWNER_PID" },
+		{ &vs_nl_element_set, VIRTIO_STATUS_A_ELEMENT_DESC, VIRTIO_STATUS_A_DESC_LEN, 2,
+		  "VIRTIO_STATUS_A_DESC_LEN" },
+		{ &vs_nl_element_set, VIRTIO_STATUS_A_ELEMENT_DESC, VIRTIO_STATUS_A_DESC_ADDR, 8, NULL },
+		{ &vs_nl_queue_set, 0, VIRTIO_STATUS_A_QUEUE_PACKED, 0, "VIRTIO_STATUS_A_QUEUE_PACKED" },
+		{ &vs_nl_info_set, 0, VIRTIO_STATUS_A_INFO_FEATURE_BITS, 1,
+		  "VIRTIO_STATUS_A_INFO_FEATURE_BITS" },
+		{ &vs_nl_event_set, 0, VIRTIO_STATUS_A_EVENT_TIME, 4, "VIRTIO_STATUS_A_EVENT_TIME" },
+		{ &vs_nl_event_set, VIRTIO_STATUS_A_EVENT_DEV, VIRTIO_STATUS_A_DEV_GENERATION, 1,
+		  "VIRTIO_STATUS_A_DEV_GENERATION" },
+	};
+	union nl_obj *obj = malloc(sizeof(*obj));
+	char want[VS_MSG_MAX];
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	struct vs_err e;
+	size_t i;
+
+	ASSERT_NE(NULL, obj);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		msg = dev_msg(0);
+		ASSERT_NE(NULL, msg);
+		nest = cases[i].nest ? nla_nest_start(msg, cases[i].nest) : NULL;
+		ASSERT_EQ(0, nla_put(msg, cases[i].attr, cases[i].len, "abcdefg"));
+		if (nest)
+			ASSERT_EQ(0, nla_nest_end(msg, nest));
+		if (!cases[i].bad) {
+			EXPECT_EQ(0, decode_msg(cases[i].set, obj, msg, 0, &e))
+				TH_LOG("case %zu: %s", i, e.detail);
+		} else {
+			EXPECT_EQ(-1, decode_msg(cases[i].set, obj, msg, 0, &e))
+				TH_LOG("case %zu", i);
+			snprintf(want, sizeof(want),
+				 "the virtio_status module sent a malformed %s",
+				 cases[i].bad);
+			EXPECT_EQ(VS_ERR_MSG, e.kind);
+			EXPECT_STREQ(want, e.detail);
+		}
+		nlmsg_free(msg);
+	}
+
+	/* a string longer than its member is cut there, NUL-terminated */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, NULL,
+				"virtio0123456789012345678901234567890123456789"));
+	ASSERT_EQ(0, decode_msg(&vs_nl_dev_set, &obj->dev, msg, 0, &e));
+	EXPECT_EQ(VIRTIO_STATUS_BUSID_LEN_MAX, strlen(obj->dev.header.busid));
+	EXPECT_EQ(0, strncmp("virtio0123456789", obj->dev.header.busid, 16));
+	nlmsg_free(msg);
+	free(obj);
+}
+
+/* Nests in nests: each decoded, cleared first, into its struct. */
+TEST(nl_decode_nests)
+{
+	struct vs_nl_event *ev = malloc(sizeof(*ev));
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct nlattr *dev, *nest;
+	struct nl_msg *msg;
+	struct vs_err e;
+
+	ASSERT_NE(NULL, ev);
+	ASSERT_NE(NULL, d);
+	/* event -> dev -> header and dev -> vhost; attributes after a nest */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_ADD_NTF);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_EVENT_PAD, VIRTIO_STATUS_A_EVENT_SEQ, 9));
+	dev = nla_nest_start(msg, VIRTIO_STATUS_A_EVENT_DEV);
+	ASSERT_NE(NULL, dev);
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, VHOST_PATH, "virtio5"));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "vhost-net"));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_OWNER_PID, 1234));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1234));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_HOLDER_PID, 1240));
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_VHOST_ERROR, "why"));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, nla_nest_end(msg, dev));
+	ASSERT_EQ(0, put_u64(msg, VIRTIO_STATUS_A_EVENT_PAD, VIRTIO_STATUS_A_EVENT_TIME, EV_TIME));
+	memset(ev, 0xa5, sizeof(*ev));
+	ASSERT_EQ(0, decode_msg(&vs_nl_event_set, ev, msg, 0, &e));
+	EXPECT_EQ(9, ev->seq);
+	EXPECT_EQ(EV_TIME, ev->time);
+	EXPECT_TRUE(vs_nl_has(ev->have, VIRTIO_STATUS_A_EVENT_DEV));
+	EXPECT_FALSE(vs_nl_has(ev->have, VIRTIO_STATUS_A_EVENT_PAD));
+	EXPECT_STREQ("vhost-net", ev->dev.name);
+	EXPECT_EQ(1, ev->dev.id);
+	EXPECT_STREQ(VHOST_PATH, ev->dev.header.path);
+	EXPECT_STREQ("virtio5", ev->dev.header.busid);
+	EXPECT_TRUE(vs_dev_header_has(&ev->dev, VIRTIO_STATUS_A_HEADER_PATH));
+	EXPECT_TRUE(vs_dev_header_has(&ev->dev, VIRTIO_STATUS_A_HEADER_BUSID));
+	EXPECT_EQ(1234, ev->dev.vhost.owner_pid);
+	EXPECT_EQ(2, ev->dev.vhost.n_holder_pid);
+	EXPECT_EQ(1240, ev->dev.vhost.holder_pid[1]);
+	EXPECT_EQ(0, ev->dev.vhost.holder_pid[2]);
+	EXPECT_STREQ("why", ev->dev.vhost.error);
+	EXPECT_TRUE(vs_dev_vhost_has(&ev->dev, VIRTIO_STATUS_A_VHOST_ERROR));
+	EXPECT_FALSE(vs_dev_vhost_has(&ev->dev, VIRTIO_STATUS_A_VHOST_HOLDERS));
+	/* what the message left out is 0, not what the struct held */
+	EXPECT_EQ(0, ev->dev.vhost.holders);
+	EXPECT_EQ(0, ev->dev.kind);
+	EXPECT_FALSE(vs_dev_has(&ev->dev, VIRTIO_STATUS_A_DEV_KIND));
+	nlmsg_free(msg);
+
+	/* an empty nest is there, with nothing in it */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_nest_end_keep_empty(msg, nest));
+	ASSERT_EQ(0, decode_msg(&vs_nl_dev_set, d, msg, 0, &e));
+	EXPECT_TRUE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_VHOST));
+	EXPECT_EQ(0, d->vhost.have[0]);
+	EXPECT_FALSE(vs_dev_has(d, VIRTIO_STATUS_A_DEV_HEADER));
+	nlmsg_free(msg);
+
+	/*
+	 * NLA_F_NESTED, as the kernel's nla_nest_start() sets it; a nest
+	 * sent twice is the second one, nothing of the first left
+	 */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER, PCI_PATH, "virtio0"));
+	ASSERT_EQ(0, put_header(msg, VIRTIO_STATUS_A_DEV_HEADER | NLA_F_NESTED, NULL,
+				"virtio1"));
+	ASSERT_EQ(0, decode_msg(&vs_nl_dev_set, d, msg, 0, &e));
+	EXPECT_STREQ("virtio1", d->header.busid);
+	EXPECT_STREQ("", d->header.path);
+	EXPECT_FALSE(vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH));
+	nlmsg_free(msg);
+
+	/* a malformed attribute deep in the nests fails the whole message */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_ADD_NTF);
+	ASSERT_NE(NULL, msg);
+	dev = nla_nest_start(msg, VIRTIO_STATUS_A_EVENT_DEV);
+	ASSERT_NE(NULL, dev);
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_HEADER);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_HEADER_BUSID, 7, "virtio0"));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
+	ASSERT_EQ(0, nla_nest_end(msg, dev));
+	EXPECT_EQ(-1, decode_msg(&vs_nl_event_set, ev, msg, 0, &e));
+	EXPECT_TEXT(e.detail,
+		    "the virtio_status module sent a malformed VIRTIO_STATUS_A_HEADER_BUSID");
+	nlmsg_free(msg);
+	free(ev);
+	free(d);
+}
+
+/* Repeated nests, in order; past their array counted, not stored. */
+TEST(nl_decode_repeated_descs)
+{
+	struct vs_nl_element *el = malloc(sizeof(*el));
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_ELEMENT_GET);
+	struct vs_err e;
+	u32 i, n = VIRTIO_STATUS_DESCS_MAX + 3;
+
+	ASSERT_NE(NULL, el);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, put_elem_head(msg));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, put_desc(msg, 0x1000ULL * (i + 1), i, i & 7)) TH_LOG("desc %u", i);
+	/* what follows them is still read */
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN, "after"));
+	memset(el, 0xa5, sizeof(*el));
+	ASSERT_EQ(0, decode_msg(&vs_nl_element_set, el, msg, 0, &e));
+	EXPECT_EQ(n, el->n_desc);
+	for (i = 0; i < VIRTIO_STATUS_DESCS_MAX; i++) {
+		if (el->desc[i].addr != 0x1000ULL * (i + 1) || el->desc[i].len != i ||
+		    el->desc[i].flags != (i & 7) ||
+		    !vs_nl_has(el->desc[i].have, VIRTIO_STATUS_A_DESC_FLAGS)) {
+			EXPECT_EQ(0, i + 1) TH_LOG("desc %u out of place", i);
+			break;
+		}
+	}
+	EXPECT_EQ(5, el->head);
+	EXPECT_STREQ("after", el->addr_hidden);
+	EXPECT_TRUE(vs_elem_has(el, VIRTIO_STATUS_A_ELEMENT_DESC));
+	nlmsg_free(msg);
+	free(el);
+}
+
+/* Numbers this CLI does not know, pads and 0 are skipped, whatever they hold. */
+TEST(nl_decode_skips_unknown)
+{
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct nl_msg *msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	struct nlattr *nest;
+	struct vs_err e;
+
+	ASSERT_NE(NULL, d);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put(msg, 0, 3, "abc"));
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_DEV_MAX + 1, 3, "abc"));
+	ASSERT_EQ(0, nla_put(msg, 0x3fff, 1, "a"));
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_DEV_PAD, 3, "abc"));
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_VHOST);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put(msg, VIRTIO_STATUS_A_VHOST_MAX + 1, 1, "a"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_VHOST_MEM_REGIONS, 3));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, vs_dev_from_msg(msg, d, &e));
+	EXPECT_EQ(1, d->id);
+	EXPECT_EQ(3, d->vhost.mem_regions);
+	EXPECT_EQ(BIT_ULL(VIRTIO_STATUS_A_DEV_VHOST) | BIT_ULL(VIRTIO_STATUS_A_DEV_ID),
+		  d->have[0]);
+	EXPECT_EQ(BIT_ULL(VIRTIO_STATUS_A_VHOST_MEM_REGIONS), d->vhost.have[0]);
+	nlmsg_free(msg);
+	free(d);
+}
+
+/* What is left after the last attribute: a cut message. */
+TEST(nl_decode_cut_stream)
+{
+	static const char junk[3] = { 0x08, 0x00, 0x06 };
+	struct vs_nl_dev *d = malloc(sizeof(*d));
+	struct nlattr *nest, *a;
+	struct nl_msg *msg;
+	struct vs_err e;
+	int cut;
+
+	ASSERT_NE(NULL, d);
+	/* 1 to 3 bytes after the attributes, too short for a header */
+	for (cut = 1; cut <= 3; cut++) {
+		msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+		ASSERT_NE(NULL, msg);
+		ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+		ASSERT_EQ(0, nlmsg_append(msg, (void *)junk, cut, 0));
+		vs_err_clear(&e);
+		EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e)) TH_LOG("%d bytes", cut);
+		EXPECT_EQ(VS_ERR_MSG, e.kind);
+		EXPECT_TEXT(e.detail, "the virtio_status module sent a malformed dev message");
+		nlmsg_free(msg);
+	}
+
+	/* the last attribute cut short: in its payload, in its header */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_DEV_NAME, "virtio-net"));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	ASSERT_EQ(0, decode_msg(&vs_nl_dev_set, d, msg, 0, &e));
+	for (cut = 1; cut < 8; cut++) {
+		EXPECT_EQ(-1, decode_msg(&vs_nl_dev_set, d, msg, cut, &e)) TH_LOG("cut %d", cut);
+		EXPECT_TEXT(e.detail, "the virtio_status module sent a malformed dev message");
+	}
+	nlmsg_free(msg);
+
+	/* an attribute header claiming less than itself */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	a = nla_reserve(msg, VIRTIO_STATUS_A_DEV_INDEX, 4);
+	ASSERT_NE(NULL, a);
+	a->nla_len = 2;
+	EXPECT_EQ(-1, decode_msg(&vs_nl_dev_set, d, msg, 0, &e));
+	EXPECT_TEXT(e.detail, "the virtio_status module sent a malformed dev message");
+	nlmsg_free(msg);
+
+	/* in a nest: the nest's set is named */
+	msg = dev_msg(VIRTIO_STATUS_CMD_DEV_GET);
+	ASSERT_NE(NULL, msg);
+	nest = nla_nest_start(msg, VIRTIO_STATUS_A_DEV_HEADER);
+	ASSERT_NE(NULL, nest);
+	ASSERT_EQ(0, nla_put_string(msg, VIRTIO_STATUS_A_HEADER_BUSID, "virtio0"));
+	ASSERT_EQ(0, nlmsg_append(msg, (void *)junk, 2, 0));
+	ASSERT_EQ(0, nla_nest_end(msg, nest));
+	ASSERT_EQ(0, nla_put_u32(msg, VIRTIO_STATUS_A_DEV_ID, 1));
+	EXPECT_EQ(-1, vs_dev_from_msg(msg, d, &e));
+	EXPECT_TEXT(e.detail, "the virtio_status module sent a malformed header message");
 	nlmsg_free(msg);
 	free(d);
 }

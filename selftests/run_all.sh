@@ -75,9 +75,9 @@ else
 	record "regen: uapi, kernel and CLI tables match uapi/virtio_status.yaml" $st \
 		"$logs/regen.log"
 	rtmp=$(mktemp -d)
-	mkdir -p "$rtmp/uapi/linux" "$rtmp/kmod" "$rtmp/tools"
+	mkdir -p "$rtmp/uapi/linux" "$rtmp/kmod" "$rtmp/tools/lib"
 	cp uapi/linux/virtio_status.h "$rtmp/uapi/linux/"
-	cp kmod/vs_nl_gen.[ch] "$rtmp/kmod/" && cp tools/vs_nl_gen.[ch] "$rtmp/tools/"
+	cp kmod/vs_nl_gen.[ch] "$rtmp/kmod/" && cp tools/lib/vs_nl_gen.[ch] "$rtmp/tools/lib/"
 	# holders-sent 64 -> 65, nothing regenerated
 	sed '/name: holders-sent/{n;s/value: 64/value: 65/}' uapi/virtio_status.yaml \
 		> "$rtmp/uapi/virtio_status.yaml"

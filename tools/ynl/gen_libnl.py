@@ -10,7 +10,7 @@ every attribute set that is not a subset:
                             named after it, plus a presence mask
   vs_nl_<set>_policy[]      a libnl policy (minimum sizes, for requests the
                             CLI builds and the replies it parses)
-  vs_nl_<set>_set           the table tools/nl_decode.c walks to fill the
+  vs_nl_<set>_set           the table tools/lib/nl_decode.c walks to fill the
                             struct: type, offset, size, nested set
 
 so that a new attribute needs the spec, a fill in the kernel and a render

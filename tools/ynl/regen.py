@@ -8,7 +8,7 @@ the kernel's schema (Documentation/netlink/genetlink.yaml). From it:
   uapi/linux/virtio_status.h   ynl-gen-c --mode uapi
   kmod/vs_nl_gen.[ch]          ynl-gen-c --mode kernel: policies, split op
                                table (kmod/compat_genl.h adapts it to 6.1)
-  tools/vs_nl_gen.[ch]         tools/ynl/gen_libnl.py: the CLI's libnl
+  tools/lib/vs_nl_gen.[ch]         tools/ynl/gen_libnl.py: the CLI's libnl
                                policies, attribute names, decode tables
 
 ynl-gen-c is the kernel's own generator, from one pinned linux-source
@@ -48,8 +48,8 @@ OUTPUTS = [
     ('uapi/linux/virtio_status.h', ['ynl', 'uapi', '--header']),
     ('kmod/vs_nl_gen.h', ['ynl', 'kernel', '--header']),
     ('kmod/vs_nl_gen.c', ['ynl', 'kernel', '--source']),
-    ('tools/vs_nl_gen.h', ['libnl', '--header']),
-    ('tools/vs_nl_gen.c', ['libnl', '--source']),
+    ('tools/lib/vs_nl_gen.h', ['libnl', '--header']),
+    ('tools/lib/vs_nl_gen.c', ['libnl', '--source']),
 ]
 
 

@@ -154,6 +154,38 @@ static inline u32 vs_dev_kind(const struct vs_nl_dev *d)
 	return d->kind;
 }
 
+/* Whether @d is a vhost device (host side) rather than a virtio one. */
+static inline bool vs_dev_is_vhost(const struct vs_nl_dev *d)
+{
+	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
+}
+
+/*
+ * What was negotiated, QEMU's guest-features: the features the driver
+ * accepted (a virtio device) or the owner acked (a vhost device). Valid
+ * when vs_dev_has_negotiated(); one place for what show, metrics and the
+ * QMP commands all print.
+ */
+static inline bool vs_dev_has_negotiated(const struct vs_nl_dev *d)
+{
+	return vs_dev_is_vhost(d) ?
+	       vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES) :
+	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
+}
+
+static inline struct vs_fset vs_dev_negotiated(const struct vs_nl_dev *d)
+{
+	return vs_dev_is_vhost(d) ? vs_dev_vhost_acked(d) :
+				    vs_dev_driver_features(d);
+}
+
+/* Whose feature names the bits of @d take: a guest driver's or vhost's. */
+static inline enum vs_decode_as vs_dev_feat_as(const struct vs_nl_dev *d)
+{
+	return vs_dev_is_vhost(d) ? VS_AS_VHOST : VS_AS_GUEST;
+}
+
+
 /*
  * Whether @d is a vhost device the module could not read (VHOST_ERROR,
  * the reason in @d->vhost.error): its reply names the device and its

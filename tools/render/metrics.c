@@ -138,14 +138,9 @@ static bool vs_is_virtio(const struct vs_nl_dev *d)
 	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VIRTIO;
 }
 
-static bool vs_is_vhost(const struct vs_nl_dev *d)
-{
-	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
-}
-
 static const char *vs_kind_name(const struct vs_nl_dev *d)
 {
-	return vs_is_vhost(d) ? "vhost" : "virtio";
+	return vs_dev_is_vhost(d) ? "vhost" : "virtio";
 }
 
 /* A short, stable word for what went wrong, for alert rules. */
@@ -210,7 +205,7 @@ static void vs_m_devices(FILE *f, const char *m, const struct vs_scrape *s,
 	for (i = 0; i < s->list.n; i++) {
 		if (s->skip[i])
 			continue;
-		if (vs_is_vhost(&s->list.devs[i]))
+		if (vs_dev_is_vhost(&s->list.devs[i]))
 			vhost++;
 		else
 			virtio++;
@@ -317,17 +312,11 @@ static void vs_m_virtqueues(FILE *f, const char *m, const struct vs_scrape *s,
 static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
 			    const struct vs_nl_dev *d)
 {
-	struct vs_fset bits;
+	struct vs_fset bits = vs_dev_negotiated(d);
 
 	(void)s;
-	if (vs_is_vhost(d)) {
-		bits = vs_dev_vhost_acked(d);
-		if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES))
-			vs_prom_bits(f, m, d, &bits, VS_AS_VHOST);
-	} else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES)) {
-		bits = vs_dev_driver_features(d);
-		vs_prom_bits(f, m, d, &bits, VS_AS_GUEST);
-	}
+	if (vs_dev_has_negotiated(d))
+		vs_prom_bits(f, m, d, &bits, vs_dev_feat_as(d));
 }
 
 static bool vs_host_readable(const struct vs_nl_dev *d)
@@ -366,7 +355,7 @@ static void vs_m_backend_feat(FILE *f, const char *m,
 	struct vs_fset bits = vs_fset_of(d->vhost.backend_features, 0);
 
 	(void)s;
-	if (vs_is_vhost(d) &&
+	if (vs_dev_is_vhost(d) &&
 	    vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES))
 		vs_prom_bits(f, m, d, &bits, VS_AS_VHOST_BACKEND);
 }
@@ -565,7 +554,7 @@ static int vs_mark_skipped(struct vs_scrape *s)
 		d = &s->list.devs[i];
 		by_path[i] = d;
 		if (!vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH) || !d->header.path[0] ||
-		    (!vs_is_virtio(d) && !vs_is_vhost(d)))
+		    (!vs_is_virtio(d) && !vs_dev_is_vhost(d)))
 			s->skip[i] = true;
 	}
 	qsort(by_path, s->list.n, sizeof(*by_path), vs_path_cmp);

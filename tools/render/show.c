@@ -32,11 +32,6 @@ struct vs_row {
 	char col[VS_NR_COLS][VS_COL_MAX];
 };
 
-static bool vs_is_vhost(const struct vs_nl_dev *d)
-{
-	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
-}
-
 /* "virtioN", or "PID/FD" of a vhost device's /proc/PID/fd/FD. */
 static void vs_short_id(const struct vs_nl_dev *d, char *buf, size_t len)
 {
@@ -53,24 +48,6 @@ static void vs_short_id(const struct vs_nl_dev *d, char *buf, size_t len)
 	snprintf(buf, len, "-");
 }
 
-/* What the driver (virtio) or the owner (vhost) accepted. */
-static struct vs_fset vs_negotiated(const struct vs_nl_dev *d)
-{
-	return vs_is_vhost(d) ? vs_dev_vhost_acked(d) :
-				vs_dev_driver_features(d);
-}
-
-static bool vs_have_negotiated(const struct vs_nl_dev *d)
-{
-	return vs_is_vhost(d) ?
-	       vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ACKED_FEATURES) :
-	       vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER_FEATURES);
-}
-
-static enum vs_decode_as vs_feat_as(const struct vs_nl_dev *d)
-{
-	return vs_is_vhost(d) ? VS_AS_VHOST : VS_AS_GUEST;
-}
 
 /*
  * One row; "-" for what the reply lacks (a module in list-only mode sends
@@ -79,7 +56,7 @@ static enum vs_decode_as vs_feat_as(const struct vs_nl_dev *d)
  */
 static void vs_fill_row(const struct vs_nl_dev *d, struct vs_row *r)
 {
-	struct vs_fset neg = vs_negotiated(d);
+	struct vs_fset neg = vs_dev_negotiated(d);
 
 	snprintf(r->col[VS_COL_NAME], VS_COL_MAX, "%s", d->name);
 	vs_short_id(d, r->col[VS_COL_ID], VS_COL_MAX);
@@ -88,7 +65,7 @@ static void vs_fill_row(const struct vs_nl_dev *d, struct vs_row *r)
 		 d->driver : "-");
 	if (vs_dev_busy(d))
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "busy");
-	else if (vs_is_vhost(d))
+	else if (vs_dev_is_vhost(d))
 		/* no status byte: say whether a backend is attached */
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "%s",
 			 d->vhost.started ? "started" : "-");
@@ -96,7 +73,7 @@ static void vs_fill_row(const struct vs_nl_dev *d, struct vs_row *r)
 		vs_status_flags(d->status, r->col[VS_COL_STATUS], VS_COL_MAX);
 	else
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "-");
-	if (vs_have_negotiated(d))
+	if (vs_dev_has_negotiated(d))
 		snprintf(r->col[VS_COL_FEATURES], VS_COL_MAX, "%u",
 			 vs_fset_weight(&neg));
 	else
@@ -207,7 +184,7 @@ static void vs_print_feats(FILE *out, const char *title,
 	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
 		if (!vs_fset_test(bits, bit))
 			continue;
-		f = vs_feat_find(bit, d->id, vs_feat_as(d), &transport);
+		f = vs_feat_find(bit, d->id, vs_dev_feat_as(d), &transport);
 		if (!f) {
 			unknown->w[bit / 64] |= BIT_ULL(bit % 64);
 			continue;
@@ -222,7 +199,7 @@ static void vs_print_feats(FILE *out, const char *title,
 	for (bit = 0; bit < VS_FEAT_BITS; bit++) {
 		if (!vs_fset_test(bits, bit))
 			continue;
-		f = vs_feat_find(bit, d->id, vs_feat_as(d), &transport);
+		f = vs_feat_find(bit, d->id, vs_dev_feat_as(d), &transport);
 		if (f)
 			fprintf(out, "  %-*s  %s\n", (int)w, f->sym, f->desc);
 	}
@@ -354,7 +331,7 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 		fputs("offered features: -\n", out);
 		return -1;
 	}
-	if (vs_is_vhost(d)) {
+	if (vs_dev_is_vhost(d)) {
 		if (!vs_vhost_offered(be, d, offered, &e))
 			return 0;
 		vs_err_sentence(&e, d->header.path, sentence, sizeof(sentence));
@@ -405,7 +382,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	    be->ops->dev_get(be->ctx, tg, d, &e) < 0 ||
 	    vs_dev_check_info(d, &e) < 0)
 		goto fail;
-	if (vs_dev_kind(d) != VIRTIO_STATUS_KIND_VIRTIO && !vs_is_vhost(d)) {
+	if (vs_dev_kind(d) != VIRTIO_STATUS_KIND_VIRTIO && !vs_dev_is_vhost(d)) {
 		vs_err_set(&e, VS_ERR_MSG, 0,
 			   "the virtio_status module describes a kind of device (%u) this virtio-status does not know",
 			   d->kind);
@@ -421,17 +398,17 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	vs_kv(out, "driver:", "%s",
 	      vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?
 	      d->driver : "none bound");
-	if (vs_is_vhost(d))
+	if (vs_dev_is_vhost(d))
 		vs_show_vhost_facts(out, d);
 	else
 		vs_show_virtio_facts(out, d);
 	if (vs_dev_busy(d))
 		fprintf(out, "busy: %s\n", d->busy);
 
-	neg = vs_negotiated(d);
+	neg = vs_dev_negotiated(d);
 	unknown_neg = vs_fset_of(0, 0);
 	unknown_off = vs_fset_of(0, 0);
-	have_neg = vs_have_negotiated(d);
+	have_neg = vs_dev_has_negotiated(d);
 	if (have_neg)
 		vs_print_feats(out, "negotiated features", &neg, d,
 			       &unknown_neg);

@@ -56,22 +56,22 @@ selftests:
 	$(MAKE) -C selftests
 
 deps:
-	./selftests/deps.sh
+	./selftests/scripts/deps.sh
 
 check: deps
-	./selftests/run_all.sh
+	./selftests/scripts/run_all.sh
 
 debug-kernel: deps
 	./selftests/vm/debug_kernel.sh
 
 demo: deps
 	$(MAKE) -C tools
-	./selftests/demo.py
+	./selftests/scripts/demo.py
 
 bench: deps
 	$(MAKE) -C tools
 	$(MAKE) -C selftests
-	./selftests/bench.py
+	./selftests/bench/bench.py
 
 lint: deps
 	$(CHECKPATCH) -f $(C_FILES)

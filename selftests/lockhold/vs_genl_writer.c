@@ -4,9 +4,9 @@
  * unregisters it when removed, nothing else. Registering takes generic
  * netlink's global lock for writing, so it waits for every request in
  * flight, and every request that comes after waits for it. The locks
- * test (selftests/vm_locks.py) loads it while vs_lockhold holds a lock and
- * times the insmod: a request stuck on the held lock shows there, and in
- * every other family's round trips behind it.
+ * test (selftests/groups/vm_locks.py) loads it while vs_lockhold holds a
+ * lock and times the insmod: a request stuck on the held lock shows there,
+ * and in every other family's round trips behind it.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vs_lockhold: the locks test's tool (selftests/vm_locks.py). It takes a
- * lock that belongs to another subsystem and keeps it for a given time,
+ * vs_lockhold: the locks test's tool (selftests/groups/vm_locks.py). It
+ * takes a lock that belongs to another subsystem and keeps it for a given time,
  * from a kernel thread of its own, so that the test can watch what
  * virtio_status's requests, generic netlink and module loading do in the
  * meantime. Never loaded outside a test VM.
@@ -37,7 +37,7 @@
  * The module also registers a generic netlink family, "vs_lockhold", with
  * one do command (ECHO). It is not parallel_ops, so its requests take
  * genetlink's global mutex as most families' do: "another family" whose
- * round trips selftests/genl_probe.c times during a hold.
+ * round trips selftests/netlink/genl_probe.c times during a hold.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The generic netlink family of vs_lockhold.ko, shared by the module and
- * selftests/genl_probe.c: plain constants, no includes, so that both a
+ * selftests/netlink/genl_probe.c: plain constants, no includes, so that both a
  * kernel and a userspace build can use it.
  */
 #ifndef VS_LOCKHOLD_H

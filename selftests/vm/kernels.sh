@@ -161,7 +161,7 @@ prepare() {
 		pkg=$(real_pkg "$meta")
 		[ -z "$pkg" ] || { mkdir -p "$cache" && echo "$pkg" >"$cache/$line.pkg"; }
 	fi
-	[ -n "$pkg" ] || die "apt-cache does not know $meta; run 'apt-get update' (selftests/deps.sh)"
+	[ -n "$pkg" ] || die "apt-cache does not know $meta; run 'apt-get update' (selftests/scripts/deps.sh)"
 	# the package name minus its prefix (and the -unsigned suffix) is the KVER
 	kver=${pkg#linux-image-}
 	kver=${kver%-unsigned}
@@ -229,7 +229,7 @@ headers() {
 	# The headers: the installed meta package must point at the same KVER.
 	hdr=$(dpkg-query -W -f='${Depends}' "$(meta_headers "$line")" 2>/dev/null |
 		grep -o 'linux-headers-[^ ,]*' | head -n1 || true)
-	[ -n "$hdr" ] || die "$(meta_headers "$line") is not installed; run selftests/deps.sh"
+	[ -n "$hdr" ] || die "$(meta_headers "$line") is not installed; run selftests/scripts/deps.sh"
 	[ "${hdr#linux-headers-}" = "$kver" ] ||
 		die "installed headers are for ${hdr#linux-headers-} but the image apt offers is $kver; run 'apt-get install $(meta_headers "$line")' so both match"
 	hver=$(dpkg-query -W -f='${Version}' "$hdr" 2>/dev/null || true)

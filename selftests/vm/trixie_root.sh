@@ -36,7 +36,7 @@ root=$cache/trixie/root-$hash
 make_root() {
 	local tmp=$cache/trixie/tmp-$hash
 
-	command -v debootstrap >/dev/null || die "debootstrap is not installed (selftests/deps.sh)"
+	command -v debootstrap >/dev/null || die "debootstrap is not installed (selftests/scripts/deps.sh)"
 	[ -d /usr/share/debootstrap/scripts ] && [ -e /usr/share/debootstrap/scripts/trixie ] ||
 		die "this debootstrap does not know trixie"
 	echo "trixie_root.sh: debootstrap trixie into $root (about 2 minutes)" >&2

@@ -10,7 +10,7 @@
 # OUTDIR must lie inside it too, and the build runs chrooted, as in
 # build_module.sh.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 src=$(cd "$1" && pwd)
 kdir=$2
 out=$(mkdir -p "$3" && cd "$3" && pwd)

@@ -10,7 +10,7 @@
 # runs chrooted; VS_VMLINUX and VS_VHOST_MODDIR may name files under
 # $VS_CACHE/kernels, which the root sees at /vs-kernels.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 kdir=$1
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 rm -rf "$out/kmod" "$out/uapi"

@@ -6,18 +6,18 @@ the same facts from sysfs, for the same devices, in the same run.
     bench.py [--kernel 6.12] [--iterations 2000]
 
 Boots the VM of the tests (about two dozen virtio devices), loads the module
-and runs selftests/bench_dump, which interleaves the two in rounds. Prints
+and runs selftests/bench/bench_dump, which interleaves the two in rounds. Prints
 its JSON line and a sentence with the ratio; absolute times under TCG mean
 little, the ratio is the number to compare.
 
-Then the vhost part (selftests/bench_vhost): full dumps with 1, 100 and
+Then the vhost part (selftests/bench/bench_vhost): full dumps with 1, 100 and
 1000 open vhost-net devices, and with 1 device beside 1000 idle processes
 or 100000 unrelated fds, giving the cost per vhost device, per process and
 per fd, each against the 1-device dump of the same run; and beside one
 idle process of 2000 threads against one of a single thread, the cost per
 thread.
 
-Last, what the walk costs the machine it watches (selftests/vhost_cid_reuse):
+Last, what the walk costs the machine it watches (selftests/vhost/vhost_cid_reuse):
 1000 times open /dev/vhost-vsock, VHOST_SET_OWNER, VHOST_VSOCK_SET_GUEST_CID
 with the same CID, close, while two dump_loop processes dump in tight loops;
 the iterations whose SET_GUEST_CID met EADDRINUSE (the closed device was
@@ -31,8 +31,8 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'selftests'))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, 'selftests', 'groups'))
 sys.path.insert(0, os.path.join(TOP, 'selftests', 'vm'))
 import vm_tests  # noqa: E402
 import vmrig  # noqa: E402
@@ -46,7 +46,7 @@ def build_module(line):
     env = dict(os.environ, VS_VMLINUX=kv['VMLINUX'],
                VS_VHOST_MODDIR='%s/lib/modules/%s/kernel/drivers/vhost' % (kv['MODROOT'],
                                                                             kv['KVER']))
-    return subprocess.check_output([os.path.join(TOP, 'selftests/build_module.sh'),
+    return subprocess.check_output([os.path.join(TOP, 'selftests/scripts/build_module.sh'),
                                     kv['KBUILD'], os.path.join(TOP, 'build', kv['KVER'])],
                                    text=True, env=env).strip()
 
@@ -109,10 +109,10 @@ def main():
         with tempfile.TemporaryDirectory(prefix='vs-bench-') as work:
             devs, qargs = vm_tests.vm_config(work)
             files = [ko + ':/virtio_status.ko',
-                     os.path.join(TOP, 'selftests/bench_dump') + ':/usr/bin/bench_dump',
-                     os.path.join(TOP, 'selftests/bench_vhost') + ':/usr/bin/bench_vhost',
-                     os.path.join(TOP, 'selftests/dump_loop') + ':/usr/bin/dump_loop',
-                     os.path.join(TOP, 'selftests/vhost_cid_reuse') +
+                     os.path.join(TOP, 'selftests/bench/bench_dump') + ':/usr/bin/bench_dump',
+                     os.path.join(TOP, 'selftests/bench/bench_vhost') + ':/usr/bin/bench_vhost',
+                     os.path.join(TOP, 'selftests/netlink/dump_loop') + ':/usr/bin/dump_loop',
+                     os.path.join(TOP, 'selftests/vhost/vhost_cid_reuse') +
                      ':/usr/bin/vhost_cid_reuse']
             with vmrig.VM(kernel=line, devices=devs, qemu_args=qargs,
                           extra_files=files, mem='768M') as vm:

@@ -47,21 +47,26 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'selftests', 'vm'))
+# selftests/groups/vm_tests.py: the groups beside it, the rig in selftests/vm,
+# the programs built by make -C selftests beside their sources
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SELFTESTS = os.path.join(TOP, 'selftests')
+sys.path.insert(0, os.path.join(SELFTESTS, 'vm'))
 import vmrig  # noqa: E402
 
 CLI = os.path.join(TOP, 'tools', 'virtio-status')
-NETLINK_TEST = os.path.join(TOP, 'selftests', 'netlink_test')
-DUMP_LOOP = os.path.join(TOP, 'selftests', 'dump_loop')
-RELOAD_SHIM = os.path.join(TOP, 'selftests', 'reload_shim.so')
-VHOST_TEST = os.path.join(TOP, 'selftests', 'vhost_test')
-VHOST_CHURN = os.path.join(TOP, 'selftests', 'vhost_churn')
-QUEUE_TEST = os.path.join(TOP, 'selftests', 'queue_test')
-VDPA_TEST = os.path.join(TOP, 'selftests', 'vdpa_test')
-VHOST_CID_REUSE = os.path.join(TOP, 'selftests', 'vhost_cid_reuse')
-VHOST_WALK = os.path.join(TOP, 'selftests', 'vhost_walk')
-GENL_PROBE = os.path.join(TOP, 'selftests', 'genl_probe')
+NETLINK_TEST = os.path.join(SELFTESTS, 'netlink', 'netlink_test')
+DUMP_LOOP = os.path.join(SELFTESTS, 'netlink', 'dump_loop')
+RELOAD_SHIM = os.path.join(SELFTESTS, 'netlink', 'reload_shim.so')
+QUEUE_TEST = os.path.join(SELFTESTS, 'netlink', 'queue_test')
+GENL_PROBE = os.path.join(SELFTESTS, 'netlink', 'genl_probe')
+VHOST_TEST = os.path.join(SELFTESTS, 'vhost', 'vhost_test')
+VHOST_CHURN = os.path.join(SELFTESTS, 'vhost', 'vhost_churn')
+VDPA_TEST = os.path.join(SELFTESTS, 'vhost', 'vdpa_test')
+VHOST_CID_REUSE = os.path.join(SELFTESTS, 'vhost', 'vhost_cid_reuse')
+VHOST_WALK = os.path.join(SELFTESTS, 'vhost', 'vhost_walk')
+QMP_CLIENT = os.path.join(SELFTESTS, 'lib', 'qmp_client')
+DROP_CAP = os.path.join(SELFTESTS, 'lib', 'drop_cap')
 UAPI_DIR = '/usr/include/linux'
 
 # QEMU's name for a bit that the kernel's uapi headers do not define: it is
@@ -1038,7 +1043,7 @@ GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'walk', 'eve
           'metrics', 'serve', 'reload', 'untested', 'locks', 'dmesg', 'mmio', 'ynl']
 # After dmesg: the groups that boot a VM of their own, after the main VM.
 
-# Groups that live in their own file, selftests/vm_<group>.py, each with a
+# Groups that live in their own file, selftests/groups/vm_<group>.py, each with a
 # function test_<group>(vm, R) run in the main VM like the groups above.
 EXTERNAL_GROUPS = ('walk', 'events', 'metrics', 'serve', 'locks')
 
@@ -1075,7 +1080,7 @@ def main():
                     help='then a VM under QEMU 11.1 with a tap virtio-net: feature bits '
                     'above 63 (6.17+ kernels)')
     ap.add_argument('--lockhold-dir',
-                    help='selftests/lockhold built for that kernel (build_testmod.sh): '
+                    help='selftests/lockhold built for that kernel (scripts/build_testmod.sh): '
                     'vs_lockhold.ko and vs_genl_writer.ko, for the locks group')
     ap.add_argument('--long', action='store_true',
                     help='run vhost churn and hot-plug during dumps longer (debug kernel)')
@@ -1094,8 +1099,7 @@ def main():
                  VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
                  QUEUE_TEST + ':/usr/bin/queue_test', RELOAD_SHIM + ':/usr/lib/reload_shim.so',
                  VDPA_TEST + ':/usr/bin/vdpa_test',
-                 os.path.join(TOP, 'selftests', 'qmp_client') + ':/usr/bin/qmp_client',
-                 os.path.join(TOP, 'selftests', 'drop_cap') + ':/usr/bin/drop_cap',
+                 QMP_CLIENT + ':/usr/bin/qmp_client', DROP_CAP + ':/usr/bin/drop_cap',
                  VHOST_CID_REUSE + ':/usr/bin/vhost_cid_reuse',
                  VHOST_WALK + ':/usr/bin/vhost_walk', GENL_PROBE + ':/usr/bin/genl_probe']
         if a.wrong_layout_module:

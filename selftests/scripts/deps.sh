@@ -13,7 +13,7 @@
 #     pinned in tools/ynl/pin, unpacked into $VS_CACHE/ynl/VERSION
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${VS_CACHE:-/var/cache/virtio-status}
 mkdir -p "$cache"
 

@@ -18,7 +18,7 @@ import time
 import vmrig
 from vm_tests import CLI, cli, parse_json, sysfs_devices
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIST_ONLY_RE = re.compile(r'list-only mode: kernel (\S+) is untested: .*fingerprint (\w+)')
 
 

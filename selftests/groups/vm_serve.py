@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """The serve group of vm_tests.py: `virtio-status serve` in the guest, spoken
-to by selftests/qmp_client (several clients on one socket), with the QEMU
+to by selftests/lib/qmp_client (several clients on one socket), with the QEMU
 that runs the guest as the oracle for every protocol answer.
 
   - the same bytes go to QEMU's own QMP monitor (its unix socket, on the
@@ -317,7 +317,7 @@ def check_host_fuzz(R, seed=5, n=2000):
     """On the host: the server (no module there) and a QEMU of its own
     (machine none) given the same random requests, before and after
     negotiation; every answer must be the same."""
-    cli = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools',
+    cli = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tools',
                        'virtio-status')
     with tempfile.TemporaryDirectory(prefix='vs-serve-') as d:
         q, v = os.path.join(d, 'qemu.sock'), os.path.join(d, 'ours.sock')

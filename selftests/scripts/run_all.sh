@@ -8,11 +8,12 @@
 #   3. for each kernel line (default: 6.1 6.12 newest debug): build the
 #      module against that kernel's headers (warnings are errors; "newest" is
 #      Debian 13 backports' newest kernel, built for inside a Debian 13 root:
-#      selftests/vm/kernels.sh, trixie_root.sh), then selftests/vm_tests.py
-#      boots it and runs the netlink, CLI, QEMU-oracle, hot-plug and reload
-#      tests inside (the vhost walk's harm to the machine too: vhost-vsock
-#      CID reuse beside dump loops, a dump among 100000 fds and 2000
-#      threads under tightened stall detectors), plus a module built for an
+#      selftests/vm/kernels.sh, trixie_root.sh), then
+#      selftests/groups/vm_tests.py boots it and runs the netlink, CLI,
+#      QEMU-oracle, hot-plug and reload tests inside (the vhost walk's
+#      harm to the machine too: vhost-vsock CID reuse beside dump loops, a
+#      dump among 100000 fds and 2000 threads under tightened stall
+#      detectors), plus a module built for an
 #      "untested" kernel (list-only mode) and, on newest, feature bits
 #      above 63 under QEMU 11.1; "debug" is our KASAN/lockdep/kmemleak
 #      build of 6.12 (selftests/vm/debug_kernel.sh, built once and cached;
@@ -29,7 +30,7 @@
 # and the debug kernel build.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 export VS_CACHE=${VS_CACHE:-/var/cache/virtio-status}
 logs=$VS_CACHE/logs
@@ -109,7 +110,7 @@ dk=()
 # (the newest line builds in its Debian 13 root, not with this host's dkms)
 for line in "${lines[@]}"; do [ "$line" = debug ] || [ "$line" = newest ] || dk+=("$line"); done
 t=$(date +%s)
-selftests/dkms_test.sh "${dk[@]}" > "$logs/dkms.log" 2>&1
+selftests/scripts/dkms_test.sh "${dk[@]}" > "$logs/dkms.log" 2>&1
 st=$?
 collect "$logs/dkms.log" ""
 record "dkms: dkms_test.sh exits 0 ($(( $(date +%s) - t ))s)" $st "$logs/dkms.log"
@@ -151,7 +152,7 @@ for line in "${lines[@]}"; do
 	# the newest line builds in its Debian 13 root (CHROOT; see kernels.sh)
 	export VS_CHROOT=$CHROOT
 	out=${CHROOT:-$top}/build/$KVER
-	ko=$(selftests/build_module.sh "$KBUILD" "$out" 2>"$logs/build-$line.log")
+	ko=$(selftests/scripts/build_module.sh "$KBUILD" "$out" 2>"$logs/build-$line.log")
 	st=$?
 	grep -qiE 'warning|vhost support off|untested' "$logs/build-$line.log" && st=1
 	# make check builds with -Werror (a user's DKMS build does not)
@@ -160,12 +161,12 @@ for line in "${lines[@]}"; do
 		$st "$logs/build-$line.log"
 	[ $st -eq 0 ] || continue
 	# the same module with a deliberately wrong vhost layout, for the tests
-	wrong=$(VS_VHOST_LAYOUT_TEST=wrong selftests/build_module.sh "$KBUILD" \
+	wrong=$(VS_VHOST_LAYOUT_TEST=wrong selftests/scripts/build_module.sh "$KBUILD" \
 		"$out-wrong-layout" 2>>"$logs/build-$line.log")
 	record "$line: test module with a wrong vhost layout builds" $? "$logs/build-$line.log"
 	if [ "$line" != debug ]; then
 		# and one whose kernel looks untested: the build must say so
-		untested=$(VS_FINGERPRINT_TEST=perturb selftests/build_module.sh "$KBUILD" \
+		untested=$(VS_FINGERPRINT_TEST=perturb selftests/scripts/build_module.sh "$KBUILD" \
 			"$out-untested" 2>"$logs/build-$line-untested.log")
 		st=$?
 		grep -q "virtio-status: kernel $KVER is untested: .*list-only mode" \
@@ -177,7 +178,7 @@ for line in "${lines[@]}"; do
 	# the locks group's test-only modules (vs_lockhold, vs_genl_writer),
 	# built where and as the module is (chrooted for newest: VS_CHROOT)
 	lockhold=${CHROOT:-$top}/build/$KVER-lockhold
-	selftests/build_testmod.sh selftests/lockhold "$KBUILD" "$lockhold" \
+	selftests/scripts/build_testmod.sh selftests/lockhold "$KBUILD" "$lockhold" \
 		>/dev/null 2>"$logs/build-$line-lockhold.log"
 	st=$?
 	record "$line: the lock-hold test modules build" $st "$logs/build-$line-lockhold.log"
@@ -197,8 +198,8 @@ for line in "${lines[@]}"; do
 
 	echo "# $line: kernel and module builds took $(( $(date +%s) - t ))s"
 	t=$(date +%s)
-	python3 selftests/vm_tests.py --kernel "$line" --module "$ko" --wrong-layout-module "$wrong" \
-		"${long[@]}" > "$logs/vm-$line.log" 2>&1
+	python3 selftests/groups/vm_tests.py --kernel "$line" --module "$ko" \
+		--wrong-layout-module "$wrong" "${long[@]}" > "$logs/vm-$line.log" 2>&1
 	st=$?
 	grep '^#' "$logs/vm-$line.log" | grep -E 'booted|took|checks|hotplug:' || true
 	collect "$logs/vm-$line.log" "vm "
@@ -213,7 +214,7 @@ if [[ " ${lines[*]} " != *" 6.12 "* ]]; then
 elif qemu10=$(selftests/vm/qemu10.sh 2>"$logs/qemu10.log"); then
 	line=6.12
 	eval "$(selftests/vm/kernels.sh --print $line)"
-	VS_QEMU=$qemu10 python3 selftests/vm_tests.py --kernel $line --label qemu10 \
+	VS_QEMU=$qemu10 python3 selftests/groups/vm_tests.py --kernel $line --label qemu10 \
 		--module "$top/build/$KVER/virtio_status.ko" --only oracle \
 		> "$logs/vm-qemu10.log" 2>&1
 	st=$?

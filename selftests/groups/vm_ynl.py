@@ -9,7 +9,7 @@ mounted at /host) and runs the client as
 `chroot /host /usr/bin/python3 YNL/tools/net/ynl/cli.py ...`: the host's
 Python (with python3-yaml and python3-jsonschema), the guest's kernel and
 netlink. VS_YNL_DIR names the unpacked kernel source the client comes from
-(default: the pinned one selftests/deps.sh unpacks, $VS_CACHE/ynl/VERSION of
+(default: the pinned one selftests/scripts/deps.sh unpacks, $VS_CACHE/ynl/VERSION of
 tools/ynl/pin): VS_YNL_DIR/tools/net/ynl/cli.py and
 VS_YNL_DIR/Documentation/netlink/ (the schemas, specs/nlctrl.yaml).
 
@@ -44,7 +44,7 @@ from vm_common import cat, wait_until
 from vm_events import sysfs_driver
 from vm_tests import CLI, cli, parse_json, sysfs_devices, test_dmesg
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SPEC = os.path.join(TOP, 'uapi', 'virtio_status.yaml')
 # The host's Python, run in the guest through the share.
 PYTHON = '/usr/bin/python3'
@@ -89,7 +89,7 @@ SPEC_DUMP = ('import json, sys\n'
 
 def pinned_ynl_dir():
     """$VS_CACHE/ynl/VERSION, VERSION being tools/ynl/pin's."""
-    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     version = ''
     with open(os.path.join(top, 'tools', 'ynl', 'pin')) as f:
         for line in f:

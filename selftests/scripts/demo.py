@@ -12,8 +12,8 @@ import os
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'selftests'))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, 'selftests', 'bench'))
 sys.path.insert(0, os.path.join(TOP, 'selftests', 'vm'))
 import bench  # noqa: E402
 import vmrig  # noqa: E402

@@ -33,7 +33,7 @@
 #include <time.h>
 
 #include "vs_netlink.h"
-#include "lockhold/vs_lockhold.h"
+#include "../lockhold/vs_lockhold.h"
 
 #define PAUSE_MS	20
 

@@ -6,12 +6,12 @@ it watches (issue 11).
   - CID reuse: CID_ITERATIONS times open /dev/vhost-vsock,
     VHOST_SET_OWNER, VHOST_VSOCK_SET_GUEST_CID with the same CID, close,
     while two dump_loop processes dump the family in tight loops
-    (selftests/vhost_cid_reuse). A dump that still holds the closed file
+    (selftests/vhost/vhost_cid_reuse). A dump that still holds the closed file
     keeps its CID taken, and the next SET_GUEST_CID fails with EADDRINUSE:
     at most CID_MAX_INUSE such iterations pass; any other failure fails.
   - a big walk: WALK_PROCS processes of WALK_FDS fds each (dups of
     /dev/null and of two vhost-net devices) and one process of
-    WALK_THREADS threads (selftests/vhost_walk); full dumps (64 KiB and
+    WALK_THREADS threads (selftests/vhost/vhost_walk); full dumps (64 KiB and
     4096-byte buffers), a do, and the CLI's x-query-virtio must list both
     devices with their holders right. Beforehand the RCU stall timeout and
     the soft lockup threshold are lowered (RCU_STALL_S, WATCHDOG_THRESH)

@@ -26,7 +26,7 @@
 # VS_DKMS_KEEP=1 keeps the temporary directory (it is kept on failure too).
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 lines=("$@")
 [ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
@@ -57,7 +57,7 @@ skip() {
 }
 
 if ! command -v dkms >/dev/null; then
-	echo "not ok 1 - dkms: dkms is not installed (selftests/deps.sh installs it)"
+	echo "not ok 1 - dkms: dkms is not installed (selftests/scripts/deps.sh installs it)"
 	exit 1
 fi
 

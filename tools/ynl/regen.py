@@ -69,7 +69,7 @@ def read_pin():
 
 
 def ynl_dir(pin):
-    """Where the pinned ynl is unpacked (selftests/deps.sh puts it there)."""
+    """Where the pinned ynl is unpacked (selftests/scripts/deps.sh puts it there)."""
     if os.environ.get('VS_YNL_DIR'):
         return os.environ['VS_YNL_DIR']
     cache = os.environ.get('VS_CACHE', '/var/cache/virtio-status')
@@ -86,7 +86,7 @@ def check_generator(ydir, pin):
     for rel, want in sorted(pin['files'].items()):
         path = os.path.join(ydir, rel)
         if not os.path.exists(path):
-            return f'{path} is missing (run selftests/deps.sh)'
+            return f'{path} is missing (run selftests/scripts/deps.sh)'
         if sha256(path) != want:
             return (f'{path} is not the pinned one ({pin["package"]} '
                     f'{pin["version"]}): sha256 differs')

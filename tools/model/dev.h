@@ -185,7 +185,6 @@ static inline enum vs_decode_as vs_dev_feat_as(const struct vs_nl_dev *d)
 	return vs_dev_is_vhost(d) ? VS_AS_VHOST : VS_AS_GUEST;
 }
 
-
 /*
  * Whether @d is a vhost device the module could not read (VHOST_ERROR,
  * the reason in @d->vhost.error): its reply names the device and its

@@ -48,7 +48,6 @@ static void vs_short_id(const struct vs_nl_dev *d, char *buf, size_t len)
 	snprintf(buf, len, "-");
 }
 
-
 /*
  * One row; "-" for what the reply lacks (a module in list-only mode sends
  * no status, features or queue counts; nor is any sent for a busy device,

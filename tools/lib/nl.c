@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-status: talking to the virtio_status generic netlink family.
+ * virtio-status: generic netlink sockets, requests, families and groups.
  *
- * Every request goes through vs_nl_request(): it sends one message and
- * reads until the request is over (an ACK for a DO, NLMSG_DONE for a
- * DUMP, or an error), skipping anything that does not answer it, so the
- * socket is clean for the next request of a --qmp session. Errors keep
- * the kernel's errno and its extended ACK message.
+ * Every socket is made by vs_nl_socket(), the request socket of the
+ * commands and the sockets of the events subscription alike. Every request
+ * goes through vs_nl_request(): it sends one message and reads until the
+ * request is over (an ACK for a DO, NLMSG_DONE for a DUMP, or an error),
+ * skipping anything that does not answer it, so the socket is clean for
+ * the next request of a --qmp session. Errors keep the kernel's errno and
+ * its extended ACK message. Families are looked up by name (which has the
+ * kernel load their module) or in nlctrl's family list (which does not),
+ * both read by vs_nl_ctrl_parse(), as are nlctrl's notifications.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <linux/genetlink.h>
@@ -28,8 +33,111 @@
 /* Requests sent again when the module reloads under them */
 #define VS_RELOAD_TRIES	3
 
+/* Sockets */
+
+int vs_nl_socket(struct vs_nl *nl, struct vs_err *e)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	int one = 1;
+	int fd, ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	/*
+	 * Bound to port 0, the kernel picks ours; made here rather than by
+	 * libnl, which would shrink the buffers to 32 KiB: an event socket
+	 * with the kernel's default loses nothing under ordinary churn.
+	 */
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot open a generic netlink socket: %s",
+			   strerror(errno));
+		goto close_fd;
+	}
+	/*
+	 * Only the kernel may send to us: vs_nl_cb_seq() already skips other
+	 * senders, but a connected socket has the kernel refuse them, so a
+	 * local process can neither fill our receive queue nor forge a
+	 * notification.
+	 */
+	if (connect(fd, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot connect the generic netlink socket: %s",
+			   strerror(errno));
+		goto close_fd;
+	}
+	ret = nl_socket_set_fd(nl->sk, NETLINK_GENERIC, fd);
+	if (ret < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0,
+			   "cannot open a generic netlink socket: %s",
+			   nl_geterror(ret));
+		goto close_fd;
+	}
+	/* DO requests ask for their ACK themselves, dumps end in DONE */
+	nl_socket_disable_auto_ack(nl->sk);
+	/* dump replies may be bigger than a page */
+	nl_socket_enable_msg_peek(nl->sk);
+	/*
+	 * Ask for the kernel's error strings and for errors without a copy
+	 * of our request. Kernels without these options still work, without
+	 * the strings.
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	return 0;
+
+close_fd:
+	if (fd >= 0)
+		close(fd);
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return -1;
+}
+
+int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
+{
+	if (vs_nl_socket(nl, e) < 0)
+		return -1;
+	if (vs_nl_resolve(nl, e) < 0) {
+		vs_nl_close(nl);
+		return -1;
+	}
+	return 0;
+}
+
+void vs_nl_close(struct vs_nl *nl)
+{
+	/* the descriptor goes with it */
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+int vs_nl_fd(const struct vs_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+int vs_nl_set_rcvbuf(struct vs_nl *nl, int size, struct vs_err *e)
+{
+	if (setsockopt(vs_nl_fd(nl), SOL_SOCKET, SO_RCVBUF, &size,
+		       sizeof(size)) < 0) {
+		vs_err_set(e, VS_ERR_MSG, 0, "cannot set the receive buffer: %s",
+			   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Requests */
+
 /* One request in flight. */
-struct vs_req {
+struct vs_nl_req {
 	u32 seq;
 	/* called for each reply message; returns 0 or -1 with @e set */
 	int (*parse)(struct nl_msg *msg, void *arg, struct vs_err *e);
@@ -70,9 +178,9 @@ int vs_nl_extack(const struct nlmsghdr *nlh, size_t off, char *buf,
 	return 0;
 }
 
-static int vs_cb_seq(struct nl_msg *msg, void *arg)
+static int vs_nl_cb_seq(struct nl_msg *msg, void *arg)
 {
-	struct vs_req *r = arg;
+	struct vs_nl_req *r = arg;
 	struct sockaddr_nl *src = nlmsg_get_src(msg);
 
 	/* leftovers of an earlier request, or not from the kernel */
@@ -81,9 +189,9 @@ static int vs_cb_seq(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int vs_cb_valid(struct nl_msg *msg, void *arg)
+static int vs_nl_cb_valid(struct nl_msg *msg, void *arg)
 {
-	struct vs_req *r = arg;
+	struct vs_nl_req *r = arg;
 
 	/* after a bad reply keep reading, so the socket ends up drained */
 	if (r->failed || !r->parse)
@@ -93,18 +201,18 @@ static int vs_cb_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int vs_cb_intr(struct nl_msg *msg, void *arg)
+static int vs_nl_cb_intr(struct nl_msg *msg, void *arg)
 {
-	struct vs_req *r = arg;
+	struct vs_nl_req *r = arg;
 
 	(void)msg;
 	r->intr = true;
 	return NL_OK;
 }
 
-static int vs_cb_ack(struct nl_msg *msg, void *arg)
+static int vs_nl_cb_ack(struct nl_msg *msg, void *arg)
 {
-	struct vs_req *r = arg;
+	struct vs_nl_req *r = arg;
 
 	(void)msg;
 	r->done = true;
@@ -112,9 +220,9 @@ static int vs_cb_ack(struct nl_msg *msg, void *arg)
 }
 
 /* NLMSG_DONE: its payload is the dump's final error, then maybe TLVs. */
-static int vs_cb_finish(struct nl_msg *msg, void *arg)
+static int vs_nl_cb_finish(struct nl_msg *msg, void *arg)
 {
-	struct vs_req *r = arg;
+	struct vs_nl_req *r = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int err;
 
@@ -130,10 +238,10 @@ static int vs_cb_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-static int vs_cb_err(struct sockaddr_nl *nla, struct nlmsgerr *err,
-		     void *arg)
+static int vs_nl_cb_err(struct sockaddr_nl *nla, struct nlmsgerr *err,
+			void *arg)
 {
-	struct vs_req *r = arg;
+	struct vs_nl_req *r = arg;
 	/* libnl hands over the payload; the header is right before it */
 	const struct nlmsghdr *nlh =
 		(const struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
@@ -150,8 +258,8 @@ static int vs_cb_err(struct sockaddr_nl *nla, struct nlmsgerr *err,
 }
 
 /* Send @msg and read until it is answered. 0, or -1 with @e set. */
-static int vs_nl_request(struct vs_nl *nl, struct nl_msg *msg,
-			 struct vs_req *r, struct vs_err *e)
+static int vs_nl_req_run(struct vs_nl *nl, struct nl_msg *msg,
+			 struct vs_nl_req *r, struct vs_err *e)
 {
 	struct nl_cb *cb;
 	int ret;
@@ -162,12 +270,12 @@ static int vs_nl_request(struct vs_nl *nl, struct nl_msg *msg,
 		vs_err_sys(e, ENOMEM, NULL);
 		return -1;
 	}
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, vs_cb_seq, r);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, vs_cb_valid, r);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, vs_cb_intr, r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, vs_cb_ack, r);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, vs_cb_finish, r);
-	nl_cb_err(cb, NL_CB_CUSTOM, vs_cb_err, r);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, vs_nl_cb_seq, r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, vs_nl_cb_valid, r);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, vs_nl_cb_intr, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, vs_nl_cb_ack, r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, vs_nl_cb_finish, r);
+	nl_cb_err(cb, NL_CB_CUSTOM, vs_nl_cb_err, r);
 
 	ret = nl_send_auto(nl->sk, msg);
 	if (ret < 0) {
@@ -200,48 +308,102 @@ free_cb:
 	return -1;
 }
 
-/* Family lookup */
-
-static int vs_ctrl_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+int vs_nl_request(struct vs_nl *nl, struct nl_msg *msg,
+		  int (*parse)(struct nl_msg *msg, void *arg, struct vs_err *e),
+		  void *arg, bool *intr, struct vs_err *e)
 {
-	struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	struct vs_nl *nl = arg;
+	struct vs_nl_req r = { .parse = parse, .arg = arg };
 	int ret;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, CTRL_ATTR_MAX, NULL);
-	if (ret < 0 || !tb[CTRL_ATTR_FAMILY_ID] ||
-	    nla_len(tb[CTRL_ATTR_FAMILY_ID]) < 2) {
+	ret = vs_nl_req_run(nl, msg, &r, e);
+	if (intr)
+		*intr = r.intr;
+	return ret;
+}
+
+struct nl_msg *vs_nl_msg(int family, u8 cmd, u8 version, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags,
+			 cmd, version)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Families */
+
+int vs_nl_ctrl_parse(const struct nlmsghdr *nlh, struct vs_nl_family *f)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1], *gtb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct nlattr *name, *g;
+	int rem;
+
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID] || nla_len(tb[CTRL_ATTR_FAMILY_ID]) < 2)
+		return -1;
+	name = tb[CTRL_ATTR_FAMILY_NAME];
+	if (f->name &&
+	    (!name || strncmp(nla_data(name), f->name, nla_len(name))))
+		return 0;
+	f->found = true;
+	f->id = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	f->version = 0;
+	if (tb[CTRL_ATTR_VERSION] && nla_len(tb[CTRL_ATTR_VERSION]) >= 4)
+		f->version = nla_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (!f->grp_name || !tb[CTRL_ATTR_MCAST_GROUPS])
+		return 0;
+	nla_for_each_nested(g, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+		if (nla_parse_nested(gtb, CTRL_ATTR_MCAST_GRP_MAX, g, NULL) < 0 ||
+		    !gtb[CTRL_ATTR_MCAST_GRP_NAME] || !gtb[CTRL_ATTR_MCAST_GRP_ID] ||
+		    nla_len(gtb[CTRL_ATTR_MCAST_GRP_ID]) < 4)
+			continue;
+		if (!strncmp(nla_data(gtb[CTRL_ATTR_MCAST_GRP_NAME]), f->grp_name,
+			     nla_len(gtb[CTRL_ATTR_MCAST_GRP_NAME]))) {
+			f->has_grp = true;
+			f->grp = nla_get_u32(gtb[CTRL_ATTR_MCAST_GRP_ID]);
+		}
+	}
+	return 0;
+}
+
+/* The answer to a lookup by name: the family asked for, whatever its name. */
+static int vs_nl_resolve_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct vs_nl_family f = { 0 };
+	struct vs_nl *nl = arg;
+
+	if (vs_nl_ctrl_parse(nlmsg_hdr(msg), &f) < 0) {
 		vs_err_set(e, VS_ERR_MSG, 0,
 			   "the kernel's generic netlink controller sent a malformed family description");
 		return -1;
 	}
-	nl->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	nl->version = 0;
-	if (tb[CTRL_ATTR_VERSION] && nla_len(tb[CTRL_ATTR_VERSION]) >= 4)
-		nl->version = nla_get_u32(tb[CTRL_ATTR_VERSION]);
+	nl->family = f.id;
+	nl->version = f.version;
 	return 0;
 }
 
-static int vs_nl_resolve(struct vs_nl *nl, struct vs_err *e)
+int vs_nl_resolve(struct vs_nl *nl, struct vs_err *e)
 {
-	struct vs_req r = { .parse = vs_ctrl_parse, .arg = nl };
 	struct nl_msg *msg;
 	int ret = -1;
 
 	nl->family = -1;
-	msg = nlmsg_alloc();
+	msg = vs_nl_msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
 	if (!msg) {
 		vs_err_sys(e, ENOMEM, NULL);
 		return -1;
 	}
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0,
-			 NLM_F_ACK, CTRL_CMD_GETFAMILY, 1) ||
-	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME,
+	if (nla_put_string(msg, CTRL_ATTR_FAMILY_NAME,
 			   VIRTIO_STATUS_FAMILY_NAME) < 0) {
 		vs_err_sys(e, ENOMEM, NULL);
 		goto free_msg;
 	}
-	if (vs_nl_request(nl, msg, &r, e) < 0) {
+	if (vs_nl_request(nl, msg, vs_nl_resolve_parse, nl, NULL, e) < 0) {
 		if (e->kind == VS_ERR_SYS && e->errnum == ENOENT)
 			vs_err_set(e, VS_ERR_NOFAMILY, ENOENT, NULL);
 		goto free_msg;
@@ -264,171 +426,37 @@ free_msg:
 	return ret;
 }
 
-int vs_nl_socket(struct vs_nl *nl, struct vs_err *e)
+/* One entry of nlctrl's family list; other families and junk are skipped. */
+static int vs_nl_find_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 {
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	int one = 1;
+	(void)e;
+	vs_nl_ctrl_parse(nlmsg_hdr(msg), arg);
+	return 0;
+}
+
+int vs_nl_family_find(struct vs_nl *nl, const char *name, const char *grp,
+		      struct vs_nl_family *f, struct vs_err *e)
+{
+	struct nl_msg *msg;
 	int ret;
 
-	memset(nl, 0, sizeof(*nl));
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk) {
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->grp_name = grp;
+	msg = vs_nl_msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_DUMP);
+	if (!msg) {
 		vs_err_sys(e, ENOMEM, NULL);
 		return -1;
 	}
-	ret = genl_connect(nl->sk);
-	if (ret < 0) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "cannot open a generic netlink socket: %s",
-			   nl_geterror(ret));
-		goto free_sock;
-	}
-	/*
-	 * Only the kernel may send to us: vs_cb_seq() already skips other
-	 * senders, but a connected socket has the kernel refuse them, so a
-	 * local process cannot fill our receive queue either.
-	 */
-	if (connect(nl_socket_get_fd(nl->sk), (struct sockaddr *)&kernel,
-		    sizeof(kernel)) < 0) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "cannot connect the generic netlink socket: %s",
-			   strerror(errno));
-		goto free_sock;
-	}
-	/* DO requests ask for their ACK themselves, dumps end in DONE */
-	nl_socket_disable_auto_ack(nl->sk);
-	/* dump replies may be bigger than a page */
-	nl_socket_enable_msg_peek(nl->sk);
-	/*
-	 * Ask for the kernel's error strings and for errors without a copy
-	 * of our request. Kernels without these options still work, without
-	 * the strings.
-	 */
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
-		   &one, sizeof(one));
-
-	return 0;
-
-free_sock:
-	nl_socket_free(nl->sk);
-	nl->sk = NULL;
-	return -1;
+	ret = vs_nl_request(nl, msg, vs_nl_find_parse, f, NULL, e);
+	nlmsg_free(msg);
+	return ret;
 }
 
-int vs_nl_open(struct vs_nl *nl, struct vs_err *e)
-{
-	if (vs_nl_socket(nl, e) < 0)
-		return -1;
-	if (vs_nl_resolve(nl, e) < 0) {
-		vs_nl_close(nl);
-		return -1;
-	}
-	return 0;
-}
-
-void vs_nl_close(struct vs_nl *nl)
-{
-	if (nl->sk)
-		nl_socket_free(nl->sk);
-	nl->sk = NULL;
-}
-
-/* Replies */
-
-/*
- * Check that @nlh answers @cmd and decode its attributes into @obj with the
- * table of @set (generated from the spec). 0, or -1 with @e set.
- */
-static int vs_reply_decode(struct nlmsghdr *nlh, u8 cmd,
-			   const struct vs_nl_set *set, void *obj,
-			   struct vs_err *e)
-{
-	struct genlmsghdr *gnlh;
-
-	if (!genlmsg_valid_hdr(nlh, 0)) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module sent a truncated message");
-		return -1;
-	}
-	gnlh = nlmsg_data(nlh);
-	if (gnlh->cmd != cmd) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module answered with command %u, expected %u",
-			   gnlh->cmd, cmd);
-		return -1;
-	}
-	return vs_nl_decode(set, obj, genlmsg_attrdata(gnlh, 0),
-			    genlmsg_attrlen(gnlh, 0), e);
-}
-
-int vs_dev_from_msg(struct nl_msg *msg, struct vs_nl_dev *dev,
-		    struct vs_err *e)
-{
-	return vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_DEV_GET,
-			       &vs_nl_dev_set, dev, e);
-}
-
-int vs_info_from_msg(struct nl_msg *msg, struct vs_nl_info *info,
-		     struct vs_err *e)
-{
-	return vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_INFO,
-			       &vs_nl_info_set, info, e);
-}
-
-int vs_queue_from_msg(struct nl_msg *msg, struct vs_nl_queue *q,
-		      struct vs_err *e)
-{
-	return vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_QUEUE_GET,
-			       &vs_nl_queue_set, q, e);
-}
-
-/*
- * Every descriptor of a chain has its length and flags, and its address
- * unless the reply says the addresses are left out. 0, or -1 with @e set.
- */
-static int vs_elem_check_descs(const struct vs_nl_element *el,
-			       struct vs_err *e)
-{
-	static const int need[] = {
-		VIRTIO_STATUS_A_DESC_ADDR,
-		VIRTIO_STATUS_A_DESC_LEN,
-		VIRTIO_STATUS_A_DESC_FLAGS,
-	};
-	u32 i, n = el->n_desc < VIRTIO_STATUS_DESCS_MAX ? el->n_desc :
-							  VIRTIO_STATUS_DESCS_MAX;
-	size_t k;
-
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < ARRAY_SIZE(need); k++) {
-			if (need[k] == VIRTIO_STATUS_A_DESC_ADDR &&
-			    vs_elem_addr_hidden(el))
-				continue;
-			if (vs_nl_has(el->desc[i].have, need[k]))
-				continue;
-			vs_err_set(e, VS_ERR_MSG, 0,
-				   "the virtio_status module sent a VIRTIO_STATUS_A_ELEMENT_DESC with no %s",
-				   vs_nl_attr_name(&vs_nl_desc_set, need[k]));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-int vs_elem_from_msg(struct nl_msg *msg, struct vs_nl_element *el,
-		     struct vs_err *e)
-{
-	if (vs_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_ELEMENT_GET,
-			    &vs_nl_element_set, el, e) < 0)
-		return -1;
-	return vs_elem_check_descs(el, e);
-}
-
-/* Requests to the virtio_status family */
+/* The module going away under a request */
 
 /* Whether the kernel says the module is being unloaded right now. */
-static bool vs_module_going(void)
+static bool vs_nl_module_going(void)
 {
 	char state[16] = "";
 	FILE *f;
@@ -472,29 +500,29 @@ static bool vs_nl_gone(struct vs_nl *nl, struct vs_err *e)
 	}
 	if (nl->family != family)
 		return true;
-	if (e->errnum == EPROTONOSUPPORT && vs_module_going())
+	if (e->errnum == EPROTONOSUPPORT && vs_nl_module_going())
 		vs_err_set(e, VS_ERR_NOFAMILY, ENOENT, NULL);
 	return false;
 }
 
 /*
- * vs_nl_request() for a request to the virtio_status family. A request
- * that met a reload of the module is sent again to its new family id: the
- * errors vs_nl_gone() looks at come before any reply, so nothing of @r's
- * own state has been touched yet.
+ * A request that met a reload of the module is sent again to its new
+ * family id: the errors vs_nl_gone() looks at come before any reply, so
+ * nothing of the request's own state has been touched yet.
  */
-static int vs_nl_family_request(struct vs_nl *nl, struct nl_msg *msg,
-				struct vs_req *r, struct vs_err *e)
+int vs_nl_family_request(struct vs_nl *nl, struct nl_msg *msg,
+			 int (*parse)(struct nl_msg *msg, void *arg,
+				      struct vs_err *e),
+			 void *arg, bool *intr, struct vs_err *e)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int try;
 
 	for (try = 0; try < VS_RELOAD_TRIES; try++) {
-		if (vs_nl_request(nl, msg, r, e) == 0)
+		if (vs_nl_request(nl, msg, parse, arg, intr, e) == 0)
 			return 0;
 		if (!vs_nl_gone(nl, e))
 			return -1;
-		*r = (struct vs_req){ .parse = r->parse, .arg = r->arg };
 		nlh->nlmsg_type = nl->family;
 		nlh->nlmsg_seq = NL_AUTO_SEQ;
 	}
@@ -504,336 +532,50 @@ static int vs_nl_family_request(struct vs_nl *nl, struct nl_msg *msg,
 	return -1;
 }
 
-static struct nl_msg *vs_cmd_msg(struct vs_nl *nl, u8 cmd, int flags)
+/* Subscriptions */
+
+int vs_nl_join(struct vs_nl *nl, u32 grp, struct vs_err *e)
 {
-	struct nl_msg *msg = nlmsg_alloc();
-
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 flags, cmd, VIRTIO_STATUS_FAMILY_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-/*
- * The attributes of a request naming the device of @t in @cmd's header
- * nest, then the queue index (queue-get, element-get) and the avail ring
- * index (element-get) when not negative. 0, or -1 (out of room).
- */
-static int vs_nl_put_request(struct nl_msg *msg, u8 cmd,
-			     const struct vs_target *t, long index, long elem)
-{
-	int hdr_attr, queue_attr = 0;
-	struct nlattr *nest;
-
-	switch (cmd) {
-	case VIRTIO_STATUS_CMD_QUEUE_GET:
-		hdr_attr = VIRTIO_STATUS_A_QUEUE_HEADER;
-		queue_attr = VIRTIO_STATUS_A_QUEUE_INDEX;
-		break;
-	case VIRTIO_STATUS_CMD_ELEMENT_GET:
-		hdr_attr = VIRTIO_STATUS_A_ELEMENT_HEADER;
-		queue_attr = VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX;
-		break;
-	default:
-		hdr_attr = VIRTIO_STATUS_A_DEV_HEADER;
-	}
-	/* strict validation wants nests flagged as such */
-	nest = nla_nest_start(msg, hdr_attr | NLA_F_NESTED);
-	if (!nest ||
-	    nla_put_string(msg, t->kind == VS_TARGET_BUSID ?
-				VIRTIO_STATUS_A_HEADER_BUSID :
-				VIRTIO_STATUS_A_HEADER_PATH, t->value) < 0)
-		return -1;
-	nla_nest_end(msg, nest);
-	if (index >= 0 && queue_attr && nla_put_u32(msg, queue_attr, index) < 0)
-		return -1;
-	if (elem >= 0 && nla_put_u32(msg, VIRTIO_STATUS_A_ELEMENT_INDEX, elem) < 0)
-		return -1;
-	return 0;
-}
-
-/* A do answered with exactly one object, which @decode reads into @obj. */
-struct vs_one {
-	int (*decode)(struct nl_msg *msg, void *obj, struct vs_err *e);
-	void *obj;
-	const char *what;	/* "device", "queue": for the sentences */
-	bool got;
-};
-
-static int vs_one_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
-{
-	struct vs_one *o = arg;
-
-	if (o->got) {
+	if (setsockopt(vs_nl_fd(nl), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) < 0) {
 		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module answered one %s with several", o->what);
-		return -1;
-	}
-	if (o->decode(msg, o->obj, e) < 0)
-		return -1;
-	o->got = true;
-	return 0;
-}
-
-/*
- * Send @cmd naming the device of @t (as DEV_GET does) and, if @index is
- * not negative, a queue index, and if @elem is not negative, an avail ring
- * index; read the one object it answers with.
- */
-static int vs_nl_get_one(struct vs_nl *nl, u8 cmd, const struct vs_target *t,
-			 long index, long elem, struct vs_one *o,
-			 struct vs_err *e)
-{
-	struct vs_req r = { .parse = vs_one_parse, .arg = o };
-	struct nl_msg *msg;
-	int ret = -1;
-
-	msg = vs_cmd_msg(nl, cmd, NLM_F_ACK);
-	if (!msg || vs_nl_put_request(msg, cmd, t, index, elem) < 0) {
-		vs_err_sys(e, ENOMEM, NULL);
-		goto free_msg;
-	}
-	if (vs_nl_family_request(nl, msg, &r, e) < 0)
-		goto free_msg;
-	if (!o->got) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module acknowledged the request but sent no %s",
-			   o->what);
-		goto free_msg;
-	}
-	ret = 0;
-free_msg:
-	nlmsg_free(msg);
-	return ret;
-}
-
-static int vs_dev_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
-{
-	return vs_dev_from_msg(msg, obj, e);
-}
-
-int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
-		  struct vs_nl_dev *dev, struct vs_err *e)
-{
-	struct vs_one o = { .decode = vs_dev_decode, .obj = dev, .what = "device" };
-
-	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_DEV_GET, t, -1, -1, &o, e);
-}
-
-static int vs_dump_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
-{
-	struct vs_dev_list *list = arg;
-	struct vs_nl_dev *dev;
-
-	dev = vs_dev_list_add(list);
-	if (!dev) {
-		vs_err_sys(e, ENOMEM, NULL);
-		return -1;
-	}
-	if (vs_dev_from_msg(msg, dev, e) < 0) {
-		list->n--;
+			   "cannot join the netlink multicast group %u: %s", grp,
+			   strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
-		   struct vs_err *e)
+int vs_nl_read_ntf(struct vs_nl *nl, void *buf, size_t len,
+		   int (*fn)(const struct nlmsghdr *nlh, void *arg,
+			     struct vs_err *e),
+		   void *arg, bool *overrun, struct vs_err *e)
 {
-	struct nl_msg *msg;
-	struct vs_req r;
-	int try;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int left;
 
-	for (try = 0; try < VS_DUMP_TRIES; try++) {
-		memset(&r, 0, sizeof(r));
-		r.parse = vs_dump_parse;
-		r.arg = list;
-		list->n = 0;
-
-		msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_DEV_GET, NLM_F_DUMP);
-		if (!msg) {
-			vs_err_sys(e, ENOMEM, NULL);
-			goto free_list;
+	for (;;) {
+		n = recv(vs_nl_fd(nl), buf, len, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			/* read what is queued (it came before), then resync */
+			*overrun = true;
+			continue;
 		}
-		if (vs_nl_family_request(nl, msg, &r, e) < 0) {
-			nlmsg_free(msg);
-			goto free_list;
-		}
-		nlmsg_free(msg);
-		if (!r.intr)
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
+		if (n < 0) {
+			vs_err_set(e, VS_ERR_MSG, 0,
+				   "cannot read the module's events: %s",
+				   strerror(errno));
+			return -1;
+		}
+		left = (int)n;
+		for (nlh = buf; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left))
+			if (fn(nlh, arg, e) < 0)
+				return -1;
 	}
-	vs_err_set(e, VS_ERR_DUMP_INTR, VS_DUMP_TRIES, NULL);
-free_list:
-	vs_dev_list_free(list);
-	return -1;
-}
-
-struct vs_info_arg {
-	struct vs_nl_info *info;
-	bool got;
-};
-
-static int vs_info_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
-{
-	struct vs_info_arg *g = arg;
-
-	if (g->got) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module answered its info twice");
-		return -1;
-	}
-	if (vs_info_from_msg(msg, g->info, e) < 0)
-		return -1;
-	g->got = true;
-	return 0;
-}
-
-int vs_nl_info(struct vs_nl *nl, struct vs_nl_info *info, struct vs_err *e)
-{
-	struct vs_info_arg g = { .info = info };
-	struct vs_req r = { .parse = vs_info_parse, .arg = &g };
-	struct nl_msg *msg;
-	int ret = -1;
-
-	msg = vs_cmd_msg(nl, VIRTIO_STATUS_CMD_INFO, NLM_F_ACK);
-	if (!msg) {
-		vs_err_sys(e, ENOMEM, NULL);
-		return -1;
-	}
-	if (vs_nl_family_request(nl, msg, &r, e) < 0)
-		goto free_msg;
-	if (!g.got) {
-		vs_err_set(e, VS_ERR_MSG, 0,
-			   "the virtio_status module acknowledged the info request but sent no info");
-		goto free_msg;
-	}
-	ret = 0;
-free_msg:
-	nlmsg_free(msg);
-	return ret;
-}
-
-static int vs_queue_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
-{
-	return vs_queue_from_msg(msg, obj, e);
-}
-
-int vs_nl_queue_get(struct vs_nl *nl, const struct vs_target *t, u32 index,
-		    struct vs_nl_queue *q, struct vs_err *e)
-{
-	struct vs_one o = { .decode = vs_queue_decode, .obj = q, .what = "queue" };
-
-	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_QUEUE_GET, t, index, -1, &o,
-			     e);
-}
-
-static int vs_elem_decode(struct nl_msg *msg, void *obj, struct vs_err *e)
-{
-	return vs_elem_from_msg(msg, obj, e);
-}
-
-int vs_nl_elem_get(struct vs_nl *nl, const struct vs_target *t, u32 queue,
-		   bool has_index, u32 index, struct vs_nl_element *el,
-		   struct vs_err *e)
-{
-	struct vs_one o = { .decode = vs_elem_decode, .obj = el,
-			    .what = "element" };
-
-	memset(el, 0, sizeof(*el));
-	return vs_nl_get_one(nl, VIRTIO_STATUS_CMD_ELEMENT_GET, t, queue,
-			     has_index ? (long)index : -1, &o, e);
-}
-
-/* The backend the CLI uses */
-
-static int vs_lazy_open(struct vs_nl_lazy *l, struct vs_err *e)
-{
-	if (l->opened)
-		return 0;
-	if (vs_nl_open(&l->nl, e) < 0)
-		return -1;
-	l->opened = true;
-	return 0;
-}
-
-static int vs_lazy_get(void *ctx, const struct vs_target *t,
-		       struct vs_nl_dev *dev, struct vs_err *e)
-{
-	if (vs_lazy_open(ctx, e) < 0)
-		return -1;
-	return vs_nl_dev_get(&((struct vs_nl_lazy *)ctx)->nl, t, dev, e);
-}
-
-static int vs_lazy_dump(void *ctx, struct vs_dev_list *list,
-			struct vs_err *e)
-{
-	if (vs_lazy_open(ctx, e) < 0)
-		return -1;
-	return vs_nl_dev_dump(&((struct vs_nl_lazy *)ctx)->nl, list, e);
-}
-
-static int vs_lazy_info(void *ctx, struct vs_nl_info *info, struct vs_err *e)
-{
-	if (vs_lazy_open(ctx, e) < 0)
-		return -1;
-	return vs_nl_info(&((struct vs_nl_lazy *)ctx)->nl, info, e);
-}
-
-static int vs_lazy_queue_get(void *ctx, const struct vs_target *t, u32 index,
-			     struct vs_nl_queue *q, struct vs_err *e)
-{
-	if (vs_lazy_open(ctx, e) < 0)
-		return -1;
-	return vs_nl_queue_get(&((struct vs_nl_lazy *)ctx)->nl, t, index, q,
-			       e);
-}
-
-static int vs_lazy_elem_get(void *ctx, const struct vs_target *t, u32 queue,
-			    bool has_index, u32 index, struct vs_nl_element *el,
-			    struct vs_err *e)
-{
-	if (vs_lazy_open(ctx, e) < 0)
-		return -1;
-	return vs_nl_elem_get(&((struct vs_nl_lazy *)ctx)->nl, t, queue,
-			      has_index, index, el, e);
-}
-
-static int vs_lazy_vhost_features(void *ctx, const char *node,
-				  struct vs_fset *features)
-{
-	return vs_vhost_features_cached(&((struct vs_nl_lazy *)ctx)->probes,
-					node, features);
-}
-
-static bool vs_lazy_privileged(void *ctx)
-{
-	(void)ctx;
-	return vs_has_net_admin();
-}
-
-const struct vs_backend_ops vs_nl_backend_ops = {
-	.dev_get = vs_lazy_get,
-	.dev_dump = vs_lazy_dump,
-	.info = vs_lazy_info,
-	.queue_get = vs_lazy_queue_get,
-	.elem_get = vs_lazy_elem_get,
-	.vhost_features = vs_lazy_vhost_features,
-	.privileged = vs_lazy_privileged,
-};
-
-void vs_nl_backend_reset(const struct vs_backend *be)
-{
-	struct vs_nl_lazy *l = be->ctx;
-
-	if (be->ops != &vs_nl_backend_ops)
-		return;
-	if (l->opened)
-		vs_nl_close(&l->nl);
-	l->opened = false;
-	memset(&l->probes, 0, sizeof(l->probes));
 }

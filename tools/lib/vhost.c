@@ -78,7 +78,7 @@ int vs_vhost_get_features(int fd,
 	return 0;
 }
 
-static int vs_ioctl(int fd, unsigned long req, void *arg)
+static int vs_vhost_ioctl(int fd, unsigned long req, void *arg)
 {
 	return ioctl(fd, req, arg);
 }
@@ -91,7 +91,7 @@ int vs_vhost_probe_features(const char *node, struct vs_fset *features)
 	fd = open(node, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	err = vs_vhost_get_features(fd, vs_ioctl, features);
+	err = vs_vhost_get_features(fd, vs_vhost_ioctl, features);
 	/* and this destroys it */
 	close(fd);
 	return err;
@@ -122,7 +122,7 @@ int vs_vhost_features_cached(struct vs_vhost_probes *c, const char *node,
 	return p->err;
 }
 
-bool vs_has_net_admin(void)
+bool vs_vhost_net_admin(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,

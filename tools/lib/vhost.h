@@ -56,6 +56,36 @@ int vs_vhost_features_cached(struct vs_vhost_probes *c, const char *node,
 			     struct vs_fset *features);
 
 /* CAP_NET_ADMIN in the effective set (of our own user namespace). */
-bool vs_has_net_admin(void);
+bool vs_vhost_net_admin(void);
+
+/*
+ * Opens and closes of the vhost device nodes (/dev/vhost-net, -vsock,
+ * -scsi, -vdpa-N), each of which may create or destroy a vhost device
+ * (vhost_watch.c). The kernel has no hook for vhost devices: inotify
+ * watches each node (and /dev, for nodes that appear), and a timer has
+ * them looked at again every moment for a few seconds after each, as the
+ * kernel reports an open before the new descriptor is in the opener's
+ * file table, where the module finds vhost devices.
+ */
+struct vs_vhost_watch {
+	int ino;	/* inotify, or -1 */
+	int tfd;	/* the timer of the looks again (timerfd), or -1 */
+	int rechecks;	/* looks left before @tfd is disarmed */
+};
+
+/* @w watching nothing, as vs_vhost_watch_close() leaves it. */
+void vs_vhost_watch_init(struct vs_vhost_watch *w);
+/*
+ * Start watching: @w->ino and @w->tfd are then the descriptors to poll
+ * for POLLIN. 0, or -1 if inotify on /dev is not available (@w watches
+ * nothing then).
+ */
+int vs_vhost_watch_open(struct vs_vhost_watch *w);
+/*
+ * Read what both descriptors hold, without blocking. Returns whether the
+ * vhost devices are to be looked at now.
+ */
+bool vs_vhost_watch_read(struct vs_vhost_watch *w);
+void vs_vhost_watch_close(struct vs_vhost_watch *w);
 
 #endif /* VS_VHOST_H */

@@ -39,6 +39,16 @@ struct vs_nl_dev *vs_dev_list_add(struct vs_dev_list *l)
 	return d;
 }
 
+bool vs_dev_list_list_only(const struct vs_dev_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (vs_dev_list_only(&l->devs[i]))
+			return true;
+	return false;
+}
+
 void vs_err_clear(struct vs_err *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -73,39 +83,44 @@ bool vs_is_proc_path(const char *s)
 	return !strncmp(s, "/proc/", 6);
 }
 
+/* The kind of device argument @arg names, as the sentences say it. */
+static const char *vs_model_arg_kind(const char *arg)
+{
+	return vs_is_proc_path(arg) ? "vhost" : "virtio";
+}
+
 /*
  * A device whose state could not be read because another task held a lock
  * it is read under: @why names the lock (the kernel's words).
  */
-static void vs_busy_sentence(const char *arg, const char *why, char *buf,
-			     size_t len)
+static void vs_model_busy_sentence(const char *arg, const char *why,
+				   char *buf, size_t len)
 {
 	if (!why[0])
 		why = "a lock its state is read under stayed held by another task";
 	if (arg)
 		snprintf(buf, len, "%s device %s is busy: %s; try again",
-			 vs_is_proc_path(arg) ? "vhost" : "virtio", arg, why);
+			 vs_model_arg_kind(arg), arg, why);
 	else
 		snprintf(buf, len, "a device is busy: %s; try again", why);
 }
 
-static void vs_sys_sentence(const struct vs_err *e, const char *arg,
-			    char *buf, size_t len)
+static void vs_model_sys_sentence(const struct vs_err *e, const char *arg,
+				  char *buf, size_t len)
 {
 	char head[VS_MSG_MAX + 64];
 
 	/* the module's EBUSY: the extack names the lock */
 	if (e->errnum == EBUSY) {
-		vs_busy_sentence(arg, e->extack, buf, len);
+		vs_model_busy_sentence(arg, e->extack, buf, len);
 		return;
 	}
 	if (e->errnum == EPERM)
 		snprintf(head, sizeof(head),
 			 "permission denied: this virtio_status request needs CAP_NET_ADMIN; run as root");
-	else if (e->errnum == ENODEV && arg && vs_is_proc_path(arg))
-		snprintf(head, sizeof(head), "no vhost device at %s", arg);
 	else if (e->errnum == ENODEV && arg)
-		snprintf(head, sizeof(head), "no virtio device at %s", arg);
+		snprintf(head, sizeof(head), "no %s device at %s",
+			 vs_model_arg_kind(arg), arg);
 	else
 		snprintf(head, sizeof(head), "%s", strerror(e->errnum));
 	if (e->extack[0])
@@ -114,8 +129,8 @@ static void vs_sys_sentence(const struct vs_err *e, const char *arg,
 		snprintf(buf, len, "%s", head);
 }
 
-static void vs_features_sentence(const struct vs_err *e, const char *arg,
-				 char *buf, size_t len)
+static void vs_model_features_sentence(const struct vs_err *e,
+				       const char *arg, char *buf, size_t len)
 {
 	if (!arg)
 		arg = "?";
@@ -150,7 +165,7 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 		snprintf(buf, len, "no error");
 		break;
 	case VS_ERR_SYS:
-		vs_sys_sentence(e, arg, buf, len);
+		vs_model_sys_sentence(e, arg, buf, len);
 		break;
 	case VS_ERR_NOFAMILY:
 		snprintf(buf, len,
@@ -160,7 +175,7 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 		snprintf(buf, len, "kernel module too old: %s", e->detail);
 		break;
 	case VS_ERR_FEATURES:
-		vs_features_sentence(e, arg, buf, len);
+		vs_model_features_sentence(e, arg, buf, len);
 		break;
 	case VS_ERR_DUMP_INTR:
 		snprintf(buf, len,
@@ -187,12 +202,12 @@ void vs_err_sentence(const struct vs_err *e, const char *arg,
 				 e->detail);
 		break;
 	case VS_ERR_BUSY:
-		vs_busy_sentence(arg, e->detail, buf, len);
+		vs_model_busy_sentence(arg, e->detail, buf, len);
 		break;
 	}
 }
 
-static bool vs_is_busid(const char *s)
+static bool vs_model_is_busid(const char *s)
 {
 	const char *p;
 
@@ -236,7 +251,7 @@ int vs_target_parse(const char *arg, struct vs_target *t, struct vs_err *e)
 		free(real);
 		return 0;
 	}
-	if (vs_is_busid(arg)) {
+	if (vs_model_is_busid(arg)) {
 		if (strlen(arg) >= VIRTIO_STATUS_BUSID_MAX) {
 			vs_err_set(e, VS_ERR_MSG, ENAMETOOLONG,
 				   "virtio bus id '%s' is too long", arg);

@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#include <linux/virtio_config.h>
 #include <linux/virtio_status.h>
 
 #include "features.h"
@@ -160,6 +162,37 @@ static inline bool vs_dev_is_vhost(const struct vs_nl_dev *d)
 	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
 }
 
+/* Whether @d is a virtio device (guest side, on the virtio bus). */
+static inline bool vs_dev_is_virtio(const struct vs_nl_dev *d)
+{
+	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VIRTIO;
+}
+
+/*
+ * Whether this virtio-status knows @d's kind: a newer module may describe
+ * devices of kinds it does not.
+ */
+static inline bool vs_dev_kind_known(const struct vs_nl_dev *d)
+{
+	return vs_dev_is_virtio(d) || vs_dev_is_vhost(d);
+}
+
+/* Whether a driver is bound to @d (its name in @d->driver). */
+static inline bool vs_dev_bound(const struct vs_nl_dev *d)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0];
+}
+
+/*
+ * Whether @a and @b, found at the same path, are the same device: a
+ * device replaced in the same place has another id or bus id.
+ */
+static inline bool vs_dev_same(const struct vs_nl_dev *a,
+			       const struct vs_nl_dev *b)
+{
+	return a->id == b->id && !strcmp(a->header.busid, b->header.busid);
+}
+
 /*
  * What was negotiated, QEMU's guest-features: the features the driver
  * accepted (a virtio device) or the owner acked (a vhost device). Valid
@@ -186,13 +219,35 @@ static inline enum vs_decode_as vs_dev_feat_as(const struct vs_nl_dev *d)
 }
 
 /*
+ * Whether what @d offers was read (DEVICE_FEATURES, vs_dev_device_features()):
+ * a virtio device's reply carries it, or DEVICE_FEATURES_ERR saying why
+ * not, or (an old module, list-only mode) neither.
+ */
+static inline bool vs_dev_has_offered(const struct vs_nl_dev *d)
+{
+	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) &&
+	       !vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
+}
+
+/*
+ * QEMU's "started": a virtio device's driver set DRIVER_OK in the status
+ * byte; a vhost device has its backend attached (VHOST_STARTED).
+ */
+static inline bool vs_dev_started(const struct vs_nl_dev *d)
+{
+	if (vs_dev_is_vhost(d))
+		return d->vhost.started;
+	return d->status & VIRTIO_CONFIG_S_DRIVER_OK;
+}
+
+/*
  * Whether @d is a vhost device the module could not read (VHOST_ERROR,
  * the reason in @d->vhost.error): its reply names the device and its
  * holders, and carries no state.
  */
 static inline bool vs_dev_vhost_error(const struct vs_nl_dev *d)
 {
-	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST &&
+	return vs_dev_is_vhost(d) &&
 	       vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_ERROR);
 }
 
@@ -207,6 +262,16 @@ static inline bool vs_dev_vhost_error(const struct vs_nl_dev *d)
 static inline bool vs_dev_busy(const struct vs_nl_dev *d)
 {
 	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_BUSY);
+}
+
+/*
+ * Whether the kernel left @d's state out of its reply: a busy device, or
+ * a vhost device the module could not read. The reply names the device
+ * (and its holders) only; there is nothing to compare or count.
+ */
+static inline bool vs_dev_unread(const struct vs_nl_dev *d)
+{
+	return vs_dev_vhost_error(d) || vs_dev_busy(d);
 }
 
 /* Holder pids kept in @d->vhost.holder_pid, in the reply's order. */
@@ -321,6 +386,11 @@ struct vs_dev_list {
 void vs_dev_list_free(struct vs_dev_list *l);
 /* Returns a zeroed slot at the end of the list, or NULL on ENOMEM. */
 struct vs_nl_dev *vs_dev_list_add(struct vs_dev_list *l);
+/*
+ * Whether a reply of @l comes from a module in list-only mode: the dump
+ * then shows who is there, and no state.
+ */
+bool vs_dev_list_list_only(const struct vs_dev_list *l);
 
 /* How a request names its device. */
 enum vs_target_kind {

@@ -72,7 +72,7 @@ bool vs_feat_table(unsigned int id, struct vs_feat_table *t)
 	return t->n;
 }
 
-static const struct vs_feat *vs_table_bit(unsigned int id, unsigned int bit)
+static const struct vs_feat *vs_model_table_bit(unsigned int id, unsigned int bit)
 {
 	size_t i;
 
@@ -90,29 +90,29 @@ const struct vs_feat *vs_feat_find(unsigned int bit, unsigned int device_id,
 	*transport = false;
 	switch (as) {
 	case VS_AS_STATUS:
-		return vs_table_bit(VS_TBL_STATUS, bit);
+		return vs_model_table_bit(VS_TBL_STATUS, bit);
 	case VS_AS_VHOST_BACKEND:
-		return vs_table_bit(VS_TBL_VHOST_BACKEND, bit);
+		return vs_model_table_bit(VS_TBL_VHOST_BACKEND, bit);
 	case VS_AS_VHOST:
-		f = vs_table_bit(VS_TBL_VHOST, bit);
+		f = vs_model_table_bit(VS_TBL_VHOST, bit);
 		if (f)
 			return f;
 		break;
 	case VS_AS_GUEST:
 		break;
 	}
-	f = vs_table_bit(VS_TBL_TRANSPORT, bit);
+	f = vs_model_table_bit(VS_TBL_TRANSPORT, bit);
 	if (f) {
 		*transport = true;
 		return f;
 	}
-	f = vs_table_bit(VS_TBL_COMMON, bit);
+	f = vs_model_table_bit(VS_TBL_COMMON, bit);
 	if (f)
 		return f;
 	/* device ids past 16 bits have no table; never a VS_TBL_* */
 	if (device_id >= VS_TBL_TRANSPORT)
 		return NULL;
-	return vs_table_bit(device_id, bit);
+	return vs_model_table_bit(device_id, bit);
 }
 
 char *vs_fset_hex(const struct vs_fset *s, char *buf, size_t len)
@@ -150,7 +150,7 @@ char *vs_feat_string(const struct vs_feat *f, char *buf, size_t len)
 }
 
 /* Indexed by status bit; NULL for bits without a name. */
-static const char * const vs_status_flag_names[8] = {
+static const char * const vs_model_status_flag_names[8] = {
 	[0] = "ACK",		/* ACKNOWLEDGE */
 	[1] = "DRV",		/* DRIVER */
 	[2] = "OK",		/* DRIVER_OK */
@@ -161,9 +161,9 @@ static const char * const vs_status_flag_names[8] = {
 
 const char *vs_status_flag(unsigned int bit)
 {
-	if (bit >= ARRAY_SIZE(vs_status_flag_names))
+	if (bit >= ARRAY_SIZE(vs_model_status_flag_names))
 		return NULL;
-	return vs_status_flag_names[bit];
+	return vs_model_status_flag_names[bit];
 }
 
 char *vs_status_flags(u32 status, char *buf, size_t len)

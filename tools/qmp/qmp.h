@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * virtio-status: QEMU's QMP shapes. Devices become json-c objects here,
- * commands are looked up here, and --qmp lines are answered here; the
- * device backend is passed in, so none of this needs a kernel.
+ * virtio-status: the QMP layer. Devices become json-c objects in QEMU's
+ * shapes (schema.c, schema_queue.c), commands are looked up and run
+ * (commands.c, commands_queue.c), and --qmp lines are answered (line.c,
+ * through request.c, which serve shares); the device backend is passed
+ * in, so none of this needs a kernel. serve.h has the QMP server.
  */
 #ifndef VS_QMP_H
 #define VS_QMP_H
@@ -98,7 +100,7 @@ struct json_object *vs_json_list(const struct vs_dev_list *l);
 
 /*
  * VirtQueueStatus of queue @q of @d: a guest queue for a virtio device, a
- * vhost virtqueue for a vhost device (see the views in qmp.c for the
+ * vhost virtqueue for a vhost device (see the views in schema_queue.c for the
  * members neither side has). NULL on ENOMEM.
  *
  * When the kernel left the addresses out (vs_queue_addr_hidden(): the
@@ -190,7 +192,7 @@ struct vs_call {
 #define VS_QUEUE_MAX	65535
 
 /* A command of both the command line and --qmp. */
-struct vs_cmd {
+struct vs_qmp_cmd {
 	const char *name;
 	bool takes_path;	/* its one argument, "path" / --path */
 	bool takes_queue;	/* and "queue" / --queue, with the path */
@@ -206,17 +208,17 @@ struct vs_cmd {
 				   const struct vs_call *c, struct vs_err *e);
 };
 
-const struct vs_cmd *vs_cmd_find(const char *name, bool qmp);
+const struct vs_qmp_cmd *vs_qmp_cmd_find(const char *name, bool qmp);
 /* The @i-th command offered over --qmp (@qmp) or the command line; NULL past the last. */
-const struct vs_cmd *vs_cmd_at(size_t i, bool qmp);
+const struct vs_qmp_cmd *vs_qmp_cmd_at(size_t i, bool qmp);
 
 /*
  * Run @cmd and wrap the answer: {"return": ...}, or a GenericError whose
  * desc is the error sentence. Never NULL unless out of memory.
  */
-struct json_object *vs_cmd_answer(const struct vs_cmd *cmd,
-				  const struct vs_backend *be,
-				  const struct vs_call *c);
+struct json_object *vs_qmp_cmd_answer(const struct vs_qmp_cmd *cmd,
+				      const struct vs_backend *be,
+				      const struct vs_call *c);
 
 /*
  * Answer one --qmp input line. NULL for a blank line (nothing to answer)

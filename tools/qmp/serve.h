@@ -2,10 +2,11 @@
 /*
  * virtio-status serve: a QMP server on a Unix stream socket.
  *
- * The protocol side (a session: bytes in, replies out) is kept apart from
- * the sockets so it can be tested without any: vs_qmp_sess_feed() takes
- * what a client sent and hands back each answer as a json-c object, the
- * way QEMU 7.2's monitor would answer the same bytes.
+ * The protocol side (a session, session.c: bytes in, replies out) is kept
+ * apart from the sockets (server.c) so it can be tested without any:
+ * vs_qmp_sess_feed() takes what a client sent and hands back each answer
+ * as a json-c object, the way QEMU 7.2's monitor would answer the same
+ * bytes.
  */
 #ifndef VS_SERVE_H
 #define VS_SERVE_H
@@ -16,6 +17,8 @@
 #include <sys/types.h>
 
 #include "dev.h"
+#include "request.h"
+#include "split.h"
 
 struct json_object;
 
@@ -30,49 +33,17 @@ struct json_object;
 #define VS_SERVE_PACKAGE	"virtio-status (virtio_status family version %d)"
 
 /*
- * Limits of one JSON value a client sends: the bytes of its tokens (QEMU
- * allows 64 MiB; a request here is a few hundred bytes) and QEMU's own
- * nesting limit. Going over either is answered as QEMU answers it.
+ * Limits of one JSON value a client sends: the bytes of its tokens and
+ * QEMU's own nesting limit. Going over either is answered as QEMU answers
+ * it.
  */
-#define VS_SERVE_VALUE_MAX	(64 * 1024)
-#define VS_SERVE_NESTING_MAX	1024
-
-/* The QMP lexer's states (see serve.c). */
-enum vs_lex_state {
-	VS_LEX_START,
-	VS_LEX_RECOVER,		/* after a lexical error: skip to a resync byte */
-	VS_LEX_DQ,		/* in "..." */
-	VS_LEX_DQ_ESC,
-	VS_LEX_SQ,		/* in '...' (QEMU's extension) */
-	VS_LEX_SQ_ESC,
-	VS_LEX_ZERO,
-	VS_LEX_SIGN,
-	VS_LEX_DIGITS,
-	VS_LEX_MANTISSA,
-	VS_LEX_MANT_DIGITS,
-	VS_LEX_EXP_E,
-	VS_LEX_EXP_SIGN,
-	VS_LEX_EXP_DIGITS,
-	VS_LEX_KEYWORD,
-};
+#define VS_SERVE_VALUE_MAX	VS_QMP_VALUE_MAX
+#define VS_SERVE_NESTING_MAX	VS_QMP_NESTING_MAX
 
 /* One client's protocol state. */
 struct vs_qmp_sess {
-	bool negotiated;	/* qmp_capabilities accepted */
-	enum vs_lex_state lex;
-	char *tok;		/* the token being lexed */
-	size_t tok_len;
-	/*
-	 * Tokens of the value being gathered, each stored as its type byte,
-	 * its text and a NUL; @toks_text counts the text bytes, as QEMU's
-	 * limit does.
-	 */
-	char *toks;
-	size_t toks_len;
-	size_t toks_cap;
-	size_t toks_text;
-	int braces;
-	int brackets;
+	bool negotiated;		/* qmp_capabilities accepted */
+	struct vs_qmp_split split;	/* its input, split into values */
 };
 
 void vs_qmp_sess_init(struct vs_qmp_sess *s);

@@ -133,11 +133,6 @@ static void vs_prom_bits(FILE *f, const char *metric, const struct vs_nl_dev *d,
 	}
 }
 
-static bool vs_is_virtio(const struct vs_nl_dev *d)
-{
-	return vs_dev_kind(d) == VIRTIO_STATUS_KIND_VIRTIO;
-}
-
 static const char *vs_kind_name(const struct vs_nl_dev *d)
 {
 	return vs_dev_is_vhost(d) ? "vhost" : "virtio";
@@ -236,14 +231,12 @@ static void vs_m_list_only(FILE *f, const char *m, const struct vs_scrape *s,
 			   const struct vs_nl_dev *d)
 {
 	bool list_only;
-	size_t i;
 
 	(void)d;
 	if (!s->ok)
 		return;
-	list_only = s->have_info && vs_info_list_only(&s->info);
-	for (i = 0; i < s->list.n && !list_only; i++)
-		list_only = vs_dev_list_only(&s->list.devs[i]);
+	list_only = (s->have_info && vs_info_list_only(&s->info)) ||
+		    vs_dev_list_list_only(&s->list);
 	vs_prom_u64(f, m, NULL, 0, list_only);
 }
 
@@ -260,7 +253,7 @@ static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 		{ "busid", vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_BUSID) ?
 			   d->header.busid : "" },
 		{ "device_id", id },
-		{ "driver", vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) ? d->driver : "" },
+		{ "driver", vs_dev_bound(d) ? d->driver : "" },
 		{ "transport",
 		  vs_dev_has(d, VIRTIO_STATUS_A_DEV_TRANSPORT) ? d->transport : "" },
 	};
@@ -286,7 +279,7 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 	char num[4];
 
 	(void)s;
-	if (!vs_is_virtio(d) || !vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
+	if (!vs_dev_is_virtio(d) || !vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
 		return;
 	for (bit = 0; bit < 32; bit++) {
 		feat = vs_feat_find(bit, d->id, VS_AS_STATUS, &transport);
@@ -319,19 +312,13 @@ static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
 		vs_prom_bits(f, m, d, &bits, vs_dev_feat_as(d));
 }
 
-static bool vs_host_readable(const struct vs_nl_dev *d)
-{
-	return vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) &&
-	       !vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR);
-}
-
 static void vs_m_host_readable(FILE *f, const char *m,
 			       const struct vs_scrape *s,
 			       const struct vs_nl_dev *d)
 {
 	(void)s;
-	if (vs_is_virtio(d))
-		vs_prom_dev(f, m, d, vs_host_readable(d));
+	if (vs_dev_is_virtio(d))
+		vs_prom_dev(f, m, d, vs_dev_has_offered(d));
 }
 
 /*
@@ -344,7 +331,7 @@ static void vs_m_host_feat(FILE *f, const char *m, const struct vs_scrape *s,
 	struct vs_fset bits = vs_dev_device_features(d);
 
 	(void)s;
-	if (vs_is_virtio(d) && vs_host_readable(d))
+	if (vs_dev_is_virtio(d) && vs_dev_has_offered(d))
 		vs_prom_bits(f, m, d, &bits, VS_AS_GUEST);
 }
 
@@ -396,7 +383,7 @@ static void vs_m_holders(FILE *f, const char *m, const struct vs_scrape *s,
 			 const struct vs_nl_dev *d)
 {
 	(void)s;
-	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST)
+	if (vs_dev_is_vhost(d))
 		vs_prom_dev(f, m, d, vs_dev_holders(d));
 }
 
@@ -554,7 +541,7 @@ static int vs_mark_skipped(struct vs_scrape *s)
 		d = &s->list.devs[i];
 		by_path[i] = d;
 		if (!vs_dev_header_has(d, VIRTIO_STATUS_A_HEADER_PATH) || !d->header.path[0] ||
-		    (!vs_is_virtio(d) && !vs_dev_is_vhost(d)))
+		    !vs_dev_kind_known(d))
 			s->skip[i] = true;
 	}
 	qsort(by_path, s->list.n, sizeof(*by_path), vs_path_cmp);
@@ -626,8 +613,7 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 			continue;
 		if (fam->state && vs_dev_list_only(&s->list.devs[i]))
 			continue;
-		if (!fam->unread_too && (vs_dev_vhost_error(&s->list.devs[i]) ||
-					 vs_dev_busy(&s->list.devs[i])))
+		if (!fam->unread_too && vs_dev_unread(&s->list.devs[i]))
 			continue;
 		if (fam->write)
 			fam->write(f, fam->name, s, &s->list.devs[i]);
@@ -774,91 +760,4 @@ free:
 	free(b);
 	free(d);
 	return ret;
-}
-
-/* The command */
-
-static void vs_metrics_usage(FILE *f)
-{
-	fputs("Usage: virtio-status metrics [--output FILE]\n"
-	      "\n"
-	      "Print the state of every virtio and vhost device in Prometheus' text\n"
-	      "exposition format (version 0.0.4). The README's \"Metrics\" section\n"
-	      "lists every series.\n"
-	      "\n"
-	      "Options:\n"
-	      "  --output FILE  replace FILE atomically instead of printing: a\n"
-	      "                 temporary file in FILE's directory, written, synced\n"
-	      "                 and renamed over FILE (mode 0644). For\n"
-	      "                 node_exporter's textfile collector, whose FILE ends\n"
-	      "                 in .prom\n"
-	      "  -h, --help     print this help\n"
-	      "\n"
-	      "Exit status: 0 when the metrics were written, also when the kernel\n"
-	      "module did not answer (virtio_status_scrape_success is 0 then, and the\n"
-	      "reason is printed on standard error); 1 on a usage error or when the\n"
-	      "metrics cannot be written.\n", f);
-}
-
-int vs_metrics_main(int argc, char **argv, const struct vs_backend *be,
-		    FILE *out, FILE *err)
-{
-	char why[2 * VS_MSG_MAX], msg[2 * VS_MSG_MAX];
-	const char *output = NULL;
-	size_t len;
-	char *text;
-	int i, ret;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			vs_metrics_usage(out);
-			return 0;
-		} else if (!strcmp(argv[i], "--output")) {
-			if (i + 1 >= argc) {
-				snprintf(msg, sizeof(msg), "option --output needs a file");
-				goto usage;
-			}
-			output = argv[++i];
-		} else if (!strncmp(argv[i], "--output=", 9)) {
-			output = argv[i] + 9;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			snprintf(msg, sizeof(msg), "unknown option '%s'", argv[i]);
-			goto usage;
-		} else {
-			snprintf(msg, sizeof(msg), "metrics takes no argument '%s'",
-				 argv[i]);
-			goto usage;
-		}
-	}
-	if (output && !output[0]) {
-		snprintf(msg, sizeof(msg), "--output is empty");
-		goto usage;
-	}
-
-	ret = vs_metrics_text(be, &text, &len, why, sizeof(why));
-	if (ret < 0) {
-		fprintf(err, "%s\n", why);
-		return 1;
-	}
-	if (output) {
-		if (vs_write_atomic(output, text, len, msg, sizeof(msg)) < 0) {
-			fprintf(err, "%s\n", msg);
-			free(text);
-			return 1;
-		}
-	} else if (fwrite(text, 1, len, out) != len || fflush(out)) {
-		fprintf(err, "cannot write the metrics\n");
-		free(text);
-		return 1;
-	}
-	free(text);
-	if (!ret)
-		fprintf(err, "%s; written as virtio_status_scrape_success 0\n",
-			why);
-	return 0;
-
-usage:
-	fprintf(err, "%s\nTry 'virtio-status metrics --help' for more information.\n",
-		msg);
-	return 1;
 }

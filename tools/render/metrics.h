@@ -52,8 +52,4 @@ int vs_write_atomic(const char *path, const char *buf, size_t len, char *msg,
 /* Name of metric family @i (0, 1, ...), or NULL past the last one. */
 const char *vs_metrics_family(size_t i);
 
-/* virtio-status metrics [--output FILE]; see vs_subcmds in cli.c. */
-int vs_metrics_main(int argc, char **argv, const struct vs_backend *be,
-		    FILE *out, FILE *err);
-
 #endif /* VS_METRICS_H */

@@ -60,14 +60,13 @@ static void vs_fill_row(const struct vs_nl_dev *d, struct vs_row *r)
 	snprintf(r->col[VS_COL_NAME], VS_COL_MAX, "%s", d->name);
 	vs_short_id(d, r->col[VS_COL_ID], VS_COL_MAX);
 	snprintf(r->col[VS_COL_DRIVER], VS_COL_MAX, "%s",
-		 vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?
-		 d->driver : "-");
+		 vs_dev_bound(d) ? d->driver : "-");
 	if (vs_dev_busy(d))
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "busy");
 	else if (vs_dev_is_vhost(d))
 		/* no status byte: say whether a backend is attached */
 		snprintf(r->col[VS_COL_STATUS], VS_COL_MAX, "%s",
-			 d->vhost.started ? "started" : "-");
+			 vs_dev_started(d) ? "started" : "-");
 	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
 		vs_status_flags(d->status, r->col[VS_COL_STATUS], VS_COL_MAX);
 	else
@@ -139,13 +138,10 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 			fprintf(out, "  busy: %s\n", l.devs[i].busy);
 	}
 	/* say once why the table is mostly "-" */
-	for (i = 0; i < l.n; i++) {
-		if (vs_dev_list_only(&l.devs[i])) {
-			vs_err_list_only(be, &e);
-			vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
-			fprintf(err, "virtio-status: %s\n", sentence);
-			break;
-		}
+	if (vs_dev_list_list_only(&l)) {
+		vs_err_list_only(be, &e);
+		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+		fprintf(err, "virtio-status: %s\n", sentence);
 	}
 	free(rows);
 	vs_dev_list_free(&l);
@@ -255,7 +251,7 @@ static void vs_show_vhost_facts(FILE *out, const struct vs_nl_dev *d)
 			 vs_dev_holders(d));
 	vs_kv(out, "holder pids:", "%s", buf[0] ? buf : "-");
 	if (vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_STARTED))
-		vs_kv(out, "started:", "%s", d->vhost.started ? "yes" : "no");
+		vs_kv(out, "started:", "%s", vs_dev_started(d) ? "yes" : "no");
 	else
 		vs_kv(out, "started:", "-");
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_NUM_VQS))
@@ -325,7 +321,7 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 	struct vs_err e;
 
 	vs_err_clear(&e);
-	if (vs_dev_vhost_error(d) || vs_dev_busy(d)) {
+	if (vs_dev_unread(d)) {
 		/* nothing negotiated to compare an offer with */
 		fputs("offered features: -\n", out);
 		return -1;
@@ -381,7 +377,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	    be->ops->dev_get(be->ctx, tg, d, &e) < 0 ||
 	    vs_dev_check_info(d, &e) < 0)
 		goto fail;
-	if (vs_dev_kind(d) != VIRTIO_STATUS_KIND_VIRTIO && !vs_dev_is_vhost(d)) {
+	if (!vs_dev_kind_known(d)) {
 		vs_err_set(&e, VS_ERR_MSG, 0,
 			   "the virtio_status module describes a kind of device (%u) this virtio-status does not know",
 			   d->kind);
@@ -394,9 +390,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	type = vs_feat_type_name(d->id);
 	vs_kv(out, "device id:", "%u%s%s%s", d->id,
 	      type ? " (" : "", type ? type : "", type ? ")" : "");
-	vs_kv(out, "driver:", "%s",
-	      vs_dev_has(d, VIRTIO_STATUS_A_DEV_DRIVER) && d->driver[0] ?
-	      d->driver : "none bound");
+	vs_kv(out, "driver:", "%s", vs_dev_bound(d) ? d->driver : "none bound");
 	if (vs_dev_is_vhost(d))
 		vs_show_vhost_facts(out, d);
 	else

@@ -13,14 +13,14 @@
 
 #include <json-c/json.h>
 
+#include "cli.h"
+#include "cmd_monitor.h"
 #include "events.h"
-#include "monitor.h"
-#include "qmp.h"
 
-void vs_monitor_usage(FILE *f)
+static void vs_cmd_monitor_usage(FILE *f, const char *prog)
 {
-	fputs("Usage: virtio-status monitor [-p] [--no-vhost] [--rcvbuf BYTES]\n"
-	      "\n"
+	fprintf(f, "Usage: %s [-p] [--no-vhost] [--rcvbuf BYTES]\n", prog);
+	fputs("\n"
 	      "Print the virtio_status module's events as QMP events, one JSON\n"
 	      "object a line, until interrupted (SIGINT, SIGTERM):\n"
 	      "  {\"event\": NAME, \"data\": {...},\n"
@@ -41,8 +41,8 @@ void vs_monitor_usage(FILE *f)
 	      "Exit status: 0 when interrupted, 1 on any error.\n", f);
 }
 
-/* BYTES: decimal digits only, 1..VS_MONITOR_RCVBUF_MAX. */
-static int vs_parse_bytes(const char *s, int *v)
+/* BYTES: decimal digits only, 1..VS_CMD_MONITOR_RCVBUF_MAX. */
+static int vs_cmd_parse_bytes(const char *s, int *v)
 {
 	long n = 0;
 
@@ -52,7 +52,7 @@ static int vs_parse_bytes(const char *s, int *v)
 		if (*s < '0' || *s > '9')
 			return -1;
 		n = n * 10 + (*s - '0');
-		if (n > VS_MONITOR_RCVBUF_MAX)
+		if (n > VS_CMD_MONITOR_RCVBUF_MAX)
 			return -1;
 	}
 	if (!n)
@@ -61,58 +61,71 @@ static int vs_parse_bytes(const char *s, int *v)
 	return 0;
 }
 
-int vs_monitor_parse(int argc, char **argv, struct vs_monitor_opts *o,
-		     char *msg, size_t len)
+enum {
+	VS_CMD_MONITOR_NO_VHOST = 256,
+	VS_CMD_MONITOR_RCVBUF,
+};
+
+static const struct option vs_cmd_monitor_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "no-vhost", no_argument, NULL, VS_CMD_MONITOR_NO_VHOST },
+	{ "rcvbuf", required_argument, NULL, VS_CMD_MONITOR_RCVBUF },
+	{ NULL, 0, NULL, 0 }
+};
+
+int vs_cmd_monitor_parse(int argc, char **argv, struct vs_cmd_monitor_opts *o,
+			 char *msg, size_t len)
 {
-	const char *a, *bytes;
-	int i;
+	struct vs_cmd_getopt g;
+	int c;
 
 	memset(o, 0, sizeof(*o));
 	msg[0] = '\0';
-	for (i = 1; i < argc; i++) {
-		a = argv[i];
-		bytes = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	vs_cmd_getopt_init(&g, argc, argv, "-:hp", vs_cmd_monitor_longopts);
+	while ((c = vs_cmd_getopt(&g)) != -1) {
+		switch (c) {
+		case 'h':
 			o->help = true;
 			return 0;
-		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
+		case 'p':
 			o->pretty = true;
-		} else if (!strcmp(a, "--no-vhost")) {
+			break;
+		case VS_CMD_MONITOR_NO_VHOST:
 			o->no_vhost = true;
-		} else if (!strcmp(a, "--rcvbuf")) {
-			if (i + 1 >= argc) {
-				snprintf(msg, len, "option --rcvbuf needs a size in bytes");
+			break;
+		case VS_CMD_MONITOR_RCVBUF:
+			if (vs_cmd_parse_bytes(g.arg, &o->rcvbuf) < 0) {
+				snprintf(msg, len,
+					 "--rcvbuf takes a size in bytes from 1 to %d, not '%s'",
+					 VS_CMD_MONITOR_RCVBUF_MAX, g.arg);
 				return -1;
 			}
-			bytes = argv[++i];
-		} else if (!strncmp(a, "--rcvbuf=", 9)) {
-			bytes = a + 9;
-		} else {
-			if (a[0] == '-' && a[1])
-				snprintf(msg, len, "monitor: unknown option '%s'", a);
-			else
-				snprintf(msg, len, "monitor takes no argument, not '%s'", a);
+			break;
+		case ':':
+			snprintf(msg, len, "option --rcvbuf needs a size in bytes");
 			return -1;
-		}
-		if (bytes && vs_parse_bytes(bytes, &o->rcvbuf) < 0) {
-			snprintf(msg, len,
-				 "--rcvbuf takes a size in bytes from 1 to %d, not '%s'",
-				 VS_MONITOR_RCVBUF_MAX, bytes);
+		case 1:
+			snprintf(msg, len, "monitor takes no argument, not '%s'",
+				 g.arg);
+			return -1;
+		default:
+			snprintf(msg, len, "monitor: unknown option '%s'", g.word);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-struct vs_monitor_out {
+struct vs_cmd_monitor_out {
 	FILE *f;
 	bool pretty;
 	bool failed;		/* a write failed: stop */
 };
 
-static void vs_monitor_print(struct json_object *event, void *arg)
+static void vs_cmd_monitor_print(struct json_object *event, void *arg)
 {
-	struct vs_monitor_out *mo = arg;
+	struct vs_cmd_monitor_out *mo = arg;
 	char *text;
 
 	if (mo->failed)
@@ -123,15 +136,15 @@ static void vs_monitor_print(struct json_object *event, void *arg)
 	free(text);
 }
 
-int vs_monitor_main(int argc, char **argv, const struct vs_backend *be,
-		    FILE *out, FILE *err)
+int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
+			FILE *out, FILE *err)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_int, old_term;
-	struct vs_monitor_out mo = { .f = out };
+	struct vs_cmd_monitor_out mo = { .f = out };
 	struct signalfd_siginfo si;
 	struct vs_events_opts eo = { 0 };
-	char sentence[2 * VS_MSG_MAX];
-	struct vs_monitor_opts o;
+	char sentence[2 * VS_MSG_MAX], prog[128];
+	struct vs_cmd_monitor_opts o;
 	struct pollfd pfd[2];
 	struct vs_events *ev;
 	sigset_t set, old;
@@ -140,13 +153,14 @@ int vs_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	int status = 1;
 
 	(void)be;
-	if (vs_monitor_parse(argc, argv, &o, sentence, sizeof(sentence)) < 0) {
-		fprintf(err, "%s\nTry 'virtio-status monitor --help' for more information.\n",
-			sentence);
+	vs_cmd_prog(argc ? argv[0] : NULL, "monitor", prog, sizeof(prog));
+	if (vs_cmd_monitor_parse(argc, argv, &o, sentence, sizeof(sentence)) < 0) {
+		fprintf(err, "%s\nTry '%s --help' for more information.\n",
+			sentence, prog);
 		return 1;
 	}
 	if (o.help) {
-		vs_monitor_usage(out);
+		vs_cmd_monitor_usage(out, prog);
 		return 0;
 	}
 	mo.pretty = o.pretty;
@@ -199,7 +213,7 @@ int vs_monitor_main(int argc, char **argv, const struct vs_backend *be,
 				continue;
 			break;
 		}
-		if (vs_events_read(ev, vs_monitor_print, &mo, &e) < 0) {
+		if (vs_events_read(ev, vs_cmd_monitor_print, &mo, &e) < 0) {
 			vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
 			fprintf(err, "monitor stopped: %s\n", sentence);
 			goto close;

@@ -18,21 +18,22 @@
 
 #include <microhttpd.h>
 
-#include "exporter.h"
+#include "cli.h"
+#include "cmd_exporter.h"
 #include "metrics.h"
 #include "nl.h"
 
 /* Connections served at once, and seconds an idle one is kept. */
-#define VS_HTTP_CONNECTIONS	64
-#define VS_HTTP_IDLE_SECONDS	30
+#define VS_CMD_HTTP_CONNECTIONS	64
+#define VS_CMD_HTTP_IDLE_SECONDS	30
 
-struct vs_exporter {
+struct vs_cmd_exporter {
 	const struct vs_backend *be;
 	struct MHD_Daemon *mhd;
 	unsigned int port;
 };
 
-static const char vs_index_page[] =
+static const char vs_cmd_index_page[] =
 	"<!DOCTYPE html>\n"
 	"<html><head><title>virtio-status exporter</title></head>\n"
 	"<body><h1>virtio-status exporter</h1>\n"
@@ -41,7 +42,7 @@ static const char vs_index_page[] =
 	"</body></html>\n";
 
 /* Decimal digits only, 1..65535. */
-static int vs_parse_port(const char *s, unsigned int *port)
+static int vs_cmd_parse_port(const char *s, unsigned int *port)
 {
 	unsigned long v = 0;
 
@@ -60,8 +61,8 @@ static int vs_parse_port(const char *s, unsigned int *port)
 	return 0;
 }
 
-int vs_listen_parse(const char *arg, struct sockaddr_storage *ss,
-		    socklen_t *sslen, char *msg, size_t len)
+int vs_cmd_listen_parse(const char *arg, struct sockaddr_storage *ss,
+			socklen_t *sslen, char *msg, size_t len)
 {
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
@@ -91,7 +92,7 @@ int vs_listen_parse(const char *arg, struct sockaddr_storage *ss,
 			return -1;
 		}
 	}
-	if (vs_parse_port(colon + 1, &port) < 0) {
+	if (vs_cmd_parse_port(colon + 1, &port) < 0) {
 		snprintf(msg, len,
 			 "--listen: the port must be a number from 1 to 65535, not '%s'",
 			 colon + 1);
@@ -134,8 +135,8 @@ host:
 	return -1;
 }
 
-static int vs_answer_text(struct vs_http_answer *a, unsigned int status,
-			  const char *type, const char *text)
+static int vs_cmd_answer_text(struct vs_cmd_http_answer *a, unsigned int status,
+			      const char *type, const char *text)
 {
 	a->status = status;
 	a->type = type;
@@ -144,8 +145,8 @@ static int vs_answer_text(struct vs_http_answer *a, unsigned int status,
 	return a->body ? 0 : -1;
 }
 
-int vs_exporter_answer(const struct vs_backend *be, const char *method,
-		       const char *url, struct vs_http_answer *a)
+int vs_cmd_exporter_answer(const struct vs_backend *be, const char *method,
+			   const char *url, struct vs_cmd_http_answer *a)
 {
 	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 	char why[2 * VS_MSG_MAX], line[2 * VS_MSG_MAX + 2];
@@ -153,37 +154,37 @@ int vs_exporter_answer(const struct vs_backend *be, const char *method,
 
 	memset(a, 0, sizeof(*a));
 	if (strcmp(url, "/metrics") && strcmp(url, "/"))
-		return vs_answer_text(a, 404, "text/plain; charset=utf-8",
-				      "Not found: this exporter serves /metrics\n");
+		return vs_cmd_answer_text(a, 404, "text/plain; charset=utf-8",
+					  "Not found: this exporter serves /metrics\n");
 	if (!get) {
 		a->allow = "GET, HEAD";
-		return vs_answer_text(a, 405, "text/plain; charset=utf-8",
-				      "Method not allowed: use GET\n");
+		return vs_cmd_answer_text(a, 405, "text/plain; charset=utf-8",
+					  "Method not allowed: use GET\n");
 	}
 	if (!strcmp(url, "/"))
-		return vs_answer_text(a, 200, "text/html; charset=utf-8",
-				      vs_index_page);
+		return vs_cmd_answer_text(a, 200, "text/html; charset=utf-8",
+					  vs_cmd_index_page);
 
 	/* a module reloaded since the last scrape has another family id */
 	vs_nl_backend_reset(be);
 	ret = vs_metrics_text(be, &a->body, &a->len, why, sizeof(why));
 	if (ret < 0) {
 		snprintf(line, sizeof(line), "%s\n", why);
-		return vs_answer_text(a, 500, "text/plain; charset=utf-8", line);
+		return vs_cmd_answer_text(a, 500, "text/plain; charset=utf-8", line);
 	}
 	a->status = 200;
 	a->type = VS_METRICS_CONTENT_TYPE;
 	return 0;
 }
 
-static enum MHD_Result vs_http_request(void *cls, struct MHD_Connection *c,
-				       const char *url, const char *method,
-				       const char *version,
-				       const char *upload_data,
-				       size_t *upload_data_size, void **req)
+static enum MHD_Result vs_cmd_http_request(void *cls, struct MHD_Connection *c,
+					   const char *url, const char *method,
+					   const char *version,
+					   const char *upload_data,
+					   size_t *upload_data_size, void **req)
 {
-	struct vs_exporter *x = cls;
-	struct vs_http_answer a;
+	struct vs_cmd_exporter *x = cls;
+	struct vs_cmd_http_answer a;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
@@ -195,7 +196,7 @@ static enum MHD_Result vs_http_request(void *cls, struct MHD_Connection *c,
 	 * Answered on the first call, when the headers are in: nothing here
 	 * reads a body, and libmicrohttpd drops one that follows.
 	 */
-	if (vs_exporter_answer(x->be, method, url, &a) < 0) {
+	if (vs_cmd_exporter_answer(x->be, method, url, &a) < 0) {
 		free(a.body);
 		return MHD_NO;
 	}
@@ -218,7 +219,7 @@ static enum MHD_Result vs_http_request(void *cls, struct MHD_Connection *c,
 }
 
 /* A listening TCP socket on @addr. The fd, or -1 with errno set. */
-static int vs_listen_socket(const struct sockaddr *addr, socklen_t addrlen)
+static int vs_cmd_listen_socket(const struct sockaddr *addr, socklen_t addrlen)
 {
 	int fd, one = 1, zero = 0, err;
 
@@ -242,10 +243,10 @@ close:
 	return -1;
 }
 
-struct vs_exporter *vs_exporter_start(const struct vs_backend *be,
-				      const struct sockaddr *addr,
-				      socklen_t addrlen, const char *what,
-				      char *msg, size_t len)
+struct vs_cmd_exporter *vs_cmd_exporter_start(const struct vs_backend *be,
+					      const struct sockaddr *addr,
+					      socklen_t addrlen, const char *what,
+					      char *msg, size_t len)
 {
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
@@ -253,7 +254,7 @@ struct vs_exporter *vs_exporter_start(const struct vs_backend *be,
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
-	struct vs_exporter *x;
+	struct vs_cmd_exporter *x;
 	int fd;
 
 	x = calloc(1, sizeof(*x));
@@ -262,12 +263,12 @@ struct vs_exporter *vs_exporter_start(const struct vs_backend *be,
 		return NULL;
 	}
 	x->be = be;
-	fd = vs_listen_socket(addr, addrlen);
+	fd = vs_cmd_listen_socket(addr, addrlen);
 	if (fd < 0 && errno == EAFNOSUPPORT && addr->sa_family == AF_INET6 &&
 	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)addr)->sin6_addr)) {
 		/* a kernel without IPv6: every IPv4 address, then */
 		any4.sin_port = ((const struct sockaddr_in6 *)addr)->sin6_port;
-		fd = vs_listen_socket((struct sockaddr *)&any4, sizeof(any4));
+		fd = vs_cmd_listen_socket((struct sockaddr *)&any4, sizeof(any4));
 	}
 	if (fd < 0) {
 		snprintf(msg, len, "cannot listen on %s: %s%s", what,
@@ -282,12 +283,12 @@ struct vs_exporter *vs_exporter_start(const struct vs_backend *be,
 				((struct sockaddr_in6 *)&bound)->sin6_port :
 				((struct sockaddr_in *)&bound)->sin_port);
 	x->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
-				  vs_http_request, x,
+				  vs_cmd_http_request, x,
 				  MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_CONNECTION_LIMIT,
-				  (unsigned int)VS_HTTP_CONNECTIONS,
+				  (unsigned int)VS_CMD_HTTP_CONNECTIONS,
 				  MHD_OPTION_CONNECTION_TIMEOUT,
-				  (unsigned int)VS_HTTP_IDLE_SECONDS,
+				  (unsigned int)VS_CMD_HTTP_IDLE_SECONDS,
 				  MHD_OPTION_END);
 	if (!x->mhd) {
 		snprintf(msg, len, "cannot start the HTTP server on %s", what);
@@ -298,12 +299,12 @@ struct vs_exporter *vs_exporter_start(const struct vs_backend *be,
 	return x;
 }
 
-unsigned int vs_exporter_port(const struct vs_exporter *x)
+unsigned int vs_cmd_exporter_port(const struct vs_cmd_exporter *x)
 {
 	return x->port;
 }
 
-void vs_exporter_stop(struct vs_exporter *x)
+void vs_cmd_exporter_stop(struct vs_cmd_exporter *x)
 {
 	if (!x)
 		return;
@@ -312,10 +313,10 @@ void vs_exporter_stop(struct vs_exporter *x)
 	free(x);
 }
 
-static void vs_exporter_usage(FILE *f)
+static void vs_cmd_exporter_usage(FILE *f, const char *prog)
 {
-	fputs("Usage: virtio-status exporter [--listen ADDR:PORT]\n"
-	      "\n"
+	fprintf(f, "Usage: %s [--listen ADDR:PORT]\n", prog);
+	fputs("\n"
 	      "Serve the metrics of 'virtio-status metrics' over HTTP for Prometheus:\n"
 	      "GET /metrics. Each scrape asks the kernel afresh: while the module is\n"
 	      "not loaded the scrape answers virtio_status_scrape_success 0, and the\n"
@@ -323,7 +324,7 @@ static void vs_exporter_usage(FILE *f)
 	      "SIGINT.\n"
 	      "\n"
 	      "Options:\n"
-	      "  --listen ADDR:PORT  where to listen (default " VS_EXPORTER_LISTEN "):\n"
+	      "  --listen ADDR:PORT  where to listen (default " VS_CMD_EXPORTER_LISTEN "):\n"
 	      "                      a numeric IPv4 address, an IPv6 address in\n"
 	      "                      brackets ([::1]:9123), or none (:9123) for every\n"
 	      "                      address\n"
@@ -333,40 +334,49 @@ static void vs_exporter_usage(FILE *f)
 	      "cannot listen.\n", f);
 }
 
-int vs_exporter_main(int argc, char **argv, const struct vs_backend *be,
-		     FILE *out, FILE *err)
+enum { VS_CMD_EXPORTER_OPT_LISTEN = 256 };
+
+static const struct option vs_cmd_exporter_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "listen", required_argument, NULL, VS_CMD_EXPORTER_OPT_LISTEN },
+	{ NULL, 0, NULL, 0 }
+};
+
+int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
+			 FILE *out, FILE *err)
 {
-	const char *listen_arg = VS_EXPORTER_LISTEN;
-	char msg[2 * VS_MSG_MAX];
+	const char *listen_arg = VS_CMD_EXPORTER_LISTEN;
+	char msg[2 * VS_MSG_MAX], prog[128];
+	struct vs_cmd_exporter *x;
 	struct sockaddr_storage ss;
-	struct vs_exporter *x;
+	struct vs_cmd_getopt g;
 	sigset_t set, old;
 	socklen_t sslen;
-	int i, sig;
+	int c, sig;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			vs_exporter_usage(out);
+	vs_cmd_prog(argc ? argv[0] : NULL, "exporter", prog, sizeof(prog));
+	vs_cmd_getopt_init(&g, argc, argv, "-:h", vs_cmd_exporter_longopts);
+	while ((c = vs_cmd_getopt(&g)) != -1) {
+		switch (c) {
+		case 'h':
+			vs_cmd_exporter_usage(out, prog);
 			return 0;
-		} else if (!strcmp(argv[i], "--listen")) {
-			if (i + 1 >= argc) {
-				snprintf(msg, sizeof(msg),
-					 "option --listen needs ADDR:PORT");
-				goto usage;
-			}
-			listen_arg = argv[++i];
-		} else if (!strncmp(argv[i], "--listen=", 9)) {
-			listen_arg = argv[i] + 9;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			snprintf(msg, sizeof(msg), "unknown option '%s'", argv[i]);
+		case VS_CMD_EXPORTER_OPT_LISTEN:
+			listen_arg = g.arg;
+			break;
+		case ':':
+			snprintf(msg, sizeof(msg), "option --listen needs ADDR:PORT");
 			goto usage;
-		} else {
+		case 1:
 			snprintf(msg, sizeof(msg), "exporter takes no argument '%s'",
-				 argv[i]);
+				 g.arg);
+			goto usage;
+		default:
+			snprintf(msg, sizeof(msg), "unknown option '%s'", g.word);
 			goto usage;
 		}
 	}
-	if (vs_listen_parse(listen_arg, &ss, &sslen, msg, sizeof(msg)) < 0)
+	if (vs_cmd_listen_parse(listen_arg, &ss, &sslen, msg, sizeof(msg)) < 0)
 		goto usage;
 
 	/* blocked before the server's thread starts, so it inherits that */
@@ -375,8 +385,8 @@ int vs_exporter_main(int argc, char **argv, const struct vs_backend *be,
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	x = vs_exporter_start(be, (struct sockaddr *)&ss, sslen, listen_arg, msg,
-			      sizeof(msg));
+	x = vs_cmd_exporter_start(be, (struct sockaddr *)&ss, sslen, listen_arg, msg,
+				  sizeof(msg));
 	if (!x) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		fprintf(err, "%s\n", msg);
@@ -387,14 +397,13 @@ int vs_exporter_main(int argc, char **argv, const struct vs_backend *be,
 	fflush(err);
 	while (sigwait(&set, &sig))
 		;
-	vs_exporter_stop(x);
+	vs_cmd_exporter_stop(x);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(err, "virtio-status exporter: stopped by %s\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	return 0;
 
 usage:
-	fprintf(err, "%s\nTry 'virtio-status exporter --help' for more information.\n",
-		msg);
+	fprintf(err, "%s\nTry '%s --help' for more information.\n", msg, prog);
 	return 1;
 }

@@ -56,6 +56,7 @@ size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
 {
 	return vs_header_size(vi->path, vi->busid) +
 	       vs_str_size(vi->name) + vs_str_size(vi->transport) +
+	       vs_str_size(vi->transport_dev) +
 	       vs_str_size(vi->driver) + (vi->busy ? vs_str_size(vi->busy) : 0) +
 	       10 * nla_total_size(sizeof(u32)) +	/* kind .. device vqs */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features, both words */
@@ -72,6 +73,8 @@ static int vs_msg_put_virtio_id(struct sk_buff *skb, const struct vs_virtio_info
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_ID, vi->id) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_VENDOR, vi->vendor) ||
 	    nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT, vi->transport) ||
+	    (vi->transport_dev[0] &&
+	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT_DEV, vi->transport_dev)) ||
 	    (vi->driver[0] &&
 	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->driver)) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation))

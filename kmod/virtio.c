@@ -298,14 +298,21 @@ unlock_parent:
 	return err;
 }
 
-/* The transport's bus name, without taking any device lock. */
-static void vs_transport_name(struct virtio_device *vdev, char *buf, size_t len)
+/*
+ * The transport device's bus name and its own name, without taking any
+ * device lock: the parent we keep a reference on (vs_parents) cannot go.
+ */
+static void vs_transport_name(struct virtio_device *vdev,
+			      struct vs_virtio_info *info)
 {
 	struct device *parent;
 
 	mutex_lock(&vs_parents_lock);
 	parent = xa_load(&vs_parents, (unsigned long)&vdev->dev);
-	strscpy(buf, parent && parent->bus ? parent->bus->name : "none", len);
+	strscpy(info->transport, parent && parent->bus ? parent->bus->name : "none",
+		sizeof(info->transport));
+	strscpy(info->transport_dev, parent ? dev_name(parent) : "",
+		sizeof(info->transport_dev));
 	mutex_unlock(&vs_parents_lock);
 }
 
@@ -404,7 +411,7 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 	info->vendor = vdev->id.vendor;
 	vs_virtio_name(info->id, info->name, sizeof(info->name));
 
-	vs_transport_name(vdev, info->transport, sizeof(info->transport));
+	vs_transport_name(vdev, info);
 	err = vs_lock_live(vdev, &parent, w);
 	if (err == -EBUSY) {
 		/* the identity above only: the driver is read under the lock */

@@ -37,6 +37,7 @@ bool vs_rtnl_lock_bounded(struct vs_wait *w, const char *what);
  * @busid: name on the virtio bus ("virtioN")
  * @driver: name of the bound driver, empty when none is bound
  * @transport: name of the bus the transport device sits on ("pci")
+ * @transport_dev: name of the transport device ("0000:01:00.0")
  * @name: QEMU's name for @id
  * @index: virtio index (the N of virtioN)
  * @id: virtio device id
@@ -63,6 +64,7 @@ struct vs_virtio_info {
 	char busid[32];
 	char driver[64];
 	char transport[32];
+	char transport_dev[64];
 	char name[32];
 	u32 index;
 	u32 id;

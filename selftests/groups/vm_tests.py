@@ -364,6 +364,10 @@ def test_cli(vm, R):
     rc, out, err = cli(vm, 'show %s' % busid)
     R.ok(rc == 0 and 'VIRTIO_F_VERSION_1' in out and sysfs[busid]['path'] in out,
          'cli: show PATH prints the device with its features decoded', out + err)
+    # dev.transport-dev: the device the virtio device sits on, as sysfs has it
+    parent = os.path.basename(os.path.dirname(sysfs[busid]['path']))
+    R.ok(rc == 0 and ('  transport device: %s\n' % parent) in out,
+         'cli: show names the transport device (%s), as sysfs does' % parent, out + err)
 
     # --qmp: each line answered like QEMU, errors included, session goes on
     lines = [{'execute': 'x-query-virtio'},

@@ -34,6 +34,7 @@ const struct nla_policy vs_nl_dev_policy[VIRTIO_STATUS_A_DEV_MAX + 1] = {
 	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = { .type = NLA_U8 },
 	[VIRTIO_STATUS_A_DEV_BUSY] = { .type = NLA_STRING },
 	[VIRTIO_STATUS_A_DEV_VHOST] = { .type = NLA_NESTED },
+	[VIRTIO_STATUS_A_DEV_TRANSPORT_DEV] = { .type = NLA_STRING },
 };
 
 const struct nla_policy vs_nl_vhost_policy[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
@@ -277,6 +278,12 @@ static const struct vs_nl_attr vs_nl_dev_attrs[VIRTIO_STATUS_A_DEV_MAX + 1] = {
 		.nested = &vs_nl_vhost_set,
 		.offset = offsetof(struct vs_nl_dev, vhost),
 		.size = sizeof(((struct vs_nl_dev *)0)->vhost),
+	},
+	[VIRTIO_STATUS_A_DEV_TRANSPORT_DEV] = {
+		.name = "TRANSPORT_DEV",
+		.type = VS_NL_STRING,
+		.offset = offsetof(struct vs_nl_dev, transport_dev),
+		.size = sizeof(((struct vs_nl_dev *)0)->transport_dev),
 	},
 };
 

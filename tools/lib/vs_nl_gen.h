@@ -59,6 +59,7 @@ struct vs_nl_dev {
 	u8 list_only;
 	char busy[VS_NL_STR_MAX];
 	struct vs_nl_vhost vhost;
+	char transport_dev[VS_NL_STR_MAX];
 };
 
 /* attribute set "queue" (VIRTIO_STATUS_A_QUEUE_*) */

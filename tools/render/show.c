@@ -285,6 +285,8 @@ static void vs_show_virtio_facts(FILE *out, const struct vs_nl_dev *d)
 
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_TRANSPORT))
 		vs_kv(out, "transport:", "%s", d->transport);
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_TRANSPORT_DEV))
+		vs_kv(out, "transport device:", "%s", d->transport_dev);
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_VENDOR))
 		vs_kv(out, "vendor id:", "0x%04x", d->vendor);
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))

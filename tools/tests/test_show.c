@@ -56,8 +56,10 @@ TEST(show_device_exact)
 
 	snprintf(f->dev.driver, sizeof(f->dev.driver), "virtio_net");
 	snprintf(f->dev.transport, sizeof(f->dev.transport), "pci");
+	snprintf(f->dev.transport_dev, sizeof(f->dev.transport_dev), "0000:00:03.0");
 	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_DRIVER);
 	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_TRANSPORT);
+	vs_dev_set(&f->dev, VIRTIO_STATUS_A_DEV_TRANSPORT_DEV);
 	f->dev.driver_features |= BIT_ULL(40) | BIT_ULL(4);
 	f->dev.device_features |= BIT_ULL(40) | BIT_ULL(4) | BIT_ULL(51);
 
@@ -68,6 +70,7 @@ TEST(show_device_exact)
 		    "  device id:        1 (net)\n"
 		    "  driver:           virtio_net\n"
 		    "  transport:        pci\n"
+		    "  transport device: 0000:00:03.0\n"
 		    "  status:           0x0f ACK,DRV,FEAT,OK\n"
 		    "  queues:           3\n"
 		    "  broken:           no\n"

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "vs_netlink.h"
+#include "vs_nl_gen.h"
 
 int vs_nl_open(struct vs_nl *nl, size_t bufsize)
 {
@@ -530,136 +531,22 @@ int vs_nl_resolve(struct vs_nl *nl, const char *name)
 	return err;
 }
 
-/* Attribute names for messages: VIRTIO_STATUS_A_ less, by set. */
-#define VS_N(set, attr) \
-	[VIRTIO_STATUS_A_##set##_##attr] = #set "_" #attr
-
-static const char * const vs_header_names[VIRTIO_STATUS_A_HEADER_MAX + 1] = {
-	VS_N(HEADER, PATH),
-	VS_N(HEADER, BUSID),
-};
-
-static const char * const vs_dev_names[VIRTIO_STATUS_A_DEV_MAX + 1] = {
-	VS_N(DEV, PAD),
-	VS_N(DEV, HEADER),
-	VS_N(DEV, KIND),
-	VS_N(DEV, NAME),
-	VS_N(DEV, INDEX),
-	VS_N(DEV, ID),
-	VS_N(DEV, VENDOR),
-	VS_N(DEV, TRANSPORT),
-	VS_N(DEV, DRIVER),
-	VS_N(DEV, STATUS),
-	VS_N(DEV, DRIVER_FEATURES),
-	VS_N(DEV, DRIVER_FEATURES_HI),
-	VS_N(DEV, DEVICE_FEATURES),
-	VS_N(DEV, DEVICE_FEATURES_HI),
-	VS_N(DEV, DEVICE_FEATURES_ERR),
-	VS_N(DEV, NUM_VQS),
-	VS_N(DEV, DEVICE_NUM_VQS),
-	VS_N(DEV, BROKEN),
-	VS_N(DEV, FAILED),
-	VS_N(DEV, ENDIAN),
-	VS_N(DEV, GENERATION),
-	VS_N(DEV, LIST_ONLY),
-	VS_N(DEV, BUSY),
-	VS_N(DEV, VHOST),
-};
-
-static const char * const vs_vhost_names[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
-	VS_N(VHOST, PAD),
-	VS_N(VHOST, ACKED_FEATURES),
-	VS_N(VHOST, ACKED_FEATURES_HI),
-	VS_N(VHOST, BACKEND_FEATURES),
-	VS_N(VHOST, MEM_REGIONS),
-	VS_N(VHOST, LOG_ENABLED),
-	VS_N(VHOST, STARTED),
-	VS_N(VHOST, OWNER_PID),
-	VS_N(VHOST, HOLDER_PID),
-	VS_N(VHOST, HOLDERS),
-	VS_N(VHOST, ERROR),
-};
-
-static const char * const vs_queue_names[VIRTIO_STATUS_A_QUEUE_MAX + 1] = {
-	VS_N(QUEUE, PAD),
-	VS_N(QUEUE, HEADER),
-	VS_N(QUEUE, INDEX),
-	VS_N(QUEUE, NAME),
-	VS_N(QUEUE, NUM),
-	VS_N(QUEUE, NUM_FREE),
-	VS_N(QUEUE, DESC),
-	VS_N(QUEUE, AVAIL),
-	VS_N(QUEUE, USED),
-	VS_N(QUEUE, PACKED),
-	VS_N(QUEUE, AVAIL_IDX),
-	VS_N(QUEUE, USED_IDX),
-	VS_N(QUEUE, AVAIL_FLAGS),
-	VS_N(QUEUE, USED_FLAGS),
-	VS_N(QUEUE, BROKEN),
-	VS_N(QUEUE, LAST_AVAIL_IDX),
-	VS_N(QUEUE, KICK),
-	VS_N(QUEUE, CALL),
-	VS_N(QUEUE, KICK_FD),
-	VS_N(QUEUE, CALL_FD),
-	VS_N(QUEUE, DESC_GPA),
-	VS_N(QUEUE, AVAIL_GPA),
-	VS_N(QUEUE, USED_GPA),
-	VS_N(QUEUE, ADDR_HIDDEN),
-	VS_N(QUEUE, ADDR_IOVA),
-};
-
-static const char * const vs_element_names[VIRTIO_STATUS_A_ELEMENT_MAX + 1] = {
-	VS_N(ELEMENT, HEADER),
-	VS_N(ELEMENT, QUEUE_INDEX),
-	VS_N(ELEMENT, INDEX),
-	VS_N(ELEMENT, HEAD),
-	VS_N(ELEMENT, AVAIL_IDX),
-	VS_N(ELEMENT, AVAIL_FLAGS),
-	VS_N(ELEMENT, USED_IDX),
-	VS_N(ELEMENT, USED_FLAGS),
-	VS_N(ELEMENT, ADDR_HIDDEN),
-	VS_N(ELEMENT, DESC),
-};
-
-static const char * const vs_desc_names[VIRTIO_STATUS_A_DESC_MAX + 1] = {
-	VS_N(DESC, PAD),
-	VS_N(DESC, ADDR),
-	VS_N(DESC, LEN),
-	VS_N(DESC, FLAGS),
-};
-
-static const char * const vs_info_names[VIRTIO_STATUS_A_INFO_MAX + 1] = {
-	VS_N(INFO, VHOST_STATE),
-	VS_N(INFO, VHOST_REASON),
-	VS_N(INFO, VHOST_LAYOUT),
-	VS_N(INFO, GENERATION),
-	VS_N(INFO, MODE),
-	VS_N(INFO, MODE_REASON),
-	VS_N(INFO, FINGERPRINT),
-	VS_N(INFO, FEATURE_BITS),
-};
-
-static const char * const vs_event_names[VIRTIO_STATUS_A_EVENT_MAX + 1] = {
-	VS_N(EVENT, PAD),
-	VS_N(EVENT, SEQ),
-	VS_N(EVENT, TIME),
-	VS_N(EVENT, DEV),
-};
-
-static const struct {
-	const char *name;
-	const char * const *attrs;
-	unsigned int max;
-} vs_asets[] = {
-	[VS_AS_HEADER] = { "header", vs_header_names, VIRTIO_STATUS_A_HEADER_MAX },
-	[VS_AS_DEV] = { "dev", vs_dev_names, VIRTIO_STATUS_A_DEV_MAX },
-	[VS_AS_VHOST] = { "vhost", vs_vhost_names, VIRTIO_STATUS_A_VHOST_MAX },
-	[VS_AS_QUEUE] = { "queue", vs_queue_names, VIRTIO_STATUS_A_QUEUE_MAX },
-	[VS_AS_ELEMENT] = { "element", vs_element_names,
-			    VIRTIO_STATUS_A_ELEMENT_MAX },
-	[VS_AS_DESC] = { "desc", vs_desc_names, VIRTIO_STATUS_A_DESC_MAX },
-	[VS_AS_INFO] = { "info", vs_info_names, VIRTIO_STATUS_A_INFO_MAX },
-	[VS_AS_EVENT] = { "event", vs_event_names, VIRTIO_STATUS_A_EVENT_MAX },
+/*
+ * The family's attribute sets as tools/ynl/gen_libnl.py generates them
+ * from the spec (tools/lib/vs_nl_gen.c): each attribute's name, wire type,
+ * whether it repeats and, for a nest, the set it holds. Only those facts
+ * come from there; where a value is kept, and what a reply must or must
+ * not carry, are the tests' own (the VS_KEEP() tables, vs_netlink.h).
+ */
+static const struct vs_nl_set * const vs_spec[] = {
+	[VS_AS_HEADER] = &vs_nl_header_set,
+	[VS_AS_DEV] = &vs_nl_dev_set,
+	[VS_AS_VHOST] = &vs_nl_vhost_set,
+	[VS_AS_QUEUE] = &vs_nl_queue_set,
+	[VS_AS_ELEMENT] = &vs_nl_element_set,
+	[VS_AS_DESC] = &vs_nl_desc_set,
+	[VS_AS_INFO] = &vs_nl_info_set,
+	[VS_AS_EVENT] = &vs_nl_event_set,
 };
 
 /* Every presence mask is one word: each set's types are below 64. */
@@ -672,46 +559,80 @@ static_assert(VIRTIO_STATUS_A_DESC_MAX < 64, "desc set past 63");
 static_assert(VIRTIO_STATUS_A_INFO_MAX < 64, "info set past 63");
 static_assert(VIRTIO_STATUS_A_EVENT_MAX < 64, "event set past 63");
 
+#define VS_ATTR_NAME_MAX	48
+
+/*
+ * Attribute names for messages, VIRTIO_STATUS_A_ less ("DEV_NUM_VQS"), by
+ * set and type; "DEV_1" for a type the spec names no attribute of (the
+ * pad, or one this header does not define).
+ */
+static char vs_names[ARRAY_SIZE(vs_spec)][64][VS_ATTR_NAME_MAX];
+
+/* Spelled out before main(), so that every thread may read them. */
+__attribute__((constructor)) static void vs_names_init(void)
+{
+	const struct vs_nl_set *s;
+	const char *prefix;
+	size_t i;
+	int t;
+
+	for (i = 0; i < ARRAY_SIZE(vs_spec); i++) {
+		s = vs_spec[i];
+		prefix = s->prefix;
+		if (!strncmp(prefix, "A_", 2))
+			prefix += 2;
+		for (t = 0; t < 64; t++) {
+			if (t <= s->max && s->attrs[t].name)
+				snprintf(vs_names[i][t], VS_ATTR_NAME_MAX, "%s%s",
+					 prefix, s->attrs[t].name);
+			else
+				snprintf(vs_names[i][t], VS_ATTR_NAME_MAX, "%s%d",
+					 prefix, t);
+		}
+	}
+}
+
 /* The spec's name of attribute set @set ("dev"), "?" if none. */
 const char *vs_aset_name(enum vs_aset set)
 {
-	if ((unsigned int)set < ARRAY_SIZE(vs_asets))
-		return vs_asets[set].name;
+	if ((unsigned int)set < ARRAY_SIZE(vs_spec))
+		return vs_spec[set]->name;
 	return "?";
 }
 
 /* The name of attribute @type of set @set ("DEV_NAME"), "?" if none. */
 const char *vs_attr_name(enum vs_aset set, unsigned int type)
 {
-	if ((unsigned int)set < ARRAY_SIZE(vs_asets) &&
-	    type <= vs_asets[set].max && vs_asets[set].attrs[type])
-		return vs_asets[set].attrs[type];
+	if ((unsigned int)set < ARRAY_SIZE(vs_spec) && type < 64)
+		return vs_names[set][type];
 	return "?";
 }
 
-enum vs_kind { VS_NONE, VS_STR, VS_U8, VS_U32, VS_U64 };
-
-/* Where one attribute's value goes in the struct a set is decoded into. */
+/* Where a test struct keeps one attribute's value. */
 struct vs_field {
-	enum vs_kind kind;
 	size_t off;
-	size_t size;	/* exact size of an integer, buffer size of a string */
+	size_t size;	/* the member's: 0 if the value is not kept there */
 };
+
+/*
+ * An attribute kept in a member of struct @type, named by the rest (a
+ * member designator, as offsetof() takes): the spec says its type.
+ */
+#define VS_KEEP(type, ...) {						\
+	.off = offsetof(type, __VA_ARGS__),				\
+	.size = sizeof(((type *)0)->__VA_ARGS__),			\
+}
 
 /**
  * struct vs_set - how one attribute set is decoded (vs_decode())
- * @set: which set
- * @max: its highest type, below 64
+ * @set: which set: the spec's table says its attributes
  * @pad: its pad's type, which may repeat and is not recorded; 0 if none
- * @multi: the other types that may repeat
- * @fields: by type, where each value goes; VS_NONE for the pad, nests and
+ * @fields: by type, where each value is kept; none for nests and
  *	repeated attributes, which the caller reads
  */
 struct vs_set {
 	enum vs_aset set;
-	int max;
 	int pad;
-	__u64 multi;
 	const struct vs_field *fields;
 };
 
@@ -719,6 +640,7 @@ struct vs_set {
 static void vs_note_unknown(const struct vs_set *s, const void *data,
 			    size_t len, struct vs_unknown *u)
 {
+	int max = vs_spec[s->set]->max;
 	const char *p = data;
 
 	while (!u->seen && len >= NLA_HDRLEN) {
@@ -726,7 +648,7 @@ static void vs_note_unknown(const struct vs_set *s, const void *data,
 		int type = nla->nla_type & NLA_TYPE_MASK;
 		size_t step = NLA_ALIGN(nla->nla_len);
 
-		if (type == 0 || type > s->max) {
+		if (type == 0 || type > max) {
 			u->seen = true;
 			u->set = s->set;
 			u->type = type;
@@ -739,6 +661,73 @@ static void vs_note_unknown(const struct vs_set *s, const void *data,
 }
 
 /**
+ * vs_attr_check() - check one attribute against the spec's type for it
+ * @set: its set
+ * @a: the attribute, of a type the set defines
+ * @keep: the size of the member it is kept in, 0 if not kept
+ * @why: the reason of a failure
+ * @whylen: its size
+ *
+ * An integer must have exactly its type's size (and be kept in a member
+ * of that size), a string must be NUL-terminated with no NUL inside (and
+ * fit its member). A nest is vs_nest_decode()'s to check.
+ *
+ * Return: 0, or -EINVAL with @why set.
+ */
+static int vs_attr_check(enum vs_aset set, const struct nlattr *a,
+			 size_t keep, char *why, size_t whylen)
+{
+	unsigned int type = a->nla_type & NLA_TYPE_MASK;
+	const struct vs_nl_attr *d = &vs_spec[set]->attrs[type];
+	const char *val = (const char *)a + NLA_HDRLEN;
+	size_t vlen = a->nla_len - NLA_HDRLEN;
+	size_t want;
+
+	switch (d->type) {
+	case VS_NL_STRING:
+		if (!vlen || val[vlen - 1] || strlen(val) != vlen - 1) {
+			snprintf(why, whylen, "%s: not a NUL-terminated string",
+				 vs_attr_name(set, type));
+			return -EINVAL;
+		}
+		if (keep && vlen > keep) {
+			snprintf(why, whylen, "%s: %zu bytes, max %zu",
+				 vs_attr_name(set, type), vlen, keep);
+			return -EINVAL;
+		}
+		return 0;
+	case VS_NL_U8:
+		want = 1;
+		break;
+	case VS_NL_U32:
+		want = 4;
+		break;
+	case VS_NL_U64:
+		want = 8;
+		break;
+	case VS_NL_NEST:
+		want = 0;
+		break;
+	default:
+		snprintf(why, whylen, "%s: no attribute of the spec",
+			 vs_attr_name(set, type));
+		return -EINVAL;
+	}
+	/* a member of the wrong size: this library's bug, not the module's */
+	if (keep && keep != want) {
+		snprintf(why, whylen, "%s: %zu bytes in the spec, kept in %zu",
+			 vs_attr_name(set, type), want, keep);
+		return -EINVAL;
+	}
+	if (want && vlen != want) {
+		snprintf(why, whylen, "%s: %zu bytes, expected %zu",
+			 vs_attr_name(set, type), vlen, want);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
  * vs_decode() - decode the attributes of one set into a struct
  * @s: the set
  * @data: its first attribute
@@ -746,13 +735,13 @@ static void vs_note_unknown(const struct vs_set *s, const void *data,
  * @obj: the struct, which @s->fields describes
  * @present: gets a bit for every type of the set seen, the pad aside
  * @unknown: gets the first attribute @s does not define, if none yet
- * @tb: tb[type] gets the attribute of each type (@s->max + 1 entries)
+ * @tb: tb[type] gets the attribute of each type (the set's max + 1 entries)
  * @why: the reason of a failure
  * @whylen: its size
  *
- * Every attribute must fit in @len, none may repeat but the pad and
- * @s->multi, integers must have exactly their size, strings must be
- * NUL-terminated with no NUL inside and fit their field.
+ * Every attribute must fit in @len, none may repeat but the pad and those
+ * the spec says repeat, and each must be what the spec says it is
+ * (vs_attr_check()); a repeated one is the caller's to check, each time.
  *
  * Return: 0, or -EINVAL with @why set.
  */
@@ -760,10 +749,14 @@ static int vs_decode(const struct vs_set *s, const void *data, size_t len,
 		     void *obj, __u64 *present, struct vs_unknown *unknown,
 		     const struct nlattr **tb, char *why, size_t whylen)
 {
-	__u64 multi = s->multi | (s->pad ? VS_BIT(s->pad) : 0);
+	const struct vs_nl_set *spec = vs_spec[s->set];
+	__u64 multi = s->pad ? VS_BIT(s->pad) : 0;
 	int type, err;
 
-	err = vs_attr_parse_multi(tb, s->max, data, len, multi);
+	for (type = 1; type <= spec->max; type++)
+		if (spec->attrs[type].max)
+			multi |= VS_BIT(type);
+	err = vs_attr_parse_multi(tb, spec->max, data, len, multi);
 	if (err) {
 		snprintf(why, whylen, "%s attributes: %s", vs_aset_name(s->set),
 			 err == -EEXIST ? "an attribute is repeated" :
@@ -772,51 +765,42 @@ static int vs_decode(const struct vs_set *s, const void *data, size_t len,
 	}
 	vs_note_unknown(s, data, len, unknown);
 
-	for (type = 1; type <= s->max; type++) {
+	for (type = 1; type <= spec->max; type++) {
 		const struct vs_field *f = &s->fields[type];
 		const struct nlattr *a = tb[type];
-		const char *val;
-		size_t vlen;
 
 		if (!a || type == s->pad)
 			continue;
 		*present |= VS_BIT(type);
-		if (f->kind == VS_NONE)
+		if (spec->attrs[type].max)
 			continue;
-		val = (const char *)a + NLA_HDRLEN;
-		vlen = a->nla_len - NLA_HDRLEN;
-
-		if (f->kind == VS_STR) {
-			if (!vlen || val[vlen - 1] || strlen(val) != vlen - 1) {
-				snprintf(why, whylen,
-					 "%s: not a NUL-terminated string",
-					 vs_attr_name(s->set, type));
-				return -EINVAL;
-			}
-			if (vlen > f->size) {
-				snprintf(why, whylen, "%s: %zu bytes, max %zu",
-					 vs_attr_name(s->set, type), vlen,
-					 f->size);
-				return -EINVAL;
-			}
-		} else if (vlen != f->size) {
-			snprintf(why, whylen, "%s: %zu bytes, expected %zu",
-				 vs_attr_name(s->set, type), vlen, f->size);
-			return -EINVAL;
-		}
-		memcpy((char *)obj + f->off, val, vlen);
+		err = vs_attr_check(s->set, a, f->size, why, whylen);
+		if (err)
+			return err;
+		if (f->size)
+			memcpy((char *)obj + f->off, (const char *)a + NLA_HDRLEN,
+			       a->nla_len - NLA_HDRLEN);
 	}
 	return 0;
 }
 
 /*
- * As vs_decode(), for the nest @nla of the set @s: it must be flagged
- * NLA_F_NESTED, as nla_nest_start() flags it.
+ * As vs_decode(), for the nest @nla of the set @parent, which the spec
+ * must say holds the set @s: it must be flagged NLA_F_NESTED, as
+ * nla_nest_start() flags it.
  */
-static int vs_nest_decode(const struct vs_set *s, const struct nlattr *nla,
-			  void *obj, __u64 *present, struct vs_unknown *unknown,
-			  const struct nlattr **tb, char *why, size_t whylen)
+static int vs_nest_decode(enum vs_aset parent, const struct vs_set *s,
+			  const struct nlattr *nla, void *obj, __u64 *present,
+			  struct vs_unknown *unknown, const struct nlattr **tb,
+			  char *why, size_t whylen)
 {
+	unsigned int type = nla->nla_type & NLA_TYPE_MASK;
+
+	if (vs_spec[parent]->attrs[type].nested != vs_spec[s->set]) {
+		snprintf(why, whylen, "%s: the spec's nest holds no %s set",
+			 vs_attr_name(parent, type), vs_aset_name(s->set));
+		return -EINVAL;
+	}
 	if (!(nla->nla_type & NLA_F_NESTED)) {
 		snprintf(why, whylen, "the %s nest is not flagged NLA_F_NESTED",
 			 vs_aset_name(s->set));
@@ -877,82 +861,65 @@ static const void *vs_msg_attrs(const struct nlmsghdr *nlh, size_t *len)
 
 /* The header set, into the path and busid members of struct @type. */
 #define VS_HDR_FIELDS(type) {						\
-	[VIRTIO_STATUS_A_HEADER_PATH] = { .kind = VS_STR,		\
-		.size = VIRTIO_STATUS_PATH_MAX,				\
-		.off = offsetof(type, path) },				\
-	[VIRTIO_STATUS_A_HEADER_BUSID] = { .kind = VS_STR,		\
-		.size = VIRTIO_STATUS_BUSID_MAX,			\
-		.off = offsetof(type, busid) },				\
+	[VIRTIO_STATUS_A_HEADER_PATH] = VS_KEEP(type, path),		\
+	[VIRTIO_STATUS_A_HEADER_BUSID] = VS_KEEP(type, busid),		\
 }
 
 /* The header set, decoded by @fields (VS_HDR_FIELDS()). */
 #define VS_HDR_SET(hdr_fields) {					\
 	.set = VS_AS_HEADER,						\
-	.max = VIRTIO_STATUS_A_HEADER_MAX,				\
 	.fields = (hdr_fields),						\
 }
 
-/* @size: exact size of an integer, buffer size (NUL included) of a string */
-#define VS_FIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_dev, member) }
+#define VS_DEV(member)	VS_KEEP(struct vs_dev, member)
 
 /* How each dev attribute is stored in struct vs_dev. */
 static const struct vs_field vs_dev_fields[VIRTIO_STATUS_A_DEV_MAX + 1] = {
-	/* HEADER and VHOST are nests: vs_dev_parse() reads them. */
-	[VIRTIO_STATUS_A_DEV_KIND] = VS_FIELD(VS_U32, 4, kind),
-	[VIRTIO_STATUS_A_DEV_NAME] = VS_FIELD(VS_STR, VS_NAME_MAX, name),
-	[VIRTIO_STATUS_A_DEV_INDEX] = VS_FIELD(VS_U32, 4, index),
-	[VIRTIO_STATUS_A_DEV_ID] = VS_FIELD(VS_U32, 4, id),
-	[VIRTIO_STATUS_A_DEV_VENDOR] = VS_FIELD(VS_U32, 4, vendor),
-	[VIRTIO_STATUS_A_DEV_TRANSPORT] =
-		VS_FIELD(VS_STR, VS_NAME_MAX, transport),
-	[VIRTIO_STATUS_A_DEV_DRIVER] = VS_FIELD(VS_STR, VS_NAME_MAX, driver),
-	[VIRTIO_STATUS_A_DEV_STATUS] = VS_FIELD(VS_U32, 4, status),
-	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES] =
-		VS_FIELD(VS_U64, 8, driver_features),
-	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] =
-		VS_FIELD(VS_U64, 8, driver_features_hi),
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES] =
-		VS_FIELD(VS_U64, 8, device_features),
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] =
-		VS_FIELD(VS_U64, 8, device_features_hi),
-	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR] =
-		VS_FIELD(VS_U32, 4, device_features_err),
-	[VIRTIO_STATUS_A_DEV_NUM_VQS] = VS_FIELD(VS_U32, 4, num_vqs),
-	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] =
-		VS_FIELD(VS_U32, 4, device_num_vqs),
-	[VIRTIO_STATUS_A_DEV_BROKEN] = VS_FIELD(VS_U8, 1, broken),
-	[VIRTIO_STATUS_A_DEV_FAILED] = VS_FIELD(VS_U8, 1, failed),
-	[VIRTIO_STATUS_A_DEV_ENDIAN] = VS_FIELD(VS_U32, 4, endian),
-	[VIRTIO_STATUS_A_DEV_GENERATION] = VS_FIELD(VS_U32, 4, generation),
-	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = VS_FIELD(VS_U8, 1, list_only),
-	[VIRTIO_STATUS_A_DEV_BUSY] = VS_FIELD(VS_STR, VS_BUSY_MAX, busy),
+	/*
+	 * HEADER and VHOST are nests: vs_dev_parse() reads them. Not kept
+	 * (but checked, as every attribute is): TRANSPORT_DEV.
+	 */
+	[VIRTIO_STATUS_A_DEV_KIND] = VS_DEV(kind),
+	[VIRTIO_STATUS_A_DEV_NAME] = VS_DEV(name),
+	[VIRTIO_STATUS_A_DEV_INDEX] = VS_DEV(index),
+	[VIRTIO_STATUS_A_DEV_ID] = VS_DEV(id),
+	[VIRTIO_STATUS_A_DEV_VENDOR] = VS_DEV(vendor),
+	[VIRTIO_STATUS_A_DEV_TRANSPORT] = VS_DEV(transport),
+	[VIRTIO_STATUS_A_DEV_DRIVER] = VS_DEV(driver),
+	[VIRTIO_STATUS_A_DEV_STATUS] = VS_DEV(status),
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES] = VS_DEV(driver_features),
+	[VIRTIO_STATUS_A_DEV_DRIVER_FEATURES_HI] = VS_DEV(driver_features_hi),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES] = VS_DEV(device_features),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI] = VS_DEV(device_features_hi),
+	[VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR] = VS_DEV(device_features_err),
+	[VIRTIO_STATUS_A_DEV_NUM_VQS] = VS_DEV(num_vqs),
+	[VIRTIO_STATUS_A_DEV_DEVICE_NUM_VQS] = VS_DEV(device_num_vqs),
+	[VIRTIO_STATUS_A_DEV_BROKEN] = VS_DEV(broken),
+	[VIRTIO_STATUS_A_DEV_FAILED] = VS_DEV(failed),
+	[VIRTIO_STATUS_A_DEV_ENDIAN] = VS_DEV(endian),
+	[VIRTIO_STATUS_A_DEV_GENERATION] = VS_DEV(generation),
+	[VIRTIO_STATUS_A_DEV_LIST_ONLY] = VS_DEV(list_only),
+	[VIRTIO_STATUS_A_DEV_BUSY] = VS_DEV(busy),
 };
 
 /* How each attribute of the DEV_VHOST nest is stored in struct vs_dev. */
 static const struct vs_field vs_vhost_fields[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
-	[VIRTIO_STATUS_A_VHOST_ACKED_FEATURES] =
-		VS_FIELD(VS_U64, 8, vhost_acked_features),
+	[VIRTIO_STATUS_A_VHOST_ACKED_FEATURES] = VS_DEV(vhost_acked_features),
 	[VIRTIO_STATUS_A_VHOST_ACKED_FEATURES_HI] =
-		VS_FIELD(VS_U64, 8, vhost_acked_features_hi),
+		VS_DEV(vhost_acked_features_hi),
 	[VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES] =
-		VS_FIELD(VS_U64, 8, vhost_backend_features),
-	[VIRTIO_STATUS_A_VHOST_MEM_REGIONS] =
-		VS_FIELD(VS_U32, 4, vhost_mem_regions),
-	[VIRTIO_STATUS_A_VHOST_LOG_ENABLED] =
-		VS_FIELD(VS_U8, 1, vhost_log_enabled),
-	[VIRTIO_STATUS_A_VHOST_STARTED] = VS_FIELD(VS_U8, 1, vhost_started),
-	[VIRTIO_STATUS_A_VHOST_OWNER_PID] =
-		VS_FIELD(VS_U32, 4, vhost_owner_pid),
+		VS_DEV(vhost_backend_features),
+	[VIRTIO_STATUS_A_VHOST_MEM_REGIONS] = VS_DEV(vhost_mem_regions),
+	[VIRTIO_STATUS_A_VHOST_LOG_ENABLED] = VS_DEV(vhost_log_enabled),
+	[VIRTIO_STATUS_A_VHOST_STARTED] = VS_DEV(vhost_started),
+	[VIRTIO_STATUS_A_VHOST_OWNER_PID] = VS_DEV(vhost_owner_pid),
 	/* HOLDER_PID repeats: vs_dev_parse() collects it by hand. */
-	[VIRTIO_STATUS_A_VHOST_HOLDERS] = VS_FIELD(VS_U32, 4, vhost_holders),
-	[VIRTIO_STATUS_A_VHOST_ERROR] =
-		VS_FIELD(VS_STR, VS_VHOST_ERROR_MAX, vhost_error),
+	[VIRTIO_STATUS_A_VHOST_HOLDERS] = VS_DEV(vhost_holders),
+	[VIRTIO_STATUS_A_VHOST_ERROR] = VS_DEV(vhost_error),
 };
 
 static const struct vs_set vs_dev_set = {
 	.set = VS_AS_DEV,
-	.max = VIRTIO_STATUS_A_DEV_MAX,
 	.pad = VIRTIO_STATUS_A_DEV_PAD,
 	.fields = vs_dev_fields,
 };
@@ -963,21 +930,9 @@ static const struct vs_set vs_dev_hdr_set = VS_HDR_SET(vs_dev_hdr_fields);
 
 static const struct vs_set vs_vhost_set = {
 	.set = VS_AS_VHOST,
-	.max = VIRTIO_STATUS_A_VHOST_MAX,
 	.pad = VIRTIO_STATUS_A_VHOST_PAD,
-	.multi = VS_BIT(VIRTIO_STATUS_A_VHOST_HOLDER_PID),
 	.fields = vs_vhost_fields,
 };
-
-/* The sizes above must match struct vs_dev. */
-static_assert(sizeof(((struct vs_dev *)0)->path) == VIRTIO_STATUS_PATH_MAX, "path");
-static_assert(sizeof(((struct vs_dev *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "busid");
-static_assert(sizeof(((struct vs_dev *)0)->name) == VS_NAME_MAX, "name");
-static_assert(sizeof(((struct vs_dev *)0)->transport) == VS_NAME_MAX, "transport");
-static_assert(sizeof(((struct vs_dev *)0)->driver) == VS_NAME_MAX, "driver");
-static_assert(sizeof(((struct vs_dev *)0)->vhost_error) == VS_VHOST_ERROR_MAX,
-	      "vhost_error");
-static_assert(sizeof(((struct vs_dev *)0)->busy) == VS_BUSY_MAX, "busy");
 
 /* One HOLDER_PID of a DEV_VHOST nest (vs_attr_each()). */
 static int vs_dev_parse_holder(const struct nlattr *nla, void *arg, char *why,
@@ -986,11 +941,8 @@ static int vs_dev_parse_holder(const struct nlattr *nla, void *arg, char *why,
 	struct vs_dev *d = arg;
 	__u32 pid;
 
-	if (nla->nla_len != NLA_HDRLEN + sizeof(pid)) {
-		snprintf(why, whylen, "VHOST_HOLDER_PID: %u bytes, expected 4",
-			 nla->nla_len - NLA_HDRLEN);
+	if (vs_attr_check(VS_AS_VHOST, nla, sizeof(pid), why, whylen))
 		return -EINVAL;
-	}
 	memcpy(&pid, (const char *)nla + NLA_HDRLEN, sizeof(pid));
 	if (d->n_holders < VS_HOLDERS_MAX)
 		d->holders[d->n_holders] = pid;
@@ -1036,15 +988,17 @@ int vs_dev_parse(const struct nlmsghdr *nlh, struct vs_dev *d, char *why,
 
 	nest = tb[VIRTIO_STATUS_A_DEV_HEADER];
 	if (nest) {
-		err = vs_nest_decode(&vs_dev_hdr_set, nest, d, &d->hdr_present,
-				     &d->unknown, htb, why, whylen);
+		err = vs_nest_decode(VS_AS_DEV, &vs_dev_hdr_set, nest, d,
+				     &d->hdr_present, &d->unknown, htb, why,
+				     whylen);
 		if (err)
 			return err;
 	}
 	nest = tb[VIRTIO_STATUS_A_DEV_VHOST];
 	if (nest) {
-		err = vs_nest_decode(&vs_vhost_set, nest, d, &d->vhost_present,
-				     &d->unknown, vtb, why, whylen);
+		err = vs_nest_decode(VS_AS_DEV, &vs_vhost_set, nest, d,
+				     &d->vhost_present, &d->unknown, vtb, why,
+				     whylen);
 		if (err)
 			return err;
 		err = vs_attr_each((const char *)nest + NLA_HDRLEN,
@@ -1581,39 +1535,24 @@ int vs_get(struct vs_nl *nl, __u16 type, const char *value, struct vs_dev *d)
 	return err;
 }
 
-#define VS_IFIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_info, member) }
+#define VS_INFO(member)	VS_KEEP(struct vs_info, member)
 
 /* How each info attribute is stored in struct vs_info. */
 static const struct vs_field vs_info_fields[VIRTIO_STATUS_A_INFO_MAX + 1] = {
-	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = VS_IFIELD(VS_U32, 4, vhost_state),
-	[VIRTIO_STATUS_A_INFO_VHOST_REASON] =
-		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, vhost_reason),
-	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] =
-		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, vhost_layout),
-	[VIRTIO_STATUS_A_INFO_GENERATION] = VS_IFIELD(VS_U32, 4, generation),
-	[VIRTIO_STATUS_A_INFO_MODE] = VS_IFIELD(VS_U32, 4, mode),
-	[VIRTIO_STATUS_A_INFO_MODE_REASON] =
-		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, mode_reason),
-	[VIRTIO_STATUS_A_INFO_FINGERPRINT] =
-		VS_IFIELD(VS_STR, VS_INFO_STR_MAX, fingerprint),
-	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = VS_IFIELD(VS_U32, 4, feature_bits),
+	[VIRTIO_STATUS_A_INFO_VHOST_STATE] = VS_INFO(vhost_state),
+	[VIRTIO_STATUS_A_INFO_VHOST_REASON] = VS_INFO(vhost_reason),
+	[VIRTIO_STATUS_A_INFO_VHOST_LAYOUT] = VS_INFO(vhost_layout),
+	[VIRTIO_STATUS_A_INFO_GENERATION] = VS_INFO(generation),
+	[VIRTIO_STATUS_A_INFO_MODE] = VS_INFO(mode),
+	[VIRTIO_STATUS_A_INFO_MODE_REASON] = VS_INFO(mode_reason),
+	[VIRTIO_STATUS_A_INFO_FINGERPRINT] = VS_INFO(fingerprint),
+	[VIRTIO_STATUS_A_INFO_FEATURE_BITS] = VS_INFO(feature_bits),
 };
 
 static const struct vs_set vs_info_set = {
 	.set = VS_AS_INFO,
-	.max = VIRTIO_STATUS_A_INFO_MAX,
 	.fields = vs_info_fields,
 };
-
-static_assert(sizeof(((struct vs_info *)0)->vhost_reason) == VS_INFO_STR_MAX,
-	      "vhost_reason");
-static_assert(sizeof(((struct vs_info *)0)->vhost_layout) == VS_INFO_STR_MAX,
-	      "vhost_layout");
-static_assert(sizeof(((struct vs_info *)0)->mode_reason) == VS_INFO_STR_MAX,
-	      "mode_reason");
-static_assert(sizeof(((struct vs_info *)0)->fingerprint) == VS_INFO_STR_MAX,
-	      "fingerprint");
 
 struct vs_info_ctx {
 	struct vs_info *info;
@@ -1701,43 +1640,38 @@ void vs_json_put_str(const char *key, const char *s)
 	putchar('"');
 }
 
-#define VS_QFIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_queue, member) }
+#define VS_QUEUE(member)	VS_KEEP(struct vs_queue, member)
 
 /* How each queue reply attribute is stored in struct vs_queue. */
 static const struct vs_field vs_qfields[VIRTIO_STATUS_A_QUEUE_MAX + 1] = {
 	/* HEADER is a nest: vs_queue_parse() reads it. */
-	[VIRTIO_STATUS_A_QUEUE_INDEX] = VS_QFIELD(VS_U32, 4, index),
-	[VIRTIO_STATUS_A_QUEUE_NAME] = VS_QFIELD(VS_STR, VS_NAME_MAX, name),
-	[VIRTIO_STATUS_A_QUEUE_NUM] = VS_QFIELD(VS_U32, 4, num),
-	[VIRTIO_STATUS_A_QUEUE_NUM_FREE] = VS_QFIELD(VS_U32, 4, num_free),
-	[VIRTIO_STATUS_A_QUEUE_DESC] = VS_QFIELD(VS_U64, 8, desc),
-	[VIRTIO_STATUS_A_QUEUE_AVAIL] = VS_QFIELD(VS_U64, 8, avail),
-	[VIRTIO_STATUS_A_QUEUE_USED] = VS_QFIELD(VS_U64, 8, used),
-	[VIRTIO_STATUS_A_QUEUE_PACKED] = VS_QFIELD(VS_U8, 1, packed),
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = VS_QFIELD(VS_U32, 4, avail_idx),
-	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = VS_QFIELD(VS_U32, 4, used_idx),
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] =
-		VS_QFIELD(VS_U32, 4, avail_flags),
-	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = VS_QFIELD(VS_U32, 4, used_flags),
-	[VIRTIO_STATUS_A_QUEUE_BROKEN] = VS_QFIELD(VS_U8, 1, broken),
-	[VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX] =
-		VS_QFIELD(VS_U32, 4, last_avail_idx),
-	[VIRTIO_STATUS_A_QUEUE_KICK] = VS_QFIELD(VS_U8, 1, kick),
-	[VIRTIO_STATUS_A_QUEUE_CALL] = VS_QFIELD(VS_U8, 1, call),
-	[VIRTIO_STATUS_A_QUEUE_KICK_FD] = VS_QFIELD(VS_U32, 4, kick_fd),
-	[VIRTIO_STATUS_A_QUEUE_CALL_FD] = VS_QFIELD(VS_U32, 4, call_fd),
-	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = VS_QFIELD(VS_U64, 8, desc_gpa),
-	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = VS_QFIELD(VS_U64, 8, avail_gpa),
-	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = VS_QFIELD(VS_U64, 8, used_gpa),
-	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] =
-		VS_QFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
-	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = VS_QFIELD(VS_U8, 1, addr_iova),
+	[VIRTIO_STATUS_A_QUEUE_INDEX] = VS_QUEUE(index),
+	[VIRTIO_STATUS_A_QUEUE_NAME] = VS_QUEUE(name),
+	[VIRTIO_STATUS_A_QUEUE_NUM] = VS_QUEUE(num),
+	[VIRTIO_STATUS_A_QUEUE_NUM_FREE] = VS_QUEUE(num_free),
+	[VIRTIO_STATUS_A_QUEUE_DESC] = VS_QUEUE(desc),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL] = VS_QUEUE(avail),
+	[VIRTIO_STATUS_A_QUEUE_USED] = VS_QUEUE(used),
+	[VIRTIO_STATUS_A_QUEUE_PACKED] = VS_QUEUE(packed),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_IDX] = VS_QUEUE(avail_idx),
+	[VIRTIO_STATUS_A_QUEUE_USED_IDX] = VS_QUEUE(used_idx),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS] = VS_QUEUE(avail_flags),
+	[VIRTIO_STATUS_A_QUEUE_USED_FLAGS] = VS_QUEUE(used_flags),
+	[VIRTIO_STATUS_A_QUEUE_BROKEN] = VS_QUEUE(broken),
+	[VIRTIO_STATUS_A_QUEUE_LAST_AVAIL_IDX] = VS_QUEUE(last_avail_idx),
+	[VIRTIO_STATUS_A_QUEUE_KICK] = VS_QUEUE(kick),
+	[VIRTIO_STATUS_A_QUEUE_CALL] = VS_QUEUE(call),
+	[VIRTIO_STATUS_A_QUEUE_KICK_FD] = VS_QUEUE(kick_fd),
+	[VIRTIO_STATUS_A_QUEUE_CALL_FD] = VS_QUEUE(call_fd),
+	[VIRTIO_STATUS_A_QUEUE_DESC_GPA] = VS_QUEUE(desc_gpa),
+	[VIRTIO_STATUS_A_QUEUE_AVAIL_GPA] = VS_QUEUE(avail_gpa),
+	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = VS_QUEUE(used_gpa),
+	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = VS_QUEUE(addr_hidden),
+	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = VS_QUEUE(addr_iova),
 };
 
 static const struct vs_set vs_queue_set = {
 	.set = VS_AS_QUEUE,
-	.max = VIRTIO_STATUS_A_QUEUE_MAX,
 	.pad = VIRTIO_STATUS_A_QUEUE_PAD,
 	.fields = vs_qfields,
 };
@@ -1745,12 +1679,6 @@ static const struct vs_set vs_queue_set = {
 static const struct vs_field vs_queue_hdr_fields[VIRTIO_STATUS_A_HEADER_MAX + 1] =
 	VS_HDR_FIELDS(struct vs_queue);
 static const struct vs_set vs_queue_hdr_set = VS_HDR_SET(vs_queue_hdr_fields);
-
-static_assert(sizeof(((struct vs_queue *)0)->path) == VIRTIO_STATUS_PATH_MAX, "qpath");
-static_assert(sizeof(((struct vs_queue *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "qbusid");
-static_assert(sizeof(((struct vs_queue *)0)->name) == VS_NAME_MAX, "qname");
-static_assert(sizeof(((struct vs_queue *)0)->addr_hidden) == VS_ADDR_HIDDEN_MAX,
-	      "addr_hidden");
 
 /*
  * Decodes one VIRTIO_STATUS_CMD_QUEUE_GET reply into @q, its QUEUE_HEADER
@@ -1785,8 +1713,9 @@ int vs_queue_parse(const struct nlmsghdr *nlh, struct vs_queue *q, char *why,
 			tb, why, whylen);
 	if (err || !tb[VIRTIO_STATUS_A_QUEUE_HEADER])
 		return err;
-	return vs_nest_decode(&vs_queue_hdr_set, tb[VIRTIO_STATUS_A_QUEUE_HEADER],
-			      q, &q->hdr_present, &q->unknown, htb, why, whylen);
+	return vs_nest_decode(VS_AS_QUEUE, &vs_queue_hdr_set,
+			      tb[VIRTIO_STATUS_A_QUEUE_HEADER], q, &q->hdr_present,
+			      &q->unknown, htb, why, whylen);
 }
 
 /*
@@ -2019,31 +1948,24 @@ int vs_queue_get(struct vs_nl *nl, __u16 type, const char *value,
 	return err;
 }
 
-#define VS_EFIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_elem, member) }
+#define VS_ELEM(member)	VS_KEEP(struct vs_elem, member)
 
 /* How each element reply attribute is stored in struct vs_elem. */
 static const struct vs_field vs_efields[VIRTIO_STATUS_A_ELEMENT_MAX + 1] = {
 	/* HEADER is a nest, DESC repeating nests: vs_elem_parse() reads them. */
-	[VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX] =
-		VS_EFIELD(VS_U32, 4, queue_index),
-	[VIRTIO_STATUS_A_ELEMENT_INDEX] = VS_EFIELD(VS_U32, 4, elem_index),
-	[VIRTIO_STATUS_A_ELEMENT_HEAD] = VS_EFIELD(VS_U32, 4, head),
-	[VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX] = VS_EFIELD(VS_U32, 4, avail_idx),
-	[VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS] =
-		VS_EFIELD(VS_U32, 4, avail_flags),
-	[VIRTIO_STATUS_A_ELEMENT_USED_IDX] = VS_EFIELD(VS_U32, 4, used_idx),
-	[VIRTIO_STATUS_A_ELEMENT_USED_FLAGS] =
-		VS_EFIELD(VS_U32, 4, used_flags),
-	[VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN] =
-		VS_EFIELD(VS_STR, VS_ADDR_HIDDEN_MAX, addr_hidden),
+	[VIRTIO_STATUS_A_ELEMENT_QUEUE_INDEX] = VS_ELEM(queue_index),
+	[VIRTIO_STATUS_A_ELEMENT_INDEX] = VS_ELEM(elem_index),
+	[VIRTIO_STATUS_A_ELEMENT_HEAD] = VS_ELEM(head),
+	[VIRTIO_STATUS_A_ELEMENT_AVAIL_IDX] = VS_ELEM(avail_idx),
+	[VIRTIO_STATUS_A_ELEMENT_AVAIL_FLAGS] = VS_ELEM(avail_flags),
+	[VIRTIO_STATUS_A_ELEMENT_USED_IDX] = VS_ELEM(used_idx),
+	[VIRTIO_STATUS_A_ELEMENT_USED_FLAGS] = VS_ELEM(used_flags),
+	[VIRTIO_STATUS_A_ELEMENT_ADDR_HIDDEN] = VS_ELEM(addr_hidden),
 };
 
 /* The element set has no pad: nothing in it is 64-bit. */
 static const struct vs_set vs_elem_set = {
 	.set = VS_AS_ELEMENT,
-	.max = VIRTIO_STATUS_A_ELEMENT_MAX,
-	.multi = VS_BIT(VIRTIO_STATUS_A_ELEMENT_DESC),
 	.fields = vs_efields,
 };
 
@@ -2051,27 +1973,20 @@ static const struct vs_field vs_elem_hdr_fields[VIRTIO_STATUS_A_HEADER_MAX + 1] 
 	VS_HDR_FIELDS(struct vs_elem);
 static const struct vs_set vs_elem_hdr_set = VS_HDR_SET(vs_elem_hdr_fields);
 
-#define VS_DFIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_elem_desc, member) }
+#define VS_DESC(member)	VS_KEEP(struct vs_elem_desc, member)
 
 /* How each attribute of an ELEMENT_DESC nest is stored. */
 static const struct vs_field vs_dfields[VIRTIO_STATUS_A_DESC_MAX + 1] = {
-	[VIRTIO_STATUS_A_DESC_ADDR] = VS_DFIELD(VS_U64, 8, addr),
-	[VIRTIO_STATUS_A_DESC_LEN] = VS_DFIELD(VS_U32, 4, len),
-	[VIRTIO_STATUS_A_DESC_FLAGS] = VS_DFIELD(VS_U32, 4, flags),
+	[VIRTIO_STATUS_A_DESC_ADDR] = VS_DESC(addr),
+	[VIRTIO_STATUS_A_DESC_LEN] = VS_DESC(len),
+	[VIRTIO_STATUS_A_DESC_FLAGS] = VS_DESC(flags),
 };
 
 static const struct vs_set vs_desc_set = {
 	.set = VS_AS_DESC,
-	.max = VIRTIO_STATUS_A_DESC_MAX,
 	.pad = VIRTIO_STATUS_A_DESC_PAD,
 	.fields = vs_dfields,
 };
-
-static_assert(sizeof(((struct vs_elem *)0)->path) == VIRTIO_STATUS_PATH_MAX, "epath");
-static_assert(sizeof(((struct vs_elem *)0)->busid) == VIRTIO_STATUS_BUSID_MAX, "ebusid");
-static_assert(sizeof(((struct vs_elem *)0)->addr_hidden) == VS_ADDR_HIDDEN_MAX,
-	      "elem addr_hidden");
 
 /* One ELEMENT_DESC of a reply (vs_attr_each()), in chain order. */
 static int vs_elem_parse_one(const struct nlattr *nla, void *arg, char *why,
@@ -2089,8 +2004,8 @@ static int vs_elem_parse_one(const struct nlattr *nla, void *arg, char *why,
 	}
 	d = &el->descs[el->n_descs];
 	memset(d, 0, sizeof(*d));
-	if (vs_nest_decode(&vs_desc_set, nla, d, &d->present, &el->unknown, tb,
-			   inner, sizeof(inner))) {
+	if (vs_nest_decode(VS_AS_ELEMENT, &vs_desc_set, nla, d, &d->present,
+			   &el->unknown, tb, inner, sizeof(inner))) {
 		snprintf(why, whylen, "ELEMENT_DESC %u: %s", el->n_descs, inner);
 		return -EINVAL;
 	}
@@ -2130,7 +2045,7 @@ int vs_elem_parse(const struct nlmsghdr *nlh, struct vs_elem *el, char *why,
 	if (err)
 		return err;
 	if (tb[VIRTIO_STATUS_A_ELEMENT_HEADER]) {
-		err = vs_nest_decode(&vs_elem_hdr_set,
+		err = vs_nest_decode(VS_AS_ELEMENT, &vs_elem_hdr_set,
 				     tb[VIRTIO_STATUS_A_ELEMENT_HEADER], el,
 				     &el->hdr_present, &el->unknown, htb, why,
 				     whylen);
@@ -2248,19 +2163,17 @@ int vs_elem_get(struct vs_nl *nl, __u16 type, const char *value,
 	return err;
 }
 
-#define VS_EVFIELD(k, len, member) \
-	{ .kind = (k), .size = (len), .off = offsetof(struct vs_event, member) }
+#define VS_EVENT(member)	VS_KEEP(struct vs_event, member)
 
 /* How each event attribute is stored in struct vs_event. */
 static const struct vs_field vs_event_fields[VIRTIO_STATUS_A_EVENT_MAX + 1] = {
-	[VIRTIO_STATUS_A_EVENT_SEQ] = VS_EVFIELD(VS_U64, 8, seq),
-	[VIRTIO_STATUS_A_EVENT_TIME] = VS_EVFIELD(VS_U64, 8, time),
+	[VIRTIO_STATUS_A_EVENT_SEQ] = VS_EVENT(seq),
+	[VIRTIO_STATUS_A_EVENT_TIME] = VS_EVENT(time),
 	/* DEV is a nest: vs_event_parse() reads it. */
 };
 
 static const struct vs_set vs_event_set = {
 	.set = VS_AS_EVENT,
-	.max = VIRTIO_STATUS_A_EVENT_MAX,
 	.pad = VIRTIO_STATUS_A_EVENT_PAD,
 	.fields = vs_event_fields,
 };
@@ -2309,14 +2222,15 @@ int vs_event_parse(const struct nlmsghdr *nlh, struct vs_event *ev, char *why,
 			&ev->unknown, tb, why, whylen);
 	if (err || !tb[VIRTIO_STATUS_A_EVENT_DEV])
 		return err;
-	err = vs_nest_decode(&vs_dev_set, tb[VIRTIO_STATUS_A_EVENT_DEV],
-			     &ev->dev, &ev->dev.present, &ev->unknown, dtb, why,
-			     whylen);
+	err = vs_nest_decode(VS_AS_EVENT, &vs_dev_set,
+			     tb[VIRTIO_STATUS_A_EVENT_DEV], &ev->dev,
+			     &ev->dev.present, &ev->unknown, dtb, why, whylen);
 	if (err || !dtb[VIRTIO_STATUS_A_DEV_HEADER])
 		return err;
-	return vs_nest_decode(&vs_dev_hdr_set, dtb[VIRTIO_STATUS_A_DEV_HEADER],
-			      &ev->dev, &ev->dev.hdr_present, &ev->unknown,
-			      htb, why, whylen);
+	return vs_nest_decode(VS_AS_DEV, &vs_dev_hdr_set,
+			      dtb[VIRTIO_STATUS_A_DEV_HEADER], &ev->dev,
+			      &ev->dev.hdr_present, &ev->unknown, htb, why,
+			      whylen);
 }
 
 /**

@@ -121,7 +121,7 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 	}
 	if (vs_dev_check_status(d, e) < 0)
 		goto free;
-	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST) {
+	if (vs_dev_is_vhost(d)) {
 		if (vs_vhost_offered(be, d, &offered, e) < 0)
 			goto free;
 		ret = vs_json_vhost_status_mode(d, &offered, c->mode);

@@ -173,7 +173,7 @@ int vs_qmp_queue_check(const struct vs_nl_dev *d, const struct vs_nl_queue *q,
 	if (!vs_queue_addr_hidden(q) &&
 	    vs_queue_require(q, need_addr, ARRAY_SIZE(need_addr), e) < 0)
 		return -1;
-	if (vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST)
+	if (vs_dev_is_vhost(d))
 		return vs_queue_require(q, need_vhost, ARRAY_SIZE(need_vhost),
 					e);
 	if (vs_queue_require(q, need_guest, ARRAY_SIZE(need_guest), e) < 0)

@@ -14,8 +14,6 @@
 #include "json_out.h"
 #include "qmp.h"
 
-#define VIRTIO_CONFIG_S_DRIVER_OK	4
-
 /*
  * The members of VirtioStatus and VhostStatus that have no source of their
  * own, with the value we answer and why, for each kind of device. This is
@@ -337,7 +335,7 @@ struct json_object *vs_json_status_mode(const struct vs_nl_dev *d,
 		.num_vqs = vs_dev_num_vqs(d),
 		.status = d->status,
 		.broken = d->broken,
-		.started = d->status & VIRTIO_CONFIG_S_DRIVER_OK,
+		.started = vs_dev_started(d),
 		.feat_as = VS_AS_GUEST,
 		.backend_as = VS_AS_GUEST,
 	};
@@ -408,7 +406,7 @@ struct json_object *vs_json_vhost_status_mode(const struct vs_nl_dev *d,
 		.num_vqs = d->num_vqs,
 		.status = d->status,
 		.broken = d->broken,
-		.started = d->vhost.started,
+		.started = vs_dev_started(d),
 		.feat_as = VS_AS_VHOST,
 		.backend_as = VS_AS_VHOST_BACKEND,
 	};

@@ -82,7 +82,7 @@ static const struct {
 static bool vs_say_iova(const struct vs_nl_dev *d, const struct vs_nl_queue *q,
 			bool qmp)
 {
-	return !qmp && vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST &&
+	return !qmp && vs_dev_is_vhost(d) &&
 	       vs_queue_addr_iova(q) && !vs_queue_addr_hidden(q);
 }
 
@@ -90,7 +90,7 @@ static struct json_object *vs_json_queue_status_of(const struct vs_nl_dev *d,
 						   const struct vs_nl_queue *q,
 						   bool qmp)
 {
-	bool vhost = vs_dev_kind(d) == VIRTIO_STATUS_KIND_VHOST;
+	bool vhost = vs_dev_is_vhost(d);
 	const struct vs_queue_view *c = vhost ? &vs_vhost_queue_view :
 						&vs_guest_queue_view;
 	struct json_object *o = json_object_new_object();

@@ -1,13 +1,185 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-status serve: the QMP server of qmp/serve.c, which parses its
- * own arguments (vs_serve_parse_args()).
+ * virtio-status serve: its arguments, parsed with getopt_long() as every
+ * command's are; the QMP server itself is qmp/server.c's vs_serve_run().
  */
+#include <errno.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "cmd_serve.h"
 #include "serve.h"
+
+static void vs_cmd_serve_usage(FILE *f, const char *prog)
+{
+	fprintf(f, "Usage: %s --socket PATH [--mode MODE] [--group GROUP]\n",
+		prog);
+	fputs("\n"
+	      "Answer QMP on the Unix stream socket PATH, as QEMU 7.2's monitor does,\n"
+	      "for up to 64 clients at once: the greeting, qmp_capabilities,\n"
+	      "query-commands, query-version and every command of --qmp\n"
+	      "(x-query-virtio...), and the module's events to every client that\n"
+	      "has negotiated. Runs until SIGTERM or SIGINT, then removes PATH.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --socket PATH  where to listen; an existing PATH is replaced only\n"
+	      "                 if it is a socket nobody listens on\n"
+	      "  --mode MODE    octal permissions of the socket (default 0600: only\n"
+	      "                 the user running the server); no write bit for\n"
+	      "                 others, since every client sees what that user sees\n"
+	      "                 (for root: vhost devices, offered features)\n"
+	      "  --group GROUP  group of the socket (a name or a number), for a mode\n"
+	      "                 such as 0660\n"
+	      "  -h, --help     print this help\n", f);
+}
+
+/* --mode MODE: octal, 0..0777, no write bit for others, one for the owner */
+static int vs_cmd_serve_mode(const char *mode, mode_t *v, char *msg,
+			     size_t len)
+{
+	char *end;
+	long m;
+
+	errno = 0;
+	m = strtol(mode, &end, 8);
+	if (!mode[0] || *end || errno || m < 0 || m > 0777) {
+		snprintf(msg, len,
+			 "--mode takes octal permissions such as 0660, not '%s'",
+			 mode);
+		return -1;
+	}
+	if (m & 0002) {
+		snprintf(msg, len,
+			 "--mode %s would let every user connect and read what root sees (vhost devices, offered features); use --group and a mode such as 0660",
+			 mode);
+		return -1;
+	}
+	if (!(m & 0200)) {
+		snprintf(msg, len,
+			 "--mode %s leaves the owner unable to connect; give it write permission (0600)",
+			 mode);
+		return -1;
+	}
+	*v = (mode_t)m;
+	return 0;
+}
+
+/* --group GROUP: a number, else a group's name */
+static int vs_cmd_serve_group(const char *group, gid_t *v, char *msg,
+			      size_t len)
+{
+	struct group *g;
+	char *end;
+	long m;
+
+	errno = 0;
+	m = strtol(group, &end, 10);
+	if (group[0] && !*end && !errno && m >= 0 && m < INT32_MAX) {
+		*v = (gid_t)m;
+		return 0;
+	}
+	g = getgrnam(group);
+	if (!g) {
+		snprintf(msg, len, "--group: no group named '%s'", group);
+		return -1;
+	}
+	*v = g->gr_gid;
+	return 0;
+}
+
+enum {
+	VS_CMD_SERVE_SOCKET = 256,
+	VS_CMD_SERVE_MODE,
+	VS_CMD_SERVE_GROUP,
+};
+
+static const struct option vs_cmd_serve_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "socket", required_argument, NULL, VS_CMD_SERVE_SOCKET },
+	{ "mode", required_argument, NULL, VS_CMD_SERVE_MODE },
+	{ "group", required_argument, NULL, VS_CMD_SERVE_GROUP },
+	{ NULL, 0, NULL, 0 }
+};
+
+int vs_serve_parse_args(int argc, char **argv, struct vs_serve_opts *o,
+			char *msg, size_t len)
+{
+	const char *mode = NULL, *group = NULL;
+	struct vs_cmd_getopt g;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = 0600;
+	o->gid = (gid_t)-1;
+	msg[0] = '\0';
+	vs_cmd_getopt_init(&g, argc, argv, "-:h", vs_cmd_serve_longopts);
+	while ((c = vs_cmd_getopt(&g)) != -1) {
+		switch (c) {
+		case 'h':
+			o->help = true;
+			return 0;
+		case VS_CMD_SERVE_SOCKET:
+			o->socket = g.arg;
+			break;
+		case VS_CMD_SERVE_MODE:
+			mode = g.arg;
+			break;
+		case VS_CMD_SERVE_GROUP:
+			group = g.arg;
+			break;
+		case ':':
+			/* only a whole option name gets here: "--socket" */
+			snprintf(msg, len, "option %s needs a value", g.word);
+			return -1;
+		case 1:
+			/* getopt's operands include "-" */
+			snprintf(msg, len, g.arg[0] == '-' ? "unknown option '%s'" :
+				 "unexpected argument '%s'", g.arg);
+			return -1;
+		default:
+			snprintf(msg, len, "unknown option '%s'", g.word);
+			return -1;
+		}
+	}
+	if (!o->socket) {
+		snprintf(msg, len, "serve needs --socket PATH");
+		return -1;
+	}
+	if (!o->socket[0]) {
+		snprintf(msg, len, "--socket is empty");
+		return -1;
+	}
+	if (mode && vs_cmd_serve_mode(mode, &o->mode, msg, len) < 0)
+		return -1;
+	if (group && vs_cmd_serve_group(group, &o->gid, msg, len) < 0)
+		return -1;
+	return 0;
+}
 
 int vs_cmd_serve_main(int argc, char **argv, const struct vs_backend *be,
 		      FILE *out, FILE *err)
 {
-	return vs_serve_main(argc, argv, be, out, err);
+	char msg[2 * VS_MSG_MAX], prog[128];
+	struct vs_serve_opts o;
+
+	vs_cmd_prog(argc ? argv[0] : NULL, "serve", prog, sizeof(prog));
+	if (vs_serve_parse_args(argc, argv, &o, msg, sizeof(msg)) < 0) {
+		fprintf(err, "%s\nTry '%s --help' for more information.\n",
+			msg, prog);
+		return 1;
+	}
+	if (o.help) {
+		vs_cmd_serve_usage(out, prog);
+		return 0;
+	}
+	return vs_serve_run(&o, be, err);
+}
+
+int vs_serve_main(int argc, char **argv, const struct vs_backend *be,
+		  FILE *out, FILE *err)
+{
+	return vs_cmd_serve_main(argc, argv, be, out, err);
 }

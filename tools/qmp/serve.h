@@ -83,22 +83,19 @@ const char *vs_serve_command(size_t i);
 int vs_serve_listen(const char *path, mode_t mode, gid_t gid, char *msg,
 		    size_t len);
 
-/*
- * Parse `serve` arguments into @o. 0, or -1 with a sentence in @msg;
- * @o->help asks for the usage.
- */
+/* What serve was asked (cmd/cmd_serve.c parses its arguments into it). */
 struct vs_serve_opts {
-	bool help;
-	const char *socket;
-	mode_t mode;
+	bool help;		/* -h, --help: the usage, no server */
+	const char *socket;	/* --socket PATH */
+	mode_t mode;		/* --mode, 0600 by default */
 	gid_t gid;		/* (gid_t)-1: leave the group alone */
 };
 
-int vs_serve_parse_args(int argc, char **argv, struct vs_serve_opts *o,
-			char *msg, size_t len);
-
-/* `virtio-status serve`: runs until SIGTERM or SIGINT. The exit status. */
-int vs_serve_main(int argc, char **argv, const struct vs_backend *be,
-		  FILE *out, FILE *err);
+/*
+ * Serve QMP on @o->socket (mode @o->mode, group @o->gid) until SIGTERM or
+ * SIGINT, then remove it; sentences on @err. The exit status.
+ */
+int vs_serve_run(const struct vs_serve_opts *o, const struct vs_backend *be,
+		 FILE *err);
 
 #endif /* VS_SERVE_H */

@@ -2,16 +2,15 @@
 /*
  * virtio-status serve: the QMP server's sockets: the listening socket,
  * up to VS_SERVE_CLIENTS_MAX clients served by one poll loop, the module's
- * events pushed to every client that has negotiated, and the command's
- * arguments. What a client says is answered by its session (session.c).
+ * events pushed to every client that has negotiated. What a client says
+ * is answered by its session (session.c); the command's arguments are
+ * parsed by cmd/cmd_serve.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -123,144 +122,6 @@ fail:
 	unlink(path);
 	close(fd);
 	return -1;
-}
-
-/* Arguments */
-
-static void vs_serve_usage(FILE *f)
-{
-	fputs("Usage: virtio-status serve --socket PATH [--mode MODE] [--group GROUP]\n"
-	      "\n"
-	      "Answer QMP on the Unix stream socket PATH, as QEMU 7.2's monitor does,\n"
-	      "for up to 64 clients at once: the greeting, qmp_capabilities,\n"
-	      "query-commands, query-version and every command of --qmp\n"
-	      "(x-query-virtio...), and the module's events to every client that\n"
-	      "has negotiated. Runs until SIGTERM or SIGINT, then removes PATH.\n"
-	      "\n"
-	      "Options:\n"
-	      "  --socket PATH  where to listen; an existing PATH is replaced only\n"
-	      "                 if it is a socket nobody listens on\n"
-	      "  --mode MODE    octal permissions of the socket (default 0600: only\n"
-	      "                 the user running the server); no write bit for\n"
-	      "                 others, since every client sees what that user sees\n"
-	      "                 (for root: vhost devices, offered features)\n"
-	      "  --group GROUP  group of the socket (a name or a number), for a mode\n"
-	      "                 such as 0660\n"
-	      "  -h, --help     print this help\n", f);
-}
-
-/* An option's value: "--opt VALUE" or "--opt=VALUE"; NULL if not @opt. */
-static const char *vs_serve_opt_value(int argc, char **argv, int *i,
-				      const char *opt, bool *missing)
-{
-	size_t n = strlen(opt);
-	const char *a = argv[*i];
-
-	if (strncmp(a, opt, n))
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-int vs_serve_parse_args(int argc, char **argv, struct vs_serve_opts *o,
-			char *msg, size_t len)
-{
-	const char *mode = NULL, *group = NULL, *v;
-	bool missing = false;
-	char *end;
-	long m;
-	int i;
-
-	memset(o, 0, sizeof(*o));
-	o->mode = 0600;
-	o->gid = (gid_t)-1;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			o->help = true;
-			return 0;
-		}
-		v = vs_serve_opt_value(argc, argv, &i, "--socket", &missing);
-		if (v) {
-			o->socket = v;
-			continue;
-		}
-		if (!missing) {
-			v = vs_serve_opt_value(argc, argv, &i, "--mode", &missing);
-			if (v) {
-				mode = v;
-				continue;
-			}
-		}
-		if (!missing) {
-			v = vs_serve_opt_value(argc, argv, &i, "--group", &missing);
-			if (v) {
-				group = v;
-				continue;
-			}
-		}
-		if (missing) {
-			snprintf(msg, len, "option %s needs a value", argv[i]);
-			return -1;
-		}
-		snprintf(msg, len, argv[i][0] == '-' ? "unknown option '%s'" :
-			 "unexpected argument '%s'", argv[i]);
-		return -1;
-	}
-	if (!o->socket) {
-		snprintf(msg, len, "serve needs --socket PATH");
-		return -1;
-	}
-	if (!o->socket[0]) {
-		snprintf(msg, len, "--socket is empty");
-		return -1;
-	}
-	if (mode) {
-		errno = 0;
-		m = strtol(mode, &end, 8);
-		if (!mode[0] || *end || errno || m < 0 || m > 0777) {
-			snprintf(msg, len,
-				 "--mode takes octal permissions such as 0660, not '%s'",
-				 mode);
-			return -1;
-		}
-		if (m & 0002) {
-			snprintf(msg, len,
-				 "--mode %s would let every user connect and read what root sees (vhost devices, offered features); use --group and a mode such as 0660",
-				 mode);
-			return -1;
-		}
-		if (!(m & 0200)) {
-			snprintf(msg, len,
-				 "--mode %s leaves the owner unable to connect; give it write permission (0600)",
-				 mode);
-			return -1;
-		}
-		o->mode = (mode_t)m;
-	}
-	if (group) {
-		struct group *g = NULL;
-
-		errno = 0;
-		m = strtol(group, &end, 10);
-		if (group[0] && !*end && !errno && m >= 0 && m < INT32_MAX) {
-			o->gid = (gid_t)m;
-		} else {
-			g = getgrnam(group);
-			if (!g) {
-				snprintf(msg, len, "--group: no group named '%s'", group);
-				return -1;
-			}
-			o->gid = g->gr_gid;
-		}
-	}
-	return 0;
 }
 
 /* The server */
@@ -637,26 +498,15 @@ static int vs_serve_loop(struct vs_server *srv, int lfd, int sfd)
 	}
 }
 
-int vs_serve_main(int argc, char **argv, const struct vs_backend *be,
-		  FILE *out, FILE *err)
+int vs_serve_run(const struct vs_serve_opts *o, const struct vs_backend *be,
+		 FILE *err)
 {
 	struct vs_server srv = { .be = be, .err = err };
-	struct vs_serve_opts o;
 	char msg[2 * VS_MSG_MAX];
 	sigset_t mask, old;
 	struct stat st, now;
 	int lfd, sfd, ret;
 	size_t i;
-
-	if (vs_serve_parse_args(argc, argv, &o, msg, sizeof(msg)) < 0) {
-		fprintf(err, "%s\nTry 'virtio-status serve --help' for more information.\n",
-			msg);
-		return 1;
-	}
-	if (o.help) {
-		vs_serve_usage(out);
-		return 0;
-	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -672,14 +522,14 @@ int vs_serve_main(int argc, char **argv, const struct vs_backend *be,
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return 1;
 	}
-	lfd = vs_serve_listen(o.socket, o.mode, o.gid, msg, sizeof(msg));
+	lfd = vs_serve_listen(o->socket, o->mode, o->gid, msg, sizeof(msg));
 	if (lfd < 0) {
 		fprintf(err, "%s\n", msg);
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return 1;
 	}
-	if (lstat(o.socket, &st) < 0)
+	if (lstat(o->socket, &st) < 0)
 		memset(&st, 0, sizeof(st));
 
 	ret = vs_serve_loop(&srv, lfd, sfd);
@@ -690,9 +540,9 @@ int vs_serve_main(int argc, char **argv, const struct vs_backend *be,
 		vs_events_close(srv.ev);
 	close(lfd);
 	/* remove the socket, if it is still ours */
-	if (lstat(o.socket, &now) == 0 && now.st_ino == st.st_ino &&
+	if (lstat(o->socket, &now) == 0 && now.st_ino == st.st_ino &&
 	    now.st_dev == st.st_dev && S_ISSOCK(now.st_mode))
-		unlink(o.socket);
+		unlink(o->socket);
 	close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret < 0 ? 1 : 0;

@@ -17,6 +17,7 @@
 
 #include "cmd_exporter.h"
 #include "cmd_monitor.h"
+#include "cmd_serve.h"
 #include "serve.h"
 
 TEST(target_busid)

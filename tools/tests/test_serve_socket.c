@@ -19,6 +19,7 @@
 
 #include "test.h"
 
+#include "cmd_serve.h"
 #include "serve.h"
 
 /* A scratch directory for sockets (short: sun_path is 108 bytes). */

@@ -20,8 +20,6 @@
 #include "util.h"
 #include "vs_nl_gen.h"
 
-#define VS_NAME_MAX	64
-#define VS_STR_MAX	64
 #define VS_MSG_MAX	512
 /* Holders of one vhost device kept (the module sends no more) */
 #define VS_HOLDERS_MAX	VIRTIO_STATUS_HOLDERS_SENT

@@ -40,7 +40,7 @@ static const struct nla_policy virtio_status_element_get_nl_policy[VIRTIO_STATUS
 };
 
 /* Ops table for virtio_status */
-const struct genl_split_ops virtio_status_nl_ops[5] = {
+const struct genl_split_ops virtio_status_nl_ops[6] = {
 	{
 		.cmd		= VIRTIO_STATUS_CMD_DEV_GET,
 		.doit		= virtio_status_nl_dev_get_doit,
@@ -74,6 +74,12 @@ const struct genl_split_ops virtio_status_nl_ops[5] = {
 		.policy		= virtio_status_element_get_nl_policy,
 		.maxattr	= VIRTIO_STATUS_A_ELEMENT_INDEX,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= VIRTIO_STATUS_CMD_HEALTH_GET,
+		.dumpit	= virtio_status_nl_health_get_dumpit,
+		.done	= vs_health_get_done,
+		.flags	= GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -15,9 +15,10 @@
 extern const struct nla_policy virtio_status_header_nl_policy[VIRTIO_STATUS_A_HEADER_BUSID + 1];
 
 /* Ops table for virtio_status */
-extern const struct genl_split_ops virtio_status_nl_ops[5];
+extern const struct genl_split_ops virtio_status_nl_ops[6];
 
 int vs_dev_get_done(struct netlink_callback *cb);
+int vs_health_get_done(struct netlink_callback *cb);
 
 int virtio_status_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int virtio_status_nl_dev_get_dumpit(struct sk_buff *skb,
@@ -27,6 +28,8 @@ int virtio_status_nl_queue_get_doit(struct sk_buff *skb,
 				    struct genl_info *info);
 int virtio_status_nl_element_get_doit(struct sk_buff *skb,
 				      struct genl_info *info);
+int virtio_status_nl_health_get_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb);
 
 enum {
 	VIRTIO_STATUS_NLGRP_EVENTS,

@@ -157,6 +157,12 @@ int vs_nl_dev_get(struct vs_nl *nl, const struct vs_target *t,
 int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
 		   struct vs_err *e);
 /*
+ * Every queue's progress (HEALTH_GET dump), restarted like the device dump
+ * when it races with the bus. 0, or -1 with @e set and @list empty.
+ */
+int vs_nl_health_dump(struct vs_nl *nl, struct vs_health_list *list,
+		      struct vs_err *e);
+/*
  * VIRTIO_STATUS_CMD_QUEUE_GET of queue @index of the device @t names (the
  * selector as for DEV_GET). An index past the device's queues is ERANGE.
  */

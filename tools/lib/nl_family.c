@@ -266,6 +266,52 @@ free_list:
 	return -1;
 }
 
+static int vs_nl_health_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
+{
+	struct vs_health_list *list = arg;
+	struct vs_nl_health *q = vs_health_list_add(list);
+
+	if (!q) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	if (vs_nl_reply_decode(nlmsg_hdr(msg), VIRTIO_STATUS_CMD_HEALTH_GET,
+			       &vs_nl_health_set, q, e) < 0) {
+		list->n--;
+		return -1;
+	}
+	return 0;
+}
+
+int vs_nl_health_dump(struct vs_nl *nl, struct vs_health_list *list,
+		      struct vs_err *e)
+{
+	struct nl_msg *msg;
+	bool intr;
+	int try;
+
+	for (try = 0; try < VS_DUMP_TRIES; try++) {
+		list->n = 0;
+		msg = vs_nl_cmd_msg(nl, VIRTIO_STATUS_CMD_HEALTH_GET, NLM_F_DUMP);
+		if (!msg) {
+			vs_err_sys(e, ENOMEM, NULL);
+			goto free_list;
+		}
+		if (vs_nl_family_request(nl, msg, vs_nl_health_parse, list,
+					 &intr, e) < 0) {
+			nlmsg_free(msg);
+			goto free_list;
+		}
+		nlmsg_free(msg);
+		if (!intr)
+			return 0;
+	}
+	vs_err_set(e, VS_ERR_DUMP_INTR, VS_DUMP_TRIES, NULL);
+free_list:
+	vs_health_list_free(list);
+	return -1;
+}
+
 struct vs_nl_info_arg {
 	struct vs_nl_info *info;
 	bool got;
@@ -510,6 +556,14 @@ static int vs_nl_lazy_info(void *ctx, struct vs_nl_info *info,
 	return vs_nl_info(&((struct vs_nl_lazy *)ctx)->nl, info, e);
 }
 
+static int vs_nl_lazy_health_dump(void *ctx, struct vs_health_list *list,
+				  struct vs_err *e)
+{
+	if (vs_nl_lazy_open(ctx, e) < 0)
+		return -1;
+	return vs_nl_health_dump(&((struct vs_nl_lazy *)ctx)->nl, list, e);
+}
+
 static int vs_nl_lazy_queue_get(void *ctx, const struct vs_target *t,
 				u32 index, struct vs_nl_queue *q,
 				struct vs_err *e)
@@ -547,6 +601,7 @@ const struct vs_backend_ops vs_nl_backend_ops = {
 	.dev_get = vs_nl_lazy_get,
 	.dev_dump = vs_nl_lazy_dump,
 	.info = vs_nl_lazy_info,
+	.health_dump = vs_nl_lazy_health_dump,
 	.queue_get = vs_nl_lazy_queue_get,
 	.elem_get = vs_nl_lazy_elem_get,
 	.vhost_features = vs_nl_lazy_vhost_features,

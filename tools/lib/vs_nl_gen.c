@@ -35,6 +35,7 @@ const struct nla_policy vs_nl_dev_policy[VIRTIO_STATUS_A_DEV_MAX + 1] = {
 	[VIRTIO_STATUS_A_DEV_BUSY] = { .type = NLA_STRING },
 	[VIRTIO_STATUS_A_DEV_VHOST] = { .type = NLA_NESTED },
 	[VIRTIO_STATUS_A_DEV_TRANSPORT_DEV] = { .type = NLA_STRING },
+	[VIRTIO_STATUS_A_DEV_CHILD] = { .type = NLA_NESTED },
 };
 
 const struct nla_policy vs_nl_vhost_policy[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
@@ -48,6 +49,8 @@ const struct nla_policy vs_nl_vhost_policy[VIRTIO_STATUS_A_VHOST_MAX + 1] = {
 	[VIRTIO_STATUS_A_VHOST_HOLDER_PID] = { .type = NLA_U32 },
 	[VIRTIO_STATUS_A_VHOST_HOLDERS] = { .type = NLA_U32 },
 	[VIRTIO_STATUS_A_VHOST_ERROR] = { .type = NLA_STRING },
+	[VIRTIO_STATUS_A_VHOST_GUEST_CID] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_VHOST_BACKEND_FD] = { .type = NLA_U32 },
 };
 
 const struct nla_policy vs_nl_queue_policy[VIRTIO_STATUS_A_QUEUE_MAX + 1] = {
@@ -75,6 +78,27 @@ const struct nla_policy vs_nl_queue_policy[VIRTIO_STATUS_A_QUEUE_MAX + 1] = {
 	[VIRTIO_STATUS_A_QUEUE_USED_GPA] = { .type = NLA_U64 },
 	[VIRTIO_STATUS_A_QUEUE_ADDR_HIDDEN] = { .type = NLA_STRING },
 	[VIRTIO_STATUS_A_QUEUE_ADDR_IOVA] = { .type = NLA_U8 },
+};
+
+const struct nla_policy vs_nl_child_policy[VIRTIO_STATUS_A_CHILD_MAX + 1] = {
+	[VIRTIO_STATUS_A_CHILD_CLASS] = { .type = NLA_STRING },
+	[VIRTIO_STATUS_A_CHILD_NAME] = { .type = NLA_STRING },
+};
+
+const struct nla_policy vs_nl_health_policy[VIRTIO_STATUS_A_HEALTH_MAX + 1] = {
+	[VIRTIO_STATUS_A_HEALTH_HEADER] = { .type = NLA_NESTED },
+	[VIRTIO_STATUS_A_HEALTH_KIND] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_ID] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_INDEX] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_NUM] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_NUM_FREE] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_PACKED] = { .type = NLA_U8 },
+	[VIRTIO_STATUS_A_HEALTH_AVAIL_IDX] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_USED_IDX] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_IN_FLIGHT] = { .type = NLA_U32 },
+	[VIRTIO_STATUS_A_HEALTH_STALLED_NS] = { .type = NLA_U64 },
+	[VIRTIO_STATUS_A_HEALTH_BUSY] = { .type = NLA_STRING },
 };
 
 const struct nla_policy vs_nl_element_policy[VIRTIO_STATUS_A_ELEMENT_MAX + 1] = {
@@ -285,6 +309,15 @@ static const struct vs_nl_attr vs_nl_dev_attrs[VIRTIO_STATUS_A_DEV_MAX + 1] = {
 		.offset = offsetof(struct vs_nl_dev, transport_dev),
 		.size = sizeof(((struct vs_nl_dev *)0)->transport_dev),
 	},
+	[VIRTIO_STATUS_A_DEV_CHILD] = {
+		.name = "CHILD",
+		.type = VS_NL_NEST,
+		.nested = &vs_nl_child_set,
+		.offset = offsetof(struct vs_nl_dev, child),
+		.size = sizeof(((struct vs_nl_dev *)0)->child[0]),
+		.max = VIRTIO_STATUS_CHILD_MAX,
+		.count_offset = offsetof(struct vs_nl_dev, n_child),
+	},
 };
 
 const struct vs_nl_set vs_nl_dev_set = {
@@ -359,6 +392,18 @@ static const struct vs_nl_attr vs_nl_vhost_attrs[VIRTIO_STATUS_A_VHOST_MAX + 1] 
 		.type = VS_NL_STRING,
 		.offset = offsetof(struct vs_nl_vhost, error),
 		.size = sizeof(((struct vs_nl_vhost *)0)->error),
+	},
+	[VIRTIO_STATUS_A_VHOST_GUEST_CID] = {
+		.name = "GUEST_CID",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_vhost, guest_cid),
+		.size = sizeof(((struct vs_nl_vhost *)0)->guest_cid),
+	},
+	[VIRTIO_STATUS_A_VHOST_BACKEND_FD] = {
+		.name = "BACKEND_FD",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_vhost, backend_fd),
+		.size = sizeof(((struct vs_nl_vhost *)0)->backend_fd),
 	},
 };
 
@@ -528,6 +573,123 @@ const struct vs_nl_set vs_nl_queue_set = {
 	.policy = vs_nl_queue_policy,
 	.have_offset = offsetof(struct vs_nl_queue, have),
 	.size = sizeof(struct vs_nl_queue),
+};
+
+static const struct vs_nl_attr vs_nl_child_attrs[VIRTIO_STATUS_A_CHILD_MAX + 1] = {
+	[VIRTIO_STATUS_A_CHILD_CLASS] = {
+		.name = "CLASS",
+		.type = VS_NL_STRING,
+		.offset = offsetof(struct vs_nl_child, class),
+		.size = sizeof(((struct vs_nl_child *)0)->class),
+	},
+	[VIRTIO_STATUS_A_CHILD_NAME] = {
+		.name = "NAME",
+		.type = VS_NL_STRING,
+		.offset = offsetof(struct vs_nl_child, name),
+		.size = sizeof(((struct vs_nl_child *)0)->name),
+	},
+};
+
+const struct vs_nl_set vs_nl_child_set = {
+	.name = "child",
+	.prefix = "A_CHILD_",
+	.max = VIRTIO_STATUS_A_CHILD_MAX,
+	.attrs = vs_nl_child_attrs,
+	.policy = vs_nl_child_policy,
+	.have_offset = offsetof(struct vs_nl_child, have),
+	.size = sizeof(struct vs_nl_child),
+};
+
+static const struct vs_nl_attr vs_nl_health_attrs[VIRTIO_STATUS_A_HEALTH_MAX + 1] = {
+	[VIRTIO_STATUS_A_HEALTH_HEADER] = {
+		.name = "HEADER",
+		.type = VS_NL_NEST,
+		.nested = &vs_nl_header_set,
+		.offset = offsetof(struct vs_nl_health, header),
+		.size = sizeof(((struct vs_nl_health *)0)->header),
+	},
+	[VIRTIO_STATUS_A_HEALTH_KIND] = {
+		.name = "KIND",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, kind),
+		.size = sizeof(((struct vs_nl_health *)0)->kind),
+	},
+	[VIRTIO_STATUS_A_HEALTH_ID] = {
+		.name = "ID",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, id),
+		.size = sizeof(((struct vs_nl_health *)0)->id),
+	},
+	[VIRTIO_STATUS_A_HEALTH_INDEX] = {
+		.name = "INDEX",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, index),
+		.size = sizeof(((struct vs_nl_health *)0)->index),
+	},
+	[VIRTIO_STATUS_A_HEALTH_NUM] = {
+		.name = "NUM",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, num),
+		.size = sizeof(((struct vs_nl_health *)0)->num),
+	},
+	[VIRTIO_STATUS_A_HEALTH_NUM_FREE] = {
+		.name = "NUM_FREE",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, num_free),
+		.size = sizeof(((struct vs_nl_health *)0)->num_free),
+	},
+	[VIRTIO_STATUS_A_HEALTH_PACKED] = {
+		.name = "PACKED",
+		.type = VS_NL_U8,
+		.offset = offsetof(struct vs_nl_health, packed),
+		.size = sizeof(((struct vs_nl_health *)0)->packed),
+	},
+	[VIRTIO_STATUS_A_HEALTH_AVAIL_IDX] = {
+		.name = "AVAIL_IDX",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, avail_idx),
+		.size = sizeof(((struct vs_nl_health *)0)->avail_idx),
+	},
+	[VIRTIO_STATUS_A_HEALTH_USED_IDX] = {
+		.name = "USED_IDX",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, used_idx),
+		.size = sizeof(((struct vs_nl_health *)0)->used_idx),
+	},
+	[VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX] = {
+		.name = "LAST_AVAIL_IDX",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, last_avail_idx),
+		.size = sizeof(((struct vs_nl_health *)0)->last_avail_idx),
+	},
+	[VIRTIO_STATUS_A_HEALTH_IN_FLIGHT] = {
+		.name = "IN_FLIGHT",
+		.type = VS_NL_U32,
+		.offset = offsetof(struct vs_nl_health, in_flight),
+		.size = sizeof(((struct vs_nl_health *)0)->in_flight),
+	},
+	[VIRTIO_STATUS_A_HEALTH_STALLED_NS] = {
+		.name = "STALLED_NS",
+		.type = VS_NL_U64,
+		.offset = offsetof(struct vs_nl_health, stalled_ns),
+		.size = sizeof(((struct vs_nl_health *)0)->stalled_ns),
+	},
+	[VIRTIO_STATUS_A_HEALTH_BUSY] = {
+		.name = "BUSY",
+		.type = VS_NL_STRING,
+		.offset = offsetof(struct vs_nl_health, busy),
+		.size = sizeof(((struct vs_nl_health *)0)->busy),
+	},
+};
+
+const struct vs_nl_set vs_nl_health_set = {
+	.name = "health",
+	.prefix = "A_HEALTH_",
+	.max = VIRTIO_STATUS_A_HEALTH_MAX,
+	.attrs = vs_nl_health_attrs,
+	.policy = vs_nl_health_policy,
+	.have_offset = offsetof(struct vs_nl_health, have),
+	.size = sizeof(struct vs_nl_health),
 };
 
 static const struct vs_nl_attr vs_nl_element_attrs[VIRTIO_STATUS_A_ELEMENT_MAX + 1] = {

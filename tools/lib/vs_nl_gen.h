@@ -31,6 +31,15 @@ struct vs_nl_vhost {
 	u32 n_holder_pid;	/* how many were sent */
 	u32 holders;
 	char error[VS_NL_STR_MAX];
+	u32 guest_cid;
+	u32 backend_fd;
+};
+
+/* attribute set "child" (VIRTIO_STATUS_A_CHILD_*) */
+struct vs_nl_child {
+	u64 have[VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_CHILD_MAX)];
+	char class[64];
+	char name[64];
 };
 
 /* attribute set "dev" (VIRTIO_STATUS_A_DEV_*) */
@@ -60,6 +69,8 @@ struct vs_nl_dev {
 	char busy[VS_NL_STR_MAX];
 	struct vs_nl_vhost vhost;
 	char transport_dev[VS_NL_STR_MAX];
+	struct vs_nl_child child[VIRTIO_STATUS_CHILD_MAX];
+	u32 n_child;	/* how many were sent */
 };
 
 /* attribute set "queue" (VIRTIO_STATUS_A_QUEUE_*) */
@@ -89,6 +100,24 @@ struct vs_nl_queue {
 	u64 used_gpa;
 	char addr_hidden[VS_NL_STR_MAX];
 	u8 addr_iova;
+};
+
+/* attribute set "health" (VIRTIO_STATUS_A_HEALTH_*) */
+struct vs_nl_health {
+	u64 have[VS_NL_PRESENT_WORDS(VIRTIO_STATUS_A_HEALTH_MAX)];
+	struct vs_nl_header header;
+	u32 kind;
+	u32 id;
+	u32 index;
+	u32 num;
+	u32 num_free;
+	u8 packed;
+	u32 avail_idx;
+	u32 used_idx;
+	u32 last_avail_idx;
+	u32 in_flight;
+	u64 stalled_ns;
+	char busy[VS_NL_STR_MAX];
 };
 
 /* attribute set "desc" (VIRTIO_STATUS_A_DESC_*) */
@@ -144,6 +173,10 @@ extern const struct nla_policy vs_nl_vhost_policy[VIRTIO_STATUS_A_VHOST_MAX + 1]
 extern const struct vs_nl_set vs_nl_vhost_set;
 extern const struct nla_policy vs_nl_queue_policy[VIRTIO_STATUS_A_QUEUE_MAX + 1];
 extern const struct vs_nl_set vs_nl_queue_set;
+extern const struct nla_policy vs_nl_child_policy[VIRTIO_STATUS_A_CHILD_MAX + 1];
+extern const struct vs_nl_set vs_nl_child_set;
+extern const struct nla_policy vs_nl_health_policy[VIRTIO_STATUS_A_HEALTH_MAX + 1];
+extern const struct vs_nl_set vs_nl_health_set;
 extern const struct nla_policy vs_nl_element_policy[VIRTIO_STATUS_A_ELEMENT_MAX + 1];
 extern const struct vs_nl_set vs_nl_element_set;
 extern const struct nla_policy vs_nl_desc_policy[VIRTIO_STATUS_A_DESC_MAX + 1];

@@ -39,6 +39,32 @@ struct vs_nl_dev *vs_dev_list_add(struct vs_dev_list *l)
 	return d;
 }
 
+void vs_health_list_free(struct vs_health_list *l)
+{
+	free(l->q);
+	l->q = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+struct vs_nl_health *vs_health_list_add(struct vs_health_list *l)
+{
+	struct vs_nl_health *q;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+
+		q = realloc(l->q, cap * sizeof(*q));
+		if (!q)
+			return NULL;
+		l->q = q;
+		l->cap = cap;
+	}
+	q = &l->q[l->n++];
+	memset(q, 0, sizeof(*q));
+	return q;
+}
+
 bool vs_dev_list_list_only(const struct vs_dev_list *l)
 {
 	size_t i;

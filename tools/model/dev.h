@@ -382,6 +382,21 @@ struct vs_dev_list {
 };
 
 void vs_dev_list_free(struct vs_dev_list *l);
+
+/*
+ * Every virtqueue's progress, one health-get dump: one entry per queue (a
+ * busy device: one entry with busy set and no index), devices in the
+ * kernel's order.
+ */
+struct vs_health_list {
+	struct vs_nl_health *q;
+	size_t n;
+	size_t cap;
+};
+
+void vs_health_list_free(struct vs_health_list *l);
+/* Returns a zeroed slot at the end of the list, or NULL on ENOMEM. */
+struct vs_nl_health *vs_health_list_add(struct vs_health_list *l);
 /* Returns a zeroed slot at the end of the list, or NULL on ENOMEM. */
 struct vs_nl_dev *vs_dev_list_add(struct vs_dev_list *l);
 /*
@@ -483,6 +498,8 @@ struct vs_backend_ops {
 	int (*dev_dump)(void *ctx, struct vs_dev_list *list,
 			struct vs_err *e);
 	int (*info)(void *ctx, struct vs_nl_info *info, struct vs_err *e);
+	int (*health_dump)(void *ctx, struct vs_health_list *list,
+			   struct vs_err *e);
 	int (*queue_get)(void *ctx, const struct vs_target *t, u32 index,
 			 struct vs_nl_queue *q, struct vs_err *e);
 	int (*elem_get)(void *ctx, const struct vs_target *t, u32 queue,

@@ -378,6 +378,29 @@ static int fake_dump(void *ctx, struct vs_dev_list *list, struct vs_err *e)
 	return 0;
 }
 
+static int fake_health_dump(void *ctx, struct vs_health_list *list,
+			    struct vs_err *e)
+{
+	struct fake *f = ctx;
+	size_t i;
+
+	f->health_dumps++;
+	if (f->health_err.kind) {
+		*e = f->health_err;
+		return -1;
+	}
+	for (i = 0; i < f->health.n; i++) {
+		struct vs_nl_health *q = vs_health_list_add(list);
+
+		if (!q) {
+			vs_err_sys(e, ENOMEM, NULL);
+			return -1;
+		}
+		*q = f->health.q[i];
+	}
+	return 0;
+}
+
 static int fake_info(void *ctx, struct vs_nl_info *info, struct vs_err *e)
 {
 	struct fake *f = ctx;
@@ -413,6 +436,7 @@ static const struct vs_backend_ops fake_ops = {
 	.dev_get = fake_get,
 	.dev_dump = fake_dump,
 	.info = fake_info,
+	.health_dump = fake_health_dump,
 	.queue_get = fake_queue_get,
 	.elem_get = fake_elem_get,
 	.vhost_features = fake_vhost_features,
@@ -491,6 +515,7 @@ void fake_list_only(struct fake *f, const char *reason)
 void fake_free(struct fake *f)
 {
 	vs_dev_list_free(&f->list);
+	vs_health_list_free(&f->health);
 	free(f);
 }
 

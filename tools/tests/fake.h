@@ -113,6 +113,9 @@ struct fake {
 	struct vs_nl_dev dev;		/* answer of dev_get */
 	struct vs_err get_err;		/* dev_get fails when kind is set */
 	struct vs_dev_list list;	/* answer of dev_dump */
+	struct vs_health_list health;	/* answer of health_dump */
+	struct vs_err health_err;	/* health_dump fails when kind is set */
+	int health_dumps;
 	struct vs_target last;		/* what dev_get was asked */
 	struct vs_nl_queue queue;	/* answer of queue_get */
 	struct vs_err queue_err;	/* queue_get fails when kind is set */

@@ -28,6 +28,7 @@ import sys
 MULTI_MAX = {
     ('vhost', 'holder-pid'): 'holders-sent',
     ('element', 'desc'): 'descs-max',
+    ('dev', 'child'): 'child-max',
 }
 
 SCALAR = {'u8': ('u8', 'VS_NL_U8', 'NLA_U8'),

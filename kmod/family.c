@@ -704,14 +704,24 @@ static int vs_emit_vhost(const struct vs_vhost_info *vi, void *dest)
 	return vs_put_msg(dest, VIRTIO_STATUS_CMD_DEV_GET, vs_put_vhost, vi);
 }
 
-/* cb->args: [0] virtio position, [1] in the vhost part, [2] its walk */
-enum { VS_CB_VIRTIO_POS, VS_CB_VHOST, VS_CB_VHOST_WALK };
+/*
+ * cb->args: [0] virtio position, [1] in the vhost part, [2] its walk,
+ * [3] (health-get) the queue to go on from within the current device
+ */
+enum { VS_CB_VIRTIO_POS, VS_CB_VHOST, VS_CB_VHOST_WALK, VS_CB_QUEUE };
+
+static int vs_dump_vhost_devs(struct vs_vhost_walk *w, struct vs_dump_ctx *ctx)
+{
+	return vs_vhost_walk_emit(w, vs_emit_vhost, &ctx->dest, &ctx->wait);
+}
 
 /*
  * The vhost part of a dump. Its first call walks the processes once
- * (vhost.c) and keeps the walk in @cb; later calls resume its cursor.
+ * (vhost.c) and keeps the walk in @cb; later calls resume its cursor,
+ * reporting with @report.
  */
-static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
+static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb,
+			 int (*report)(struct vs_vhost_walk *w, struct vs_dump_ctx *ctx))
 {
 	struct vs_vhost_walk *w = (struct vs_vhost_walk *)cb->args[VS_CB_VHOST_WALK];
 
@@ -726,7 +736,7 @@ static int vs_dump_vhost(struct vs_dump_ctx *ctx, struct netlink_callback *cb)
 			return PTR_ERR(w) == -EIO || PTR_ERR(w) == -EAGAIN ? 0 : PTR_ERR(w);
 		cb->args[VS_CB_VHOST_WALK] = (long)w;
 	}
-	return w ? vs_vhost_walk_emit(w, vs_emit_vhost, &ctx->dest, &ctx->wait) : 0;
+	return w ? report(w, ctx) : 0;
 }
 
 /*
@@ -779,7 +789,7 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[VS_CB_VIRTIO_POS] = ctx.pos;
 	}
 	if (!ctx.err && ctx.privileged)
-		ctx.err = vs_dump_vhost(&ctx, cb);
+		ctx.err = vs_dump_vhost(&ctx, cb, vs_dump_vhost_devs);
 
 	if (!ctx.err || (ctx.err == -EMSGSIZE && skb->len))
 		return skb->len;
@@ -793,6 +803,161 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	else
 		NL_SET_ERR_MSG(cb->extack, "out of memory reading a device");
 	return ctx.err;
+}
+
+/**
+ * struct vs_health_ctx - state of one health-get dumpit call
+ * @d: as for dev-get
+ * @qnext: the queue to go on from within the device at the cursor
+ */
+struct vs_health_ctx {
+	struct vs_dump_ctx d;
+	long *qnext;
+};
+
+/* vs_put_msg()'s argument for one health message. */
+struct vs_health_one {
+	const struct vs_health_dev *hd;
+	const struct vs_qhealth *q;
+};
+
+static int vs_put_health(struct sk_buff *skb, const void *arg)
+{
+	const struct vs_health_one *one = arg;
+
+	return vs_msg_put_health(skb, one->hd, one->q);
+}
+
+/*
+ * One device's queues, a message each, from the queue a previous call
+ * stopped at; a busy device gets one message. -EMSGSIZE keeps the place.
+ */
+static int vs_health_emit(const struct vs_health_dev *hd, void *arg)
+{
+	struct vs_health_ctx *hc = arg;
+	struct vs_health_one one = { .hd = hd };
+	long i;
+	int err;
+
+	if (hd->busy) {
+		*hc->qnext = 0;
+		return vs_put_msg(&hc->d.dest, VIRTIO_STATUS_CMD_HEALTH_GET,
+				  vs_put_health, &one);
+	}
+	for (i = *hc->qnext; i < hd->nqs; i++) {
+		one.q = &hd->qs[i];
+		err = vs_put_msg(&hc->d.dest, VIRTIO_STATUS_CMD_HEALTH_GET,
+				 vs_put_health, &one);
+		if (err) {
+			*hc->qnext = i;
+			return err;
+		}
+	}
+	*hc->qnext = 0;
+	return 0;
+}
+
+static int vs_health_dump_one(struct virtio_device *vdev, void *arg)
+{
+	struct vs_health_ctx *hc = arg;
+	struct vs_health_dev hd;
+	int err;
+
+	if (hc->d.pos < hc->d.skip) {
+		hc->d.pos++;
+		return 0;
+	}
+	err = vs_virtio_health_read(vdev, &hd, &hc->d.wait);
+	if (err == -ENODEV) {
+		/* vanished under us; the generation flags the dump */
+		*hc->qnext = 0;
+		hc->d.pos++;
+		return 0;
+	}
+	if (!err) {
+		err = vs_health_emit(&hd, hc);
+		vs_health_dev_free(&hd);
+	}
+	if (err) {
+		hc->d.err = err;
+		return err;
+	}
+	hc->d.pos++;
+	return 0;
+}
+
+static int vs_dump_vhost_health(struct vs_vhost_walk *w, struct vs_dump_ctx *ctx)
+{
+	return vs_vhost_walk_health(w, vs_health_emit,
+				    container_of(ctx, struct vs_health_ctx, d), &ctx->wait);
+}
+
+/*
+ * Every queue of every device, a message per queue, resumed by device
+ * position and queue index; vhost devices follow for privileged callers,
+ * as in the dev-get dump.
+ */
+static int vs_health_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vs_health_ctx hc = {
+		.d = {
+			.dest = {
+				.skb = skb,
+				.portid = NETLINK_CB(cb->skb).portid,
+				.seq = cb->nlh->nlmsg_seq,
+				.flags = NLM_F_MULTI,
+				.cb = cb,
+			},
+			.skip = cb->args[VS_CB_VIRTIO_POS],
+			.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
+		},
+		.qnext = &cb->args[VS_CB_QUEUE],
+	};
+
+	/* no policy: genetlink parses nothing, so it is checked here */
+	if (nlmsg_len(cb->nlh) > GENL_HDRLEN) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "a health dump lists every queue and takes no attributes");
+		return -EINVAL;
+	}
+	if (vs_mode_list_only()) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "the module runs in list-only mode and reads no queue");
+		return -EPERM;
+	}
+
+	cb->seq = vs_virtio_generation();
+	vs_wait_start(&hc.d.wait);
+	if (!cb->args[VS_CB_VHOST]) {
+		vs_virtio_for_each(vs_health_dump_one, &hc);
+		cb->args[VS_CB_VIRTIO_POS] = hc.d.pos;
+	}
+	if (!hc.d.err && hc.d.privileged)
+		hc.d.err = vs_dump_vhost(&hc.d, cb, vs_dump_vhost_health);
+
+	if (!hc.d.err || (hc.d.err == -EMSGSIZE && skb->len))
+		return skb->len;
+
+	if (hc.d.err == -EMSGSIZE)
+		NL_SET_ERR_MSG(cb->extack, "a queue does not fit in a dump message");
+	else if (cb->args[VS_CB_VHOST])
+		vs_vhost_extack(cb->extack, hc.d.err);
+	else if (hc.d.err == -EINTR)
+		NL_SET_ERR_MSG(cb->extack, "interrupted waiting for a device lock");
+	else
+		NL_SET_ERR_MSG(cb->extack, "out of memory reading a device");
+	return hc.d.err;
+}
+
+int virtio_status_nl_health_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vs_health_get_dumpit(skb, cb);
+}
+
+/* The health dump is over (or its socket closed): as for dev-get. */
+int vs_health_get_done(struct netlink_callback *cb)
+{
+	return vs_dev_get_done(cb);
 }
 
 int virtio_status_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)

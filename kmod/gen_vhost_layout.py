@@ -194,6 +194,12 @@ def generate(a, tmp):
         ok = m and m[1] == size and m[2].replace(' ', '') == mtype.replace(' ', '')
         lines.append('#define %-32s %d' % (cname, m[0] if ok else -1))
 
+    # vhost-vsock: the guest's context id (-1: unknown, not read)
+    vsock = members(vmlinux, mods['vhost_vsock'], 'vhost_vsock')
+    m = vsock.get('guest_cid')
+    ok = m and m[1] == 4 and m[2].replace(' ', '') == 'u32'
+    lines.append('#define %-32s %d' % ('VS_VHOST_VSOCK_GUEST_CID', m[0] if ok else -1))
+
     lines.append('')
     lines.append('#define VS_VHOST_BTF_TABLE \\')
     for mod, ko in sorted(mods.items()):

@@ -52,6 +52,7 @@ static void __exit vs_exit(void)
 	vs_events_exit();
 	vs_vhost_exit();
 	vs_virtio_exit();
+	vs_health_exit();
 }
 
 module_init(vs_init);

@@ -60,7 +60,30 @@ size_t vs_msg_virtio_size(const struct vs_virtio_info *vi)
 	       vs_str_size(vi->driver) + (vi->busy ? vs_str_size(vi->busy) : 0) +
 	       10 * nla_total_size(sizeof(u32)) +	/* kind .. device vqs */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* features, both words */
-	       3 * nla_total_size(sizeof(u8));		/* broken, failed, list only */
+	       3 * nla_total_size(sizeof(u8)) +		/* broken, failed, list only */
+	       vi->nchildren * (nla_total_size(0) +
+				nla_total_size(sizeof(vi->children[0].class)) +
+				nla_total_size(sizeof(vi->children[0].name)));
+}
+
+/* The devices below it, one child nest each. */
+static int vs_msg_put_children(struct sk_buff *skb, const struct vs_virtio_info *vi)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	for (i = 0; i < vi->nchildren; i++) {
+		nest = nla_nest_start(skb, VIRTIO_STATUS_A_DEV_CHILD);
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_string(skb, VIRTIO_STATUS_A_CHILD_CLASS, vi->children[i].class) ||
+		    nla_put_string(skb, VIRTIO_STATUS_A_CHILD_NAME, vi->children[i].name)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
 }
 
 /* The identity every virtio device message carries, in any mode. */
@@ -77,7 +100,8 @@ static int vs_msg_put_virtio_id(struct sk_buff *skb, const struct vs_virtio_info
 	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_TRANSPORT_DEV, vi->transport_dev)) ||
 	    (vi->driver[0] &&
 	     nla_put_string(skb, VIRTIO_STATUS_A_DEV_DRIVER, vi->driver)) ||
-	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation))
+	    nla_put_u32(skb, VIRTIO_STATUS_A_DEV_GENERATION, vi->generation) ||
+	    vs_msg_put_children(skb, vi))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -151,7 +175,7 @@ size_t vs_msg_vhost_size(const struct vs_vhost_info *vi)
 	/* the vhost nest: error or what was read, owner, holders */
 	size_t vhost = nla_total_size(0) + vs_str_size(vi->error) +
 		       3 * nla_total_size_64bit(sizeof(u64)) +	/* features */
-		       3 * nla_total_size(sizeof(u32)) +	/* regions, owner, holders */
+		       5 * nla_total_size(sizeof(u32)) +	/* regions .. backend fd */
 		       2 * nla_total_size(sizeof(u8)) +		/* log, started */
 		       min_t(u32, vi->nholders, VIRTIO_STATUS_HOLDERS_SENT) *
 		       nla_total_size(sizeof(u32));
@@ -184,7 +208,11 @@ static int vs_msg_put_vhost_state(struct sk_buff *skb, const struct vs_vhost_inf
 			      vi->backend_features, VIRTIO_STATUS_A_VHOST_PAD) ||
 	    nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_MEM_REGIONS, vi->mem_regions) ||
 	    nla_put_u8(skb, VIRTIO_STATUS_A_VHOST_LOG_ENABLED, vi->log_enabled) ||
-	    nla_put_u8(skb, VIRTIO_STATUS_A_VHOST_STARTED, vi->started))
+	    nla_put_u8(skb, VIRTIO_STATUS_A_VHOST_STARTED, vi->started) ||
+	    (vi->guest_cid &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_GUEST_CID, vi->guest_cid)) ||
+	    (vi->backend_fd >= 0 &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_VHOST_BACKEND_FD, vi->backend_fd)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -443,6 +471,43 @@ int vs_msg_put_queue(struct sk_buff *skb, const struct vs_dev_name *name,
 	    (qi->has_idx &&
 	     (nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_AVAIL_FLAGS, qi->avail_flags) ||
 	      nla_put_u32(skb, VIRTIO_STATUS_A_QUEUE_USED_FLAGS, qi->used_flags))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * vs_msg_put_health() - one queue's progress (health set)
+ * @skb: the message
+ * @hd: its device
+ * @q: the queue; NULL for the one message of a busy device
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vs_msg_put_health(struct sk_buff *skb, const struct vs_health_dev *hd,
+		      const struct vs_qhealth *q)
+{
+	if (vs_put_header(skb, VIRTIO_STATUS_A_HEALTH_HEADER, hd->path, hd->busid) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_KIND, hd->kind) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_ID, hd->id))
+		return -EMSGSIZE;
+	if (!q)
+		return nla_put_string(skb, VIRTIO_STATUS_A_HEALTH_BUSY,
+				      hd->busy ?: "busy");
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_INDEX, q->index) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_NUM, q->num) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_IN_FLIGHT, q->in_flight) ||
+	    (!q->vhost &&
+	     (nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_NUM_FREE, q->num_free) ||
+	      nla_put_u8(skb, VIRTIO_STATUS_A_HEALTH_PACKED, q->packed))) ||
+	    (q->vhost &&
+	     nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX, q->last_avail_idx)))
+		return -EMSGSIZE;
+	if (!q->has_idx)
+		return 0;
+	if (nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_AVAIL_IDX, q->avail_idx) ||
+	    nla_put_u32(skb, VIRTIO_STATUS_A_HEALTH_USED_IDX, q->used_idx) ||
+	    nla_put_u64_64bit(skb, VIRTIO_STATUS_A_HEALTH_STALLED_NS, q->stalled_ns,
+			      VIRTIO_STATUS_A_HEALTH_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

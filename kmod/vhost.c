@@ -81,6 +81,7 @@
 #define VS_VHOST_VDPA_DEV	-1
 #define VS_VHOST_VDPA_VDPA	-1
 #define VS_VHOST_VDPA_VIRTIO_ID	-1
+#define VS_VHOST_VSOCK_GUEST_CID	-1
 #define VS_VHOST_DEV_MUTEX	0
 #define VS_VHOST_LAYOUT_FROM	"none"
 #define VS_VHOST_BTF_TABLE
@@ -474,7 +475,7 @@ static bool vs_vhost_vdpa_started(const void *priv)
  * one is taken, and the caller tries again within its budget.
  */
 static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
-				const char **busyp)
+				struct file **backendp, const char **busyp)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void **vqs = *vs_at(dev, VS_VHOST_DEV_VQS, void **);
@@ -510,6 +511,17 @@ static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
 		}
 		if (*vs_at(vqs[i], VS_VQ_PRIVATE_DATA, void *))
 			vi->started = true;
+		/*
+		 * vhost-net's backend is a socket whose file vhost holds while
+		 * it is set: pinned for the one lookup of its fd number.
+		 */
+		if (backendp && !*backendp) {
+			struct socket *sock = *vs_at(vqs[i], VS_VQ_PRIVATE_DATA,
+						     struct socket *);
+
+			if (sock && sock->file)
+				*backendp = get_file(sock->file);
+		}
 		mutex_unlock(vq_mutex);
 	}
 	mutex_unlock(dev_mutex);
@@ -541,7 +553,8 @@ static bool vs_vhost_gpa(struct vhost_iotlb *umem, u64 hva, u64 *gpa)
  * addresses are IOVAs: not in the memory table.
  */
 static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
-			       struct eventfd_ctx **kickp, void **callp, const char **busyp)
+			       struct eventfd_ctx **kickp, void **callp,
+			       const void **objp, const char **busyp)
 {
 	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
 	void *vq = (*vs_at(dev, VS_VHOST_DEV_VQS, void **))[index];
@@ -571,6 +584,7 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
 	qi->avail_idx = *vs_at(vq, VS_VQ_AVAIL_IDX, u16);
 	qi->used_idx = *vs_at(vq, VS_VQ_LAST_USED_IDX, u16);
 	qi->has_idx = true;
+	*objp = vq;
 	/* vhost holds the kick file while it is set, under the vq's mutex */
 	kick = *vs_at(vq, VS_VQ_KICK, struct file *);
 	*kickp = kick ? eventfd_ctx_fileget(kick) : NULL;
@@ -588,6 +602,48 @@ static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
 	mutex_unlock(dev_mutex);
 	return 0;
 }
+
+/*
+ * The indexes of the first @nqs queues (health-get), under dev->mutex and
+ * each vq->mutex, each tried once as in vs_vhost_read_locked(). vhost's
+ * avail idx is its own copy, refreshed when its worker looks at the ring.
+ */
+static int vs_vhost_read_health(void *dev, u32 nqs, struct vs_qhealth *qs,
+				const char **busyp)
+{
+	struct mutex *dev_mutex = vs_at(dev, VS_VHOST_DEV_MUTEX, struct mutex);
+	void **vqs = *vs_at(dev, VS_VHOST_DEV_VQS, void **);
+	int err = 0;
+	u32 i;
+
+	if (!mutex_trylock(dev_mutex)) {
+		*busyp = vs_busy_dev_mutex;
+		return -EBUSY;
+	}
+	for (i = 0; i < nqs; i++) {
+		struct mutex *vq_mutex = vs_at(vqs[i], VS_VQ_MUTEX, struct mutex);
+		struct vs_qhealth *q = &qs[i];
+
+		if (!mutex_trylock(vq_mutex)) {
+			*busyp = vs_busy_vq_mutex;
+			err = -EBUSY;
+			break;
+		}
+		q->index = i;
+		q->vhost = true;
+		q->has_idx = true;
+		q->num = *vs_at(vqs[i], VS_VQ_NUM, unsigned int);
+		q->last_avail_idx = *vs_at(vqs[i], VS_VQ_LAST_AVAIL_IDX, u16);
+		q->avail_idx = *vs_at(vqs[i], VS_VQ_AVAIL_IDX, u16);
+		q->used_idx = *vs_at(vqs[i], VS_VQ_LAST_USED_IDX, u16);
+		q->in_flight = (u16)(q->avail_idx - q->used_idx);
+		q->obj = vqs[i];
+		q->ring = (unsigned long)*vs_at(vqs[i], VS_VQ_USED, void *);
+		mutex_unlock(vq_mutex);
+	}
+	mutex_unlock(dev_mutex);
+	return err;
+}
 #else
 static int vs_vhost_check_dev(void *dev, int *nvqsp)
 {
@@ -595,7 +651,14 @@ static int vs_vhost_check_dev(void *dev, int *nvqsp)
 }
 
 static int vs_vhost_read_queue(void *dev, u32 index, struct vs_queue_info *qi,
-			       struct eventfd_ctx **kickp, void **callp, const char **busyp)
+			       struct eventfd_ctx **kickp, void **callp,
+			       const void **objp, const char **busyp)
+{
+	return -EOPNOTSUPP;
+}
+
+static int vs_vhost_read_health(void *dev, u32 nqs, struct vs_qhealth *qs,
+				const char **busyp)
 {
 	return -EOPNOTSUPP;
 }
@@ -611,7 +674,7 @@ static bool vs_vhost_vdpa_started(const void *priv)
 }
 
 static int vs_vhost_read_locked(void *dev, int nvqs, struct vs_vhost_info *vi,
-				const char **busyp)
+				struct file **backendp, const char **busyp)
 {
 	return -EOPNOTSUPP;
 }
@@ -710,6 +773,16 @@ struct vs_vhost_walk_table {
 	unsigned int next;
 	bool full;
 };
+
+static bool vs_vhost_is_net(int type)
+{
+	return !strcmp(vs_vhost_types[type].module, "vhost_net");
+}
+
+static bool vs_vhost_is_vsock(int type)
+{
+	return !strcmp(vs_vhost_types[type].module, "vhost_vsock");
+}
 
 static bool vs_vhost_is_vdpa(int type)
 {
@@ -1276,6 +1349,7 @@ struct vs_vhost_dev_read {
 	int nvqs;
 	int layout_err;
 	struct file *vdpa_file;
+	struct file *backend;
 };
 
 static int vs_vhost_read_fd(struct file *f, void *arg, const char **busyp)
@@ -1288,9 +1362,14 @@ static int vs_vhost_read_fd(struct file *f, void *arg, const char **busyp)
 	r->layout_err = vs_vhost_check_dev(dev, &r->nvqs);
 	if (r->layout_err)
 		return 0;
-	err = vs_vhost_read_locked(dev, r->nvqs, r->vi, busyp);
+	err = vs_vhost_read_locked(dev, r->nvqs, r->vi,
+				   vs_vhost_is_net(r->tg->type) ? &r->backend : NULL, busyp);
 	if (err)
 		return err;
+	/* set under vhost_vsock's own lock, which we do not take: a snapshot */
+	if (vs_vhost_is_vsock(r->tg->type) && VS_VHOST_VSOCK_GUEST_CID >= 0)
+		r->vi->guest_cid = READ_ONCE(*vs_at(f->private_data, VS_VHOST_VSOCK_GUEST_CID,
+						    u32));
 	/* the virtio device a vhost-vdpa device backs: set at its probe */
 	if (vs_vhost_is_vdpa(r->tg->type) && VS_VHOST_VDPA_VIRTIO_ID >= 0)
 		r->vi->id = *vs_at(f->private_data, VS_VHOST_VDPA_VIRTIO_ID, int);
@@ -1327,6 +1406,8 @@ static void vs_vhost_read_vdpa(struct file *f, const struct vs_vhost_type *t,
  *
  * Return: 0, -ENODEV (its holder closed it meanwhile), -ENOMEM.
  */
+static int vs_vhost_find_file(pid_t pid, const struct file *file);
+
 static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info *vi,
 			 struct vs_wait *wait)
 {
@@ -1345,8 +1426,14 @@ static int vs_vhost_read(const struct vs_vhost_target *tg, struct vs_vhost_info 
 	vi->module = t->module;
 	vi->id = t->id;
 	vi->owner_pid = tg->owner;
+	vi->backend_fd = -1;
 
 	err = tg->type_err ? 0 : vs_vhost_access(tg, vs_vhost_read_fd, &r, wait);
+	if (r.backend) {
+		if (!err && !r.layout_err)
+			vi->backend_fd = vs_vhost_find_file(tg->pid, r.backend);
+		fput(r.backend);
+	}
 	if (err == -EBUSY) {
 		vi->busy = wait->busy;
 		return 0;
@@ -1451,6 +1538,57 @@ static bool vs_vhost_target_of(const struct vs_vhost_walk *w,
 	return tg->task;
 }
 
+/*
+ * Call @one for each device of a walk from its cursor on, with a target
+ * that references its holder's thread for that call. A device that every
+ * holder closed since the walk is left out; so is one whose @one says
+ * -ENODEV (closed meanwhile). Any other error stops the walk at that
+ * device, which the next call tries again.
+ */
+static int vs_vhost_walk_each(struct vs_vhost_walk *w,
+			      int (*one)(const struct vs_vhost_target *tg, void *arg,
+					 struct vs_wait *wait),
+			      void *arg, struct vs_wait *wait)
+{
+	struct vs_vhost_target tg;
+	int err;
+
+	for (; w->next < w->ndevs; w->next++) {
+		if (!vs_vhost_target_of(w, &w->devs[w->next], &tg))
+			continue;
+		err = one(&tg, arg, wait);
+		put_task_struct(tg.task);
+		if (err == -ENODEV)
+			continue;
+		if (err)
+			return err;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* An emit callback and its argument, for the vs_vhost_walk_each() users. */
+struct vs_vhost_emit {
+	int (*dev)(const struct vs_vhost_info *vi, void *arg);
+	int (*health)(const struct vs_health_dev *hd, void *arg);
+	void *arg;
+};
+
+static int vs_vhost_emit_dev(const struct vs_vhost_target *tg, void *arg,
+			     struct vs_wait *wait)
+{
+	const struct vs_vhost_emit *e = arg;
+	struct vs_vhost_info vi;
+	int err;
+
+	err = vs_vhost_read(tg, &vi, wait);
+	if (err)
+		return err;
+	err = e->dev(&vi, e->arg);
+	vs_vhost_info_free(&vi);
+	return err;
+}
+
 /**
  * vs_vhost_walk_emit() - report a walk's devices from its cursor on
  * @w: the walk (vs_vhost_walk_new())
@@ -1470,26 +1608,103 @@ int vs_vhost_walk_emit(struct vs_vhost_walk *w,
 		       int (*emit)(const struct vs_vhost_info *vi, void *arg),
 		       void *arg, struct vs_wait *wait)
 {
-	struct vs_vhost_target tg;
-	struct vs_vhost_info vi;
-	int err;
+	struct vs_vhost_emit e = { .dev = emit, .arg = arg };
 
-	for (; w->next < w->ndevs; w->next++) {
-		if (!vs_vhost_target_of(w, &w->devs[w->next], &tg))
-			continue;
-		err = vs_vhost_read(&tg, &vi, wait);
-		put_task_struct(tg.task);
-		if (err == -ENODEV)
-			continue;	/* closed meanwhile */
-		if (err)
-			return err;
-		err = emit(&vi, arg);
-		vs_vhost_info_free(&vi);
-		if (err)
-			return err;
-		cond_resched();
+	return vs_vhost_walk_each(w, vs_vhost_emit_dev, &e, wait);
+}
+
+/* What vs_vhost_emit_health() reads under the table lock. */
+struct vs_vhost_health_read {
+	const struct vs_vhost_target *tg;
+	struct vs_health_dev *hd;
+	int nvqs;
+	int layout_err;
+};
+
+/* The first look counts the queues (@r->hd->qs unset), the second reads. */
+static int vs_vhost_health_fd(struct file *f, void *arg, const char **busyp)
+{
+	struct vs_vhost_health_read *r = arg;
+	void *dev = (char *)f->private_data + vs_vhost_types[r->tg->type].dev_off;
+
+	r->layout_err = vs_vhost_check_dev(dev, &r->nvqs);
+	if (r->layout_err)
+		return 0;
+	if (vs_vhost_is_vdpa(r->tg->type) && VS_VHOST_VDPA_VIRTIO_ID >= 0)
+		r->hd->id = *vs_at(f->private_data, VS_VHOST_VDPA_VIRTIO_ID, int);
+	if (!r->hd->qs)
+		return 0;
+	return vs_vhost_read_health(dev, min_t(u32, r->nvqs, r->hd->nqs), r->hd->qs, busyp);
+}
+
+/*
+ * One device's queues, to @e->health. A device that cannot be read
+ * through the layout is left out (its dev-get reply says why); a busy one
+ * is reported as busy.
+ */
+static int vs_vhost_emit_health(const struct vs_vhost_target *tg, void *arg,
+				struct vs_wait *wait)
+{
+	const struct vs_vhost_emit *e = arg;
+	struct vs_health_dev hd = {
+		.kind = VIRTIO_STATUS_KIND_VHOST,
+		.id = vs_vhost_types[tg->type].id,
+	};
+	struct vs_vhost_health_read r = { .tg = tg, .hd = &hd };
+	int err;
+	u32 i;
+
+	snprintf(hd.vhost_path, sizeof(hd.vhost_path), "/proc/%d/fd/%d", tg->pid, tg->fd);
+	hd.path = hd.vhost_path;
+	if (tg->type_err)
+		return 0;
+	err = vs_vhost_access(tg, vs_vhost_health_fd, &r, wait);
+	if (!err && !r.layout_err) {
+		hd.qs = kcalloc(max(r.nvqs, 1), sizeof(*hd.qs), GFP_KERNEL);
+		if (!hd.qs)
+			return -ENOMEM;
+		hd.nqs = r.nvqs;
+		err = vs_vhost_access(tg, vs_vhost_health_fd, &r, wait);
 	}
-	return 0;
+	if (err == -EBUSY) {
+		kfree(hd.qs);
+		hd.qs = NULL;
+		hd.nqs = 0;
+		hd.busy = wait->busy;
+		return e->health(&hd, e->arg);
+	}
+	if (err || r.layout_err) {
+		kfree(hd.qs);
+		return err;
+	}
+	for (i = 0; i < hd.nqs; i++) {
+		struct vs_qhealth *q = &hd.qs[i];
+
+		q->stalled_ns = vs_health_note(q->obj, q->ring, q->index, q->used_idx,
+					       q->in_flight);
+	}
+	err = e->health(&hd, e->arg);
+	kfree(hd.qs);
+	return err;
+}
+
+/**
+ * vs_vhost_walk_health() - report every queue of a walk's devices
+ * @w: the walk (vs_vhost_walk_new())
+ * @emit: called per device with all its queues (or busy); -EMSGSIZE stops
+ *	and the device is read and given again by the next call
+ * @arg: for @emit
+ * @wait: the lock-wait budget of this call
+ *
+ * Return: as vs_vhost_walk_emit().
+ */
+int vs_vhost_walk_health(struct vs_vhost_walk *w,
+			 int (*emit)(const struct vs_health_dev *hd, void *arg),
+			 void *arg, struct vs_wait *wait)
+{
+	struct vs_vhost_emit e = { .health = emit, .arg = arg };
+
+	return vs_vhost_walk_each(w, vs_vhost_emit_health, &e, wait);
 }
 
 /* A do's first look at its fd: which file, of which vhost type. */
@@ -1637,25 +1852,18 @@ static int vs_vhost_efd_scan(const void *arg, struct file *f, unsigned int fd)
 }
 
 /*
- * Find the queue's eventfds among the fds of @pid (caller's namespace),
- * the process the request named: no other process is looked at. The kick
- * eventfd's context is referenced by the caller, so its comparison is
- * exact; the call eventfd is known only by its context, which vhost may
- * swap for another between our reading it and this lookup: its fd is
- * best effort.
+ * Call @scan (an iterate_fd() callback: no sleeping) on the fds of @pid
+ * (caller's namespace), every thread's own table once, until it returns
+ * non-zero. Only that process is looked at.
  */
-static void vs_vhost_find_efds(pid_t pid, struct eventfd_ctx *kick, void *call,
-			       struct vs_queue_info *qi)
+static void vs_vhost_scan_pid(pid_t pid,
+			      int (*scan)(const void *arg, struct file *f, unsigned int fd),
+			      const void *arg)
 {
-	struct vs_vhost_efd e = { .kick = kick, .call = call, .qi = qi };
 	struct task_struct *p, *t;
 	void *last_files = NULL;
 	int done = 0;
 
-	qi->kick_fd = -1;
-	qi->call_fd = -1;
-	if (!kick && !call)
-		return;
 	rcu_read_lock();
 	p = pid_task(find_vpid(pid), PIDTYPE_TGID);
 	/* every thread with its own table: an exited leader has none */
@@ -1664,7 +1872,7 @@ static void vs_vhost_find_efds(pid_t pid, struct eventfd_ctx *kick, void *call,
 			task_lock(t);
 			if (t->files && t->files != last_files) {
 				last_files = t->files;
-				done = iterate_fd(t->files, 0, vs_vhost_efd_scan, &e);
+				done = iterate_fd(t->files, 0, scan, arg);
 			}
 			task_unlock(t);
 			if (done)
@@ -1674,6 +1882,51 @@ static void vs_vhost_find_efds(pid_t pid, struct eventfd_ctx *kick, void *call,
 	rcu_read_unlock();
 }
 
+/*
+ * Find the queue's eventfds among the fds of @pid, the process the
+ * request named. The kick eventfd's context is referenced by the caller,
+ * so its comparison is exact; the call eventfd is known only by its
+ * context, which vhost may swap for another between our reading it and
+ * this lookup: its fd is best effort.
+ */
+static void vs_vhost_find_efds(pid_t pid, struct eventfd_ctx *kick, void *call,
+			       struct vs_queue_info *qi)
+{
+	struct vs_vhost_efd e = { .kick = kick, .call = call, .qi = qi };
+
+	qi->kick_fd = -1;
+	qi->call_fd = -1;
+	if (kick || call)
+		vs_vhost_scan_pid(pid, vs_vhost_efd_scan, &e);
+}
+
+struct vs_vhost_file_fd {
+	const struct file *want;
+	int fd;
+};
+
+static int vs_vhost_file_scan(const void *arg, struct file *f, unsigned int fd)
+{
+	struct vs_vhost_file_fd *ff = (struct vs_vhost_file_fd *)arg;
+
+	if (f != ff->want)
+		return 0;
+	ff->fd = fd;
+	return 1;
+}
+
+/*
+ * The lowest fd of @pid holding @file, which the caller keeps referenced
+ * (so the comparison is exact); -1 if it holds none.
+ */
+static int vs_vhost_find_file(pid_t pid, const struct file *file)
+{
+	struct vs_vhost_file_fd ff = { .want = file, .fd = -1 };
+
+	vs_vhost_scan_pid(pid, vs_vhost_file_scan, &ff);
+	return ff.fd;
+}
+
 /* What vs_vhost_get_queue() reads under the table lock. */
 struct vs_vhost_queue_read {
 	const struct vs_vhost_target *tg;
@@ -1681,6 +1934,7 @@ struct vs_vhost_queue_read {
 	struct vs_queue_info *qi;
 	struct eventfd_ctx *kick;
 	void *call;
+	const void *obj;
 };
 
 static int vs_vhost_queue_fd(struct file *f, void *arg, const char **busyp)
@@ -1693,7 +1947,8 @@ static int vs_vhost_queue_fd(struct file *f, void *arg, const char **busyp)
 		return -EBADE;	/* not readable: its DEV_GET reply says why */
 	if (r->index >= nvqs)
 		return -ERANGE;
-	return vs_vhost_read_queue(dev, r->index, r->qi, &r->kick, &r->call, busyp);
+	return vs_vhost_read_queue(dev, r->index, r->qi, &r->kick, &r->call, &r->obj,
+				   busyp);
 }
 
 /**
@@ -1728,6 +1983,8 @@ int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
 			qi->iova = true;
 		/* in the process the request's path names, not the canonical one */
 		vs_vhost_find_efds(pid, r.kick, r.call, qi);
+		vs_health_note(r.obj, qi->used, index, qi->used_idx,
+			       (u16)(qi->avail_idx - qi->used_idx));
 	} else if (err == -EBUSY) {
 		qi->busy = wait->busy;
 	}

@@ -28,6 +28,7 @@
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
+#include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -367,6 +368,52 @@ static void vs_read_vqs(struct virtio_device *vdev, struct vs_virtio_info *info)
 	spin_unlock(&vdev->vqs_list_lock);
 }
 
+/*
+ * Classes of the devices a driver makes below a virtio device whose names
+ * are fixed for their lifetime, or (net) kept in the device itself: a
+ * name another class might rename would be freed under the reader.
+ */
+static const char * const vs_child_classes[] = {
+	"net", "block", "virtio-ports", "input",
+};
+
+static int vs_read_child(struct device *child, void *data)
+{
+	struct vs_virtio_info *info = data;
+	const char *class = child->class ? child->class->name : NULL;
+	unsigned int i, n = info->nchildren;
+
+	if (n >= ARRAY_SIZE(info->children) || !class)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(vs_child_classes); i++)
+		if (!strcmp(class, vs_child_classes[i]))
+			break;
+	if (i == ARRAY_SIZE(vs_child_classes))
+		return 0;
+	strscpy(info->children[n].class, class, sizeof(info->children[n].class));
+	/*
+	 * An interface is renamed under the RTNL, which frees the device's
+	 * name; its own name array stays: a rename in between is a snapshot.
+	 */
+	if (i == 0)
+		strscpy(info->children[n].name, to_net_dev(child)->name,
+			sizeof(info->children[n].name));
+	else
+		strscpy(info->children[n].name, dev_name(child),
+			sizeof(info->children[n].name));
+	info->nchildren++;
+	return 0;
+}
+
+/*
+ * What the device's driver made below it (eth0, vda, vport0p1): under the
+ * device lock, so the driver, and what it made, stay.
+ */
+static void vs_read_children(struct virtio_device *vdev, struct vs_virtio_info *info)
+{
+	device_for_each_child(&vdev->dev, info, vs_read_child);
+}
+
 /**
  * vs_virtio_read() - read the state of one virtio device
  * @vdev: the device, pinned by the caller
@@ -444,6 +491,7 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 	info->failed = vdev->failed;
 	vs_read_vqs(vdev, info);
 	vs_read_device_vqs(vdev, parent, info);
+	vs_read_children(vdev, info);
 
 	vs_unlock_live(vdev, parent);
 
@@ -505,6 +553,7 @@ static u16 vs_ring16(struct virtio_device *vdev, __virtio16 v)
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 			 struct vs_queue_info *qi, struct vs_wait *w)
 {
+	const void *seen = NULL;
 	struct device *parent;
 	struct virtqueue *vq;
 	const struct vring *vr;
@@ -542,6 +591,7 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 			qi->used_idx = vs_ring16(vdev, READ_ONCE(vr->used->idx));
 			qi->used_flags = vs_ring16(vdev, READ_ONCE(vr->used->flags));
 			qi->has_idx = true;
+			seen = vq;
 		}
 		err = 0;
 		break;
@@ -549,7 +599,135 @@ int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 	spin_unlock(&vdev->vqs_list_lock);
 	vs_ring_unlock(vdev);
 	vs_unlock_live(vdev, parent);
+	if (seen)
+		vs_health_note(seen, qi->used, index, qi->used_idx,
+			       (u16)(qi->avail_idx - qi->used_idx));
 	return err;
+}
+
+/* Every queue's indexes, under vqs_list_lock; at most hd->nqs of them. */
+static void vs_read_health(struct virtio_device *vdev, struct vs_health_dev *hd)
+{
+	bool packed = !!(vdev->features & BIT_ULL(VIRTIO_F_RING_PACKED));
+	struct virtqueue *vq;
+	const struct vring *vr;
+	u32 n = 0;
+
+	spin_lock(&vdev->vqs_list_lock);
+	list_for_each_entry(vq, &vdev->vqs, list) {
+		struct vs_qhealth *q;
+
+		if (n == hd->nqs)
+			break;
+		q = &hd->qs[n];
+		q->index = vq->index;
+		q->num = virtqueue_get_vring_size(vq);
+		q->num_free = READ_ONCE(vq->num_free);
+		q->packed = packed;
+		if (packed) {
+			q->in_flight = q->num - min(q->num_free, q->num);
+		} else {
+			vr = virtqueue_get_vring(vq);
+			q->avail_idx = vs_ring16(vdev, READ_ONCE(vr->avail->idx));
+			q->used_idx = vs_ring16(vdev, READ_ONCE(vr->used->idx));
+			q->in_flight = (u16)(q->avail_idx - q->used_idx);
+			q->has_idx = true;
+			q->obj = vq;
+			q->ring = virtqueue_get_used_addr(vq);
+		}
+		n++;
+	}
+	spin_unlock(&vdev->vqs_list_lock);
+	hd->nqs = n;
+}
+
+/**
+ * vs_virtio_health_read() - read the progress of every queue of a device
+ * @vdev: the device, pinned by the caller
+ * @hd: filled in; release with vs_health_dev_free() on success
+ * @w: the request's lock-wait budget
+ *
+ * The indexes are read under the locks vs_virtio_queue_read() takes, all
+ * queues at once; then each split ring's read is noted (health.c), which
+ * gives its stalled time.
+ *
+ * Return: 0 (with @hd->busy set if a lock stayed held), -ENODEV if the
+ * device is going away, -EINTR, -ENOMEM.
+ */
+int vs_virtio_health_read(struct virtio_device *vdev, struct vs_health_dev *hd,
+			  struct vs_wait *w)
+{
+	struct device *parent;
+	struct virtqueue *vq;
+	char *kpath;
+	u32 i, n = 0;
+	int err;
+
+	memset(hd, 0, sizeof(*hd));
+	kpath = kobject_get_path(&vdev->dev.kobj, GFP_KERNEL);
+	if (!kpath)
+		return -ENOMEM;
+	hd->path = kasprintf(GFP_KERNEL, "/sys%s", kpath);
+	kfree(kpath);
+	if (!hd->path)
+		return -ENOMEM;
+	hd->busid = dev_name(&vdev->dev);
+	hd->kind = VIRTIO_STATUS_KIND_VIRTIO;
+	hd->id = vdev->id.device;
+
+	err = vs_lock_live(vdev, &parent, w);
+	if (err == -EBUSY) {
+		hd->busy = w->busy;
+		return 0;
+	}
+	if (err)
+		goto fail;
+	if (!vs_ring_lock(vdev, w)) {
+		vs_unlock_live(vdev, parent);
+		hd->busy = w->busy;
+		return 0;
+	}
+	/* the queues stay while the device lock is held: count, then read */
+	spin_lock(&vdev->vqs_list_lock);
+	list_for_each_entry(vq, &vdev->vqs, list)
+		n++;
+	spin_unlock(&vdev->vqs_list_lock);
+	hd->qs = kcalloc(max(n, 1U), sizeof(*hd->qs), GFP_KERNEL);
+	if (hd->qs) {
+		hd->nqs = n;
+		vs_read_health(vdev, hd);
+	}
+	vs_ring_unlock(vdev);
+	vs_unlock_live(vdev, parent);
+	if (!hd->qs) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < hd->nqs; i++) {
+		struct vs_qhealth *q = &hd->qs[i];
+
+		if (q->has_idx)
+			q->stalled_ns = vs_health_note(q->obj, q->ring, q->index,
+						       q->used_idx, q->in_flight);
+	}
+	return 0;
+
+fail:
+	vs_health_dev_free(hd);
+	return err;
+}
+
+/**
+ * vs_health_dev_free() - release what a health read kept
+ * @hd: the device's queues
+ */
+void vs_health_dev_free(struct vs_health_dev *hd)
+{
+	if (hd->kind == VIRTIO_STATUS_KIND_VIRTIO)
+		kfree(hd->path);
+	kfree(hd->qs);
+	hd->path = NULL;
+	hd->qs = NULL;
 }
 
 /* The chain from @ei->head, under the queue's locks (see below). */

@@ -58,6 +58,9 @@ bool vs_rtnl_lock_bounded(struct vs_wait *w, const char *what);
  * @generation: bus generation (vs_virtio_generation()) when read began
  * @busy: which lock another task held past the wait budget; then only
  *	the identity (names, ids, transport, driver) is valid
+ * @nchildren: entries of @children
+ * @children: devices the driver made below it, of a class whose names do
+ *	not change (vs_read_children())
  */
 struct vs_virtio_info {
 	char *path;
@@ -83,6 +86,11 @@ struct vs_virtio_info {
 	bool list_only;
 	u32 generation;
 	const char *busy;
+	u32 nchildren;
+	struct {
+		char class[16];
+		char name[32];
+	} children[VIRTIO_STATUS_CHILD_MAX];
 };
 
 /**
@@ -109,6 +117,9 @@ struct vs_virtio_info {
  *	@error, only the identity and the holders are valid
  * @holders_counted: @nholders counts every holder (a dump); false when
  *	only the process the request named was looked at (a do)
+ * @guest_cid: (vhost-vsock) the guest's context id, 0 if unset or unknown
+ * @backend_fd: (vhost-net) the backend's fd in the holder the path names,
+ *	-1 if none is set or it is not there
  */
 struct vs_vhost_info {
 	char path[48];
@@ -129,6 +140,8 @@ struct vs_vhost_info {
 	char error[160];
 	const char *busy;
 	bool holders_counted;
+	u32 guest_cid;
+	int backend_fd;
 };
 
 /**
@@ -189,6 +202,66 @@ struct vs_queue_info {
 	bool iova;
 	const char *busy;
 };
+
+/**
+ * struct vs_qhealth - one virtqueue's progress (health-get)
+ * @index: queue index
+ * @num: ring size
+ * @num_free: free descriptors (guest)
+ * @packed: packed ring (guest): no idx, @in_flight counts descriptors
+ * @has_idx: the idx fields and @stalled_ns are known
+ * @vhost: a vhost queue: @last_avail_idx is valid
+ * @avail_idx: avail idx (vhost: its cached copy)
+ * @used_idx: used idx
+ * @last_avail_idx: next avail entry vhost will take
+ * @in_flight: buffers made available and not used yet
+ * @stalled_ns: how long the used idx stood still with buffers in flight
+ * @obj: the ring's owner, for vs_health_note() (identity only)
+ * @ring: its used ring's address, for vs_health_note() (identity only)
+ */
+struct vs_qhealth {
+	u32 index;
+	u32 num;
+	u32 num_free;
+	bool packed;
+	bool has_idx;
+	bool vhost;
+	u16 avail_idx;
+	u16 used_idx;
+	u16 last_avail_idx;
+	u32 in_flight;
+	u64 stalled_ns;
+	const void *obj;
+	u64 ring;
+};
+
+/**
+ * struct vs_health_dev - every queue of one device, read at once
+ * @path: the device's path (virtio: kmalloc'ed; vhost: @vhost_path)
+ * @busid: bus id (virtio), NULL for vhost
+ * @vhost_path: "/proc/PID/fd/FD" of a vhost device
+ * @kind: VIRTIO_STATUS_KIND_*
+ * @id: virtio device id
+ * @nqs: entries of @qs
+ * @qs: the queues, kcalloc'ed
+ * @busy: a lock stayed held: no queue was read, and this says which
+ */
+struct vs_health_dev {
+	char *path;
+	const char *busid;
+	char vhost_path[48];
+	u32 kind;
+	u32 id;
+	u32 nqs;
+	struct vs_qhealth *qs;
+	const char *busy;
+};
+
+void vs_health_dev_free(struct vs_health_dev *hd);
+
+/* health.c */
+u64 vs_health_note(const void *obj, u64 ring, u32 index, u16 used, u32 in_flight);
+void vs_health_exit(void);
 
 /* Longest descriptor chain element-get reports (the spec's descs-max). */
 #define VS_ELEM_MAX_DESCS	VIRTIO_STATUS_DESCS_MAX
@@ -253,6 +326,8 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 void vs_virtio_info_free(struct vs_virtio_info *info);
 int vs_virtio_queue_read(struct virtio_device *vdev, u32 index,
 			 struct vs_queue_info *qi, struct vs_wait *w);
+int vs_virtio_health_read(struct virtio_device *vdev, struct vs_health_dev *hd,
+			  struct vs_wait *w);
 int vs_virtio_elem_read(struct virtio_device *vdev, u32 qindex, bool given,
 			u32 eindex, struct vs_elem_info *ei, struct vs_wait *w);
 int vs_virtio_for_each(int (*fn)(struct virtio_device *vdev, void *arg),
@@ -275,6 +350,9 @@ int vs_vhost_get(pid_t pid, int fd, struct vs_vhost_info *vi, struct vs_wait *wa
 void vs_vhost_info_free(struct vs_vhost_info *vi);
 int vs_vhost_get_queue(pid_t pid, int fd, u32 index, struct vs_queue_info *qi,
 		       struct vs_wait *wait);
+int vs_vhost_walk_health(struct vs_vhost_walk *w,
+			 int (*emit)(const struct vs_health_dev *hd, void *arg),
+			 void *arg, struct vs_wait *wait);
 
 /**
  * struct vs_dev_name - a device as a request names it (its header nest)
@@ -298,6 +376,8 @@ size_t vs_msg_queue_size(const struct vs_dev_name *name,
 			 const struct vs_queue_info *qi);
 int vs_msg_put_queue(struct sk_buff *skb, const struct vs_dev_name *name,
 		     const struct vs_queue_info *qi);
+int vs_msg_put_health(struct sk_buff *skb, const struct vs_health_dev *hd,
+		      const struct vs_qhealth *q);
 size_t vs_msg_elem_size(const struct vs_dev_name *name,
 			const struct vs_elem_info *ei);
 int vs_msg_put_elem(struct sk_buff *skb, const struct vs_dev_name *name,

@@ -65,6 +65,8 @@ VHOST_CHURN = os.path.join(SELFTESTS, 'vhost', 'vhost_churn')
 VDPA_TEST = os.path.join(SELFTESTS, 'vhost', 'vdpa_test')
 VHOST_CID_REUSE = os.path.join(SELFTESTS, 'vhost', 'vhost_cid_reuse')
 VHOST_WALK = os.path.join(SELFTESTS, 'vhost', 'vhost_walk')
+VHOST_OWNER = os.path.join(SELFTESTS, 'vhost', 'vhost_owner')
+HEALTH_TEST = os.path.join(SELFTESTS, 'netlink', 'health_test')
 QMP_CLIENT = os.path.join(SELFTESTS, 'lib', 'qmp_client')
 DROP_CAP = os.path.join(SELFTESTS, 'lib', 'drop_cap')
 UAPI_DIR = '/usr/include/linux'
@@ -972,7 +974,7 @@ def test_dmesg(vm, R):
 # are cleared first.
 KMEMLEAK_OURS = re.compile(
     r'virtio_status|comm "(virtio-status|netlink_test|queue_test|vhost_test|vhost_churn|'
-    r'vdpa_test|dump_loop|insmod|rmmod)"|'
+    r'vdpa_test|dump_loop|health_test|vhost_owner|insmod|rmmod)"|'
     r'\b(vhost|virtio|vring|vp|pciehp|acpiphp|genl|netlink_dump)\w*\+0x|'
     r'^ +0x[0-9a-f]+$', re.M)
 
@@ -1044,12 +1046,13 @@ def test_canary(a, R):
 
 
 GROUPS = ['absent', 'netlink', 'cli', 'oracle', 'hotplug', 'vhost', 'walk', 'events',
-          'metrics', 'serve', 'reload', 'untested', 'locks', 'dmesg', 'mmio', 'ynl']
+          'metrics', 'serve', 'health', 'reload', 'untested', 'locks', 'dmesg', 'mmio',
+          'ynl']
 # After dmesg: the groups that boot a VM of their own, after the main VM.
 
 # Groups that live in their own file, selftests/groups/vm_<group>.py, each with a
 # function test_<group>(vm, R) run in the main VM like the groups above.
-EXTERNAL_GROUPS = ('walk', 'events', 'metrics', 'serve', 'locks')
+EXTERNAL_GROUPS = ('walk', 'events', 'metrics', 'serve', 'health', 'locks')
 
 
 def run_group(g, vm, R, wrong_ko, untested_ko=None):
@@ -1098,6 +1101,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix='vs-tests-') as work:
         port = free_port()
         devs, qargs = vm_config(work, port)
+        sdevs, sargs, stall_fifo = __import__('vm_health').stall_config(work)
+        devs, qargs = devs + sdevs, qargs + sargs
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
                  NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
                  VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
@@ -1105,7 +1110,8 @@ def main():
                  VDPA_TEST + ':/usr/bin/vdpa_test',
                  QMP_CLIENT + ':/usr/bin/qmp_client', DROP_CAP + ':/usr/bin/drop_cap',
                  VHOST_CID_REUSE + ':/usr/bin/vhost_cid_reuse',
-                 VHOST_WALK + ':/usr/bin/vhost_walk', GENL_PROBE + ':/usr/bin/genl_probe']
+                 VHOST_WALK + ':/usr/bin/vhost_walk', GENL_PROBE + ':/usr/bin/genl_probe',
+                 HEALTH_TEST + ':/usr/bin/health_test', VHOST_OWNER + ':/usr/bin/vhost_owner']
         if a.wrong_layout_module:
             files.append(a.wrong_layout_module + ':/virtio_status_wrong.ko')
         if a.untested_module:
@@ -1119,6 +1125,7 @@ def main():
                           extra_files=files, mem='768M') as vm:
                 print('# %s booted in %.1fs' % (vm.kver, vm.boot_seconds))
                 vm.hostfwd_port = port
+                vm.stall_fifo = stall_fifo
                 # the locks group's modules, and where the vhost layout is
                 vm.lockhold_dir, vm.module_path = a.lockhold_dir, a.module
                 if a.kernel == 'debug':

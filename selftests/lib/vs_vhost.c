@@ -9,9 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <linux/if_tun.h>
 #include <linux/vhost.h>
 
 #include "vs_vhost.h"
@@ -216,4 +220,130 @@ int vs_vhost_fixture_open(struct vs_nl *nl, char *why, size_t len)
 		return 1;
 	}
 	return 0;
+}
+
+/* Anonymous memory for @n regions, and eventfds for the rings. */
+int vs_vmem_init(struct vs_vmem *m, unsigned int n)
+{
+	unsigned int i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < VS_VMEM_NVQS; i++) {
+		m->kick[i] = -1;
+		m->call[i] = -1;
+	}
+	for (i = 0; i < n; i++) {
+		m->region[i] = mmap(NULL, VS_VMEM_REGION_SIZE,
+				    PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m->region[i] == MAP_FAILED) {
+			m->region[i] = NULL;
+			return -errno;
+		}
+		m->nregions++;
+	}
+	for (i = 0; i < VS_VMEM_NVQS; i++) {
+		m->kick[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		m->call[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (m->kick[i] < 0 || m->call[i] < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+void vs_vmem_free(struct vs_vmem *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nregions; i++)
+		munmap(m->region[i], VS_VMEM_REGION_SIZE);
+	for (i = 0; i < VS_VMEM_NVQS; i++) {
+		if (m->kick[i] >= 0)
+			close(m->kick[i]);
+		if (m->call[i] >= 0)
+			close(m->call[i]);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+/* VHOST_SET_MEM_TABLE with every region of @m. 0 or -errno. */
+int vs_vmem_set_table(int fd, const struct vs_vmem *m)
+{
+	struct vhost_memory *mem;
+	unsigned int i;
+	int err = 0;
+
+	mem = calloc(1, sizeof(*mem) + m->nregions * sizeof(mem->regions[0]));
+	if (!mem)
+		return -ENOMEM;
+	mem->nregions = m->nregions;
+	for (i = 0; i < m->nregions; i++) {
+		mem->regions[i].guest_phys_addr = VS_VMEM_REGION_GPA(i);
+		mem->regions[i].memory_size = VS_VMEM_REGION_SIZE;
+		mem->regions[i].userspace_addr = (unsigned long)m->region[i];
+	}
+	if (ioctl(fd, VHOST_SET_MEM_TABLE, mem))
+		err = -errno;
+	free(mem);
+	return err;
+}
+
+/*
+ * Sets up virtqueue @idx: size, ring addresses (user addresses inside
+ * region 0, zeroed: no buffers available), base 0, kick and call
+ * eventfds. Returns 0 or -errno.
+ */
+int vs_vmem_set_vring(int fd, const struct vs_vmem *m, unsigned int idx)
+{
+	char *ring = (char *)m->region[0] + idx * VS_VMEM_RING_SLOT;
+	struct vhost_vring_state num = { .index = idx, .num = VS_VMEM_RING_NUM };
+	struct vhost_vring_state base = { .index = idx, .num = 0 };
+	struct vhost_vring_addr addr = {
+		.index = idx,
+		.desc_user_addr = (unsigned long)ring,
+		.avail_user_addr = (unsigned long)(ring + 4096),
+		.used_user_addr = (unsigned long)(ring + 8192),
+	};
+	struct vhost_vring_file kick = { .index = idx, .fd = m->kick[idx] };
+	struct vhost_vring_file call = { .index = idx, .fd = m->call[idx] };
+
+	if (ioctl(fd, VHOST_SET_VRING_NUM, &num) ||
+	    ioctl(fd, VHOST_SET_VRING_ADDR, &addr) ||
+	    ioctl(fd, VHOST_SET_VRING_BASE, &base) ||
+	    ioctl(fd, VHOST_SET_VRING_KICK, &kick) ||
+	    ioctl(fd, VHOST_SET_VRING_CALL, &call))
+		return -errno;
+	return 0;
+}
+
+/*
+ * A new tap device (down, no packet info), as the backend of vhost-net:
+ * named @name if it is not empty, else vstestN; its name is written to
+ * @name (IFNAMSIZ bytes).
+ */
+int vs_tap_open(char *name)
+{
+	struct ifreq ifr = {};
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name[0] ? name : "vstest%d");
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
+	return fd;
+}
+
+int vs_net_backend(int fd, unsigned int idx, int tap)
+{
+	struct vhost_vring_file f = { .index = idx, .fd = tap };
+
+	return ioctl(fd, VHOST_NET_SET_BACKEND, &f) ? -errno : 0;
 }

@@ -57,20 +57,6 @@
 			 (1ULL << VH_F_EVENT_IDX))
 #define VH_WANT_NET	(VH_WANT_COMMON | (1ULL << VH_NET_F_MRG_RXBUF))
 
-/* Guest memory: up to two regions, the rings in the first one. */
-#define VH_REGION_SIZE	(1024UL * 1024)
-#define VH_REGION_GPA(i) ((__u64)(i) * VH_REGION_SIZE)
-#define VH_RING_NUM	256
-#define VH_RING_SLOT	16384	/* per virtqueue: desc, avail, used */
-#define VH_NVQS		2	/* vhost-net and vhost-vsock both have 2 */
-
-struct vh_mem {
-	void *region[2];
-	unsigned int nregions;
-	int kick[VH_NVQS];
-	int call[VH_NVQS];
-};
-
 /* What one vhost reply must say. */
 struct vh_expect {
 	char path[64];
@@ -95,7 +81,7 @@ static void vh_expect_init(struct vh_expect *e, bool vsock, __u32 pid,
 	e->name = vsock ? "vhost-vsock" : "vhost-net";
 	e->id = vsock ? 19 : 1;
 	e->driver = vsock ? "vhost_vsock" : "vhost_net";
-	e->num_vqs = VH_NVQS;
+	e->num_vqs = VS_VMEM_NVQS;
 	e->holders[0] = pid;
 	e->nholders = 1;
 }
@@ -342,128 +328,6 @@ static void check_gone(struct __test_metadata *_metadata, struct vs_nl *nl,
 	vs_devlist_free(&l);
 }
 
-/* Anonymous memory for @n regions, and eventfds for the rings. */
-static int vh_mem_init(struct vh_mem *m, unsigned int n)
-{
-	unsigned int i;
-
-	memset(m, 0, sizeof(*m));
-	for (i = 0; i < VH_NVQS; i++) {
-		m->kick[i] = -1;
-		m->call[i] = -1;
-	}
-	for (i = 0; i < n; i++) {
-		m->region[i] = mmap(NULL, VH_REGION_SIZE,
-				    PROT_READ | PROT_WRITE,
-				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m->region[i] == MAP_FAILED) {
-			m->region[i] = NULL;
-			return -errno;
-		}
-		m->nregions++;
-	}
-	for (i = 0; i < VH_NVQS; i++) {
-		m->kick[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		m->call[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (m->kick[i] < 0 || m->call[i] < 0)
-			return -errno;
-	}
-	return 0;
-}
-
-static void vh_mem_free(struct vh_mem *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nregions; i++)
-		munmap(m->region[i], VH_REGION_SIZE);
-	for (i = 0; i < VH_NVQS; i++) {
-		if (m->kick[i] >= 0)
-			close(m->kick[i]);
-		if (m->call[i] >= 0)
-			close(m->call[i]);
-	}
-	memset(m, 0, sizeof(*m));
-}
-
-/* VHOST_SET_MEM_TABLE with every region of @m. 0 or -errno. */
-static int vh_set_mem_table(int fd, const struct vh_mem *m)
-{
-	struct vhost_memory *mem;
-	unsigned int i;
-	int err = 0;
-
-	mem = calloc(1, sizeof(*mem) + m->nregions * sizeof(mem->regions[0]));
-	if (!mem)
-		return -ENOMEM;
-	mem->nregions = m->nregions;
-	for (i = 0; i < m->nregions; i++) {
-		mem->regions[i].guest_phys_addr = VH_REGION_GPA(i);
-		mem->regions[i].memory_size = VH_REGION_SIZE;
-		mem->regions[i].userspace_addr = (unsigned long)m->region[i];
-	}
-	if (ioctl(fd, VHOST_SET_MEM_TABLE, mem))
-		err = -errno;
-	free(mem);
-	return err;
-}
-
-/*
- * Sets up virtqueue @idx: size, ring addresses (user addresses inside
- * region 0, zeroed: no buffers available), base 0, kick and call
- * eventfds. Returns 0 or -errno.
- */
-static int vh_set_vring(int fd, const struct vh_mem *m, unsigned int idx)
-{
-	char *ring = (char *)m->region[0] + idx * VH_RING_SLOT;
-	struct vhost_vring_state num = { .index = idx, .num = VH_RING_NUM };
-	struct vhost_vring_state base = { .index = idx, .num = 0 };
-	struct vhost_vring_addr addr = {
-		.index = idx,
-		.desc_user_addr = (unsigned long)ring,
-		.avail_user_addr = (unsigned long)(ring + 4096),
-		.used_user_addr = (unsigned long)(ring + 8192),
-	};
-	struct vhost_vring_file kick = { .index = idx, .fd = m->kick[idx] };
-	struct vhost_vring_file call = { .index = idx, .fd = m->call[idx] };
-
-	if (ioctl(fd, VHOST_SET_VRING_NUM, &num) ||
-	    ioctl(fd, VHOST_SET_VRING_ADDR, &addr) ||
-	    ioctl(fd, VHOST_SET_VRING_BASE, &base) ||
-	    ioctl(fd, VHOST_SET_VRING_KICK, &kick) ||
-	    ioctl(fd, VHOST_SET_VRING_CALL, &call))
-		return -errno;
-	return 0;
-}
-
-/* A new tap device (down, no packet info), as the backend of vhost-net. */
-static int vh_tap_open(char *name)
-{
-	struct ifreq ifr = {};
-	int fd;
-
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "vstest%%d");
-	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
-	return fd;
-}
-
-static int vh_net_backend(int fd, unsigned int idx, int tap)
-{
-	struct vhost_vring_file f = { .index = idx, .fd = tap };
-
-	return ioctl(fd, VHOST_NET_SET_BACKEND, &f) ? -errno : 0;
-}
-
 static int vh_vsock_running(int fd, int on)
 {
 	return ioctl(fd, VHOST_VSOCK_SET_RUNNING, &on) ? -errno : 0;
@@ -514,7 +378,7 @@ TEST_F_TIMEOUT(vh, net, VH_TIMEOUT)
 {
 	__u64 offered, want, bf_offered, bf;
 	struct vh_expect e;
-	struct vh_mem mem;
+	struct vs_vmem mem;
 	char tapname[IFNAMSIZ];
 	__u32 pid = getpid();
 	int fd, tap, err;
@@ -561,51 +425,51 @@ TEST_F_TIMEOUT(vh, net, VH_TIMEOUT)
 		check_vhost(_metadata, &self->nl, &e, NULL);
 	}
 
-	err = vh_mem_init(&mem, 2);
+	err = vs_vmem_init(&mem, 2);
 	ASSERT_EQ(0, err)
 		TH_LOG("memory: %s", strerror(-err));
-	err = vh_set_mem_table(fd, &mem);
+	err = vs_vmem_set_table(fd, &mem);
 	ASSERT_EQ(0, err)
 		TH_LOG("VHOST_SET_MEM_TABLE: %s", strerror(-err));
 	e.regions = 2;
 	check_vhost(_metadata, &self->nl, &e, NULL);
 
-	for (i = 0; i < VH_NVQS; i++) {
-		err = vh_set_vring(fd, &mem, i);
+	for (i = 0; i < VS_VMEM_NVQS; i++) {
+		err = vs_vmem_set_vring(fd, &mem, i);
 		ASSERT_EQ(0, err)
 			TH_LOG("vring %u: %s", i, strerror(-err));
 	}
 	/* Rings set up, no backend: not started. */
 	check_vhost(_metadata, &self->nl, &e, NULL);
 
-	tap = vh_tap_open(tapname);
+	tap = vs_tap_open(tapname);
 	ASSERT_LE(0, tap)
 		TH_LOG("tap: %s", strerror(-tap));
-	err = vh_net_backend(fd, 0, tap);
+	err = vs_net_backend(fd, 0, tap);
 	ASSERT_EQ(0, err)
 		TH_LOG("VHOST_NET_SET_BACKEND 0 %s: %s", tapname,
 		       strerror(-err));
 	e.started = 1;
 	check_vhost(_metadata, &self->nl, &e, NULL);
-	ASSERT_EQ(0, vh_net_backend(fd, 1, tap));
+	ASSERT_EQ(0, vs_net_backend(fd, 1, tap));
 	check_vhost(_metadata, &self->nl, &e, NULL);
 
 	/* Detached from one ring: still started; from both: not. */
-	ASSERT_EQ(0, vh_net_backend(fd, 0, -1));
+	ASSERT_EQ(0, vs_net_backend(fd, 0, -1));
 	check_vhost(_metadata, &self->nl, &e, NULL);
-	ASSERT_EQ(0, vh_net_backend(fd, 1, -1));
+	ASSERT_EQ(0, vs_net_backend(fd, 1, -1));
 	e.started = 0;
 	check_vhost(_metadata, &self->nl, &e, NULL);
 
 	/* Closed while running. */
-	ASSERT_EQ(0, vh_net_backend(fd, 0, tap));
-	ASSERT_EQ(0, vh_net_backend(fd, 1, tap));
+	ASSERT_EQ(0, vs_net_backend(fd, 0, tap));
+	ASSERT_EQ(0, vs_net_backend(fd, 1, tap));
 	e.started = 1;
 	check_vhost(_metadata, &self->nl, &e, NULL);
 	close(fd);
 	check_gone(_metadata, &self->nl, e.path, &pid, 1);
 	close(tap);
-	vh_mem_free(&mem);
+	vs_vmem_free(&mem);
 }
 
 /*
@@ -616,7 +480,7 @@ TEST_F_TIMEOUT(vh, net, VH_TIMEOUT)
 TEST_F_TIMEOUT(vh, vsock, VH_TIMEOUT)
 {
 	struct vh_expect e;
-	struct vh_mem mem;
+	struct vs_vmem mem;
 	__u32 pid = getpid();
 	__u64 offered, cid;
 	unsigned int i;
@@ -641,17 +505,17 @@ TEST_F_TIMEOUT(vh, vsock, VH_TIMEOUT)
 		TH_LOG("VHOST_SET_FEATURES: %s", strerror(errno));
 	check_vhost(_metadata, &self->nl, &e, NULL);
 
-	err = vh_mem_init(&mem, 1);
+	err = vs_vmem_init(&mem, 1);
 	ASSERT_EQ(0, err)
 		TH_LOG("memory: %s", strerror(-err));
-	err = vh_set_mem_table(fd, &mem);
+	err = vs_vmem_set_table(fd, &mem);
 	ASSERT_EQ(0, err)
 		TH_LOG("VHOST_SET_MEM_TABLE: %s", strerror(-err));
 	e.regions = 1;
 	check_vhost(_metadata, &self->nl, &e, NULL);
 
-	for (i = 0; i < VH_NVQS; i++) {
-		err = vh_set_vring(fd, &mem, i);
+	for (i = 0; i < VS_VMEM_NVQS; i++) {
+		err = vs_vmem_set_vring(fd, &mem, i);
 		ASSERT_EQ(0, err)
 			TH_LOG("vring %u: %s", i, strerror(-err));
 	}
@@ -679,7 +543,7 @@ TEST_F_TIMEOUT(vh, vsock, VH_TIMEOUT)
 
 	close(fd);
 	check_gone(_metadata, &self->nl, e.path, &pid, 1);
-	vh_mem_free(&mem);
+	vs_vmem_free(&mem);
 }
 
 /*

@@ -172,6 +172,7 @@ def test_stall(vm, R):
         done = wait_until(lambda: cat(vm, '/tmp/stall.rc').strip(), timeout=WAIT * 2)
         R.ok(done == '0', 'stall: the guest\'s writer finishes',
              cat(vm, '/tmp/stall.dd'))
+        wait_until(lambda: drain.bytes >= 256 * 4096, timeout=WAIT)
     finally:
         drain.close()
     R.ok(drain.bytes >= 256 * 4096, 'stall: the host read all %d bytes' % (256 * 4096),

@@ -751,6 +751,30 @@ int vs_dev_get_done(struct netlink_callback *cb)
 }
 
 /*
+ * What one dumpit call returns: its messages, or (nothing written) why it
+ * stopped, with the sentence; a message alone too big is a device's
+ * (dev-get) or a queue's (@queues, health-get).
+ */
+static int vs_dump_end(struct sk_buff *skb, struct netlink_callback *cb, int err,
+		       bool queues)
+{
+	if (!err || (err == -EMSGSIZE && skb->len))
+		return skb->len;
+
+	if (err == -EMSGSIZE && queues)
+		NL_SET_ERR_MSG(cb->extack, "a queue does not fit in a dump message");
+	else if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG(cb->extack, "a device does not fit in a dump message");
+	else if (cb->args[VS_CB_VHOST])
+		vs_vhost_extack(cb->extack, err);
+	else if (err == -EINTR)
+		NL_SET_ERR_MSG(cb->extack, "interrupted waiting for a device lock");
+	else
+		NL_SET_ERR_MSG(cb->extack, "out of memory reading a device");
+	return err;
+}
+
+/*
  * A dump resumes by position on the bus. A device added or removed between
  * two calls shifts positions, but it also changes the generation, and
  * netlink then flags the next message (or the final NLMSG_DONE) with
@@ -791,18 +815,7 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!ctx.err && ctx.privileged)
 		ctx.err = vs_dump_vhost(&ctx, cb, vs_dump_vhost_devs);
 
-	if (!ctx.err || (ctx.err == -EMSGSIZE && skb->len))
-		return skb->len;
-
-	if (ctx.err == -EMSGSIZE)
-		NL_SET_ERR_MSG(cb->extack, "a device does not fit in a dump message");
-	else if (cb->args[VS_CB_VHOST])
-		vs_vhost_extack(cb->extack, ctx.err);
-	else if (ctx.err == -EINTR)
-		NL_SET_ERR_MSG(cb->extack, "interrupted waiting for a device lock");
-	else
-		NL_SET_ERR_MSG(cb->extack, "out of memory reading a device");
-	return ctx.err;
+	return vs_dump_end(skb, cb, ctx.err, false);
 }
 
 /**
@@ -935,18 +948,7 @@ static int vs_health_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	if (!hc.d.err && hc.d.privileged)
 		hc.d.err = vs_dump_vhost(&hc.d, cb, vs_dump_vhost_health);
 
-	if (!hc.d.err || (hc.d.err == -EMSGSIZE && skb->len))
-		return skb->len;
-
-	if (hc.d.err == -EMSGSIZE)
-		NL_SET_ERR_MSG(cb->extack, "a queue does not fit in a dump message");
-	else if (cb->args[VS_CB_VHOST])
-		vs_vhost_extack(cb->extack, hc.d.err);
-	else if (hc.d.err == -EINTR)
-		NL_SET_ERR_MSG(cb->extack, "interrupted waiting for a device lock");
-	else
-		NL_SET_ERR_MSG(cb->extack, "out of memory reading a device");
-	return hc.d.err;
+	return vs_dump_end(skb, cb, hc.d.err, true);
 }
 
 int virtio_status_nl_health_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)

@@ -414,6 +414,19 @@ static void vs_read_children(struct virtio_device *vdev, struct vs_virtio_info *
 	device_for_each_child(&vdev->dev, info, vs_read_child);
 }
 
+/* The device's canonical sysfs path, "/sys/devices/...", kmalloc'ed. */
+static char *vs_sysfs_path(struct virtio_device *vdev)
+{
+	char *kpath = kobject_get_path(&vdev->dev.kobj, GFP_KERNEL);
+	char *path;
+
+	if (!kpath)
+		return NULL;
+	path = kasprintf(GFP_KERNEL, "/sys%s", kpath);
+	kfree(kpath);
+	return path;
+}
+
 /**
  * vs_virtio_read() - read the state of one virtio device
  * @vdev: the device, pinned by the caller
@@ -438,17 +451,12 @@ int vs_virtio_read(struct virtio_device *vdev, bool privileged,
 		   struct vs_virtio_info *info, struct vs_wait *w)
 {
 	struct device *parent;
-	char *kpath;
 	int err;
 
 	memset(info, 0, sizeof(*info));
 	info->generation = vs_virtio_generation();
 
-	kpath = kobject_get_path(&vdev->dev.kobj, GFP_KERNEL);
-	if (!kpath)
-		return -ENOMEM;
-	info->path = kasprintf(GFP_KERNEL, "/sys%s", kpath);
-	kfree(kpath);
+	info->path = vs_sysfs_path(vdev);
 	if (!info->path)
 		return -ENOMEM;
 
@@ -659,16 +667,11 @@ int vs_virtio_health_read(struct virtio_device *vdev, struct vs_health_dev *hd,
 {
 	struct device *parent;
 	struct virtqueue *vq;
-	char *kpath;
 	u32 i, n = 0;
 	int err;
 
 	memset(hd, 0, sizeof(*hd));
-	kpath = kobject_get_path(&vdev->dev.kobj, GFP_KERNEL);
-	if (!kpath)
-		return -ENOMEM;
-	hd->path = kasprintf(GFP_KERNEL, "/sys%s", kpath);
-	kfree(kpath);
+	hd->path = vs_sysfs_path(vdev);
 	if (!hd->path)
 		return -ENOMEM;
 	hd->busid = dev_name(&vdev->dev);

@@ -66,6 +66,7 @@ static int ht_cb(const struct nlmsghdr *nlh, void *arg)
 	bool vhost, split;
 	size_t off;
 	__u32 kind;
+	int idx;
 
 	c->msgs++;
 	if (g->cmd != VIRTIO_STATUS_CMD_HEALTH_GET)
@@ -102,10 +103,10 @@ static int ht_cb(const struct nlmsghdr *nlh, void *arg)
 	if (!tb[VIRTIO_STATUS_A_HEALTH_INDEX] || !tb[VIRTIO_STATUS_A_HEALTH_NUM] ||
 	    !tb[VIRTIO_STATUS_A_HEALTH_IN_FLIGHT])
 		return ht_bad(c, "no index, num or in-flight", path);
-	split = tb[VIRTIO_STATUS_A_HEALTH_AVAIL_IDX] && tb[VIRTIO_STATUS_A_HEALTH_USED_IDX] &&
-		tb[VIRTIO_STATUS_A_HEALTH_STALLED_NS];
-	if (!split && (tb[VIRTIO_STATUS_A_HEALTH_AVAIL_IDX] || tb[VIRTIO_STATUS_A_HEALTH_USED_IDX] ||
-		       tb[VIRTIO_STATUS_A_HEALTH_STALLED_NS]))
+	idx = !!tb[VIRTIO_STATUS_A_HEALTH_AVAIL_IDX] + !!tb[VIRTIO_STATUS_A_HEALTH_USED_IDX] +
+	      !!tb[VIRTIO_STATUS_A_HEALTH_STALLED_NS];
+	split = idx == 3;
+	if (idx && !split)
 		return ht_bad(c, "part of the idx set", path);
 	if (vhost && (!split || !tb[VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX] ||
 		      tb[VIRTIO_STATUS_A_HEALTH_NUM_FREE] || tb[VIRTIO_STATUS_A_HEALTH_PACKED]))

@@ -71,12 +71,13 @@ int main(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--net") && i + 1 < argc)
+		if (!strcmp(argv[i], "--net") && i + 1 < argc) {
 			tapname = argv[++i];
-		else if (!strcmp(argv[i], "--vsock") && i + 1 < argc)
+		} else if (!strcmp(argv[i], "--vsock") && i + 1 < argc) {
 			cid = strtoull(argv[++i], NULL, 0);
-		else {
-			fprintf(stderr, "usage: vhost_owner [--net TAP] [--vsock CID] [-- ARG...]\n");
+		} else {
+			fprintf(stderr, "usage: %s [--net TAP] [--vsock CID] [-- ARG...]\n",
+				argv[0]);
 			return 2;
 		}
 	}

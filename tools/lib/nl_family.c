@@ -237,31 +237,43 @@ static int vs_nl_dump_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 	return 0;
 }
 
-int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
-		   struct vs_err *e)
+/*
+ * A dump of @cmd into what @parse fills (@count: its entries, emptied at
+ * each try), started over while it races with the bus (NLM_F_DUMP_INTR),
+ * at most VS_DUMP_TRIES times. 0, or -1 with @e set.
+ */
+static int vs_nl_dump_retry(struct vs_nl *nl, u8 cmd,
+			    int (*parse)(struct nl_msg *msg, void *arg, struct vs_err *e),
+			    void *arg, size_t *count, struct vs_err *e)
 {
 	struct nl_msg *msg;
 	bool intr;
-	int try;
+	int try, ret;
 
 	for (try = 0; try < VS_DUMP_TRIES; try++) {
-		list->n = 0;
-		msg = vs_nl_cmd_msg(nl, VIRTIO_STATUS_CMD_DEV_GET, NLM_F_DUMP);
+		*count = 0;
+		msg = vs_nl_cmd_msg(nl, cmd, NLM_F_DUMP);
 		if (!msg) {
 			vs_err_sys(e, ENOMEM, NULL);
-			goto free_list;
+			return -1;
 		}
-		if (vs_nl_family_request(nl, msg, vs_nl_dump_parse, list, &intr,
-					 e) < 0) {
-			nlmsg_free(msg);
-			goto free_list;
-		}
+		ret = vs_nl_family_request(nl, msg, parse, arg, &intr, e);
 		nlmsg_free(msg);
+		if (ret < 0)
+			return -1;
 		if (!intr)
 			return 0;
 	}
 	vs_err_set(e, VS_ERR_DUMP_INTR, VS_DUMP_TRIES, NULL);
-free_list:
+	return -1;
+}
+
+int vs_nl_dev_dump(struct vs_nl *nl, struct vs_dev_list *list,
+		   struct vs_err *e)
+{
+	if (!vs_nl_dump_retry(nl, VIRTIO_STATUS_CMD_DEV_GET, vs_nl_dump_parse,
+			      list, &list->n, e))
+		return 0;
 	vs_dev_list_free(list);
 	return -1;
 }
@@ -286,28 +298,9 @@ static int vs_nl_health_parse(struct nl_msg *msg, void *arg, struct vs_err *e)
 int vs_nl_health_dump(struct vs_nl *nl, struct vs_health_list *list,
 		      struct vs_err *e)
 {
-	struct nl_msg *msg;
-	bool intr;
-	int try;
-
-	for (try = 0; try < VS_DUMP_TRIES; try++) {
-		list->n = 0;
-		msg = vs_nl_cmd_msg(nl, VIRTIO_STATUS_CMD_HEALTH_GET, NLM_F_DUMP);
-		if (!msg) {
-			vs_err_sys(e, ENOMEM, NULL);
-			goto free_list;
-		}
-		if (vs_nl_family_request(nl, msg, vs_nl_health_parse, list,
-					 &intr, e) < 0) {
-			nlmsg_free(msg);
-			goto free_list;
-		}
-		nlmsg_free(msg);
-		if (!intr)
-			return 0;
-	}
-	vs_err_set(e, VS_ERR_DUMP_INTR, VS_DUMP_TRIES, NULL);
-free_list:
+	if (!vs_nl_dump_retry(nl, VIRTIO_STATUS_CMD_HEALTH_GET, vs_nl_health_parse,
+			      list, &list->n, e))
+		return 0;
 	vs_health_list_free(list);
 	return -1;
 }

@@ -11,8 +11,8 @@
  *
  *   ready net_fd=N tap_fd=N vsock_fd=N
  *
- * (-1 for what was not asked for) and waits for a signal to end it. Exit status 1 if a step failed (it says which), 2 for
- * bad usage.
+ * (-1 for what was not asked for) and waits for a signal to end it.
+ * Exit status 1 if a step failed (it says which), 2 for bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>

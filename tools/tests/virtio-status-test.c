@@ -15,6 +15,7 @@
 #include "test_args.c"
 #include "test_cli.c"
 #include "test_show.c"
+#include "test_names.c"
 #include "test_vhost.c"
 #include "test_queue.c"
 #include "test_element.c"

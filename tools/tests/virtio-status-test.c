@@ -27,6 +27,7 @@
 #include "test_decode_dev.c"
 #include "test_decode_queue.c"
 #include "test_events.c"
+#include "test_stall.c"
 #include "test_metrics.c"
 #include "test_exporter.c"
 #include "test_serve.c"

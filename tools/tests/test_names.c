@@ -414,3 +414,153 @@ TEST(names_vhost_unknown_identity)
 	EXPECT_STREQ("", n.vm);
 	EXPECT_STREQ("", n.tap);
 }
+
+/* fill_dev() with its network interface and a console port below it */
+static void guest_with_children(struct vs_nl_dev *d)
+{
+	add_child(d, "virtio-ports", "vport0p1");
+	add_child(d, "net", "eth0");
+}
+
+TEST(names_show_guest)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *out, *err;
+
+	guest_with_children(&f->dev);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", "virtio0")));
+	EXPECT_NE(NULL, strstr(out,
+			       "  driver:           none bound\n"
+			       "  device:           eth0\n"
+			       "  status:           0x0f ACK,DRV,FEAT,OK\n"));
+	EXPECT_STREQ("", err);
+	free(out);
+	free(err);
+
+	/* the table: under the row, when there is a name */
+	fake_add(f, PCI_PATH, "virtio-net");
+	guest_with_children(&f->list.devs[0]);
+	fake_add(f, MMIO_PATH, "virtio-blk");
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_TEXT(out,
+		    "NAME        ID       DRIVER  STATUS           FEATURES  VQS  PATH\n"
+		    "virtio-net  virtio0  -       ACK,DRV,FEAT,OK  4         3    /sys/devices/pci0000:00/0000:00:03.0/virtio0\n"
+		    "  device: eth0\n"
+		    "virtio-blk  virtio0  -       ACK,DRV,FEAT,OK  4         3    /sys/devices/platform/a000.virtio_mmio/virtio1\n");
+	free(out);
+	free(err);
+	fake_free(f);
+}
+
+/* A VM's vhost-net device: tap vnet3, VM web01 (fill_vhost(), fd 20) */
+static void vm_tree(struct proc_tree *t, struct vs_nl_dev *d)
+{
+	PROC_TEXT(t, "1234/fdinfo/20", "pos:\t0\nflags:\t0104002\niff:\tvnet3\n");
+	PROC_TEXT(t, "1234/cgroup",
+		  "0::/machine.slice/machine-qemu\\x2d2\\x2dweb01.scope/libvirt\n");
+	PROC_ARGV(t, "1234/cmdline", "qemu\0-name\0guest=web01\0-uuid\0u-web01");
+	vhost_with_backend(d, 20);
+}
+
+TEST(names_show_vhost)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct proc_tree t;
+	char *out, *err;
+
+	ASSERT_EQ(0, proc_tree_new(&t));
+	vm_tree(&t, &f->dev);
+	f->features = vs_fset_of(7, 0);
+	vs_names_set_proc_root(t.root);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show", VHOST_PATH)));
+	EXPECT_NE(NULL, strstr(out,
+			       "  driver:           vhost_net\n"
+			       "  tap:              vnet3\n"
+			       "  vm:               web01\n"
+			       "  uuid:             u-web01\n"
+			       "  owner pid:        1234\n"));
+	free(out);
+	free(err);
+
+	fake_add(f, PCI_PATH, "virtio-net");
+	vs_dev_list_add(&f->list);
+	f->list.devs[1] = f->dev;
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("show")));
+	EXPECT_NE(NULL, strstr(out,
+			       "/proc/1234/fd/17\n"
+			       "  tap: vnet3  vm: web01\n"));
+	free(out);
+	free(err);
+	vs_names_set_proc_root(NO_PROC);
+	proc_tree_free(&t);
+	fake_free(f);
+}
+
+#define WANT_LIST_NAMES "{\"return\": [{\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"name\": \"virtio-net\", \"names\": {\"device\": \"eth0\", \"virtio\": \"virtio0\"}}, {\"path\": \"/proc/1234/fd/17\", \"name\": \"vhost-net\", \"names\": {\"tap\": \"vnet3\", \"vm\": \"web01\", \"uuid\": \"u-web01\"}}]}"
+
+/* How x-query-virtio-status --names ends */
+#define WANT_STATUS_END_VHOST "\"log-size\": 0}, \"names\": {\"tap\": \"vnet3\", \"vm\": \"web01\", \"uuid\": \"u-web01\"}}}\n"
+#define WANT_STATUS_END_GUEST "\"use-guest-notifier-mask\": false, \"names\": {\"device\": \"eth0\", \"virtio\": \"virtio0\"}}}\n"
+
+TEST(names_json)
+{
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_nl_dev *d;
+	struct proc_tree t;
+	char *out, *err, *line;
+
+	ASSERT_EQ(0, proc_tree_new(&t));
+	vs_names_set_proc_root(t.root);
+	fake_add(f, PCI_PATH, "virtio-net");
+	guest_with_children(&f->list.devs[0]);
+	d = vs_dev_list_add(&f->list);
+	vm_tree(&t, d);
+
+	/* opt-in */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio", "--names")));
+	EXPECT_TEXT(out, WANT_LIST_NAMES "\n");
+	free(out);
+	free(err);
+	/* without it, QEMU's shape, byte for byte */
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("x-query-virtio")));
+	EXPECT_TEXT(out,
+		    "{\"return\": [{\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"name\": \"virtio-net\"}, {\"path\": \"/proc/1234/fd/17\", \"name\": \"vhost-net\"}]}\n");
+	free(out);
+	free(err);
+
+	/* x-query-virtio-status: "names" last, after vhost-dev */
+	f->dev = *d;
+	f->features = vs_fset_of(7, 0);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--path", VHOST_PATH)));
+	EXPECT_TEXT(out, WANT_VHOST_STATUS "\n");
+	free(out);
+	free(err);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--names", "--path", VHOST_PATH)));
+	EXPECT_NE(NULL, strstr(out, WANT_STATUS_END_VHOST));
+	free(out);
+	free(err);
+	fill_dev(&f->dev);
+	guest_with_children(&f->dev);
+	EXPECT_EQ(0, run_cli(&be, "", &out, &err,
+			     ARGV("x-query-virtio-status", "--decode", "--path", "virtio0",
+				  "--names")));
+	EXPECT_NE(NULL, strstr(out, WANT_STATUS_END_GUEST));
+	free(out);
+	free(err);
+
+	/* --qmp: QEMU's shape; "names" is no argument of its commands */
+	line = qmp(&be, "{\"execute\": \"x-query-virtio\"}");
+	EXPECT_EQ(NULL, strstr(line, "names"));
+	free(line);
+	line = qmp(&be, "{\"execute\": \"x-query-virtio\", \"arguments\": {\"names\": true}}");
+	EXPECT_TEXT(line, QMP_ERR("Parameter 'names' is unexpected"));
+	free(line);
+	vs_names_set_proc_root(NO_PROC);
+	proc_tree_free(&t);
+	fake_free(f);
+}

@@ -329,6 +329,7 @@ TEST(metrics_help)
 #define QUEUE_RANGE	"--queue takes a queue index from 0 to 65535, not "
 #define INDEX_RANGE	"--index takes an avail ring index from 0 to 65535, not "
 #define RCVBUF_RANGE	"--rcvbuf takes a size in bytes from 1 to 67108864, not "
+#define STALL_RANGE	"--stall-after takes a number of seconds from 1 to 86400, not "
 #define NAMES_ALONE	"--names is for x-query-virtio and x-query-virtio-status"
 #define MODE_OCTAL	"--mode takes octal permissions such as 0660, not "
 #define MODE_WORLD	"--mode 0666 would let every user connect and read what root sees (vhost devices, offered features); use --group and a mode such as 0660"
@@ -433,6 +434,16 @@ static const struct {
 	{ { "monitor", "--rcvbuf", "0" }, RCVBUF_RANGE "'0'" },
 	{ { "monitor", "--rcvbuf=-5" }, RCVBUF_RANGE "'-5'" },
 	{ { "monitor", "--rcvbuf", "99999999999" }, RCVBUF_RANGE "'99999999999'" },
+	{ { "monitor", "--stall-after" }, "option --stall-after needs a number of seconds" },
+	{ { "monitor", "--stall-after", "0" }, STALL_RANGE "'0'" },
+	{ { "monitor", "--stall-after=-5" }, STALL_RANGE "'-5'" },
+	{ { "monitor", "--stall-after", "1.5" }, STALL_RANGE "'1.5'" },
+	{ { "monitor", "--stall-after", "30s" }, STALL_RANGE "'30s'" },
+	{ { "monitor", "--stall-after=" }, STALL_RANGE "''" },
+	{ { "monitor", "--stall-after", "86401" }, STALL_RANGE "'86401'" },
+	{ { "monitor", "--stall-after", "99999999999999999999" },
+	  STALL_RANGE "'99999999999999999999'" },
+	{ { "monitor", "--names" }, "monitor: unknown option '--names'" },
 	{ { "monitor", "--decode" }, "monitor: unknown option '--decode'" },
 	{ { "monitor", "--bogus" }, "monitor: unknown option '--bogus'" },
 	{ { "monitor", "virtio0" }, "monitor takes no argument, not 'virtio0'" },
@@ -576,4 +587,29 @@ TEST(names_args)
 	EXPECT_TRUE(o.pretty);
 	EXPECT_EQ(VS_JSON_RAW_AND_DECODED, o.mode);
 	EXPECT_STREQ("virtio0", o.path);
+}
+
+TEST(monitor_stall_args)
+{
+	struct vs_cmd_monitor_opts o;
+	char msg[VS_MSG_MAX];
+
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "-p"));
+	EXPECT_EQ(30, o.stall_after);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--stall-after", "45"));
+	EXPECT_EQ(45, o.stall_after);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--stall-after=1", "--no-vhost"));
+	EXPECT_EQ(1, o.stall_after);
+	EXPECT_TRUE(o.no_vhost);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--stall-after", "86400"));
+	EXPECT_EQ(86400, o.stall_after);
+
+	/* health-get every third of it, 1 s to 5 s */
+	EXPECT_EQ(1, vs_cmd_monitor_interval(1));
+	EXPECT_EQ(1, vs_cmd_monitor_interval(5));
+	EXPECT_EQ(2, vs_cmd_monitor_interval(6));
+	EXPECT_EQ(3, vs_cmd_monitor_interval(9));
+	EXPECT_EQ(5, vs_cmd_monitor_interval(15));
+	EXPECT_EQ(5, vs_cmd_monitor_interval(30));
+	EXPECT_EQ(5, vs_cmd_monitor_interval(86400));
 }

@@ -211,16 +211,6 @@ static void vs_cmd_monitor_print(struct json_object *event, void *arg)
 	free(text);
 }
 
-/* Watching for stalled queues: health-get every @interval_ms. */
-struct vs_cmd_monitor_health {
-	const struct vs_backend *be;
-	struct vs_stall stall;
-	long long interval_ms;
-	long long next_ms;	/* CLOCK_MONOTONIC of the next health-get */
-	bool failing;		/* the last one failed, and we said so */
-	FILE *err;
-};
-
 static long long vs_cmd_monitor_ms(void)
 {
 	struct timespec ts;
@@ -229,36 +219,56 @@ static long long vs_cmd_monitor_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void vs_cmd_monitor_health_init(struct vs_cmd_monitor_health *h,
+				const struct vs_backend *be, int stall_after,
+				bool no_vhost, FILE *err, long long now_ms)
+{
+	memset(h, 0, sizeof(*h));
+	h->be = be;
+	h->err = err;
+	vs_stall_init(&h->stall, (u64)stall_after * 1000000000ULL, no_vhost);
+	h->interval_ms = 1000LL * vs_cmd_monitor_interval(stall_after);
+	h->next_ms = now_ms;
+}
+
+void vs_cmd_monitor_health_free(struct vs_cmd_monitor_health *h)
+{
+	vs_stall_free(&h->stall);
+}
+
+int vs_cmd_monitor_health_wait(const struct vs_cmd_monitor_health *h,
+			       long long now_ms)
+{
+	return now_ms < h->next_ms ? (int)(h->next_ms - now_ms) : 0;
+}
+
+/* vs_stall_update()'s callback: the event, to the tick's callback */
+struct vs_cmd_monitor_emit {
+	void (*cb)(struct json_object *event, void *arg);
+	void *arg;
+};
+
 static void vs_cmd_monitor_stall_ev(const struct vs_stall_ev *ev, void *arg)
 {
-	vs_json_ev_emit(vs_stall_ev_json(ev), vs_cmd_monitor_print, arg);
+	struct vs_cmd_monitor_emit *em = arg;
+
+	vs_json_ev_emit(vs_stall_ev_json(ev), em->cb, em->arg);
 }
 
-/* The poll() timeout until the next health-get, in ms. */
-static int vs_cmd_monitor_wait(const struct vs_cmd_monitor_health *h)
+void vs_cmd_monitor_health_tick(struct vs_cmd_monitor_health *h,
+				long long now_ms, bool module_gone,
+				void (*cb)(struct json_object *event, void *arg),
+				void *arg)
 {
-	long long now = vs_cmd_monitor_ms();
-
-	return now < h->next_ms ? (int)(h->next_ms - now) : 0;
-}
-
-/*
- * A health-get when its time has come, its changes as events on @mo. A
- * failure is said once, until one succeeds again. None while the module
- * is unloaded: looking its family up by name would load it again.
- */
-static void vs_cmd_monitor_tick(struct vs_cmd_monitor_health *h,
-				struct vs_cmd_monitor_out *mo)
-{
+	struct vs_cmd_monitor_emit em = { .cb = cb, .arg = arg };
 	struct vs_health_list l = { 0 };
 	char sentence[2 * VS_MSG_MAX];
-	long long now = vs_cmd_monitor_ms();
 	struct vs_err e;
 
-	if (now < h->next_ms)
+	if (now_ms < h->next_ms)
 		return;
-	h->next_ms = now + h->interval_ms;
-	if (mo->module_gone)
+	h->next_ms = now_ms + h->interval_ms;
+	if (module_gone)
 		return;
 	vs_err_clear(&e);
 	if (h->be->ops->health_dump(h->be->ctx, &l, &e) < 0) {
@@ -273,7 +283,7 @@ static void vs_cmd_monitor_tick(struct vs_cmd_monitor_health *h,
 	} else {
 		h->failing = false;
 		if (vs_stall_update(&h->stall, &l, vs_events_now(),
-				    vs_cmd_monitor_stall_ev, mo) < 0) {
+				    vs_cmd_monitor_stall_ev, &em) < 0) {
 			fprintf(h->err,
 				"virtio-status: out of memory watching for stalled queues\n");
 			fflush(h->err);
@@ -285,7 +295,7 @@ static void vs_cmd_monitor_tick(struct vs_cmd_monitor_health *h,
 int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 			FILE *out, FILE *err)
 {
-	struct vs_cmd_monitor_health health = { .be = be, .err = err };
+	struct vs_cmd_monitor_health health;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_int, old_term;
 	struct vs_cmd_monitor_out mo = { .f = out };
 	struct signalfd_siginfo si;
@@ -312,15 +322,14 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	mo.pretty = o.pretty;
 	eo.rcvbuf = o.rcvbuf;
 	eo.no_vhost = o.no_vhost;
-	vs_stall_init(&health.stall, (u64)o.stall_after * 1000000000ULL,
-		      o.no_vhost);
-	health.interval_ms = 1000LL * vs_cmd_monitor_interval(o.stall_after);
+	vs_cmd_monitor_health_init(&health, be, o.stall_after, o.no_vhost, err,
+				   vs_cmd_monitor_ms());
 
 	vs_err_clear(&e);
 	if (vs_events_open_opts(&ev, &eo, &e) < 0) {
 		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
 		fprintf(err, "%s\n", sentence);
-		vs_stall_free(&health.stall);
+		vs_cmd_monitor_health_free(&health);
 		return 1;
 	}
 	if (vs_events_vhost(ev, &why))
@@ -353,7 +362,8 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	health.next_ms = vs_cmd_monitor_ms();
 	for (;;) {
 		/* events, until the next health-get is due */
-		n = poll(pfd, 2, vs_cmd_monitor_wait(&health));
+		n = poll(pfd, 2, vs_cmd_monitor_health_wait(&health,
+							    vs_cmd_monitor_ms()));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -373,7 +383,9 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 			goto close;
 		}
 		if (!mo.failed)
-			vs_cmd_monitor_tick(&health, &mo);
+			vs_cmd_monitor_health_tick(&health, vs_cmd_monitor_ms(),
+						   mo.module_gone,
+						   vs_cmd_monitor_print, &mo);
 		if (mo.failed) {
 			fprintf(err, "monitor stopped: cannot write an event\n");
 			goto close;
@@ -387,6 +399,6 @@ close:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	vs_events_close(ev);
-	vs_stall_free(&health.stall);
+	vs_cmd_monitor_health_free(&health);
 	return status;
 }

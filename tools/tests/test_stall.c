@@ -4,6 +4,7 @@
  * dumps in, VIRTIO_QUEUE_STALLED and VIRTIO_QUEUE_RECOVERED out, without
  * a clock.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #include "test.h"
 
+#include "cmd_monitor.h"
 #include "stall.h"
 
 #define SEC		1000000000ULL
@@ -363,4 +365,92 @@ TEST(stall_event_json)
 					json_type_double));
 	free(text);
 	json_object_put(o);
+}
+
+/* The events a monitor tick gave, one line each */
+struct lines {
+	char text[4096];
+	size_t n;
+};
+
+static void lines_cb(struct json_object *event, void *arg)
+{
+	struct lines *l = arg;
+	char *t = vs_json_text(event, false);
+	size_t len = strlen(l->text);
+
+	snprintf(l->text + len, sizeof(l->text) - len, "%s\n", t ? t : "?");
+	l->n++;
+	free(t);
+}
+
+#define WANT_NOT_WATCHED \
+	"virtio-status: stalled queues are not watched for now (" WANT_LIST_ONLY \
+	"); trying again every 5 s\n"
+
+/* What the ticks below print (the time stamps are now's) */
+#define WANT_TICK_STALLED "{\"event\": \"VIRTIO_QUEUE_STALLED\", \"data\": {\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"queue\": 1, \"in-flight\": 4, \"seconds\": 40.000}, \"timestamp\": {"
+#define WANT_TICK_RECOVERED "\n{\"event\": \"VIRTIO_QUEUE_RECOVERED\", \"data\": {\"path\": \"/sys/devices/pci0000:00/0000:00:03.0/virtio0\", \"queue\": 1, \"seconds\": 40.000}, "
+
+TEST(stall_monitor_ticks)
+{
+	struct vs_cmd_monitor_health h;
+	struct lines got = { 0 };
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	char *errs = NULL;
+	size_t errs_len = 0;
+	FILE *err = open_memstream(&errs, &errs_len);
+
+	ASSERT_NE(NULL, err);
+	net_dump(&f->health, 3, 4, 40 * SEC);
+	vs_cmd_monitor_health_init(&h, &be, 30, false, err, 1000);
+	/* due at once, then every 5 s */
+	EXPECT_EQ(0, vs_cmd_monitor_health_wait(&h, 1000));
+	vs_cmd_monitor_health_tick(&h, 1000, false, lines_cb, &got);
+	EXPECT_EQ(1, f->health_dumps);
+	ASSERT_EQ(1, got.n);
+	EXPECT_NE(NULL, strstr(got.text, WANT_TICK_STALLED));
+	EXPECT_EQ(5000, vs_cmd_monitor_health_wait(&h, 1000));
+	EXPECT_EQ(4000, vs_cmd_monitor_health_wait(&h, 2000));
+	vs_cmd_monitor_health_tick(&h, 2000, false, lines_cb, &got);
+	EXPECT_EQ(1, f->health_dumps);
+	/* still stalled: nothing more */
+	vs_cmd_monitor_health_tick(&h, 6000, false, lines_cb, &got);
+	EXPECT_EQ(2, f->health_dumps);
+	EXPECT_EQ(1, got.n);
+
+	/* the module unloaded: not asked (that would load it) */
+	vs_cmd_monitor_health_tick(&h, 11000, true, lines_cb, &got);
+	EXPECT_EQ(2, f->health_dumps);
+	EXPECT_EQ(5000, vs_cmd_monitor_health_wait(&h, 11000));
+
+	/* failing: said once, asked at every tick */
+	vs_err_set(&f->health_err, VS_ERR_LIST_ONLY, 0, "%s",
+		   "fingerprint 1234abcd is unknown");
+	vs_cmd_monitor_health_tick(&h, 16000, false, lines_cb, &got);
+	vs_cmd_monitor_health_tick(&h, 21000, false, lines_cb, &got);
+	EXPECT_EQ(4, f->health_dumps);
+	fflush(err);
+	EXPECT_TEXT(errs, WANT_NOT_WATCHED);
+
+	/* back, and the queue moved: recovered */
+	vs_err_clear(&f->health_err);
+	vs_health_list_free(&f->health);
+	net_dump(&f->health, 3, 0, 0);
+	vs_cmd_monitor_health_tick(&h, 26000, false, lines_cb, &got);
+	ASSERT_EQ(2, got.n);
+	EXPECT_NE(NULL, strstr(got.text, WANT_TICK_RECOVERED));
+
+	/* a new failure is said again */
+	vs_err_set(&f->health_err, VS_ERR_LIST_ONLY, 0, "%s",
+		   "fingerprint 1234abcd is unknown");
+	vs_cmd_monitor_health_tick(&h, 31000, false, lines_cb, &got);
+	fflush(err);
+	EXPECT_TEXT(errs, WANT_NOT_WATCHED WANT_NOT_WATCHED);
+
+	vs_cmd_monitor_health_free(&h);
+	fclose(err);
+	free(errs);
+	fake_free(f);
 }

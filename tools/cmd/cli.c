@@ -19,14 +19,15 @@ static const struct vs_cmd_def vs_cmd_defs[] = {
 	  .synopsis = "[show [DEVICE]]",
 	  .help = "a table of the devices (the default), or one DEVICE" },
 	{ .name = "x-query-virtio",
+	  .takes_names = true,
 	  .run = vs_cmd_query_run,
-	  .synopsis = "[-p] x-query-virtio",
+	  .synopsis = "[-p] x-query-virtio [--names]",
 	  .help = "the devices: [{\"path\", \"name\"}]" },
 	{ .name = "x-query-virtio-status",
-	  .needs_path = true, .takes_decode = true,
+	  .needs_path = true, .takes_decode = true, .takes_names = true,
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] x-query-virtio-status --path DEVICE\n"
-		      "[--decode | --raw-and-decoded]",
+		      "[--decode | --raw-and-decoded] [--names]",
 	  .help = "the VirtioStatus of one device" },
 	{ .name = "x-query-virtio-queue-status",
 	  .needs_path = true, .needs_queue = true,
@@ -173,6 +174,12 @@ void vs_cmd_usage(FILE *f)
 	      "                 \"symbols\" (the bare symbols, in the order of the\n"
 	      "                 strings): an extension of ours, QEMU has no such\n"
 	      "                 members (QMP: argument \"raw-and-decoded\": true)\n"
+	      "  --names        x-query-virtio and x-query-virtio-status: add our\n"
+	      "                 member \"names\" to each device: {\"device\" (the\n"
+	      "                 guest's eth0, vda...), \"virtio\" (virtioN), \"tap\",\n"
+	      "                 \"cid\", \"vm\", \"uuid\" (a vhost device's VM)}, the\n"
+	      "                 names known; not over --qmp, whose answers are\n"
+	      "                 QEMU's shape (show always prints them)\n"
 	      "  --qmp          read QMP commands from standard input, one JSON object\n"
 	      "                 a line, and answer each on standard output\n"
 	      "  -p, --pretty   indent the JSON\n"
@@ -296,6 +303,7 @@ enum {
 	VS_CMD_OPT_PATH,
 	VS_CMD_OPT_QUEUE,
 	VS_CMD_OPT_INDEX,
+	VS_CMD_OPT_NAMES,
 };
 
 static const struct option vs_cmd_longopts[] = {
@@ -307,6 +315,7 @@ static const struct option vs_cmd_longopts[] = {
 	{ "path", required_argument, NULL, VS_CMD_OPT_PATH },
 	{ "queue", required_argument, NULL, VS_CMD_OPT_QUEUE },
 	{ "index", required_argument, NULL, VS_CMD_OPT_INDEX },
+	{ "names", no_argument, NULL, VS_CMD_OPT_NAMES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -323,6 +332,11 @@ struct vs_cmd_words {
 static int vs_cmd_check_qmp(const struct vs_cmd_words *w,
 			    struct vs_cmd_opts *o, char *msg, size_t len)
 {
+	if (o->names) {
+		snprintf(msg, len,
+			 "--qmp answers in QEMU's shape and takes no --names");
+		return -1;
+	}
 	if (w->cmd || w->have_path || o->mode || w->queue || w->index) {
 		snprintf(msg, len,
 			 "--qmp reads its commands from standard input and takes no command, --path, --queue, --index or --decode");
@@ -338,6 +352,12 @@ static int vs_cmd_check_device(const struct vs_cmd_words *w,
 {
 	const char *name = o->def->name;
 
+	if (o->names) {
+		snprintf(msg, len,
+			 "%s prints the names anyway; --names is for x-query-virtio and x-query-virtio-status",
+			 name);
+		return -1;
+	}
 	if (o->mode) {
 		snprintf(msg, len,
 			 "%s prints text; --decode and --raw-and-decoded are for x-query-virtio-status",
@@ -414,6 +434,11 @@ static int vs_cmd_check(const struct vs_cmd_words *w, struct vs_cmd_opts *o,
 			 "--decode and --raw-and-decoded are for x-query-virtio-status");
 		return -1;
 	}
+	if (o->names && !d->takes_names) {
+		snprintf(msg, len,
+			 "--names is for x-query-virtio and x-query-virtio-status");
+		return -1;
+	}
 	if (w->have_path && !o->path[0]) {
 		snprintf(msg, len, "--path is empty");
 		return -1;
@@ -462,6 +487,9 @@ int vs_cmd_parse_args(int argc, char **argv, struct vs_cmd_opts *o,
 			break;
 		case VS_CMD_OPT_RAW_AND_DECODED:
 			o->mode = VS_JSON_RAW_AND_DECODED;
+			break;
+		case VS_CMD_OPT_NAMES:
+			o->names = true;
 			break;
 		case VS_CMD_OPT_PATH:
 			o->path = g.arg;

@@ -25,6 +25,7 @@ struct vs_cmd_def {
 	bool needs_queue;	/* --queue N */
 	bool takes_index;	/* optional: --index I */
 	bool takes_decode;	/* --decode, --raw-and-decoded */
+	bool takes_names;	/* --names */
 	/* its options parsed by vs_cmd_parse_args(): the exit status */
 	int (*run)(const struct vs_cmd_opts *o, const struct vs_backend *be,
 		   FILE *in, FILE *out, FILE *err);
@@ -50,6 +51,7 @@ struct vs_cmd_opts {
 	const struct vs_qmp_cmd *cmd;	/* its QMP command, or NULL */
 	const char *path;	/* --path (or show's DEVICE), or NULL */
 	enum vs_json_mode mode;	/* --decode, --raw-and-decoded */
+	bool names;		/* --names */
 	bool has_queue;		/* --queue given */
 	u32 queue;		/* its value */
 	bool has_index;		/* --index given */

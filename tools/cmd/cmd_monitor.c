@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 
@@ -16,10 +17,12 @@
 #include "cli.h"
 #include "cmd_monitor.h"
 #include "events.h"
+#include "stall.h"
 
 static void vs_cmd_monitor_usage(FILE *f, const char *prog)
 {
-	fprintf(f, "Usage: %s [-p] [--no-vhost] [--rcvbuf BYTES]\n", prog);
+	fprintf(f, "Usage: %s [-p] [--no-vhost] [--rcvbuf BYTES]\n"
+		"       %*s [--stall-after SECONDS]\n", prog, (int)strlen(prog), "");
 	fputs("\n"
 	      "Print the virtio_status module's events as QMP events, one JSON\n"
 	      "object a line, until interrupted (SIGINT, SIGTERM):\n"
@@ -28,15 +31,32 @@ static void vs_cmd_monitor_usage(FILE *f, const char *prog)
 	      "NAME is VIRTIO_DEVICE_ADDED, VIRTIO_DEVICE_REMOVED,\n"
 	      "VIRTIO_DRIVER_BOUND, VIRTIO_DRIVER_UNBOUND, VHOST_DEVICE_ADDED,\n"
 	      "VHOST_DEVICE_REMOVED, VIRTIO_EVENTS_LOST, VIRTIO_EVENTS_RESYNCED,\n"
-	      "VIRTIO_STATUS_MODULE_UNLOADED or VIRTIO_STATUS_MODULE_LOADED (see\n"
-	      "the README, \"Events\"). Lost events are reported, then the\n"
-	      "difference against a fresh dump, marked \"resync\": true.\n"
+	      "VIRTIO_STATUS_MODULE_UNLOADED, VIRTIO_STATUS_MODULE_LOADED,\n"
+	      "VIRTIO_QUEUE_STALLED or VIRTIO_QUEUE_RECOVERED (see the README,\n"
+	      "\"Events\"). Lost events are reported, then the difference\n"
+	      "against a fresh dump, marked \"resync\": true.\n"
+	      "\n"
+	      "Every min(SECONDS / 3, 5) seconds (at least 1) it reads every\n"
+	      "queue's progress (health-get). A queue that carries requests\n"
+	      "(transmit, block requests, control; not receive or event queues)\n"
+	      "with buffers in flight and a used idx that has not moved for\n"
+	      "SECONDS or more gives VIRTIO_QUEUE_STALLED {\"path\", \"queue\",\n"
+	      "\"in-flight\", \"seconds\"}, once; when it moves again, or nothing\n"
+	      "is in flight, VIRTIO_QUEUE_RECOVERED {\"path\", \"queue\",\n"
+	      "\"seconds\": how long it stood still as last seen}. If that read\n"
+	      "fails (list-only mode, an old module), it says so once and tries\n"
+	      "again at the next tick; events go on. While the module is\n"
+	      "unloaded it does not ask (asking would load it again).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -p, --pretty      indent each event over several lines\n"
-	      "  --no-vhost        do not follow vhost devices (followed with\n"
-	      "                    CAP_NET_ADMIN when the module supports them)\n"
+	      "  --no-vhost        do not follow vhost devices nor watch their\n"
+	      "                    queues (followed with CAP_NET_ADMIN when the\n"
+	      "                    module supports them)\n"
 	      "  --rcvbuf BYTES    receive buffer of the event socket (tests)\n"
+	      "  --stall-after SECONDS\n"
+	      "                    a request queue stalls after SECONDS without\n"
+	      "                    progress (1 to 86400; default 30)\n"
 	      "  -h, --help        print this help\n"
 	      "Exit status: 0 when interrupted, 1 on any error.\n", f);
 }
@@ -61,9 +81,39 @@ static int vs_cmd_parse_bytes(const char *s, int *v)
 	return 0;
 }
 
+/* SECONDS: decimal digits only, 1..VS_CMD_MONITOR_STALL_MAX. */
+static int vs_cmd_parse_seconds(const char *s, int *v)
+{
+	long n = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (*s - '0');
+		if (n > VS_CMD_MONITOR_STALL_MAX)
+			return -1;
+	}
+	if (!n)
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+int vs_cmd_monitor_interval(int stall_after)
+{
+	int s = stall_after / 3;
+
+	if (s > 5)
+		s = 5;
+	return s < 1 ? 1 : s;
+}
+
 enum {
 	VS_CMD_MONITOR_NO_VHOST = 256,
 	VS_CMD_MONITOR_RCVBUF,
+	VS_CMD_MONITOR_STALL_AFTER_OPT,
 };
 
 static const struct option vs_cmd_monitor_longopts[] = {
@@ -71,6 +121,8 @@ static const struct option vs_cmd_monitor_longopts[] = {
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "no-vhost", no_argument, NULL, VS_CMD_MONITOR_NO_VHOST },
 	{ "rcvbuf", required_argument, NULL, VS_CMD_MONITOR_RCVBUF },
+	{ "stall-after", required_argument, NULL,
+	  VS_CMD_MONITOR_STALL_AFTER_OPT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -81,6 +133,7 @@ int vs_cmd_monitor_parse(int argc, char **argv, struct vs_cmd_monitor_opts *o,
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->stall_after = VS_CMD_MONITOR_STALL_AFTER;
 	msg[0] = '\0';
 	vs_cmd_getopt_init(&g, argc, argv, "-:hp", vs_cmd_monitor_longopts);
 	while ((c = vs_cmd_getopt(&g)) != -1) {
@@ -102,8 +155,21 @@ int vs_cmd_monitor_parse(int argc, char **argv, struct vs_cmd_monitor_opts *o,
 				return -1;
 			}
 			break;
+		case VS_CMD_MONITOR_STALL_AFTER_OPT:
+			if (vs_cmd_parse_seconds(g.arg, &o->stall_after) < 0) {
+				snprintf(msg, len,
+					 "--stall-after takes a number of seconds from 1 to %d, not '%s'",
+					 VS_CMD_MONITOR_STALL_MAX, g.arg);
+				return -1;
+			}
+			break;
 		case ':':
-			snprintf(msg, len, "option --rcvbuf needs a size in bytes");
+			if (g.opt == VS_CMD_MONITOR_STALL_AFTER_OPT)
+				snprintf(msg, len,
+					 "option --stall-after needs a number of seconds");
+			else
+				snprintf(msg, len,
+					 "option --rcvbuf needs a size in bytes");
 			return -1;
 		case 1:
 			snprintf(msg, len, "monitor takes no argument, not '%s'",
@@ -121,13 +187,22 @@ struct vs_cmd_monitor_out {
 	FILE *f;
 	bool pretty;
 	bool failed;		/* a write failed: stop */
+	bool module_gone;	/* since VIRTIO_STATUS_MODULE_UNLOADED */
 };
 
 static void vs_cmd_monitor_print(struct json_object *event, void *arg)
 {
 	struct vs_cmd_monitor_out *mo = arg;
+	struct json_object *name;
 	char *text;
 
+	if (json_object_object_get_ex(event, "event", &name)) {
+		if (!strcmp(json_object_get_string(name), VS_EV_MODULE_UNLOADED))
+			mo->module_gone = true;
+		else if (!strcmp(json_object_get_string(name),
+				 VS_EV_MODULE_LOADED))
+			mo->module_gone = false;
+	}
 	if (mo->failed)
 		return;
 	text = vs_json_text(event, mo->pretty);
@@ -136,9 +211,91 @@ static void vs_cmd_monitor_print(struct json_object *event, void *arg)
 	free(text);
 }
 
+static long long vs_cmd_monitor_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void vs_cmd_monitor_health_init(struct vs_cmd_monitor_health *h,
+				const struct vs_backend *be, int stall_after,
+				bool no_vhost, FILE *err, long long now_ms)
+{
+	memset(h, 0, sizeof(*h));
+	h->be = be;
+	h->err = err;
+	vs_stall_init(&h->stall, (u64)stall_after * 1000000000ULL, no_vhost);
+	h->interval_ms = 1000LL * vs_cmd_monitor_interval(stall_after);
+	h->next_ms = now_ms;
+}
+
+void vs_cmd_monitor_health_free(struct vs_cmd_monitor_health *h)
+{
+	vs_stall_free(&h->stall);
+}
+
+int vs_cmd_monitor_health_wait(const struct vs_cmd_monitor_health *h,
+			       long long now_ms)
+{
+	return now_ms < h->next_ms ? (int)(h->next_ms - now_ms) : 0;
+}
+
+/* vs_stall_update()'s callback: the event, to the tick's callback */
+struct vs_cmd_monitor_emit {
+	void (*cb)(struct json_object *event, void *arg);
+	void *arg;
+};
+
+static void vs_cmd_monitor_stall_ev(const struct vs_stall_ev *ev, void *arg)
+{
+	struct vs_cmd_monitor_emit *em = arg;
+
+	vs_json_ev_emit(vs_stall_ev_json(ev), em->cb, em->arg);
+}
+
+void vs_cmd_monitor_health_tick(struct vs_cmd_monitor_health *h,
+				long long now_ms, bool module_gone,
+				void (*cb)(struct json_object *event, void *arg),
+				void *arg)
+{
+	struct vs_cmd_monitor_emit em = { .cb = cb, .arg = arg };
+	struct vs_health_list l = { 0 };
+	char sentence[2 * VS_MSG_MAX];
+	struct vs_err e;
+
+	if (now_ms < h->next_ms)
+		return;
+	h->next_ms = now_ms + h->interval_ms;
+	if (module_gone)
+		return;
+	vs_err_clear(&e);
+	if (h->be->ops->health_dump(h->be->ctx, &l, &e) < 0) {
+		if (!h->failing) {
+			vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+			fprintf(h->err,
+				"virtio-status: stalled queues are not watched for now (%s); trying again every %lld s\n",
+				sentence, h->interval_ms / 1000);
+			fflush(h->err);
+		}
+		h->failing = true;
+	} else {
+		h->failing = false;
+		if (vs_stall_update(&h->stall, &l, vs_events_now(),
+				    vs_cmd_monitor_stall_ev, &em) < 0) {
+			fprintf(h->err,
+				"virtio-status: out of memory watching for stalled queues\n");
+			fflush(h->err);
+		}
+	}
+	vs_health_list_free(&l);
+}
+
 int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 			FILE *out, FILE *err)
 {
+	struct vs_cmd_monitor_health health;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_int, old_term;
 	struct vs_cmd_monitor_out mo = { .f = out };
 	struct signalfd_siginfo si;
@@ -150,9 +307,8 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	sigset_t set, old;
 	const char *why;
 	struct vs_err e;
-	int status = 1;
+	int status = 1, n;
 
-	(void)be;
 	vs_cmd_prog(argc ? argv[0] : NULL, "monitor", prog, sizeof(prog));
 	if (vs_cmd_monitor_parse(argc, argv, &o, sentence, sizeof(sentence)) < 0) {
 		fprintf(err, "%s\nTry '%s --help' for more information.\n",
@@ -166,11 +322,14 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	mo.pretty = o.pretty;
 	eo.rcvbuf = o.rcvbuf;
 	eo.no_vhost = o.no_vhost;
+	vs_cmd_monitor_health_init(&health, be, o.stall_after, o.no_vhost, err,
+				   vs_cmd_monitor_ms());
 
 	vs_err_clear(&e);
 	if (vs_events_open_opts(&ev, &eo, &e) < 0) {
 		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
 		fprintf(err, "%s\n", sentence);
+		vs_cmd_monitor_health_free(&health);
 		return 1;
 	}
 	if (vs_events_vhost(ev, &why))
@@ -200,24 +359,33 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	pfd[1].events = POLLIN;
 	pfd[0].fd = vs_events_fd(ev);
 	pfd[0].events = POLLIN;
+	health.next_ms = vs_cmd_monitor_ms();
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		/* events, until the next health-get is due */
+		n = poll(pfd, 2, vs_cmd_monitor_health_wait(&health,
+							    vs_cmd_monitor_ms()));
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(err, "cannot wait for events: %s\n", strerror(errno));
 			goto close;
 		}
-		if (pfd[1].revents) {
+		if (n && pfd[1].revents) {
 			/* taken, so that unblocking it again delivers nothing */
 			if (read(pfd[1].fd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			break;
 		}
-		if (vs_events_read(ev, vs_cmd_monitor_print, &mo, &e) < 0) {
+		/* events first: the module's unload stops the health-get */
+		if (n && vs_events_read(ev, vs_cmd_monitor_print, &mo, &e) < 0) {
 			vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
 			fprintf(err, "monitor stopped: %s\n", sentence);
 			goto close;
 		}
+		if (!mo.failed)
+			vs_cmd_monitor_health_tick(&health, vs_cmd_monitor_ms(),
+						   mo.module_gone,
+						   vs_cmd_monitor_print, &mo);
 		if (mo.failed) {
 			fprintf(err, "monitor stopped: cannot write an event\n");
 			goto close;
@@ -231,5 +399,6 @@ close:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	vs_events_close(ev);
+	vs_cmd_monitor_health_free(&health);
 	return status;
 }

@@ -17,6 +17,7 @@ int vs_cmd_query_run(const struct vs_cmd_opts *o, const struct vs_backend *be,
 	struct vs_call c = {
 		.path = o->path,
 		.mode = o->mode,
+		.names = o->names,
 		.has_queue = o->has_queue,
 		.queue = o->queue,
 		.has_index = o->has_index,

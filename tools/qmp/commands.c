@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "commands.h"
+#include "json_out.h"
 #include "qmp.h"
 
 /*
@@ -28,6 +29,15 @@ static const struct {
 	{ "vhost_vdpa", NULL },
 };
 
+/* --names: "names" at the end of device @d's object @o. 0, or -1 (ENOMEM). */
+static int vs_add_names(struct json_object *o, const struct vs_nl_dev *d,
+			const struct vs_call *c)
+{
+	if (!c->names)
+		return 0;
+	return vs_qmp_add(o, "names", vs_json_names(d));
+}
+
 static struct json_object *vs_run_query_virtio(const struct vs_backend *be,
 					       const struct vs_call *c,
 					       struct vs_err *e)
@@ -36,13 +46,19 @@ static struct json_object *vs_run_query_virtio(const struct vs_backend *be,
 	struct json_object *ret = NULL;
 	size_t i;
 
-	(void)c;
 	if (be->ops->dev_dump(be->ctx, &l, e) < 0)
 		return NULL;
 	for (i = 0; i < l.n; i++)
 		if (vs_dev_check_info(&l.devs[i], e) < 0)
 			goto free_list;
 	ret = vs_json_list(&l);
+	for (i = 0; ret && i < l.n; i++) {
+		if (vs_add_names(json_object_array_get_idx(ret, i), &l.devs[i],
+				 c) < 0) {
+			json_object_put(ret);
+			ret = NULL;
+		}
+	}
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);
 free_list:
@@ -127,6 +143,10 @@ static struct json_object *vs_run_query_status(const struct vs_backend *be,
 		ret = vs_json_vhost_status_mode(d, &offered, c->mode);
 	} else {
 		ret = vs_json_status_mode(d, c->mode);
+	}
+	if (ret && vs_add_names(ret, d, c) < 0) {
+		json_object_put(ret);
+		ret = NULL;
 	}
 	if (!ret)
 		vs_err_sys(e, ENOMEM, NULL);

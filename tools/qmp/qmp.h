@@ -95,6 +95,12 @@ int vs_vhost_offered(const struct vs_backend *be, const struct vs_nl_dev *d,
  * (VS_ERR_LIST_ONLY), with the reason the module's info gives, if any.
  */
 void vs_err_list_only(const struct vs_backend *be, struct vs_err *e);
+/*
+ * Our member "names" of device @d, model/names.h's names read with /proc
+ * at vs_names_proc_root(): {"device", "virtio", "tap", "cid", "vm",
+ * "uuid"}, each only when known (strings, "cid" too). NULL on ENOMEM.
+ */
+struct json_object *vs_json_names(const struct vs_nl_dev *d);
 /* [VirtioInfo] of @l, in @l's order; NULL on ENOMEM. */
 struct json_object *vs_json_list(const struct vs_dev_list *l);
 
@@ -177,6 +183,12 @@ struct vs_call {
 	u32 queue;		/* its value, 0..VS_QUEUE_MAX */
 	bool has_index;		/* "index" / --index given */
 	u32 index;		/* its value, 0..VS_QUEUE_MAX */
+	/*
+	 * --names (the command line only): x-query-virtio and
+	 * x-query-virtio-status add our member "names" to each device,
+	 * vs_json_names()
+	 */
+	bool names;
 	/*
 	 * Asked over QMP (--qmp, serve): the answer must be whole as QEMU's
 	 * schema has it, so a queue without its addresses is an error there

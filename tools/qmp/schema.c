@@ -12,6 +12,7 @@
 
 #include "features.h"
 #include "json_out.h"
+#include "names.h"
 #include "qmp.h"
 
 /*
@@ -493,6 +494,34 @@ struct json_object *vs_json_info(const struct vs_nl_info *info,
 nomem:
 	vs_err_sys(e, ENOMEM, NULL);
 	return NULL;
+}
+
+struct json_object *vs_json_names(const struct vs_nl_dev *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct vs_dev_names n;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	vs_dev_names_get(d, &n, vs_names_proc_root());
+	if (n.device[0])
+		err |= vs_qmp_add_str(o, "device", n.device);
+	if (n.virtio[0])
+		err |= vs_qmp_add_str(o, "virtio", n.virtio);
+	if (n.tap[0])
+		err |= vs_qmp_add_str(o, "tap", n.tap);
+	if (n.cid[0])
+		err |= vs_qmp_add_str(o, "cid", n.cid);
+	if (n.vm[0])
+		err |= vs_qmp_add_str(o, "vm", n.vm);
+	if (n.uuid[0])
+		err |= vs_qmp_add_str(o, "uuid", n.uuid);
+	if (err) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 struct json_object *vs_json_list(const struct vs_dev_list *l)

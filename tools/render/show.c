@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "features.h"
+#include "names.h"
 #include "qmp.h"
 #include "show.h"
 
@@ -85,6 +86,35 @@ static void vs_fill_row(const struct vs_nl_dev *d, struct vs_row *r)
 	snprintf(r->col[VS_COL_PATH], VS_COL_MAX, "%s", d->header.path);
 }
 
+/*
+ * The names people use for @d (model/names.h), under its row: "  device:
+ * eth0" or "  tap: vnet3  vm: web01"; nothing when none is known. The bus
+ * id is the row's ID already, the uuid is left to show DEVICE.
+ */
+static void vs_print_names_line(FILE *out, const struct vs_nl_dev *d)
+{
+	struct vs_dev_names n;
+	const struct {
+		const char *key;
+		const char *v;
+	} kv[] = {
+		{ "device", n.device }, { "tap", n.tap }, { "cid", n.cid },
+		{ "vm", n.vm },
+	};
+	bool any = false;
+	size_t i;
+
+	vs_dev_names_get(d, &n, vs_names_proc_root());
+	for (i = 0; i < ARRAY_SIZE(kv); i++) {
+		if (!kv[i].v[0])
+			continue;
+		fprintf(out, "  %s: %s", kv[i].key, kv[i].v);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
 static void vs_print_row(FILE *out, const char * const *cols,
 			 const size_t *width)
 {
@@ -131,6 +161,7 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 		for (c = 0; c < VS_NR_COLS; c++)
 			cols[c] = rows[i].col[c];
 		vs_print_row(out, cols, width);
+		vs_print_names_line(out, &l.devs[i]);
 		/* why its row is mostly "-", under it */
 		if (vs_dev_vhost_error(&l.devs[i]))
 			fprintf(out, "  error: %s\n", l.devs[i].vhost.error);
@@ -161,6 +192,24 @@ static void vs_kv(FILE *out, const char *key, const char *fmt, ...)
 	vfprintf(out, fmt, ap);
 	va_end(ap);
 	fputc('\n', out);
+}
+
+/* The names of @d (model/names.h) in show DEVICE, those known. */
+static void vs_show_names(FILE *out, const struct vs_nl_dev *d)
+{
+	struct vs_dev_names n;
+
+	vs_dev_names_get(d, &n, vs_names_proc_root());
+	if (n.device[0])
+		vs_kv(out, "device:", "%s", n.device);
+	if (n.tap[0])
+		vs_kv(out, "tap:", "%s", n.tap);
+	if (n.cid[0])
+		vs_kv(out, "guest cid:", "%s", n.cid);
+	if (n.vm[0])
+		vs_kv(out, "vm:", "%s", n.vm);
+	if (n.uuid[0])
+		vs_kv(out, "uuid:", "%s", n.uuid);
 }
 
 /*
@@ -393,6 +442,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	vs_kv(out, "device id:", "%u%s%s%s", d->id,
 	      type ? " (" : "", type ? type : "", type ? ")" : "");
 	vs_kv(out, "driver:", "%s", vs_dev_bound(d) ? d->driver : "none bound");
+	vs_show_names(out, d);
 	if (vs_dev_is_vhost(d))
 		vs_show_vhost_facts(out, d);
 	else

@@ -12,6 +12,7 @@
 #include <netlink/genl/genl.h>
 
 #include "fake.h"
+#include "names.h"
 
 /* Devices, queues and elements, as the module describes them */
 
@@ -457,6 +458,7 @@ struct fake *fake_new(struct vs_backend *be)
 	struct fake *f = calloc(1, sizeof(*f));
 
 	fill_dev(&f->dev);
+	vs_names_set_proc_root(NO_PROC);
 	be->ops = &fake_ops;
 	be->ctx = f;
 	return f;

@@ -29,6 +29,12 @@
 #define PCI1_PATH	"/sys/devices/pci0000:00/0000:00:04.0/virtio1"
 #define VHOST_PATH	"/proc/1234/fd/17"
 #define VSOCK_PATH	"/proc/1300/fd/9"
+/*
+ * Where the names of a vhost device are read (model/names.h): nowhere,
+ * unless a test fakes a /proc of its own, so that this machine's
+ * processes 1234 and 1300 name nothing
+ */
+#define NO_PROC		"/nonexistent/virtio-status-test/proc"
 
 /*
  * x-query-virtio of PCI_PATH and MMIO_PATH (fake_add()); the sentence

@@ -329,6 +329,8 @@ TEST(metrics_help)
 #define QUEUE_RANGE	"--queue takes a queue index from 0 to 65535, not "
 #define INDEX_RANGE	"--index takes an avail ring index from 0 to 65535, not "
 #define RCVBUF_RANGE	"--rcvbuf takes a size in bytes from 1 to 67108864, not "
+#define STALL_RANGE	"--stall-after takes a number of seconds from 1 to 86400, not "
+#define NAMES_ALONE	"--names is for x-query-virtio and x-query-virtio-status"
 #define MODE_OCTAL	"--mode takes octal permissions such as 0660, not "
 #define MODE_WORLD	"--mode 0666 would let every user connect and read what root sees (vhost devices, offered features); use --group and a mode such as 0660"
 
@@ -414,12 +416,34 @@ static const struct {
 	{ { "x-query-virtio-queue-element", "--path", "virtio0", "--queue", "0",
 	    "--decode" },
 	  DECODE_ALONE },
+	/* --names: the two commands that list devices, not QMP */
+	{ { "x-query-virtio-queue-status", "--path", "virtio0", "--queue", "0",
+	    "--names" },
+	  NAMES_ALONE },
+	{ { "info", "--names" }, NAMES_ALONE },
+	{ { "--qmp", "--names" }, "--qmp answers in QEMU's shape and takes no --names" },
+	{ { "show", "--names" },
+	  "show prints the names anyway; --names is for x-query-virtio and x-query-virtio-status" },
+	{ { "show", "virtio0", "--names" },
+	  "show prints the names anyway; --names is for x-query-virtio and x-query-virtio-status" },
+	{ { "x-query-virtio", "--names=yes" }, "unknown option '--names=yes'" },
+	{ { "x-query-virtio", "--name" }, "unknown option '--name'" },
 
 	/* monitor (vs_cmd_monitor_parse()) */
 	{ { "monitor", "--rcvbuf" }, "option --rcvbuf needs a size in bytes" },
 	{ { "monitor", "--rcvbuf", "0" }, RCVBUF_RANGE "'0'" },
 	{ { "monitor", "--rcvbuf=-5" }, RCVBUF_RANGE "'-5'" },
 	{ { "monitor", "--rcvbuf", "99999999999" }, RCVBUF_RANGE "'99999999999'" },
+	{ { "monitor", "--stall-after" }, "option --stall-after needs a number of seconds" },
+	{ { "monitor", "--stall-after", "0" }, STALL_RANGE "'0'" },
+	{ { "monitor", "--stall-after=-5" }, STALL_RANGE "'-5'" },
+	{ { "monitor", "--stall-after", "1.5" }, STALL_RANGE "'1.5'" },
+	{ { "monitor", "--stall-after", "30s" }, STALL_RANGE "'30s'" },
+	{ { "monitor", "--stall-after=" }, STALL_RANGE "''" },
+	{ { "monitor", "--stall-after", "86401" }, STALL_RANGE "'86401'" },
+	{ { "monitor", "--stall-after", "99999999999999999999" },
+	  STALL_RANGE "'99999999999999999999'" },
+	{ { "monitor", "--names" }, "monitor: unknown option '--names'" },
 	{ { "monitor", "--decode" }, "monitor: unknown option '--decode'" },
 	{ { "monitor", "--bogus" }, "monitor: unknown option '--bogus'" },
 	{ { "monitor", "virtio0" }, "monitor takes no argument, not 'virtio0'" },
@@ -437,6 +461,8 @@ static const struct {
 	  "--group: no group named 'no-such-group-here'" },
 	{ { "serve", "--socket", "/s", "--verbose" }, "unknown option '--verbose'" },
 	{ { "serve", "--socket", "/s", "extra" }, "unexpected argument 'extra'" },
+	/* serve answers QMP: QEMU's shape, no --names */
+	{ { "serve", "--socket", "/s", "--names" }, "unknown option '--names'" },
 
 	/* metrics and exporter, which parse in their main */
 	{ { "metrics", "--bogus" }, "unknown option '--bogus'" },
@@ -544,4 +570,46 @@ TEST(args_refused)
 	/* none of them asked the kernel anything */
 	EXPECT_EQ(0, f->gets + f->dumps + f->infos + f->queue_gets + f->elem_gets + f->probes);
 	fake_free(f);
+}
+
+TEST(names_args)
+{
+	char msg[VS_MSG_MAX];
+	struct vs_cmd_opts o;
+
+	ASSERT_EQ(0, PARSE(&o, msg, "x-query-virtio"));
+	EXPECT_FALSE(o.names);
+	ASSERT_EQ(0, PARSE(&o, msg, "x-query-virtio", "--names"));
+	EXPECT_TRUE(o.names);
+	ASSERT_EQ(0, PARSE(&o, msg, "--names", "-p", "x-query-virtio-status",
+			   "--raw-and-decoded", "--path", "virtio0"));
+	EXPECT_TRUE(o.names);
+	EXPECT_TRUE(o.pretty);
+	EXPECT_EQ(VS_JSON_RAW_AND_DECODED, o.mode);
+	EXPECT_STREQ("virtio0", o.path);
+}
+
+TEST(monitor_stall_args)
+{
+	struct vs_cmd_monitor_opts o;
+	char msg[VS_MSG_MAX];
+
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "-p"));
+	EXPECT_EQ(30, o.stall_after);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--stall-after", "45"));
+	EXPECT_EQ(45, o.stall_after);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--stall-after=1", "--no-vhost"));
+	EXPECT_EQ(1, o.stall_after);
+	EXPECT_TRUE(o.no_vhost);
+	EXPECT_EQ(0, MON_PARSE(&o, msg, "--stall-after", "86400"));
+	EXPECT_EQ(86400, o.stall_after);
+
+	/* health-get every third of it, 1 s to 5 s */
+	EXPECT_EQ(1, vs_cmd_monitor_interval(1));
+	EXPECT_EQ(1, vs_cmd_monitor_interval(5));
+	EXPECT_EQ(2, vs_cmd_monitor_interval(6));
+	EXPECT_EQ(3, vs_cmd_monitor_interval(9));
+	EXPECT_EQ(5, vs_cmd_monitor_interval(15));
+	EXPECT_EQ(5, vs_cmd_monitor_interval(30));
+	EXPECT_EQ(5, vs_cmd_monitor_interval(86400));
 }

@@ -23,7 +23,7 @@ static void vs_cmd_metrics_usage(FILE *f, const char *prog)
 	      "                 also write the feature bits, one series per set bit\n"
 	      "                 (virtio_status_device_guest_feature, _host_feature,\n"
 	      "                 virtio_status_vhost_backend_feature): most of a\n"
-	      "                 host's series, so left out by default\n"
+	      "                 guest's series, so left out by default\n"
 	      "  --output FILE  replace FILE atomically instead of printing: a\n"
 	      "                 temporary file in FILE's directory, written, synced\n"
 	      "                 and renamed over FILE (mode 0644). For\n"

@@ -237,3 +237,35 @@ TEST(exporter_http_recovers)
 	EXPECT_EQ(NULL, http_request(port, "GET / HTTP/1.0\r\n\r\n"));
 	fake_free(k.f);
 }
+
+/* What a scrape says for the log: nothing, a failed dump, unread queues */
+TEST(exporter_answer_says_why)
+{
+	static const struct vs_metrics_opts features = { .features = true };
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_cmd_http_answer a;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/metrics", &a));
+	EXPECT_EQ(1, a.scrape);
+	EXPECT_TEXT(a.why, "");
+	/* the defaults: no feature bits */
+	EXPECT_EQ(0, count_lines(a.body, "virtio_status_device_guest_feature{"));
+	free(a.body);
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, &features, "GET", "/metrics", &a));
+	EXPECT_EQ(4, count_lines(a.body, "virtio_status_device_guest_feature{"));
+	free(a.body);
+
+	vs_err_sys(&f->health_err, EOPNOTSUPP, NULL);
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/metrics", &a));
+	EXPECT_EQ(200, a.status);
+	EXPECT_EQ(1, a.scrape);
+	EXPECT_EQ(0, strncmp(a.why, "queue health not read: ", 23));
+	EXPECT_TRUE(has_line(a.body,
+			     "virtio_status_queue_health_read{reason=\"module_too_old\"} 0"));
+	free(a.body);
+	EXPECT_EQ(3, f->health_dumps);
+	fake_free(f);
+}

@@ -10,7 +10,7 @@
  * Bitmaps become one series per set bit, labelled with the bit number and
  * its symbol: a 64-bit bitmap does not fit a sample's double, and feature
  * sets have 128 bits; those of the features are written only when asked
- * (--collect.features), for they are most of a host's series.
+ * (--collect.features), for they are most of a guest's series.
  *
  * Queue health comes from a second dump (health-get), matched to the
  * devices of the first by path. Its failure alone leaves the queue

@@ -3,7 +3,7 @@
 """make bench: inside a VM, full dumps through the family against reading
 the same facts from sysfs, for the same devices, in the same run.
 
-    bench.py [--kernel 6.12] [--iterations 2000]
+    bench.py [--kernel 6.12] [--iterations 2000] [--series]
 
 Boots the VM of the tests (about two dozen virtio devices), loads the module
 and runs selftests/bench/bench_dump, which interleaves the two in rounds. Prints
@@ -22,6 +22,13 @@ Last, what the walk costs the machine it watches (selftests/vhost/vhost_cid_reus
 with the same CID, close, while two dump_loop processes dump in tight loops;
 the iterations whose SET_GUEST_CID met EADDRINUSE (the closed device was
 still held by a dump) per 1000.
+
+First, on the host and without a VM (alone with --series): what a scrape
+costs Prometheus, the series of `virtio-status metrics` per guest device and
+per vhost device, with and without --collect.features, counted on the
+fake backend's output for a guest and for hosts of 200 VMs
+(selftests/bench/series.py; its count() counts any metrics text, a VM's
+too).
 """
 
 import argparse
@@ -34,6 +41,7 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, 'selftests', 'groups'))
 sys.path.insert(0, os.path.join(TOP, 'selftests', 'vm'))
+import series  # noqa: E402
 import vm_tests  # noqa: E402
 import vmrig  # noqa: E402
 
@@ -103,7 +111,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kernel', action='append', help='6.1 and/or 6.12 (default both)')
     ap.add_argument('--iterations', type=int, default=2000)
+    ap.add_argument('--series', action='store_true',
+                    help='only the host-side series counts, no VM')
     a = ap.parse_args()
+    print('# metrics cardinality (host side, tools/tests/metrics-scenario)')
+    series.scenarios(False)
+    if a.series:
+        return 0
     for line in a.kernel or ['6.1', '6.12']:
         ko = build_module(line)
         with tempfile.TemporaryDirectory(prefix='vs-bench-') as work:

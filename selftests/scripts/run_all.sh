@@ -4,7 +4,10 @@
 # run_all.sh [KERNEL_LINE ...]: what `make check` runs.
 #   1. checkpatch --strict on every C file (make lint), and the files
 #      generated from uapi/virtio_status.yaml regenerate unchanged
-#   2. the CLI's host unit tests (tools/virtio-status-test)
+#   2. the CLI's host unit tests (tools/virtio-status-test), and the
+#      host-side checks of the metrics, alert rules and dashboard
+#      (tools/monitoring/check.sh: promtool check metrics, check rules,
+#      test rules, check_dashboard.py)
 #   3. for each kernel line (default: 6.1 6.12 newest debug): build the
 #      module against that kernel's headers (warnings are errors; "newest" is
 #      Debian 13 backports' newest kernel, built for inside a Debian 13 root:
@@ -104,6 +107,14 @@ make -s -C tools test > "$logs/unit.log" 2>&1
 st=$?
 collect "$logs/unit.log" "unit: "
 record "unit: the CLI's host unit tests exit 0" $st "$logs/unit.log"
+
+# the metrics, the alert rules and the dashboard, host side: promtool
+# check metrics on the fake backend's output for a guest and a host,
+# promtool check/test rules, the dashboard's metric names
+tools/monitoring/check.sh > "$logs/monitoring.log" 2>&1
+st=$?
+collect "$logs/monitoring.log" "monitoring: "
+record "monitoring: tools/monitoring/check.sh exits 0" $st "$logs/monitoring.log"
 
 # dkms add/build/install/remove in private trees, for the real kernel lines
 dk=()

@@ -29,8 +29,11 @@
 
 struct vs_cmd_exporter {
 	const struct vs_backend *be;
+	struct vs_cmd_exporter_conf conf;
 	struct MHD_Daemon *mhd;
 	unsigned int port;
+	/* the last scrape's sentence, as logged ("" everything was read) */
+	char logged[2 * VS_MSG_MAX];
 };
 
 static const char vs_cmd_index_page[] =
@@ -145,11 +148,12 @@ static int vs_cmd_answer_text(struct vs_cmd_http_answer *a, unsigned int status,
 	return a->body ? 0 : -1;
 }
 
-int vs_cmd_exporter_answer(const struct vs_backend *be, const char *method,
+int vs_cmd_exporter_answer(const struct vs_backend *be,
+			   const struct vs_metrics_opts *mo, const char *method,
 			   const char *url, struct vs_cmd_http_answer *a)
 {
 	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-	char why[2 * VS_MSG_MAX], line[2 * VS_MSG_MAX + 2];
+	char line[2 * VS_MSG_MAX + 2];
 	int ret;
 
 	memset(a, 0, sizeof(*a));
@@ -167,14 +171,37 @@ int vs_cmd_exporter_answer(const struct vs_backend *be, const char *method,
 
 	/* a module reloaded since the last scrape has another family id */
 	vs_nl_backend_reset(be);
-	ret = vs_metrics_text(be, &a->body, &a->len, why, sizeof(why));
+	ret = vs_metrics_text(be, mo, &a->body, &a->len, a->why, sizeof(a->why));
 	if (ret < 0) {
-		snprintf(line, sizeof(line), "%s\n", why);
+		snprintf(line, sizeof(line), "%s\n", a->why);
 		return vs_cmd_answer_text(a, 500, "text/plain; charset=utf-8", line);
 	}
+	a->scrape = ret;
 	a->status = 200;
 	a->type = VS_METRICS_CONTENT_TYPE;
 	return 0;
+}
+
+/*
+ * Log a scrape's sentence when it is not the last one logged: a failure
+ * once when it starts (not at every scrape), and once when all is read
+ * again.
+ */
+static void vs_cmd_exporter_log(struct vs_cmd_exporter *x,
+				const struct vs_cmd_http_answer *a)
+{
+	FILE *log = x->conf.log;
+
+	if (!log || a->status != 200 || !strcmp(a->why, x->logged))
+		return;
+	if (!a->why[0])
+		fprintf(log, "virtio-status exporter: scrapes read everything again\n");
+	else
+		fprintf(log, "virtio-status exporter: %s; answered %s 0\n", a->why,
+			a->scrape ? "virtio_status_queue_health_read" :
+				    "virtio_status_scrape_success");
+	fflush(log);
+	snprintf(x->logged, sizeof(x->logged), "%s", a->why);
 }
 
 static enum MHD_Result vs_cmd_http_request(void *cls, struct MHD_Connection *c,
@@ -196,10 +223,12 @@ static enum MHD_Result vs_cmd_http_request(void *cls, struct MHD_Connection *c,
 	 * Answered on the first call, when the headers are in: nothing here
 	 * reads a body, and libmicrohttpd drops one that follows.
 	 */
-	if (vs_cmd_exporter_answer(x->be, method, url, &a) < 0) {
+	if (vs_cmd_exporter_answer(x->be, &x->conf.metrics, method, url,
+				   &a) < 0) {
 		free(a.body);
 		return MHD_NO;
 	}
+	vs_cmd_exporter_log(x, &a);
 	r = MHD_create_response_from_buffer(a.len, a.body,
 					    MHD_RESPMEM_MUST_FREE);
 	if (!r) {
@@ -244,6 +273,7 @@ close:
 }
 
 struct vs_cmd_exporter *vs_cmd_exporter_start(const struct vs_backend *be,
+					      const struct vs_cmd_exporter_conf *conf,
 					      const struct sockaddr *addr,
 					      socklen_t addrlen, const char *what,
 					      char *msg, size_t len)
@@ -263,6 +293,8 @@ struct vs_cmd_exporter *vs_cmd_exporter_start(const struct vs_backend *be,
 		return NULL;
 	}
 	x->be = be;
+	if (conf)
+		x->conf = *conf;
 	fd = vs_cmd_listen_socket(addr, addrlen);
 	if (fd < 0 && errno == EAFNOSUPPORT && addr->sa_family == AF_INET6 &&
 	    IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)addr)->sin6_addr)) {
@@ -315,30 +347,34 @@ void vs_cmd_exporter_stop(struct vs_cmd_exporter *x)
 
 static void vs_cmd_exporter_usage(FILE *f, const char *prog)
 {
-	fprintf(f, "Usage: %s [--listen ADDR:PORT]\n", prog);
+	fprintf(f, "Usage: %s [--listen ADDR:PORT] [--collect.features]\n", prog);
 	fputs("\n"
 	      "Serve the metrics of 'virtio-status metrics' over HTTP for Prometheus:\n"
 	      "GET /metrics. Each scrape asks the kernel afresh: while the module is\n"
 	      "not loaded the scrape answers virtio_status_scrape_success 0, and the\n"
 	      "exporter recovers when it is loaded again. Runs until SIGTERM or\n"
-	      "SIGINT.\n"
+	      "SIGINT. Why a scrape failed (or read no queue) is logged on standard\n"
+	      "error when it changes, not at every scrape.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --listen ADDR:PORT  where to listen (default " VS_CMD_EXPORTER_LISTEN "):\n"
 	      "                      a numeric IPv4 address, an IPv6 address in\n"
 	      "                      brackets ([::1]:9123), or none (:9123) for every\n"
 	      "                      address\n"
+	      "  --collect.features  also serve the feature bits, one series per set\n"
+	      "                      bit (see virtio-status metrics --help)\n"
 	      "  -h, --help          print this help\n"
 	      "\n"
 	      "Exit status: 0 after SIGTERM or SIGINT, 1 on a usage error or when it\n"
 	      "cannot listen.\n", f);
 }
 
-enum { VS_CMD_EXPORTER_OPT_LISTEN = 256 };
+enum { VS_CMD_EXPORTER_OPT_LISTEN = 256, VS_CMD_EXPORTER_OPT_FEATURES };
 
 static const struct option vs_cmd_exporter_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "listen", required_argument, NULL, VS_CMD_EXPORTER_OPT_LISTEN },
+	{ "collect.features", no_argument, NULL, VS_CMD_EXPORTER_OPT_FEATURES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -346,6 +382,7 @@ int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 			 FILE *out, FILE *err)
 {
 	const char *listen_arg = VS_CMD_EXPORTER_LISTEN;
+	struct vs_cmd_exporter_conf conf = { .log = err };
 	char msg[2 * VS_MSG_MAX], prog[128];
 	struct vs_cmd_exporter *x;
 	struct sockaddr_storage ss;
@@ -364,6 +401,9 @@ int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 		case VS_CMD_EXPORTER_OPT_LISTEN:
 			listen_arg = g.arg;
 			break;
+		case VS_CMD_EXPORTER_OPT_FEATURES:
+			conf.metrics.features = true;
+			break;
 		case ':':
 			snprintf(msg, sizeof(msg), "option --listen needs ADDR:PORT");
 			goto usage;
@@ -372,7 +412,12 @@ int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 				 g.arg);
 			goto usage;
 		default:
-			snprintf(msg, sizeof(msg), "unknown option '%s'", g.word);
+			if (!strncmp(g.word, "--collect.features=", 19))
+				snprintf(msg, sizeof(msg),
+					 "option --collect.features takes no value");
+			else
+				snprintf(msg, sizeof(msg), "unknown option '%s'",
+					 g.word);
 			goto usage;
 		}
 	}
@@ -385,8 +430,8 @@ int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	x = vs_cmd_exporter_start(be, (struct sockaddr *)&ss, sslen, listen_arg, msg,
-				  sizeof(msg));
+	x = vs_cmd_exporter_start(be, &conf, (struct sockaddr *)&ss, sslen,
+				  listen_arg, msg, sizeof(msg));
 	if (!x) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		fprintf(err, "%s\n", msg);

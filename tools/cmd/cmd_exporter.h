@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "dev.h"
+#include "metrics.h"
 
 #define VS_CMD_EXPORTER_LISTEN	"127.0.0.1:9123"
 
@@ -32,24 +33,45 @@ struct vs_cmd_http_answer {
 	const char *allow;	/* Allow header (405), or NULL */
 	char *body;		/* malloc()ed */
 	size_t len;
+	/*
+	 * a scrape: vs_metrics_text()'s return (1 the kernel answered, 0
+	 * not) and its sentence ("" when everything was read), for the log
+	 */
+	int scrape;
+	char why[2 * VS_MSG_MAX];
 };
 
 /*
  * Answer @method on @url (the path, without the query): GET or HEAD of
- * /metrics scrapes @be (its kernel connection forgotten first, so the
- * family is looked up again), GET of / is a page linking /metrics, another
- * method 405, another path 404. 0, or -1 when out of memory.
+ * /metrics scrapes @be with @mo (NULL: the defaults; its kernel
+ * connection forgotten first, so the family is looked up again), GET of /
+ * is a page linking /metrics, another method 405, another path 404. 0, or
+ * -1 when out of memory.
  */
-int vs_cmd_exporter_answer(const struct vs_backend *be, const char *method,
+int vs_cmd_exporter_answer(const struct vs_backend *be,
+			   const struct vs_metrics_opts *mo, const char *method,
 			   const char *url, struct vs_cmd_http_answer *a);
+
+/* How the exporter scrapes, and where it says what went wrong. */
+struct vs_cmd_exporter_conf {
+	struct vs_metrics_opts metrics;
+	/*
+	 * a scrape's sentence when it differs from the previous scrape's
+	 * (the kernel stopped answering, a queue dump failed, all is read
+	 * again), or NULL: nothing is logged
+	 */
+	FILE *log;
+};
 
 struct vs_cmd_exporter;
 
 /*
  * Listen on @addr (named @what in sentences) and serve from a thread of
- * libmicrohttpd, one request at a time. NULL with the sentence in @msg.
+ * libmicrohttpd, one request at a time, scraping as @conf says (NULL: the
+ * defaults, no log). NULL with the sentence in @msg.
  */
 struct vs_cmd_exporter *vs_cmd_exporter_start(const struct vs_backend *be,
+					      const struct vs_cmd_exporter_conf *conf,
 					      const struct sockaddr *addr,
 					      socklen_t addrlen, const char *what,
 					      char *msg, size_t len);

@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-status metrics [--output FILE]: the exposition of
- * render/metrics.c on standard output, or replacing FILE atomically.
+ * virtio-status metrics [--collect.features] [--output FILE]: the
+ * exposition of render/metrics.c on standard output, or replacing FILE
+ * atomically.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "metrics.h"
 
 static void vs_cmd_metrics_usage(FILE *f, const char *prog)
 {
-	fprintf(f, "Usage: %s [--output FILE]\n", prog);
+	fprintf(f, "Usage: %s [--collect.features] [--output FILE]\n", prog);
 	fputs("\n"
 	      "Print the state of every virtio and vhost device in Prometheus' text\n"
 	      "exposition format (version 0.0.4). The README's \"Metrics\" section\n"
 	      "lists every series.\n"
 	      "\n"
 	      "Options:\n"
+	      "  --collect.features\n"
+	      "                 also write the feature bits, one series per set bit\n"
+	      "                 (virtio_status_device_guest_feature, _host_feature,\n"
+	      "                 virtio_status_vhost_backend_feature): most of a\n"
+	      "                 guest's series, so left out by default\n"
 	      "  --output FILE  replace FILE atomically instead of printing: a\n"
 	      "                 temporary file in FILE's directory, written, synced\n"
 	      "                 and renamed over FILE (mode 0644). For\n"
@@ -26,15 +33,17 @@ static void vs_cmd_metrics_usage(FILE *f, const char *prog)
 	      "\n"
 	      "Exit status: 0 when the metrics were written, also when the kernel\n"
 	      "module did not answer (virtio_status_scrape_success is 0 then, and the\n"
-	      "reason is printed on standard error); 1 on a usage error or when the\n"
-	      "metrics cannot be written.\n", f);
+	      "reason is printed on standard error) or the queues could not be read\n"
+	      "(virtio_status_queue_health_read is 0, the reason on standard error);\n"
+	      "1 on a usage error or when the metrics cannot be written.\n", f);
 }
 
-enum { VS_CMD_METRICS_OUTPUT = 256 };
+enum { VS_CMD_METRICS_OUTPUT = 256, VS_CMD_METRICS_FEATURES };
 
 static const struct option vs_cmd_metrics_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "output", required_argument, NULL, VS_CMD_METRICS_OUTPUT },
+	{ "collect.features", no_argument, NULL, VS_CMD_METRICS_FEATURES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -42,6 +51,7 @@ int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 			FILE *out, FILE *err)
 {
 	char why[2 * VS_MSG_MAX], msg[2 * VS_MSG_MAX], prog[128];
+	struct vs_metrics_opts mo = { 0 };
 	const char *output = NULL;
 	struct vs_cmd_getopt g;
 	size_t len;
@@ -58,6 +68,9 @@ int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 		case VS_CMD_METRICS_OUTPUT:
 			output = g.arg;
 			break;
+		case VS_CMD_METRICS_FEATURES:
+			mo.features = true;
+			break;
 		case ':':
 			snprintf(msg, sizeof(msg), "option --output needs a file");
 			goto usage;
@@ -66,7 +79,12 @@ int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 				 g.arg);
 			goto usage;
 		default:
-			snprintf(msg, sizeof(msg), "unknown option '%s'", g.word);
+			if (!strncmp(g.word, "--collect.features=", 19))
+				snprintf(msg, sizeof(msg),
+					 "option --collect.features takes no value");
+			else
+				snprintf(msg, sizeof(msg), "unknown option '%s'",
+					 g.word);
 			goto usage;
 		}
 	}
@@ -75,7 +93,7 @@ int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 		goto usage;
 	}
 
-	ret = vs_metrics_text(be, &text, &len, why, sizeof(why));
+	ret = vs_metrics_text(be, &mo, &text, &len, why, sizeof(why));
 	if (ret < 0) {
 		fprintf(err, "%s\n", why);
 		return 1;
@@ -94,6 +112,9 @@ int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 	free(text);
 	if (!ret)
 		fprintf(err, "%s; written as virtio_status_scrape_success 0\n",
+			why);
+	else if (why[0])
+		fprintf(err, "%s; written as virtio_status_queue_health_read 0\n",
 			why);
 	return 0;
 

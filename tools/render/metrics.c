@@ -9,7 +9,13 @@
  * HELP and TYPE lines, devices in the kernel's order, bits ascending.
  * Bitmaps become one series per set bit, labelled with the bit number and
  * its symbol: a 64-bit bitmap does not fit a sample's double, and feature
- * sets have 128 bits.
+ * sets have 128 bits; those of the features are written only when asked
+ * (--collect.features), for they are most of a guest's series.
+ *
+ * Queue health comes from a second dump (health-get), matched to the
+ * devices of the first by path. Its failure alone leaves the queue
+ * families empty and says why in virtio_status_queue_health_read; the
+ * scrape still succeeds.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,14 +24,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "features.h"
 #include "metrics.h"
+#include "queue_role.h"
+
+/* The CLI's version: the top-level VERSION file (tools/Makefile). */
+#ifndef VS_VERSION
+#error "VS_VERSION is not defined: build with tools/Makefile"
+#endif
+
+/* One entry of the health dump, as it is written. */
+struct vs_hq {
+	bool write;		/* its series are written */
+	u32 nvqs;		/* entries written for its device */
+};
 
 /* What one scrape found. */
 struct vs_scrape {
+	struct vs_metrics_opts opts;
 	bool ok;			/* the dump succeeded */
 	struct vs_err err;		/* why not */
 	char why[2 * VS_MSG_MAX];	/* its sentence */
@@ -33,6 +53,14 @@ struct vs_scrape {
 	bool *skip;			/* per device: not written (a duplicate) */
 	bool have_info;
 	struct vs_nl_info info;
+	bool privileged;		/* the backend says it may see vhost */
+	/* queue health: asked unless the backend cannot ask it */
+	bool health_asked;
+	bool health_ok;			/* the health dump succeeded */
+	const char *health_reason;	/* "ok", or a vs_err_reason() word */
+	char health_why[2 * VS_MSG_MAX];	/* why it failed, or "" */
+	struct vs_health_list health;
+	struct vs_hq *hq;		/* per entry of @health */
 	double seconds;
 };
 
@@ -138,7 +166,13 @@ static const char *vs_kind_name(const struct vs_nl_dev *d)
 	return vs_dev_is_vhost(d) ? "vhost" : "virtio";
 }
 
-/* A short, stable word for what went wrong, for alert rules. */
+/*
+ * A short, stable word for what went wrong, for alert rules: one of
+ * module_not_loaded, module_too_old (also a module without the command
+ * asked), permission_denied, dump_interrupted, list_only, busy, error.
+ * The sentence goes to standard error, never into a label: labels that
+ * change with the wording make new series.
+ */
 static const char *vs_err_reason(const struct vs_err *e)
 {
 	switch (e->kind) {
@@ -148,9 +182,17 @@ static const char *vs_err_reason(const struct vs_err *e)
 		return "module_too_old";
 	case VS_ERR_DUMP_INTR:
 		return "dump_interrupted";
+	case VS_ERR_LIST_ONLY:
+		return "list_only";
+	case VS_ERR_BUSY:
+		return "busy";
 	case VS_ERR_SYS:
 		if (e->errnum == EPERM || e->errnum == EACCES)
 			return "permission_denied";
+		if (e->errnum == EOPNOTSUPP)
+			return "module_too_old";
+		if (e->errnum == EBUSY)
+			return "busy";
 		break;
 	default:
 		break;
@@ -177,10 +219,7 @@ static void vs_m_duration(FILE *f, const char *m, const struct vs_scrape *s,
 static void vs_m_error(FILE *f, const char *m, const struct vs_scrape *s,
 		       const struct vs_nl_dev *d)
 {
-	const struct vs_label l[] = {
-		{ "reason", vs_err_reason(&s->err) },
-		{ "message", s->why },
-	};
+	const struct vs_label l[] = { { "reason", vs_err_reason(&s->err) } };
 
 	(void)d;
 	if (!s->ok)
@@ -238,6 +277,185 @@ static void vs_m_list_only(FILE *f, const char *m, const struct vs_scrape *s,
 	list_only = (s->have_info && vs_info_list_only(&s->info)) ||
 		    vs_dev_list_list_only(&s->list);
 	vs_prom_u64(f, m, NULL, 0, list_only);
+}
+
+/*
+ * What this scrape was made with: the CLI's version, the family version
+ * it speaks, the kernel release and the module's vhost layout. Written
+ * also when the scrape failed (the layout is "" then).
+ */
+static void vs_m_build_info(FILE *f, const char *m, const struct vs_scrape *s,
+			    const struct vs_nl_dev *d)
+{
+	char family[16];
+	struct utsname u;
+	const struct vs_label l[] = {
+		{ "version", VS_VERSION },
+		{ "family_version", family },
+		{ "kernel", u.release },
+		{ "vhost_layout",
+		  s->have_info &&
+		  vs_info_has(&s->info, VIRTIO_STATUS_A_INFO_VHOST_LAYOUT) ?
+		  s->info.vhost_layout : "" },
+	};
+
+	(void)d;
+	if (uname(&u) < 0)
+		snprintf(u.release, sizeof(u.release), "%s", "");
+	snprintf(family, sizeof(family), "%u", VIRTIO_STATUS_FAMILY_VERSION);
+	vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+}
+
+/*
+ * Changes of the virtio bus since the module was loaded: its generation
+ * starts at 1 and goes up by one per device added, removed, bound or
+ * unbound (kmod/virtio.c). A reload starts it again, which rate() takes
+ * for a counter reset.
+ */
+static void vs_m_bus_changes(FILE *f, const char *m, const struct vs_scrape *s,
+			     const struct vs_nl_dev *d)
+{
+	(void)d;
+	if (s->ok && s->have_info &&
+	    vs_info_has(&s->info, VIRTIO_STATUS_A_INFO_GENERATION))
+		vs_prom_u64(f, m, NULL, 0,
+			    s->info.generation ? s->info.generation - 1 : 0);
+}
+
+/*
+ * Whether vhost devices could be listed in this scrape, and if not why:
+ * the module is in list-only mode (which turns vhost off), its vhost
+ * support is off, or the caller lacks CAP_NET_ADMIN. "unknown": a module
+ * without the info command, whose dump listed no vhost device.
+ */
+static void vs_m_vhost_listed(FILE *f, const char *m,
+			      const struct vs_scrape *s,
+			      const struct vs_nl_dev *d)
+{
+	struct vs_label l[] = { { "reason", "ok" } };
+	bool vhost_seen = false;
+	size_t i;
+
+	(void)d;
+	if (!s->ok)
+		return;
+	for (i = 0; i < s->list.n; i++)
+		vhost_seen |= vs_dev_is_vhost(&s->list.devs[i]);
+	if ((s->have_info && vs_info_list_only(&s->info)) ||
+	    vs_dev_list_list_only(&s->list))
+		l[0].value = "list_only";
+	else if (s->have_info &&
+		 vs_info_has(&s->info, VIRTIO_STATUS_A_INFO_VHOST_STATE) &&
+		 s->info.vhost_state != VIRTIO_STATUS_VHOST_STATE_ON)
+		l[0].value = "vhost_off";
+	else if (!s->privileged)
+		l[0].value = "no_permission";
+	else if (!vhost_seen && !(s->have_info &&
+				  vs_info_has(&s->info, VIRTIO_STATUS_A_INFO_VHOST_STATE)))
+		l[0].value = "unknown";
+	vs_prom_u64(f, m, l, ARRAY_SIZE(l), !strcmp(l[0].value, "ok"));
+}
+
+/*
+ * Whether the queue families hold this scrape's queues: 1 "ok", or 0 and
+ * why (list_only, module_too_old, permission_denied, dump_interrupted,
+ * busy, error). Absent when the device dump failed.
+ */
+static void vs_m_health_read(FILE *f, const char *m, const struct vs_scrape *s,
+			     const struct vs_nl_dev *d)
+{
+	const struct vs_label l[] = { { "reason", s->health_reason } };
+
+	(void)d;
+	if (s->ok && s->health_asked)
+		vs_prom_u64(f, m, l, ARRAY_SIZE(l), s->health_ok);
+}
+
+/* Families of one queue, from the health dump */
+
+static bool vs_health_has(const struct vs_nl_health *h, int attr)
+{
+	return attr <= VIRTIO_STATUS_A_HEALTH_MAX && vs_nl_has(h->have, attr);
+}
+
+static bool vs_health_packed(const struct vs_nl_health *h)
+{
+	return vs_health_has(h, VIRTIO_STATUS_A_HEALTH_PACKED) && h->packed;
+}
+
+/*
+ * One series per queue written (see vs_mark_queues()) whose entry carries
+ * @attr, labelled path and queue: @off's u32, or for @attr STALLED_NS the
+ * seconds. Split-ring members (@split) are left out for packed rings;
+ * stalled seconds also for receive queues, which hold buffers while idle.
+ */
+static void vs_queue_series(FILE *f, const char *m, const struct vs_scrape *s,
+			    int attr, size_t off, bool split)
+{
+	struct vs_label l[] = { { "path", NULL }, { "queue", NULL } };
+	const struct vs_nl_health *h;
+	char num[16];
+	size_t i;
+
+	for (i = 0; s->health_ok && i < s->health.n; i++) {
+		h = &s->health.q[i];
+		if (!s->hq[i].write || !vs_health_has(h, attr))
+			continue;
+		if (split && vs_health_packed(h))
+			continue;
+		if (attr == VIRTIO_STATUS_A_HEALTH_STALLED_NS &&
+		    vs_queue_role(h->id, h->index, s->hq[i].nvqs) != VS_QUEUE_REQUEST)
+			continue;
+		snprintf(num, sizeof(num), "%u", h->index);
+		l[0].value = h->header.path;
+		l[1].value = num;
+		vs_prom_name(f, m, l, ARRAY_SIZE(l));
+		if (attr == VIRTIO_STATUS_A_HEALTH_STALLED_NS)
+			fprintf(f, " %.6f\n", h->stalled_ns / 1e9);
+		else
+			fprintf(f, " %u\n", *(const u32 *)((const char *)h + off));
+	}
+}
+
+static void vs_m_queue_size(FILE *f, const char *m, const struct vs_scrape *s,
+			    const struct vs_nl_dev *d)
+{
+	(void)d;
+	vs_queue_series(f, m, s, VIRTIO_STATUS_A_HEALTH_NUM,
+			offsetof(struct vs_nl_health, num), false);
+}
+
+static void vs_m_queue_avail(FILE *f, const char *m, const struct vs_scrape *s,
+			     const struct vs_nl_dev *d)
+{
+	(void)d;
+	vs_queue_series(f, m, s, VIRTIO_STATUS_A_HEALTH_AVAIL_IDX,
+			offsetof(struct vs_nl_health, avail_idx), true);
+}
+
+static void vs_m_queue_used(FILE *f, const char *m, const struct vs_scrape *s,
+			    const struct vs_nl_dev *d)
+{
+	(void)d;
+	vs_queue_series(f, m, s, VIRTIO_STATUS_A_HEALTH_USED_IDX,
+			offsetof(struct vs_nl_health, used_idx), true);
+}
+
+static void vs_m_queue_in_flight(FILE *f, const char *m,
+				 const struct vs_scrape *s,
+				 const struct vs_nl_dev *d)
+{
+	(void)d;
+	vs_queue_series(f, m, s, VIRTIO_STATUS_A_HEALTH_IN_FLIGHT,
+			offsetof(struct vs_nl_health, in_flight), false);
+}
+
+static void vs_m_queue_stalled(FILE *f, const char *m,
+			       const struct vs_scrape *s,
+			       const struct vs_nl_dev *d)
+{
+	(void)d;
+	vs_queue_series(f, m, s, VIRTIO_STATUS_A_HEALTH_STALLED_NS, 0, true);
 }
 
 /* Families of one device */
@@ -406,6 +624,8 @@ static void vs_m_holders(FILE *f, const char *m, const struct vs_scrape *s,
 static const struct vs_family {
 	const char *name;
 	const char *help;
+	const char *type;	/* NULL: "gauge" */
+	bool opt_in;		/* written with --collect.features only */
 	bool per_dev;		/* for each device, not once a scrape */
 	/*
 	 * the device's state, which a module in list-only mode does not
@@ -434,14 +654,23 @@ static const struct vs_family {
 	  "Time the kernel took to answer this scrape.",
 	  .write = vs_m_duration },
 	{ "virtio_status_scrape_error_info",
-	  "Why the scrape failed: a stable reason and the sentence virtio-status prints.",
+	  "1 when the scrape failed, with a stable reason (the sentence goes to standard error or the exporter's log).",
 	  .write = vs_m_error },
+	{ "virtio_status_build_info",
+	  "1, labelled with the virtio-status version, the virtio_status family version it speaks (VIRTIO_STATUS_FAMILY_VERSION of its uapi header: the module's is that or newer), the kernel release and the module's vhost layout.",
+	  .write = vs_m_build_info },
+	{ "virtio_status_bus_changes_total",
+	  "Devices added, removed, bound or unbound on the virtio bus since the module was loaded (its bus generation - 1; a reload resets it).",
+	  .type = "counter", .write = vs_m_bus_changes },
 	{ "virtio_status_devices",
 	  "Devices listed, by kind (vhost devices need CAP_NET_ADMIN).",
 	  .write = vs_m_devices },
 	{ "virtio_status_vhost_support",
 	  "1 if the module can list vhost devices, 0 if it switched that off (see virtio-status info).",
 	  .write = vs_m_vhost_support },
+	{ "virtio_status_vhost_listed",
+	  "1 if vhost devices could be listed in this scrape; 0 with the reason: no_permission (no CAP_NET_ADMIN), vhost_off, list_only, unknown.",
+	  .write = vs_m_vhost_listed },
 	{ "virtio_status_module_list_only",
 	  "1 if the module runs in list-only mode: it lists devices but reads no state (see virtio-status info).",
 	  .write = vs_m_list_only },
@@ -468,16 +697,16 @@ static const struct vs_family {
 	  .state = true },
 	{ "virtio_status_device_guest_feature",
 	  "One series per feature bit the driver accepted (QEMU's guest-features; acked features of a vhost device).",
-	  .per_dev = true, .state = true, .write = vs_m_guest_feat },
+	  .opt_in = true, .per_dev = true, .state = true, .write = vs_m_guest_feat },
 	{ "virtio_status_device_host_features_readable",
 	  "1 if the features a virtio device offers could be read (they need CAP_NET_ADMIN).",
 	  .per_dev = true, .state = true, .write = vs_m_host_readable },
 	{ "virtio_status_device_host_feature",
 	  "One series per feature bit the virtio device offers (QEMU's host-features).",
-	  .per_dev = true, .state = true, .write = vs_m_host_feat },
+	  .opt_in = true, .per_dev = true, .state = true, .write = vs_m_host_feat },
 	{ "virtio_status_vhost_backend_feature",
 	  "One series per vhost backend feature bit the owner set.",
-	  .per_dev = true, .write = vs_m_backend_feat },
+	  .opt_in = true, .per_dev = true, .write = vs_m_backend_feat },
 	{ "virtio_status_vhost_memory_regions",
 	  "Regions in the vhost device's memory table.",
 	  VS_VHOST_U32(VIRTIO_STATUS_A_VHOST_MEM_REGIONS, mem_regions) },
@@ -500,11 +729,35 @@ static const struct vs_family {
 	{ "virtio_status_device_busy_info",
 	  "1 for a device whose state was not read this scrape: another task held a lock it is read under (reason: the kernel's words); such a device has no state series.",
 	  .per_dev = true, .unread_too = true, .write = vs_m_busy },
+	{ "virtio_status_queue_health_read",
+	  "1 if this scrape read every queue's health (reason ok); 0 with the reason (list_only, module_too_old, ...) and no queue series.",
+	  .write = vs_m_health_read },
+	{ "virtio_status_queue_size",
+	  "Ring size of the virtqueue.",
+	  .write = vs_m_queue_size },
+	{ "virtio_status_queue_avail_idx",
+	  "Avail idx of a split-ring virtqueue (guest: as the driver published it; vhost: the copy vhost last read).",
+	  .write = vs_m_queue_avail },
+	{ "virtio_status_queue_used_idx",
+	  "Used idx of a split-ring virtqueue.",
+	  .write = vs_m_queue_used },
+	{ "virtio_status_queue_in_flight",
+	  "Buffers made available and not yet used (packed rings: descriptors).",
+	  .write = vs_m_queue_in_flight },
+	{ "virtio_status_queue_stalled_seconds",
+	  "Seconds the used idx of a request queue (split ring) has not moved while buffers were in flight; 0 when it moves or nothing is in flight. Receive queues have none: they hold buffers while idle.",
+	  .write = vs_m_queue_stalled },
 };
 
-const char *vs_metrics_family(size_t i)
+const char *vs_metrics_family(size_t i, const char **type, bool *opt_in)
 {
-	return i < ARRAY_SIZE(vs_families) ? vs_families[i].name : NULL;
+	if (i >= ARRAY_SIZE(vs_families))
+		return NULL;
+	if (type)
+		*type = vs_families[i].type ? vs_families[i].type : "gauge";
+	if (opt_in)
+		*opt_in = vs_families[i].opt_in;
+	return vs_families[i].name;
 }
 
 static int vs_path_cmp(const void *a, const void *b)
@@ -560,6 +813,119 @@ static double vs_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int vs_dev_path_cmp(const void *a, const void *b)
+{
+	const struct vs_nl_dev *x = *(const struct vs_nl_dev * const *)a;
+	const struct vs_nl_dev *y = *(const struct vs_nl_dev * const *)b;
+
+	return strcmp(x->header.path, y->header.path);
+}
+
+/* bsearch(): a path against a device's */
+static int vs_path_key_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct vs_nl_dev * const *)elem)->header.path);
+}
+
+static int vs_hq_cmp(const void *a, const void *b)
+{
+	const struct vs_nl_health *x = *(const struct vs_nl_health * const *)a;
+	const struct vs_nl_health *y = *(const struct vs_nl_health * const *)b;
+	int c = strcmp(x->header.path, y->header.path);
+
+	if (c)
+		return c;
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	/* equal: the earlier entry first, so it is the one kept */
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Mark the health entries to write: a queue (an index, not a busy
+ * device's entry) of a device the metrics write (its path in the device
+ * list, not skipped there), once per path and index. Each one's nvqs is
+ * the number of queues written for its device, as vs_queue_role() takes
+ * it. 0, or -1 on ENOMEM.
+ */
+static int vs_mark_queues(struct vs_scrape *s)
+{
+	const struct vs_nl_health **by = NULL, *h;
+	const struct vs_nl_dev **devs;
+	size_t i, j, ndev = 0, nq = 0;
+
+	s->hq = calloc(s->health.n ? s->health.n : 1, sizeof(*s->hq));
+	devs = calloc(s->list.n ? s->list.n : 1, sizeof(*devs));
+	by = calloc(s->health.n ? s->health.n : 1, sizeof(*by));
+	if (!s->hq || !devs || !by) {
+		free(devs);
+		free(by);
+		return -1;
+	}
+	for (i = 0; i < s->list.n; i++)
+		if (!s->skip[i])
+			devs[ndev++] = &s->list.devs[i];
+	qsort(devs, ndev, sizeof(*devs), vs_dev_path_cmp);
+	for (i = 0; i < s->health.n; i++) {
+		h = &s->health.q[i];
+		if (!vs_health_has(h, VIRTIO_STATUS_A_HEALTH_HEADER) ||
+		    !vs_nl_has(h->header.have, VIRTIO_STATUS_A_HEADER_PATH) ||
+		    !vs_health_has(h, VIRTIO_STATUS_A_HEALTH_INDEX) ||
+		    vs_health_has(h, VIRTIO_STATUS_A_HEALTH_BUSY))
+			continue;
+		if (!bsearch(h->header.path, devs, ndev, sizeof(*devs),
+			     vs_path_key_cmp))
+			continue;
+		by[nq++] = h;
+	}
+	qsort(by, nq, sizeof(*by), vs_hq_cmp);
+	for (i = 0; i < nq; i = j) {
+		u32 n = 0;
+
+		/* one device's entries: i to j */
+		for (j = i; j < nq && !strcmp(by[j]->header.path, by[i]->header.path); j++)
+			if (j == i || by[j]->index != by[j - 1]->index)
+				n++;
+		for (j = i; j < nq && !strcmp(by[j]->header.path, by[i]->header.path); j++) {
+			if (j > i && by[j]->index == by[j - 1]->index)
+				continue;
+			s->hq[by[j] - s->health.q].write = true;
+			s->hq[by[j] - s->health.q].nvqs = n;
+		}
+	}
+	free(by);
+	free(devs);
+	return 0;
+}
+
+/*
+ * The health dump, unless the backend cannot ask it (no sample then) or
+ * the module runs in list-only mode, which reads no queue. Its failure is
+ * kept in @s: the reason word and the sentence.
+ */
+static void vs_scrape_health(const struct vs_backend *be, struct vs_scrape *s)
+{
+	struct vs_err e;
+
+	if (!be->ops->health_dump)
+		return;
+	s->health_asked = true;
+	if ((s->have_info && vs_info_list_only(&s->info)) ||
+	    vs_dev_list_list_only(&s->list)) {
+		s->health_reason = "list_only";
+		return;
+	}
+	vs_err_clear(&e);
+	if (be->ops->health_dump(be->ctx, &s->health, &e) < 0) {
+		vs_health_list_free(&s->health);
+		s->health_reason = vs_err_reason(&e);
+		vs_err_sentence(&e, NULL, s->health_why, sizeof(s->health_why));
+		return;
+	}
+	s->health_ok = true;
+	s->health_reason = "ok";
+}
+
 /* Ask the backend; failures are kept in @s. -1 only on ENOMEM. */
 static int vs_scrape(const struct vs_backend *be, struct vs_scrape *s)
 {
@@ -572,11 +938,17 @@ static int vs_scrape(const struct vs_backend *be, struct vs_scrape *s)
 		vs_err_clear(&e);
 		/* an old module without INFO: no vhost_support series */
 		s->have_info = be->ops->info(be->ctx, &s->info, &e) == 0;
+		/* a backend that cannot tell: assume it may */
+		s->privileged = !be->ops->privileged ||
+				be->ops->privileged(be->ctx);
+		vs_scrape_health(be, s);
 	} else {
 		vs_err_sentence(&s->err, NULL, s->why, sizeof(s->why));
 	}
 	s->seconds = vs_now() - t0;
-	return vs_mark_skipped(s);
+	if (vs_mark_skipped(s) < 0)
+		return -1;
+	return vs_mark_queues(s);
 }
 
 /* The series of a VS_DEV_U32() or VS_DEV_BOOL() family for @d, if any. */
@@ -601,9 +973,11 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 {
 	size_t i;
 
+	if (fam->opt_in && !s->opts.features)
+		return;
 	fprintf(f, "# HELP %s ", fam->name);
 	vs_prom_help(f, fam->help);
-	fprintf(f, "\n# TYPE %s gauge\n", fam->name);
+	fprintf(f, "\n# TYPE %s %s\n", fam->name, fam->type ? fam->type : "gauge");
 	if (!fam->per_dev) {
 		fam->write(f, fam->name, s, NULL);
 		return;
@@ -622,7 +996,8 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 	}
 }
 
-int vs_metrics_write(const struct vs_backend *be, FILE *f, char *why,
+int vs_metrics_write(const struct vs_backend *be,
+		     const struct vs_metrics_opts *o, FILE *f, char *why,
 		     size_t len)
 {
 	struct vs_scrape s;
@@ -630,6 +1005,8 @@ int vs_metrics_write(const struct vs_backend *be, FILE *f, char *why,
 	int ret;
 
 	memset(&s, 0, sizeof(s));
+	if (o)
+		s.opts = *o;
 	why[0] = '\0';
 	if (vs_scrape(be, &s) < 0) {
 		snprintf(why, len, "out of memory");
@@ -646,15 +1023,20 @@ int vs_metrics_write(const struct vs_backend *be, FILE *f, char *why,
 	}
 	if (!s.ok)
 		snprintf(why, len, "%s", s.why);
+	else if (s.health_why[0])
+		snprintf(why, len, "queue health not read: %s", s.health_why);
 	ret = s.ok;
 free:
+	free(s.hq);
 	free(s.skip);
+	vs_health_list_free(&s.health);
 	vs_dev_list_free(&s.list);
 	return ret;
 }
 
-int vs_metrics_text(const struct vs_backend *be, char **text, size_t *textlen,
-		    char *why, size_t len)
+int vs_metrics_text(const struct vs_backend *be,
+		    const struct vs_metrics_opts *o, char **text,
+		    size_t *textlen, char *why, size_t len)
 {
 	FILE *f;
 	int ret;
@@ -666,7 +1048,7 @@ int vs_metrics_text(const struct vs_backend *be, char **text, size_t *textlen,
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	ret = vs_metrics_write(be, f, why, len);
+	ret = vs_metrics_write(be, o, f, why, len);
 	if (fclose(f) && ret >= 0) {
 		snprintf(why, len, "out of memory");
 		ret = -1;

@@ -313,7 +313,10 @@ TEST(metrics_help)
 
 	ASSERT_NE(NULL, f);
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("metrics", "--help")));
-	EXPECT_EQ(0, strncmp(out, "Usage: virtio-status metrics [--output FILE]\n", 45));
+	EXPECT_EQ(0, strncmp(out,
+			     "Usage: virtio-status metrics [--collect.features] [--output FILE]\n",
+			     66));
+	EXPECT_NE(NULL, strstr(out, "  --collect.features\n"));
 	EXPECT_TEXT(err, "");
 	free(out);
 	free(err);
@@ -473,6 +476,22 @@ static const struct {
 	{ { "exporter", "--listen" }, "option --listen needs ADDR:PORT" },
 	{ { "exporter", "--port", "1" }, "unknown option '--port'" },
 	{ { "exporter", "now" }, "exporter takes no argument 'now'" },
+	/* --collect.features: a switch, its whole name only */
+	{ { "metrics", "--collect.features=yes" },
+	  "option --collect.features takes no value" },
+	{ { "metrics", "--collect.features=" },
+	  "option --collect.features takes no value" },
+	{ { "metrics", "--collect.feature" }, "unknown option '--collect.feature'" },
+	{ { "metrics", "--collect" }, "unknown option '--collect'" },
+	{ { "metrics", "--collect.features", "all" },
+	  "metrics takes no argument 'all'" },
+	{ { "x-query-virtio", "--collect.features" },
+	  "unknown option '--collect.features'" },
+	{ { "exporter", "--collect.features=1" },
+	  "option --collect.features takes no value" },
+	{ { "exporter", "--collect.feat" }, "unknown option '--collect.feat'" },
+	{ { "exporter", "--collect.features", "--listen" },
+	  "option --listen needs ADDR:PORT" },
 };
 
 static int cli_parse(int argc, char **argv, char *msg, size_t len)

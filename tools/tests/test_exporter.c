@@ -30,7 +30,10 @@ TEST(exporter_help_and_port_in_use)
 
 	ASSERT_NE(NULL, f);
 	EXPECT_EQ(0, run_cli(&be, "", &out, &err, ARGV("exporter", "-h")));
-	EXPECT_EQ(0, strncmp(out, "Usage: virtio-status exporter [--listen ADDR:PORT]\n", 51));
+	EXPECT_EQ(0, strncmp(out,
+			     "Usage: virtio-status exporter [--listen ADDR:PORT] [--collect.features]\n",
+			     72));
+	EXPECT_NE(NULL, strstr(out, "  --collect.features  "));
 	free(out);
 	free(err);
 
@@ -61,7 +64,7 @@ static unsigned int status_of(const struct vs_backend *be, const char *method,
 {
 	struct vs_cmd_http_answer a;
 
-	if (vs_cmd_exporter_answer(be, method, url, &a) < 0)
+	if (vs_cmd_exporter_answer(be, NULL, method, url, &a) < 0)
 		return 0;
 	free(a.body);
 	return a.status;
@@ -75,7 +78,7 @@ TEST(exporter_answers)
 
 	ASSERT_NE(NULL, f);
 	fake_add(f, PCI_PATH, "virtio-net");
-	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, "GET", "/metrics", &a));
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/metrics", &a));
 	EXPECT_EQ(200, a.status);
 	EXPECT_TEXT(a.type, "text/plain; version=0.0.4; charset=utf-8");
 	EXPECT_EQ(NULL, a.allow);
@@ -84,17 +87,17 @@ TEST(exporter_answers)
 	free(a.body);
 	EXPECT_EQ(1, f->dumps);
 	EXPECT_EQ(200, status_of(&be, "HEAD", "/metrics"));
-	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, "POST", "/metrics", &a));
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "POST", "/metrics", &a));
 	EXPECT_EQ(405, a.status);
 	EXPECT_TEXT(a.allow, "GET, HEAD");
 	free(a.body);
 	EXPECT_EQ(405, status_of(&be, "DELETE", "/"));
-	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, "GET", "/metrics/", &a));
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/metrics/", &a));
 	EXPECT_EQ(404, a.status);
 	EXPECT_TEXT(a.body, "Not found: this exporter serves /metrics\n");
 	free(a.body);
 	EXPECT_EQ(404, status_of(&be, "POST", "/nope"));
-	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, "GET", "/", &a));
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/", &a));
 	EXPECT_EQ(200, a.status);
 	EXPECT_TEXT(a.type, "text/html; charset=utf-8");
 	EXPECT_NE(NULL, strstr(a.body, "<a href=\"/metrics\">"));
@@ -150,16 +153,20 @@ TEST(exporter_http_recovers)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct vs_backend fb, be = { .ops = &flaky_ops };
 	struct flaky k = { .f = fake_new(&fb) };
+	struct vs_cmd_exporter_conf conf = { .metrics.features = true };
 	struct vs_cmd_exporter *x;
-	char msg[VS_MSG_MAX];
+	char msg[VS_MSG_MAX], *log = NULL;
+	size_t loglen = 0;
 	unsigned int port;
 	char *r;
 
 	ASSERT_NE(NULL, k.f);
 	be.ctx = &k;
+	conf.log = open_memstream(&log, &loglen);
+	ASSERT_NE(NULL, conf.log);
 	fake_add(k.f, PCI_PATH, "virtio-net");
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	x = vs_cmd_exporter_start(&be, (struct sockaddr *)&sin, sizeof(sin),
+	x = vs_cmd_exporter_start(&be, &conf, (struct sockaddr *)&sin, sizeof(sin),
 				  "127.0.0.1:0", msg, sizeof(msg));
 	ASSERT_NE(NULL, x) {
 		TH_LOG("%s", msg);
@@ -173,6 +180,8 @@ TEST(exporter_http_recovers)
 	EXPECT_NE(NULL, strstr(r, "\r\nContent-Type: " VS_METRICS_CONTENT_TYPE "\r\n"));
 	EXPECT_TRUE(has_line(r, "virtio_status_scrape_success 1"));
 	EXPECT_EQ(1, count_lines(strstr(r, "\r\n\r\n"), "virtio_status_device_info{"));
+	/* --collect.features */
+	EXPECT_EQ(4, count_lines(strstr(r, "\r\n\r\n"), "virtio_status_device_guest_feature{"));
 	free(r);
 
 	/* the module goes away: still 200, scrape_success 0 */
@@ -181,8 +190,11 @@ TEST(exporter_http_recovers)
 	ASSERT_NE(NULL, r);
 	EXPECT_NE(NULL, strstr(r, " 200 OK\r\n"));
 	EXPECT_TRUE(has_line(r, "virtio_status_scrape_success 0"));
-	EXPECT_NE(NULL, strstr(r, "{reason=\"module_not_loaded\","));
+	EXPECT_TRUE(has_line(r, "virtio_status_scrape_error_info{reason=\"module_not_loaded\"} 1"));
 	EXPECT_EQ(NULL, strstr(r, "virtio_status_device_info{"));
+	free(r);
+	/* logged once, not at every scrape */
+	r = http_request(port, "GET /metrics HTTP/1.0\r\n\r\n");
 	free(r);
 
 	/* and comes back */
@@ -192,7 +204,7 @@ TEST(exporter_http_recovers)
 	EXPECT_TRUE(has_line(r, "virtio_status_scrape_success 1"));
 	EXPECT_NE(NULL, strstr(r, "virtio_status_device_info{"));
 	free(r);
-	EXPECT_EQ(3, k.dumps);
+	EXPECT_EQ(4, k.dumps);
 
 	r = http_request(port, "POST /metrics HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc");
 	ASSERT_NE(NULL, r);
@@ -212,10 +224,48 @@ TEST(exporter_http_recovers)
 	ASSERT_NE(NULL, r);
 	EXPECT_NE(NULL, strstr(r, "<a href=\"/metrics\">/metrics</a>"));
 	free(r);
-	EXPECT_EQ(4, k.dumps);
+	EXPECT_EQ(5, k.dumps);
 
 	vs_cmd_exporter_stop(x);
+	fclose(conf.log);
+	EXPECT_TEXT(log,
+		    "virtio-status exporter: " WANT_NOMOD
+		    "; answered virtio_status_scrape_success 0\n"
+		    "virtio-status exporter: scrapes read everything again\n");
+	free(log);
 	/* the port is free again */
 	EXPECT_EQ(NULL, http_request(port, "GET / HTTP/1.0\r\n\r\n"));
 	fake_free(k.f);
+}
+
+/* What a scrape says for the log: nothing, a failed dump, unread queues */
+TEST(exporter_answer_says_why)
+{
+	static const struct vs_metrics_opts features = { .features = true };
+	struct vs_backend be;
+	struct fake *f = fake_new(&be);
+	struct vs_cmd_http_answer a;
+
+	ASSERT_NE(NULL, f);
+	fake_add(f, PCI_PATH, "virtio-net");
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/metrics", &a));
+	EXPECT_EQ(1, a.scrape);
+	EXPECT_TEXT(a.why, "");
+	/* the defaults: no feature bits */
+	EXPECT_EQ(0, count_lines(a.body, "virtio_status_device_guest_feature{"));
+	free(a.body);
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, &features, "GET", "/metrics", &a));
+	EXPECT_EQ(4, count_lines(a.body, "virtio_status_device_guest_feature{"));
+	free(a.body);
+
+	vs_err_sys(&f->health_err, EOPNOTSUPP, NULL);
+	ASSERT_EQ(0, vs_cmd_exporter_answer(&be, NULL, "GET", "/metrics", &a));
+	EXPECT_EQ(200, a.status);
+	EXPECT_EQ(1, a.scrape);
+	EXPECT_EQ(0, strncmp(a.why, "queue health not read: ", 23));
+	EXPECT_TRUE(has_line(a.body,
+			     "virtio_status_queue_health_read{reason=\"module_too_old\"} 0"));
+	free(a.body);
+	EXPECT_EQ(3, f->health_dumps);
+	fake_free(f);
 }

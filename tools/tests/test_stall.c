@@ -17,7 +17,7 @@
 
 #define SEC		1000000000ULL
 #define NET_PATH	PCI_PATH
-#define BLK_PATH	MMIO_PATH
+#define STALL_BLK_PATH	MMIO_PATH
 
 /* One queue of a health-get dump, as the module sends it. */
 static struct vs_nl_health *hq(struct vs_health_list *l, const char *path,
@@ -257,7 +257,7 @@ TEST(stall_packed_and_busy_change_nothing)
 
 	vs_stall_init(&st, 30 * SEC, false);
 	/* a packed ring has no stalled-ns: never stalled */
-	packed_q(&l, BLK_PATH, 2, 0, 64);
+	packed_q(&l, STALL_BLK_PATH, 2, 0, 64);
 	ASSERT_EQ(0, take(&st, &l, &seen));
 	EXPECT_EQ(0, seen.n);
 	EXPECT_EQ(0, st.n);

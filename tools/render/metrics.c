@@ -30,6 +30,7 @@
 
 #include "features.h"
 #include "metrics.h"
+#include "names.h"
 #include "queue_role.h"
 
 /* The CLI's version: the top-level VERSION file (tools/Makefile). */
@@ -463,8 +464,9 @@ static void vs_m_queue_stalled(FILE *f, const char *m,
 static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 		      const struct vs_nl_dev *d)
 {
+	struct vs_dev_names n;
 	char id[16] = "";
-	const struct vs_label l[] = {
+	struct vs_label l[13] = {
 		{ "path", d->header.path },
 		{ "kind", vs_kind_name(d) },
 		{ "name", vs_dev_has(d, VIRTIO_STATUS_A_DEV_NAME) ? d->name : "" },
@@ -475,11 +477,21 @@ static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 		{ "transport",
 		  vs_dev_has(d, VIRTIO_STATUS_A_DEV_TRANSPORT) ? d->transport : "" },
 	};
+	/* the names people use (names.h), each only where it is known */
+	const struct vs_label names[] = {
+		{ "device", n.device }, { "virtio", n.virtio }, { "tap", n.tap },
+		{ "cid", n.cid }, { "vm", n.vm }, { "uuid", n.uuid },
+	};
+	size_t i, nl = 7;
 
 	(void)s;
+	vs_dev_names_get(d, &n, vs_names_proc_root());
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].value[0])
+			l[nl++] = names[i];
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_ID))
 		snprintf(id, sizeof(id), "%u", d->id);
-	vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+	vs_prom_u64(f, m, l, nl, 1);
 }
 
 /*
@@ -675,7 +687,7 @@ static const struct vs_family {
 	  "1 if the module runs in list-only mode: it lists devices but reads no state (see virtio-status info).",
 	  .write = vs_m_list_only },
 	{ "virtio_status_device_info",
-	  "One series per device, value 1: its path, kind, name, bus id, device id, driver and transport.",
+	  "One series per device, value 1: its path, kind, name, bus id, device id, driver and transport, and the names people use where known (device, virtio; tap, cid, vm, uuid).",
 	  .per_dev = true, .unread_too = true, .write = vs_m_info },
 	{ "virtio_status_device_status_bit",
 	  "Bits of a virtio device's status byte: every named bit (0 or 1) and any other bit set.",

@@ -132,7 +132,7 @@ TEST_F(metrics, metrics_virtio_device)
 	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"virtio\"} 1"));
 	EXPECT_TRUE(has_line(text, "virtio_status_devices{kind=\"vhost\"} 0"));
 	EXPECT_LINE(text,
-		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:03.0/virtio0\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio0\",device_id=\"1\",driver=\"virtio_net\",transport=\"pci\"} 1");
+		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:03.0/virtio0\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio0\",device_id=\"1\",driver=\"virtio_net\",transport=\"pci\",virtio=\"virtio0\"} 1");
 	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_virtqueues", "") " 3"));
 	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_broken", "") " 0"));
 	EXPECT_TRUE(has_line(text, NET_SERIES("virtio_status_device_failed", "") " 0"));
@@ -612,7 +612,7 @@ TEST_F(metrics, metrics_list_only)
 	EXPECT_LINE(text, "virtio_status_scrape_success 1");
 	EXPECT_LINE(text, "virtio_status_module_list_only 1");
 	EXPECT_LINE(text,
-		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:03.0/virtio0\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio0\",device_id=\"1\",driver=\"\",transport=\"\"} 1");
+		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:03.0/virtio0\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio0\",device_id=\"1\",driver=\"\",transport=\"\",virtio=\"virtio0\"} 1");
 	EXPECT_LINE(text, "virtio_status_devices{kind=\"virtio\"} 1");
 	EXPECT_EQ(0, count_lines(text, "virtio_status_device_status_bit{"));
 	EXPECT_EQ(0, count_lines(text, "virtio_status_device_virtqueues{"));
@@ -720,7 +720,7 @@ TEST_F(metrics, metrics_busy)
 	EXPECT_LINE(text, "virtio_status_devices{kind=\"vhost\"} 2");
 	/* who they are, and which lock kept their state out */
 	EXPECT_LINE(text,
-		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:05.0/virtio2\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio2\",device_id=\"1\",driver=\"virtio_net\",transport=\"pci\"} 1");
+		    "virtio_status_device_info{path=\"/sys/devices/pci0000:00/0000:00:05.0/virtio2\",kind=\"virtio\",name=\"virtio-net\",busid=\"virtio2\",device_id=\"1\",driver=\"virtio_net\",transport=\"pci\",virtio=\"virtio2\"} 1");
 	EXPECT_LINE(text,
 		    "virtio_status_device_busy_info{path=\"/sys/devices/pci0000:00/0000:00:05.0/virtio2\",reason=\"the RTNL is held by another task\"} 1");
 	EXPECT_LINE(text,

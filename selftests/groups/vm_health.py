@@ -13,18 +13,27 @@ real rings, a real stall, and the names operators use.
     idx stands still: the module's stalled time grows past a threshold.
     The host then reads the FIFO, QEMU completes the buffers, and the
     queue shows progress again
+    The CLI agrees: `monitor --stall-after 2` says VIRTIO_QUEUE_STALLED
+    for that queue, then VIRTIO_QUEUE_RECOVERED; `metrics` shows the
+    queue's stalled_seconds and in_flight gauges while it stalls
+  - names: eth0 and vda on their virtio devices (x-query-virtio --names,
+    show, metrics' device_info)
   - a stand-in VM owner (vhost_owner) with a vhost-net whose backend is a
-    tap, and a vhost-vsock with a CID: both are in the health dump with
-    their two queues
+    tap, and a vhost-vsock with a CID, started with "-name guest=NAME" and
+    "-uuid": both are in the health dump with their two queues, and the
+    CLI names the tap, the CID, the VM and its uuid
 
 Every wait polls for a condition, for up to WAIT seconds; nothing is timed.
 """
 
+import json
 import os
 import re
 import threading
 
 from vm_common import WAIT, cat, wait_until
+from vm_events import Monitor
+from vm_tests import cli, parse_json
 
 STALL_PORT = 'vs.stall'
 STALL_AFTER_MS = 3000       # the stalled time the test waits to see
@@ -140,10 +149,36 @@ def test_dump(vm, R):
          out)
 
 
+SAMPLE = re.compile(r'^(\w+)\{([^}]*)\} (\S+)$')
+
+
+def metric(guest, name, **labels):
+    """The value of the series NAME with (at least) LABELS in one
+    `virtio-status metrics` run in GUEST, or None."""
+    _, out, _ = cli(guest, 'metrics')
+    for line in out.splitlines():
+        m = SAMPLE.match(line)
+        if not m or m.group(1) != name:
+            continue
+        got = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2)))
+        if all(got.get(k) == str(v) for k, v in labels.items()):
+            return float(m.group(3))
+    return None
+
+
+def queue_event(mon, name, path, q):
+    evs = mon.wait(lambda e: e.get('event') == name and e['data'].get('path') == path and
+                   e['data'].get('queue') == q, timeout=WAIT * 2)
+    return next((e for e in evs if e and e.get('event') == name and
+                 e['data'].get('path') == path and e['data'].get('queue') == q), None)
+
+
 def test_stall(vm, R):
     dev, q, node = port_queue(vm)
     if not R.ok(node is not None, 'stall: the guest has the port %s' % STALL_PORT):
         return
+    mon = Monitor(vm, 'stall', '--stall-after 2')
+    R.ok(mon.ready, 'stall: monitor --stall-after 2 runs', mon.err())
     # the writer blocks once the FIFO and the ring are full
     vm.check('(dd if=/dev/zero of=%s bs=4096 count=256 >/tmp/stall.dd 2>&1; '
              'echo $? >/tmp/stall.rc) >/dev/null 2>&1 &' % node)
@@ -160,6 +195,15 @@ def test_stall(vm, R):
                 '\nwriter: %s, exit %s' % (cat(vm, '/tmp/stall.dd'), cat(vm, '/tmp/stall.rc'))):
         return
     used = f['used']
+    ev = queue_event(mon, 'VIRTIO_QUEUE_STALLED', dev, q)
+    R.ok(ev and ev['data'].get('in-flight', 0) > 0 and ev['data'].get('seconds', 0) >= 2,
+         'stall: monitor says VIRTIO_QUEUE_STALLED for queue %d, with work in flight and '
+         '2 s or more' % q, mon.events()[-5:])
+    secs = metric(vm, 'virtio_status_queue_stalled_seconds', path=dev, queue=q)
+    infl = metric(vm, 'virtio_status_queue_in_flight', path=dev, queue=q)
+    R.ok(secs is not None and secs >= STALL_AFTER_MS / 1000 and infl and infl > 0,
+         'stall: metrics agree: the queue\'s stalled_seconds and in_flight gauges',
+         'stalled_seconds %s, in_flight %s' % (secs, infl))
     drain = Drain(vm.stall_fifo)
     try:
         def moved():
@@ -173,10 +217,37 @@ def test_stall(vm, R):
         R.ok(done == '0', 'stall: the guest\'s writer finishes',
              cat(vm, '/tmp/stall.dd'))
         wait_until(lambda: drain.bytes >= 256 * 4096, timeout=WAIT)
+        ev = queue_event(mon, 'VIRTIO_QUEUE_RECOVERED', dev, q)
+        R.ok(ev and ev['data'].get('seconds', 0) >= 2,
+             'stall: then monitor says VIRTIO_QUEUE_RECOVERED for it', mon.events()[-5:])
+        secs = wait_until(lambda: (lambda v: v if v is not None and v < 2 else None)(
+            metric(vm, 'virtio_status_queue_stalled_seconds', path=dev, queue=q)))
+        R.ok(secs is not None, 'stall: and its stalled_seconds gauge starts over', secs)
     finally:
         drain.close()
+        R.ok(mon.stop() == 0, 'stall: monitor ends on SIGINT with status 0', mon.err())
     R.ok(drain.bytes >= 256 * 4096, 'stall: the host read all %d bytes' % (256 * 4096),
          drain.bytes)
+
+
+def names_of(vm, args=''):
+    """{path: names} from `x-query-virtio --names`."""
+    _, out, _ = cli(vm, 'x-query-virtio --names ' + args)
+    return {d['path']: d.get('names', {}) for d in (parse_json(out) or {}).get('return', [])}
+
+
+def test_guest_names(vm, R):
+    names = names_of(vm)
+    for child, cls in (('eth0', 'net'), ('vda', 'block')):
+        path = vm.check('readlink -f /sys/class/%s/%s/device' % (cls, child)).strip()
+        R.equal(names.get(path, {}).get('device'), child,
+                'names: %s is the name of its virtio device %s' % (child, path))
+        R.ok(metric(vm, 'virtio_status_device_info', path=path, device=child,
+                    virtio=os.path.basename(path)) == 1,
+             'names: metrics\' device_info carries device="%s" and virtio="%s"'
+             % (child, os.path.basename(path)))
+        _, out, _ = cli(vm, 'show %s' % os.path.basename(path))
+        R.ok(re.search(r'device:\s+%s\b' % child, out), 'names: show prints %s' % child, out)
 
 
 def start_owner(vm):
@@ -196,6 +267,19 @@ def test_vhost(vm, R):
                     'and vhost-vsock with a CID', line):
             return
         fds = dict(re.findall(r'(\w+_fd)=(-?\d+)', line))
+        names = names_of(vm)
+        net = '/proc/%s/fd/%s' % (pid, fds['net_fd'])
+        vsock = '/proc/%s/fd/%s' % (pid, fds['vsock_fd'])
+        R.equal(names.get(net), {'tap': OWNER_TAP, 'vm': OWNER_NAME, 'uuid': OWNER_UUID},
+                'names: vhost-net carries its tap, the VM\'s -name guest= and -uuid')
+        R.equal(names.get(vsock), {'cid': str(OWNER_CID), 'vm': OWNER_NAME,
+                                   'uuid': OWNER_UUID},
+                'names: vhost-vsock carries its CID, the VM\'s name and uuid')
+        R.ok(metric(vm, 'virtio_status_device_info', path=net, tap=OWNER_TAP,
+                    vm=OWNER_NAME) == 1 and
+             metric(vm, 'virtio_status_device_info', path=vsock, cid=OWNER_CID,
+                    vm=OWNER_NAME) == 1,
+             'names: metrics\' device_info carries tap, cid and vm')
         rc, qs, out = health(vm)
         for name, fd in (('vhost-net', fds['net_fd']), ('vhost-vsock', fds['vsock_fd'])):
             path = '/proc/%s/fd/%s' % (pid, fd)
@@ -210,4 +294,5 @@ def test_vhost(vm, R):
 def test_health(vm, R):
     test_dump(vm, R)
     test_stall(vm, R)
+    test_guest_names(vm, R)
     test_vhost(vm, R)

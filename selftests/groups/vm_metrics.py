@@ -245,7 +245,7 @@ class Prometheus:
 
 
 def guest_metrics(vm, R, what, user=None):
-    rc, out, err = cli(vm, 'metrics', user=user)
+    rc, out, err = cli(vm, 'metrics --collect.features', user=user)
     samples, problems = parse_exposition(out)
     R.ok(rc == 0 and not problems and samples, what + ': metrics exits 0 with samples',
          'rc=%d err=%r problems=%r\n%s' % (rc, err, problems, out[:1500]))
@@ -307,7 +307,7 @@ def check_bad_input(vm, R):
 
 def start_exporter(vm):
     vm.check("rm -f /tmp/exp.rc /tmp/exp.log; "
-             "sh -c 'virtio-status exporter --listen :%d 2>/tmp/exp.log & echo $! >/tmp/exp.pid; "
+             "sh -c 'virtio-status exporter --collect.features --listen :%d 2>/tmp/exp.log & echo $! >/tmp/exp.pid; "
              "wait $!; echo $? >/tmp/exp.rc' >/dev/null 2>&1 &" % vm_tests.GUEST_HTTP_PORT)
 
 

@@ -751,6 +751,29 @@ int vs_dev_get_done(struct netlink_callback *cb)
 }
 
 /*
+ * One dumpit call's start: where its messages go, how far earlier calls
+ * got, who asks, its lock-wait budget, and the generation that flags a
+ * dump that raced with the bus.
+ */
+static void vs_dump_start(struct vs_dump_ctx *ctx, struct sk_buff *skb,
+			  struct netlink_callback *cb)
+{
+	*ctx = (struct vs_dump_ctx) {
+		.dest = {
+			.skb = skb,
+			.portid = NETLINK_CB(cb->skb).portid,
+			.seq = cb->nlh->nlmsg_seq,
+			.flags = NLM_F_MULTI,
+			.cb = cb,
+		},
+		.skip = cb->args[VS_CB_VIRTIO_POS],
+		.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
+	};
+	cb->seq = vs_virtio_generation();
+	vs_wait_start(&ctx->wait);
+}
+
+/*
  * What one dumpit call returns: its messages, or (nothing written) why it
  * stopped, with the sentence; a message alone too big is a device's
  * (dev-get) or a queue's (@queues, health-get).
@@ -784,17 +807,7 @@ static int vs_dump_end(struct sk_buff *skb, struct netlink_callback *cb, int err
 static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **tb = vs_dump_attrs(cb);
-	struct vs_dump_ctx ctx = {
-		.dest = {
-			.skb = skb,
-			.portid = NETLINK_CB(cb->skb).portid,
-			.seq = cb->nlh->nlmsg_seq,
-			.flags = NLM_F_MULTI,
-			.cb = cb,
-		},
-		.skip = cb->args[VS_CB_VIRTIO_POS],
-		.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
-	};
+	struct vs_dump_ctx ctx;
 
 	/*
 	 * Checked here rather than in a start callback: 6.1 gives start
@@ -806,8 +819,7 @@ static int vs_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return -EINVAL;
 	}
 
-	cb->seq = vs_virtio_generation();
-	vs_wait_start(&ctx.wait);
+	vs_dump_start(&ctx, skb, cb);
 	if (!cb->args[VS_CB_VHOST]) {
 		vs_virtio_for_each(vs_dump_one, &ctx);
 		cb->args[VS_CB_VIRTIO_POS] = ctx.pos;
@@ -912,20 +924,7 @@ static int vs_dump_vhost_health(struct vs_vhost_walk *w, struct vs_dump_ctx *ctx
  */
 static int vs_health_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vs_health_ctx hc = {
-		.d = {
-			.dest = {
-				.skb = skb,
-				.portid = NETLINK_CB(cb->skb).portid,
-				.seq = cb->nlh->nlmsg_seq,
-				.flags = NLM_F_MULTI,
-				.cb = cb,
-			},
-			.skip = cb->args[VS_CB_VIRTIO_POS],
-			.privileged = netlink_capable(cb->skb, CAP_NET_ADMIN),
-		},
-		.qnext = &cb->args[VS_CB_QUEUE],
-	};
+	struct vs_health_ctx hc = { .qnext = &cb->args[VS_CB_QUEUE] };
 
 	/* no policy: genetlink parses nothing, so it is checked here */
 	if (nlmsg_len(cb->nlh) > GENL_HDRLEN) {
@@ -939,8 +938,7 @@ static int vs_health_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 		return -EPERM;
 	}
 
-	cb->seq = vs_virtio_generation();
-	vs_wait_start(&hc.d.wait);
+	vs_dump_start(&hc.d, skb, cb);
 	if (!cb->args[VS_CB_VHOST]) {
 		vs_virtio_for_each(vs_health_dump_one, &hc);
 		cb->args[VS_CB_VIRTIO_POS] = hc.d.pos;

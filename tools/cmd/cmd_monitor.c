@@ -61,8 +61,8 @@ static void vs_cmd_monitor_usage(FILE *f, const char *prog)
 	      "Exit status: 0 when interrupted, 1 on any error.\n", f);
 }
 
-/* BYTES: decimal digits only, 1..VS_CMD_MONITOR_RCVBUF_MAX. */
-static int vs_cmd_parse_bytes(const char *s, int *v)
+/* A count: decimal digits only, 1..@max (BYTES, SECONDS). */
+static int vs_cmd_parse_count(const char *s, long max, int *v)
 {
 	long n = 0;
 
@@ -72,27 +72,7 @@ static int vs_cmd_parse_bytes(const char *s, int *v)
 		if (*s < '0' || *s > '9')
 			return -1;
 		n = n * 10 + (*s - '0');
-		if (n > VS_CMD_MONITOR_RCVBUF_MAX)
-			return -1;
-	}
-	if (!n)
-		return -1;
-	*v = (int)n;
-	return 0;
-}
-
-/* SECONDS: decimal digits only, 1..VS_CMD_MONITOR_STALL_MAX. */
-static int vs_cmd_parse_seconds(const char *s, int *v)
-{
-	long n = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = n * 10 + (*s - '0');
-		if (n > VS_CMD_MONITOR_STALL_MAX)
+		if (n > max)
 			return -1;
 	}
 	if (!n)
@@ -148,7 +128,7 @@ int vs_cmd_monitor_parse(int argc, char **argv, struct vs_cmd_monitor_opts *o,
 			o->no_vhost = true;
 			break;
 		case VS_CMD_MONITOR_RCVBUF:
-			if (vs_cmd_parse_bytes(g.arg, &o->rcvbuf) < 0) {
+			if (vs_cmd_parse_count(g.arg, VS_CMD_MONITOR_RCVBUF_MAX, &o->rcvbuf) < 0) {
 				snprintf(msg, len,
 					 "--rcvbuf takes a size in bytes from 1 to %d, not '%s'",
 					 VS_CMD_MONITOR_RCVBUF_MAX, g.arg);
@@ -156,7 +136,8 @@ int vs_cmd_monitor_parse(int argc, char **argv, struct vs_cmd_monitor_opts *o,
 			}
 			break;
 		case VS_CMD_MONITOR_STALL_AFTER_OPT:
-			if (vs_cmd_parse_seconds(g.arg, &o->stall_after) < 0) {
+			if (vs_cmd_parse_count(g.arg, VS_CMD_MONITOR_STALL_MAX,
+					       &o->stall_after) < 0) {
 				snprintf(msg, len,
 					 "--stall-after takes a number of seconds from 1 to %d, not '%s'",
 					 VS_CMD_MONITOR_STALL_MAX, g.arg);

@@ -833,3 +833,45 @@ bool has_line(const char *text, const char *line)
 	}
 	return false;
 }
+
+/*
+ * A queue of the health dump: split ring, @num entries, indexes @avail and
+ * @used, in flight their difference, stalled @ns.
+ */
+struct vs_nl_health *fake_add_queue(struct fake *f, const char *path, u32 kind,
+				    u32 id, u32 index, u32 num, u32 avail, u32 used, u64 ns)
+{
+	static const int attrs[] = {
+		VIRTIO_STATUS_A_HEALTH_HEADER, VIRTIO_STATUS_A_HEALTH_KIND,
+		VIRTIO_STATUS_A_HEALTH_ID, VIRTIO_STATUS_A_HEALTH_INDEX,
+		VIRTIO_STATUS_A_HEALTH_NUM, VIRTIO_STATUS_A_HEALTH_AVAIL_IDX,
+		VIRTIO_STATUS_A_HEALTH_USED_IDX, VIRTIO_STATUS_A_HEALTH_IN_FLIGHT,
+		VIRTIO_STATUS_A_HEALTH_STALLED_NS,
+	};
+	struct vs_nl_health *q = vs_health_list_add(&f->health);
+	size_t i;
+
+	if (!q)
+		return NULL;
+	snprintf(q->header.path, sizeof(q->header.path), "%s", path);
+	vs_nl_set(q->header.have, VIRTIO_STATUS_A_HEADER_PATH);
+	q->kind = kind;
+	q->id = id;
+	q->index = index;
+	q->num = num;
+	q->avail_idx = avail;
+	q->used_idx = used;
+	q->in_flight = (u16)(avail - used);
+	q->stalled_ns = ns;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		vs_nl_set(q->have, attrs[i]);
+	if (kind == VIRTIO_STATUS_KIND_VIRTIO) {
+		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_PACKED);
+		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_NUM_FREE);
+		q->num_free = num - q->in_flight;
+	} else {
+		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX);
+		q->last_avail_idx = avail;
+	}
+	return q;
+}

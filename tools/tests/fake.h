@@ -151,6 +151,13 @@ struct fake *fake_new(struct vs_backend *be);
 void fake_add(struct fake *f, const char *path, const char *name);
 void fake_list_only(struct fake *f, const char *reason);
 void fake_free(struct fake *f);
+/*
+ * Queue @index of the device at @path in the health dump: split ring, @num
+ * entries, indexes @avail and @used, in flight their difference, stalled
+ * @ns. NULL on ENOMEM.
+ */
+struct vs_nl_health *fake_add_queue(struct fake *f, const char *path, u32 kind,
+				    u32 id, u32 index, u32 num, u32 avail, u32 used, u64 ns);
 
 /* A fake whose dump fails while @dump_err is set (the module unloaded). */
 struct flaky {

@@ -52,45 +52,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Queue @index of the device at @path: split ring, @num entries. */
-static int add_queue(struct fake *f, const char *path, u32 kind, u32 id,
-		     u32 index, u32 num, u32 avail, u32 used, u64 stalled_ns)
-{
-	static const int attrs[] = {
-		VIRTIO_STATUS_A_HEALTH_HEADER, VIRTIO_STATUS_A_HEALTH_KIND,
-		VIRTIO_STATUS_A_HEALTH_ID, VIRTIO_STATUS_A_HEALTH_INDEX,
-		VIRTIO_STATUS_A_HEALTH_NUM, VIRTIO_STATUS_A_HEALTH_AVAIL_IDX,
-		VIRTIO_STATUS_A_HEALTH_USED_IDX, VIRTIO_STATUS_A_HEALTH_IN_FLIGHT,
-		VIRTIO_STATUS_A_HEALTH_STALLED_NS,
-	};
-	struct vs_nl_health *q = vs_health_list_add(&f->health);
-	size_t i;
-
-	if (!q)
-		return -1;
-	snprintf(q->header.path, sizeof(q->header.path), "%s", path);
-	vs_nl_set(q->header.have, VIRTIO_STATUS_A_HEADER_PATH);
-	q->kind = kind;
-	q->id = id;
-	q->index = index;
-	q->num = num;
-	q->avail_idx = avail;
-	q->used_idx = used;
-	q->in_flight = (u16)(avail - used);
-	q->stalled_ns = stalled_ns;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		vs_nl_set(q->have, attrs[i]);
-	if (kind == VIRTIO_STATUS_KIND_VIRTIO) {
-		q->num_free = num - q->in_flight;
-		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_NUM_FREE);
-		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_PACKED);
-	} else {
-		q->last_avail_idx = avail;
-		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX);
-	}
-	return 0;
-}
-
 /* The info of a module in full mode with vhost on. */
 static void full_info(struct fake *f)
 {
@@ -143,9 +104,9 @@ static int guest_queues(struct fake *f, const struct vs_nl_dev *d, u32 nvqs,
 	u32 i;
 
 	for (i = 0; i < nvqs; i++)
-		if (add_queue(f, d->header.path, VIRTIO_STATUS_KIND_VIRTIO, d->id,
-			      i, 256, 1000 + 3 * i, 1000 + 3 * i - (i == stalled ? 6 : 0),
-			      i == stalled ? ns : 0) < 0)
+		if (!fake_add_queue(f, d->header.path, VIRTIO_STATUS_KIND_VIRTIO, d->id,
+				    i, 256, 1000 + 3 * i, 1000 + 3 * i - (i == stalled ? 6 : 0),
+				    i == stalled ? ns : 0))
 			return -1;
 	return 0;
 }
@@ -223,10 +184,10 @@ static int scenario_host(struct fake *f, unsigned int vms, unsigned int pairs)
 			d->vhost.owner_pid = 10000 + vm;
 			d->vhost.holder_pid[0] = 10000 + vm;
 			d->vhost.n_holder_pid = 1;
-			if (add_queue(f, d->header.path, VIRTIO_STATUS_KIND_VHOST, 1, 0,
-				      256, 40, 65376, 0) < 0 ||
-			    add_queue(f, d->header.path, VIRTIO_STATUS_KIND_VHOST, 1, 1,
-				      256, 500, 498, 0) < 0)
+			if (!fake_add_queue(f, d->header.path, VIRTIO_STATUS_KIND_VHOST, 1, 0,
+					    256, 40, 65376, 0) ||
+			    !fake_add_queue(f, d->header.path, VIRTIO_STATUS_KIND_VHOST, 1, 1,
+					    256, 500, 498, 0))
 				return -1;
 		}
 	}

@@ -913,49 +913,6 @@ TEST_F(metrics, metrics_vhost_listed)
 	EXPECT_LINE(text, "virtio_status_vhost_listed{reason=\"list_only\"} 0");
 }
 
-/*
- * A queue of the health dump: split ring, @num entries, indexes @avail and
- * @used, in flight their difference, stalled @ns.
- */
-static struct vs_nl_health *add_queue(struct fake *f, const char *path, u32 kind,
-				      u32 id, u32 index, u32 num, u32 avail,
-				      u32 used, u64 ns)
-{
-	static const int attrs[] = {
-		VIRTIO_STATUS_A_HEALTH_HEADER, VIRTIO_STATUS_A_HEALTH_KIND,
-		VIRTIO_STATUS_A_HEALTH_ID, VIRTIO_STATUS_A_HEALTH_INDEX,
-		VIRTIO_STATUS_A_HEALTH_NUM, VIRTIO_STATUS_A_HEALTH_AVAIL_IDX,
-		VIRTIO_STATUS_A_HEALTH_USED_IDX, VIRTIO_STATUS_A_HEALTH_IN_FLIGHT,
-		VIRTIO_STATUS_A_HEALTH_STALLED_NS,
-	};
-	struct vs_nl_health *q = vs_health_list_add(&f->health);
-	size_t i;
-
-	if (!q)
-		return NULL;
-	snprintf(q->header.path, sizeof(q->header.path), "%s", path);
-	vs_nl_set(q->header.have, VIRTIO_STATUS_A_HEADER_PATH);
-	q->kind = kind;
-	q->id = id;
-	q->index = index;
-	q->num = num;
-	q->avail_idx = avail;
-	q->used_idx = used;
-	q->in_flight = (u16)(avail - used);
-	q->stalled_ns = ns;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		vs_nl_set(q->have, attrs[i]);
-	if (kind == VIRTIO_STATUS_KIND_VIRTIO) {
-		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_PACKED);
-		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_NUM_FREE);
-		q->num_free = num - q->in_flight;
-	} else {
-		vs_nl_set(q->have, VIRTIO_STATUS_A_HEALTH_LAST_AVAIL_IDX);
-		q->last_avail_idx = avail;
-	}
-	return q;
-}
-
 #define QSERIES(m, path, q) m "{path=\"" path "\",queue=\"" q "\"}"
 #define BLK_PATH	"/sys/devices/pci0000:00/0000:00:06.0/virtio3"
 
@@ -973,15 +930,15 @@ TEST_F(metrics, metrics_queue_health)
 	fake_add(f, BLK_PATH, "virtio-blk");
 	f->list.devs[2].id = 2;
 	/* virtio-net: rx, tx (stuck 90 s with 6 in flight), ctrl */
-	ASSERT_NE(NULL, add_queue(f, PCI_PATH, V, 1, 0, 256, 300, 44, 0));
-	ASSERT_NE(NULL, add_queue(f, PCI_PATH, V, 1, 1, 256, 1030, 1024,
-				  90500000000ULL));
-	ASSERT_NE(NULL, add_queue(f, PCI_PATH, V, 1, 2, 64, 7, 7, 0));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, V, 1, 0, 256, 300, 44, 0));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, V, 1, 1, 256, 1030, 1024,
+				       90500000000ULL));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, V, 1, 2, 64, 7, 7, 0));
 	/* vhost-net: rx waits (a long time, by design), tx moves */
-	ASSERT_NE(NULL, add_queue(f, VHOST_PATH, H, 1, 0, 256, 2, 65534, 5000000000ULL));
-	ASSERT_NE(NULL, add_queue(f, VHOST_PATH, H, 1, 1, 256, 10, 10, 0));
+	ASSERT_NE(NULL, fake_add_queue(f, VHOST_PATH, H, 1, 0, 256, 2, 65534, 5000000000ULL));
+	ASSERT_NE(NULL, fake_add_queue(f, VHOST_PATH, H, 1, 1, 256, 10, 10, 0));
 	/* virtio-blk, a packed ring: size and in flight only */
-	q = add_queue(f, BLK_PATH, V, 2, 0, 128, 0, 0, 0);
+	q = fake_add_queue(f, BLK_PATH, V, 2, 0, 128, 0, 0, 0);
 	ASSERT_NE(NULL, q);
 	q->packed = 1;
 	q->in_flight = 5;
@@ -989,9 +946,9 @@ TEST_F(metrics, metrics_queue_health)
 	vs_nl_clear(q->have, VIRTIO_STATUS_A_HEALTH_USED_IDX);
 	vs_nl_clear(q->have, VIRTIO_STATUS_A_HEALTH_STALLED_NS);
 	/* a device the device dump did not list: left out */
-	ASSERT_NE(NULL, add_queue(f, PCI1_PATH, V, 1, 1, 256, 5, 1, 7000000000ULL));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI1_PATH, V, 1, 1, 256, 5, 1, 7000000000ULL));
 	/* the same queue twice: the first kept */
-	ASSERT_NE(NULL, add_queue(f, PCI_PATH, V, 1, 2, 32, 9, 9, 0));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, V, 1, 2, 32, 9, 9, 0));
 	/* a busy device: one entry, no index, no series */
 	q = vs_health_list_add(&f->health);
 	ASSERT_NE(NULL, q);
@@ -1049,8 +1006,8 @@ TEST_F(metrics, metrics_queue_role_counts_the_device_queues)
 
 	/* virtio-net with 2 pairs and no control queue: 1 and 3 are tx */
 	for (i = 0; i < 4; i++)
-		ASSERT_NE(NULL, add_queue(f, PCI_PATH, VIRTIO_STATUS_KIND_VIRTIO, 1, i,
-					  256, 10, 4, 2000000000ULL));
+		ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, VIRTIO_STATUS_KIND_VIRTIO, 1, i,
+					       256, 10, 4, 2000000000ULL));
 	text = rescrape(self);
 	ASSERT_NE(NULL, text);
 	EXPECT_LINE(text, QSERIES("virtio_status_queue_stalled_seconds", PCI_PATH, "1")
@@ -1059,8 +1016,8 @@ TEST_F(metrics, metrics_queue_role_counts_the_device_queues)
 		    " 2.000000");
 	EXPECT_EQ(2, count_lines(text, "virtio_status_queue_stalled_seconds{"));
 	/* and a fifth queue is the control queue, a request queue */
-	ASSERT_NE(NULL, add_queue(f, PCI_PATH, VIRTIO_STATUS_KIND_VIRTIO, 1, 4,
-				  64, 1, 1, 0));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, VIRTIO_STATUS_KIND_VIRTIO, 1, 4,
+				       64, 1, 1, 0));
 	text = rescrape(self);
 	EXPECT_LINE(text, QSERIES("virtio_status_queue_stalled_seconds", PCI_PATH, "4")
 		    " 0.000000");
@@ -1073,8 +1030,8 @@ TEST_F(metrics, metrics_queue_health_fails_alone)
 	char *out, *err;
 	const char *text;
 
-	ASSERT_NE(NULL, add_queue(f, PCI_PATH, VIRTIO_STATUS_KIND_VIRTIO, 1, 1, 256,
-				  10, 4, 0));
+	ASSERT_NE(NULL, fake_add_queue(f, PCI_PATH, VIRTIO_STATUS_KIND_VIRTIO, 1, 1, 256,
+				       10, 4, 0));
 	vs_err_sys(&f->health_err, EOPNOTSUPP, NULL);
 	text = rescrape(self);
 	ASSERT_NE(NULL, text);

@@ -42,6 +42,7 @@
 struct vs_hq {
 	bool write;		/* its series are written */
 	u32 nvqs;		/* entries written for its device */
+	const struct vs_nl_dev *dev;	/* its device */
 };
 
 /* What one scrape found. */
@@ -62,6 +63,9 @@ struct vs_scrape {
 	char health_why[2 * VS_MSG_MAX];	/* why it failed, or "" */
 	struct vs_health_list health;
 	struct vs_hq *hq;		/* per entry of @health */
+	/* per device: its names, and whether they are its identity */
+	struct vs_dev_names *names;
+	bool *named;
 	double seconds;
 };
 
@@ -127,13 +131,68 @@ static void vs_prom_u64(FILE *f, const char *metric, const struct vs_label *l,
 	fprintf(f, " %llu\n", (unsigned long long)v);
 }
 
-/* A series labelled with the device's path only. */
-static void vs_prom_dev(FILE *f, const char *metric, const struct vs_nl_dev *d,
-			u64 v)
-{
-	const struct vs_label l[] = { { "path", d->header.path } };
+/* Most labels a device's identity takes (vs_id_labels()). */
+#define VS_ID_LABELS	2
 
-	vs_prom_u64(f, metric, l, ARRAY_SIZE(l), v);
+/*
+ * The labels that say which device a series is about: its path; for a
+ * vhost device with a name that outlives its fd (vs_mark_names()), the VM
+ * and the tap or the CID instead, so that its series stay the same when
+ * the VM restarts. Fills @l (VS_ID_LABELS), returns how many.
+ */
+static size_t vs_id_labels(const struct vs_scrape *s, const struct vs_nl_dev *d,
+			   struct vs_label *l)
+{
+	const struct vs_dev_names *n = &s->names[d - s->list.devs];
+	size_t i = 0;
+
+	if (!s->named[d - s->list.devs]) {
+		l[0] = (struct vs_label) { "path", d->header.path };
+		return 1;
+	}
+	if (n->vm[0])
+		l[i++] = (struct vs_label) { "vm", n->vm };
+	if (n->tap[0])
+		l[i++] = (struct vs_label) { "tap", n->tap };
+	else
+		l[i++] = (struct vs_label) { "cid", n->cid };
+	return i;
+}
+
+/* A series' name with the device's identity and @n more labels @more. */
+static void vs_prom_id_name(FILE *f, const char *metric, const struct vs_scrape *s,
+			    const struct vs_nl_dev *d, const struct vs_label *more,
+			    size_t n)
+{
+	struct vs_label l[VS_ID_LABELS + 2];
+	size_t k = vs_id_labels(s, d, l);
+
+	if (n)
+		memcpy(l + k, more, n * sizeof(*more));
+	vs_prom_name(f, metric, l, k + n);
+}
+
+static void vs_prom_id(FILE *f, const char *metric, const struct vs_scrape *s,
+		       const struct vs_nl_dev *d, const struct vs_label *more,
+		       size_t n, u64 v)
+{
+	vs_prom_id_name(f, metric, s, d, more, n);
+	fprintf(f, " %llu\n", (unsigned long long)v);
+}
+
+static void vs_prom_id_double(FILE *f, const char *metric, const struct vs_scrape *s,
+			      const struct vs_nl_dev *d, const struct vs_label *more,
+			      size_t n, double v)
+{
+	vs_prom_id_name(f, metric, s, d, more, n);
+	fprintf(f, " %.6f\n", v);
+}
+
+/* A series labelled with the device's identity only. */
+static void vs_prom_dev(FILE *f, const char *metric, const struct vs_scrape *s,
+			const struct vs_nl_dev *d, u64 v)
+{
+	vs_prom_id(f, metric, s, d, NULL, 0, v);
 }
 
 /*
@@ -141,11 +200,11 @@ static void vs_prom_dev(FILE *f, const char *metric, const struct vs_nl_dev *d,
  * (decimal) and symbol (from features-table.h, "unknown" for a bit it has
  * no name for), bits ascending.
  */
-static void vs_prom_bits(FILE *f, const char *metric, const struct vs_nl_dev *d,
-			 const struct vs_fset *bits, enum vs_decode_as as)
+static void vs_prom_bits(FILE *f, const char *metric, const struct vs_scrape *s,
+			 const struct vs_nl_dev *d, const struct vs_fset *bits,
+			 enum vs_decode_as as)
 {
-	struct vs_label l[] = { { "path", d->header.path }, { "bit", NULL },
-				{ "symbol", NULL } };
+	struct vs_label l[] = { { "bit", NULL }, { "symbol", NULL } };
 	const struct vs_feat *feat;
 	unsigned int bit;
 	bool transport;
@@ -156,9 +215,9 @@ static void vs_prom_bits(FILE *f, const char *metric, const struct vs_nl_dev *d,
 			continue;
 		feat = vs_feat_find(bit, d->id, as, &transport);
 		snprintf(num, sizeof(num), "%u", bit);
-		l[1].value = num;
-		l[2].value = feat ? feat->sym : "unknown";
-		vs_prom_u64(f, metric, l, ARRAY_SIZE(l), 1);
+		l[0].value = num;
+		l[1].value = feat ? feat->sym : "unknown";
+		vs_prom_id(f, metric, s, d, l, ARRAY_SIZE(l), 1);
 	}
 }
 
@@ -393,9 +452,10 @@ static bool vs_health_packed(const struct vs_nl_health *h)
 static void vs_queue_series(FILE *f, const char *m, const struct vs_scrape *s,
 			    int attr, size_t off, bool split)
 {
-	struct vs_label l[] = { { "path", NULL }, { "queue", NULL } };
+	struct vs_label l[] = { { "queue", NULL } };
 	const struct vs_nl_health *h;
 	char num[16];
+	u64 v;
 	size_t i;
 
 	for (i = 0; s->health_ok && i < s->health.n; i++) {
@@ -408,13 +468,14 @@ static void vs_queue_series(FILE *f, const char *m, const struct vs_scrape *s,
 		    vs_queue_role(h->id, h->index, s->hq[i].nvqs) != VS_QUEUE_REQUEST)
 			continue;
 		snprintf(num, sizeof(num), "%u", h->index);
-		l[0].value = h->header.path;
-		l[1].value = num;
-		vs_prom_name(f, m, l, ARRAY_SIZE(l));
-		if (attr == VIRTIO_STATUS_A_HEALTH_STALLED_NS)
-			fprintf(f, " %.6f\n", h->stalled_ns / 1e9);
-		else
-			fprintf(f, " %u\n", *(const u32 *)((const char *)h + off));
+		l[0].value = num;
+		if (attr == VIRTIO_STATUS_A_HEALTH_STALLED_NS) {
+			vs_prom_id_double(f, m, s, s->hq[i].dev, l, ARRAY_SIZE(l),
+					  h->stalled_ns / 1e9);
+			continue;
+		}
+		v = *(const u32 *)((const char *)h + off);
+		vs_prom_id(f, m, s, s->hq[i].dev, l, ARRAY_SIZE(l), v);
 	}
 }
 
@@ -464,7 +525,7 @@ static void vs_m_queue_stalled(FILE *f, const char *m,
 static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 		      const struct vs_nl_dev *d)
 {
-	struct vs_dev_names n;
+	const struct vs_dev_names *n = &s->names[d - s->list.devs];
 	char id[16] = "";
 	struct vs_label l[13] = {
 		{ "path", d->header.path },
@@ -479,13 +540,11 @@ static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 	};
 	/* the names people use (names.h), each only where it is known */
 	const struct vs_label names[] = {
-		{ "device", n.device }, { "virtio", n.virtio }, { "tap", n.tap },
-		{ "cid", n.cid }, { "vm", n.vm }, { "uuid", n.uuid },
+		{ "device", n->device }, { "virtio", n->virtio }, { "tap", n->tap },
+		{ "cid", n->cid }, { "vm", n->vm }, { "uuid", n->uuid },
 	};
 	size_t i, nl = 7;
 
-	(void)s;
-	vs_dev_names_get(d, &n, vs_names_proc_root());
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].value[0])
 			l[nl++] = names[i];
@@ -501,14 +560,12 @@ static void vs_m_info(FILE *f, const char *m, const struct vs_scrape *s,
 static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 			const struct vs_nl_dev *d)
 {
-	struct vs_label l[] = { { "path", d->header.path }, { "bit", NULL },
-				{ "symbol", NULL } };
+	struct vs_label l[] = { { "bit", NULL }, { "symbol", NULL } };
 	const struct vs_feat *feat;
 	unsigned int bit;
 	bool transport;
 	char num[4];
 
-	(void)s;
 	if (!vs_dev_is_virtio(d) || !vs_dev_has(d, VIRTIO_STATUS_A_DEV_STATUS))
 		return;
 	for (bit = 0; bit < 32; bit++) {
@@ -516,9 +573,9 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 		if (!feat && !(d->status & (1U << bit)))
 			continue;
 		snprintf(num, sizeof(num), "%u", bit);
-		l[1].value = num;
-		l[2].value = feat ? feat->sym : "unknown";
-		vs_prom_u64(f, m, l, ARRAY_SIZE(l), !!(d->status & (1U << bit)));
+		l[0].value = num;
+		l[1].value = feat ? feat->sym : "unknown";
+		vs_prom_id(f, m, s, d, l, ARRAY_SIZE(l), !!(d->status & (1U << bit)));
 	}
 }
 
@@ -526,9 +583,8 @@ static void vs_m_status(FILE *f, const char *m, const struct vs_scrape *s,
 static void vs_m_virtqueues(FILE *f, const char *m, const struct vs_scrape *s,
 			    const struct vs_nl_dev *d)
 {
-	(void)s;
 	if (vs_dev_has_num_vqs(d))
-		vs_prom_dev(f, m, d, vs_dev_num_vqs(d));
+		vs_prom_dev(f, m, s, d, vs_dev_num_vqs(d));
 }
 
 /* QEMU's guest-features: the driver's (virtio), the owner's acked (vhost). */
@@ -537,18 +593,16 @@ static void vs_m_guest_feat(FILE *f, const char *m, const struct vs_scrape *s,
 {
 	struct vs_fset bits = vs_dev_negotiated(d);
 
-	(void)s;
 	if (vs_dev_has_negotiated(d))
-		vs_prom_bits(f, m, d, &bits, vs_dev_feat_as(d));
+		vs_prom_bits(f, m, s, d, &bits, vs_dev_feat_as(d));
 }
 
 static void vs_m_host_readable(FILE *f, const char *m,
 			       const struct vs_scrape *s,
 			       const struct vs_nl_dev *d)
 {
-	(void)s;
 	if (vs_dev_is_virtio(d))
-		vs_prom_dev(f, m, d, vs_dev_has_offered(d));
+		vs_prom_dev(f, m, s, d, vs_dev_has_offered(d));
 }
 
 /*
@@ -560,9 +614,8 @@ static void vs_m_host_feat(FILE *f, const char *m, const struct vs_scrape *s,
 {
 	struct vs_fset bits = vs_dev_device_features(d);
 
-	(void)s;
 	if (vs_dev_is_virtio(d) && vs_dev_has_offered(d))
-		vs_prom_bits(f, m, d, &bits, VS_AS_GUEST);
+		vs_prom_bits(f, m, s, d, &bits, VS_AS_GUEST);
 }
 
 static void vs_m_backend_feat(FILE *f, const char *m,
@@ -571,24 +624,19 @@ static void vs_m_backend_feat(FILE *f, const char *m,
 {
 	struct vs_fset bits = vs_fset_of(d->vhost.backend_features, 0);
 
-	(void)s;
 	if (vs_dev_is_vhost(d) &&
 	    vs_dev_vhost_has(d, VIRTIO_STATUS_A_VHOST_BACKEND_FEATURES))
-		vs_prom_bits(f, m, d, &bits, VS_AS_VHOST_BACKEND);
+		vs_prom_bits(f, m, s, d, &bits, VS_AS_VHOST_BACKEND);
 }
 
 /* 1 for a vhost device the module could not read, with its reason. */
 static void vs_m_read_error(FILE *f, const char *m, const struct vs_scrape *s,
 			    const struct vs_nl_dev *d)
 {
-	const struct vs_label l[] = {
-		{ "path", d->header.path },
-		{ "reason", d->vhost.error },
-	};
+	const struct vs_label l[] = { { "reason", d->vhost.error } };
 
-	(void)s;
 	if (vs_dev_vhost_error(d))
-		vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+		vs_prom_id(f, m, s, d, l, ARRAY_SIZE(l), 1);
 }
 
 /*
@@ -598,23 +646,18 @@ static void vs_m_read_error(FILE *f, const char *m, const struct vs_scrape *s,
 static void vs_m_busy(FILE *f, const char *m, const struct vs_scrape *s,
 		      const struct vs_nl_dev *d)
 {
-	const struct vs_label l[] = {
-		{ "path", d->header.path },
-		{ "reason", d->busy },
-	};
+	const struct vs_label l[] = { { "reason", d->busy } };
 
-	(void)s;
 	if (vs_dev_busy(d))
-		vs_prom_u64(f, m, l, ARRAY_SIZE(l), 1);
+		vs_prom_id(f, m, s, d, l, ARRAY_SIZE(l), 1);
 }
 
 /* Processes holding a vhost device open, all of them. */
 static void vs_m_holders(FILE *f, const char *m, const struct vs_scrape *s,
 			 const struct vs_nl_dev *d)
 {
-	(void)s;
 	if (vs_dev_is_vhost(d))
-		vs_prom_dev(f, m, d, vs_dev_holders(d));
+		vs_prom_dev(f, m, s, d, vs_dev_holders(d));
 }
 
 /*
@@ -817,6 +860,64 @@ static int vs_mark_skipped(struct vs_scrape *s)
 	return 0;
 }
 
+/* qsort(): named devices by their names, the device's index last. */
+struct vs_named {
+	const struct vs_dev_names *n;
+	size_t i;
+};
+
+static int vs_named_cmp(const void *a, const void *b)
+{
+	const struct vs_named *x = a, *y = b;
+	int c = strcmp(x->n->vm, y->n->vm);
+
+	if (!c)
+		c = strcmp(x->n->tap, y->n->tap);
+	if (!c)
+		c = strcmp(x->n->cid, y->n->cid);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * Each device's names (names.h), and which devices they name: a vhost
+ * device with a tap or a CID is known by those and its VM, which outlive
+ * the fd numbers of its path. Two devices the names cannot tell apart
+ * keep their paths. 0, or -1 on ENOMEM.
+ */
+static int vs_mark_names(struct vs_scrape *s)
+{
+	struct vs_named *by;
+	size_t i, n = 0;
+
+	s->names = calloc(s->list.n ? s->list.n : 1, sizeof(*s->names));
+	s->named = calloc(s->list.n ? s->list.n : 1, sizeof(*s->named));
+	by = calloc(s->list.n ? s->list.n : 1, sizeof(*by));
+	if (!s->names || !s->named || !by) {
+		free(by);
+		return -1;
+	}
+	for (i = 0; i < s->list.n; i++) {
+		if (s->skip[i])
+			continue;
+		vs_dev_names_get(&s->list.devs[i], &s->names[i], vs_names_proc_root());
+		s->named[i] = vs_dev_is_vhost(&s->list.devs[i]) &&
+			      (s->names[i].tap[0] || s->names[i].cid[0]);
+		if (s->named[i])
+			by[n++] = (struct vs_named) { &s->names[i], i };
+	}
+	qsort(by, n, sizeof(*by), vs_named_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(by[i].n->vm, by[i - 1].n->vm) ||
+		    strcmp(by[i].n->tap, by[i - 1].n->tap) ||
+		    strcmp(by[i].n->cid, by[i - 1].n->cid))
+			continue;
+		s->named[by[i].i] = false;
+		s->named[by[i - 1].i] = false;
+	}
+	free(by);
+	return 0;
+}
+
 static double vs_now(void)
 {
 	struct timespec ts;
@@ -863,7 +964,7 @@ static int vs_hq_cmp(const void *a, const void *b)
 static int vs_mark_queues(struct vs_scrape *s)
 {
 	const struct vs_nl_health **by = NULL, *h;
-	const struct vs_nl_dev **devs;
+	const struct vs_nl_dev **devs, **found;
 	size_t i, j, ndev = 0, nq = 0;
 
 	s->hq = calloc(s->health.n ? s->health.n : 1, sizeof(*s->hq));
@@ -885,9 +986,10 @@ static int vs_mark_queues(struct vs_scrape *s)
 		    !vs_health_has(h, VIRTIO_STATUS_A_HEALTH_INDEX) ||
 		    vs_health_has(h, VIRTIO_STATUS_A_HEALTH_BUSY))
 			continue;
-		if (!bsearch(h->header.path, devs, ndev, sizeof(*devs),
-			     vs_path_key_cmp))
+		found = bsearch(h->header.path, devs, ndev, sizeof(*devs), vs_path_key_cmp);
+		if (!found)
 			continue;
+		s->hq[i].dev = *found;
 		by[nq++] = h;
 	}
 	qsort(by, nq, sizeof(*by), vs_hq_cmp);
@@ -958,14 +1060,14 @@ static int vs_scrape(const struct vs_backend *be, struct vs_scrape *s)
 		vs_err_sentence(&s->err, NULL, s->why, sizeof(s->why));
 	}
 	s->seconds = vs_now() - t0;
-	if (vs_mark_skipped(s) < 0)
+	if (vs_mark_skipped(s) < 0 || vs_mark_names(s) < 0)
 		return -1;
 	return vs_mark_queues(s);
 }
 
 /* The series of a VS_DEV_U32() or VS_DEV_BOOL() family for @d, if any. */
 static void vs_write_member(FILE *f, const struct vs_family *fam,
-			    const struct vs_nl_dev *d)
+			    const struct vs_scrape *s, const struct vs_nl_dev *d)
 {
 	const char *p = (const char *)d + fam->off;
 
@@ -975,9 +1077,9 @@ static void vs_write_member(FILE *f, const struct vs_family *fam,
 					   vs_dev_has(d, fam->attr)))
 		return;
 	if (fam->is_bool)
-		vs_prom_dev(f, fam->name, d, *(const u8 *)p != 0);
+		vs_prom_dev(f, fam->name, s, d, *(const u8 *)p != 0);
 	else
-		vs_prom_dev(f, fam->name, d, *(const u32 *)p);
+		vs_prom_dev(f, fam->name, s, d, *(const u32 *)p);
 }
 
 static void vs_write_family(FILE *f, const struct vs_family *fam,
@@ -1004,7 +1106,7 @@ static void vs_write_family(FILE *f, const struct vs_family *fam,
 		if (fam->write)
 			fam->write(f, fam->name, s, &s->list.devs[i]);
 		else
-			vs_write_member(f, fam, &s->list.devs[i]);
+			vs_write_member(f, fam, s, &s->list.devs[i]);
 	}
 }
 
@@ -1041,6 +1143,8 @@ int vs_metrics_write(const struct vs_backend *be,
 free:
 	free(s.hq);
 	free(s.skip);
+	free(s.names);
+	free(s.named);
 	vs_health_list_free(&s.health);
 	vs_dev_list_free(&s.list);
 	return ret;

@@ -4,9 +4,14 @@
  * with, the messages a kernel would send, and the CLI run on them (see
  * fake.h). No test harness here: this is a translation unit of its own.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -874,4 +879,80 @@ struct vs_nl_health *fake_add_queue(struct fake *f, const char *path, u32 kind,
 		q->last_avail_idx = avail;
 	}
 	return q;
+}
+
+int proc_tree_new(struct proc_tree *t)
+{
+	snprintf(t->root, sizeof(t->root), "/tmp/vs-names-XXXXXX");
+	return mkdtemp(t->root) ? 0 : -1;
+}
+
+/* @path and what is below it; symbolic links are removed, not followed */
+static void proc_tree_rm(const char *path)
+{
+	char sub[512];
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir(path);
+	while (dir && (de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (de->d_type == DT_DIR)
+			proc_tree_rm(sub);
+		else
+			unlink(sub);
+	}
+	if (dir)
+		closedir(dir);
+	rmdir(path);
+}
+
+void proc_tree_free(struct proc_tree *t)
+{
+	proc_tree_rm(t->root);
+}
+
+/* ROOT/@rel's directories, then @len bytes of @data in it */
+int proc_file(struct proc_tree *t, const char *rel, const char *data, size_t len)
+{
+	char path[256];
+	char *slash;
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", t->root, rel);
+	for (slash = strchr(path + strlen(t->root) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0700);
+		*slash = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, data, len) == (ssize_t)len;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+int proc_text(struct proc_tree *t, const char *rel, const char *s)
+{
+	return proc_file(t, rel, s, strlen(s));
+}
+
+int proc_dir(struct proc_tree *t, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", t->root, rel);
+	return mkdir(path, 0700);
+}
+
+int proc_link(struct proc_tree *t, const char *rel, const char *to)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", t->root, rel);
+	return symlink(to, path);
 }

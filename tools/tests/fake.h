@@ -151,6 +151,24 @@ struct fake *fake_new(struct vs_backend *be);
 void fake_add(struct fake *f, const char *path, const char *name);
 void fake_list_only(struct fake *f, const char *reason);
 void fake_free(struct fake *f);
+
+/* A fake /proc: a temporary directory, removed by proc_tree_free() */
+struct proc_tree {
+	char root[64];
+};
+
+int proc_tree_new(struct proc_tree *t);
+void proc_tree_free(struct proc_tree *t);
+/* ROOT/@rel's directories, then @len bytes of @data in it */
+int proc_file(struct proc_tree *t, const char *rel, const char *data, size_t len);
+int proc_text(struct proc_tree *t, const char *rel, const char *s);
+int proc_dir(struct proc_tree *t, const char *rel);
+int proc_link(struct proc_tree *t, const char *rel, const char *to);
+
+#define PROC_TEXT(t, rel, s)	proc_text(t, rel, s)
+/* A command line: NUL-separated words, the literal's own NUL ending it */
+#define PROC_ARGV(t, rel, s)	proc_file(t, rel, s, sizeof(s))
+
 /*
  * Queue @index of the device at @path in the health dump: split ring, @num
  * entries, indexes @avail and @used, in flight their difference, stalled

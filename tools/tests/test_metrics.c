@@ -14,6 +14,8 @@
 
 #include "test.h"
 
+#include "names.h"
+
 #include "metrics.h"
 
 /* Feature bits asked for: --collect.features */
@@ -1072,4 +1074,54 @@ TEST_F(metrics, metrics_queue_health_fails_alone)
 	EXPECT_EQ(0, f->health_dumps);
 	free(out);
 	free(err);
+}
+
+/*
+ * A vhost device with a tap and a VM name is known by them, not by its
+ * path, so its series stay the same when the VM restarts; device_info
+ * still maps its path to them. Two devices the names cannot tell apart
+ * keep their paths.
+ */
+TEST_F(metrics, metrics_vhost_named)
+{
+	struct proc_tree t;
+	struct vs_nl_dev *d;
+	const char *text;
+
+	ASSERT_EQ(0, proc_tree_new(&t));
+	ASSERT_EQ(0, PROC_TEXT(&t, "1234/fdinfo/20", "pos:\t0\niff:\tvnet3\n"));
+	ASSERT_EQ(0, PROC_ARGV(&t, "1234/cmdline",
+			       "qemu-system-x86_64\0-name\0guest=web01,debug-threads=on"));
+	vs_names_set_proc_root(t.root);
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	fill_vhost(d);
+	d->vhost.backend_fd = 20;
+	vs_dev_vhost_set(d, VIRTIO_STATUS_A_VHOST_BACKEND_FD);
+	ASSERT_NE(NULL, fake_add_queue(self->f, VHOST_PATH, VIRTIO_STATUS_KIND_VHOST, 1, 1,
+				       256, 9, 4, 61000000000ULL));
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+#define WEB01	"vm=\"web01\",tap=\"vnet3\""
+	EXPECT_LINE(text,
+		    "virtio_status_device_info{path=\"/proc/1234/fd/17\",kind=\"vhost\",name=\"vhost-net\",busid=\"\",device_id=\"1\",driver=\"vhost_net\",transport=\"vhost\",tap=\"vnet3\",vm=\"web01\"} 1");
+	EXPECT_LINE(text, "virtio_status_vhost_started{" WEB01 "} 1");
+	EXPECT_LINE(text, "virtio_status_queue_in_flight{" WEB01 ",queue=\"1\"} 5");
+	EXPECT_LINE(text, "virtio_status_queue_stalled_seconds{" WEB01 ",queue=\"1\"} 61.000000");
+#undef WEB01
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_started{path="));
+
+	/* a second device with the same names: both go back to their paths */
+	d = vs_dev_list_add(&self->f->list);
+	ASSERT_NE(NULL, d);
+	*d = self->f->list.devs[self->f->list.n - 2];
+	snprintf(d->header.path, sizeof(d->header.path), "/proc/1234/fd/18");
+	text = rescrape(self);
+	ASSERT_NE(NULL, text);
+	EXPECT_LINE(text, "virtio_status_vhost_started{path=\"" VHOST_PATH "\"} 1");
+	EXPECT_LINE(text, "virtio_status_vhost_started{path=\"/proc/1234/fd/18\"} 1");
+	EXPECT_EQ(0, count_lines(text, "virtio_status_vhost_started{vm="))
+		TH_LOG("%s", text);
+	vs_names_set_proc_root(NO_PROC);
+	proc_tree_free(&t);
 }

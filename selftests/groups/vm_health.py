@@ -152,17 +152,25 @@ def test_dump(vm, R):
 SAMPLE = re.compile(r'^(\w+)\{([^}]*)\} (\S+)$')
 
 
+def series(guest, name):
+    """[(labels, value)] of the family NAME in one `virtio-status metrics`
+    run in GUEST."""
+    _, out, _ = cli(guest, 'metrics')
+    got = []
+    for line in out.splitlines():
+        m = SAMPLE.match(line)
+        if m and m.group(1) == name:
+            got.append((dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2))),
+                        float(m.group(3))))
+    return got
+
+
 def metric(guest, name, **labels):
     """The value of the series NAME with (at least) LABELS in one
     `virtio-status metrics` run in GUEST, or None."""
-    _, out, _ = cli(guest, 'metrics')
-    for line in out.splitlines():
-        m = SAMPLE.match(line)
-        if not m or m.group(1) != name:
-            continue
-        got = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2)))
+    for got, value in series(guest, name):
         if all(got.get(k) == str(v) for k, v in labels.items()):
-            return float(m.group(3))
+            return value
     return None
 
 
@@ -280,6 +288,12 @@ def test_vhost(vm, R):
              metric(vm, 'virtio_status_device_info', path=vsock, cid=OWNER_CID,
                     vm=OWNER_NAME) == 1,
              'names: metrics\' device_info carries tap, cid and vm')
+        ident = [(lab, v) for lab, v in series(vm, 'virtio_status_vhost_started')
+                 if lab.get('vm') == OWNER_NAME]
+        R.equal(sorted(tuple(sorted(lab.items())) for lab, _ in ident),
+                [(('cid', str(OWNER_CID)), ('vm', OWNER_NAME)),
+                 (('tap', OWNER_TAP), ('vm', OWNER_NAME))],
+                'names: its vhost series are known by vm and tap or cid, not by path')
         rc, qs, out = health(vm)
         for name, fd in (('vhost-net', fds['net_fd']), ('vhost-vsock', fds['vsock_fd'])):
             path = '/proc/%s/fd/%s' % (pid, fd)
@@ -287,8 +301,24 @@ def test_vhost(vm, R):
             R.ok(got == [0, 1] and all(qs[(path, i)]['kind'] == 'vhost' for i in got),
                  'vhost: %s is in the health dump with its two queues' % name, out[-2000:])
     finally:
-        vm.run('kill %s' % pid)
-        wait_until(lambda: vm.run('kill -0 %s 2>/dev/null' % pid)[0] != 0)
+        stop_owner(vm, pid)
+    # the VM restarts: new pid, new fds, the same series
+    pid, line = start_owner(vm)
+    try:
+        got = metric(vm, 'virtio_status_queue_size', vm=OWNER_NAME, tap=OWNER_TAP, queue=1)
+        R.ok('ready' in line and got == 256 and
+             metric(vm, 'virtio_status_device_info', tap=OWNER_TAP,
+                    path='/proc/%s/fd/%s' % (pid, dict(re.findall(
+                        r'(\w+_fd)=(-?\d+)', line)).get('net_fd'))) == 1,
+             'names: after a restart the same series carry its queues, and device_info '
+             'maps them to the new path', line)
+    finally:
+        stop_owner(vm, pid)
+
+
+def stop_owner(vm, pid):
+    vm.run('kill %s' % pid)
+    wait_until(lambda: vm.run('kill -0 %s 2>/dev/null' % pid)[0] != 0)
 
 
 def test_health(vm, R):

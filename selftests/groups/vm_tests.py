@@ -357,12 +357,16 @@ def test_cli(vm, R):
     R.ok(rc == 0 and out.count('\n') > 10 and parse_json(out) is not None,
          'cli: -p pretty-prints parseable JSON', out[:300])
 
-    # the human view: one line per device under a header; one device in full
+    # the human view: one line per device under a header (a device's names,
+    # where known, on an indented line under its row); one device in full
     rc, out, err = cli(vm, '')
-    lines = out.strip().splitlines()
+    lines = [line for line in out.strip().splitlines() if not line.startswith('  ')]
+    named = [line.strip() for line in out.splitlines() if line.startswith('  ')]
     R.ok(rc == 0 and len(lines) == len(sysfs) + 1 and
          all(any(b in line for line in lines) for b in sysfs),
          'cli: with no command, a table with one line per device', out + err)
+    R.ok(any(re.match(r'device: (eth0|vda)\b', n) for n in named),
+         'cli: the table names a device on the line under its row (eth0, vda)', out)
     rc, out, err = cli(vm, 'show %s' % busid)
     R.ok(rc == 0 and 'VIRTIO_F_VERSION_1' in out and sysfs[busid]['path'] in out,
          'cli: show PATH prints the device with its features decoded', out + err)

@@ -108,6 +108,7 @@ lk_wait_held() {
 ''' % {'lh': LH, 'd': D}
 
 HUNG_RE = re.compile(r'INFO: task (.+):(\d+) blocked for more than \d+ seconds')
+BLOCKER_RE = re.compile(r'INFO: task .+ is blocked on a .+ likely owned by task')
 # a hung task report is ours when the task is one of the test's own
 # programs, or its stack runs through our module or a vs_ function
 OUR_TASKS = ('virtio-status', 'genl_probe', 'insmod')
@@ -136,23 +137,35 @@ def vhost_mutex_offset(module):
         return None
 
 
+def stack_end(lines, i):
+    """The index after the stack that starts at LINES[i]: past its
+    </TASK>, or else at the next report or lockdep's list."""
+    j = i + 1
+    while j < len(lines) and not HUNG_RE.search(lines[j]) and \
+            'Showing all locks held' not in lines[j]:
+        j += 1
+        if '</TASK>' in lines[j - 1]:
+            break
+    return j
+
+
 def hung_reports(text):
-    """(task, pid, [lines]) for each hung task report in dmesg TEXT: its
-    "INFO: task" line to the end of its stack."""
+    """(task, pid, [lines], [owner lines]) for each hung task report in
+    dmesg TEXT: its "INFO: task" line to the end of its stack; then, where
+    the kernel names the task it is likely blocked on (7.x: "is blocked on
+    a mutex likely owned by task ..."), that task's line and stack, which
+    say who held the lock, not who waited."""
     lines = text.splitlines()
     out = []
     for i, line in enumerate(lines):
         m = HUNG_RE.search(line)
         if not m:
             continue
-        # to its stack's end, or else the next report or lockdep's list
-        j = i + 1
-        while j < len(lines) and not HUNG_RE.search(lines[j]) and \
-                'Showing all locks held' not in lines[j]:
-            j += 1
-            if '</TASK>' in lines[j - 1]:
-                break
-        out.append((m.group(1), m.group(2), lines[i:j]))
+        j = stack_end(lines, i)
+        k = j
+        if j < len(lines) and BLOCKER_RE.search(lines[j]):
+            k = stack_end(lines, j)
+        out.append((m.group(1), m.group(2), lines[i:j], lines[j:k]))
     return out
 
 
@@ -358,17 +371,18 @@ def check_hung(vm, R, tag, mark):
     log = vm.check('dmesg')
     since = log[log.rfind(mark):] if mark in log else log
     ours, others = {}, {}
-    for task, pid, lines in hung_reports(since):
+    for task, pid, lines, owner in hung_reports(since):
         mine = task in OUR_TASKS or any(OUR_FRAME.search(x) for x in lines[1:])
-        (ours if mine else others).setdefault((task, pid), []).append(lines)
+        (ours if mine else others).setdefault((task, pid), []).append((lines, owner))
     for reports in others.values():
         print('# %s a task waited for the held lock itself (not ours), %d reports: %s'
-              % (tag, len(reports), hung_summary(reports[0])))
-        for lines in reports:
-            vm.dmesg_excused = getattr(vm, 'dmesg_excused', set()) | set(lines)
+              % (tag, len(reports), hung_summary(reports[0][0])))
+        for lines, owner in reports:
+            # the holder's stack the kernel adds is the hold's, as intended
+            vm.dmesg_excused = getattr(vm, 'dmesg_excused', set()) | set(lines) | set(owner)
     R.ok(not ours, '%s no hung task report of our programs or module (%d other tasks)'
          % (tag, len(others)),
-         '\n'.join('%s (%d reports)' % (hung_summary(r[0]), len(r)) for r in ours.values()))
+         '\n'.join('%s (%d reports)' % (hung_summary(r[0][0]), len(r)) for r in ours.values()))
 
 
 def test_locks(vm, R):

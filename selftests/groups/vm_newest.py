@@ -133,7 +133,7 @@ def check_128(vm, R, tag):
     R.ok('unknown-dev-features2' not in dec or
          not dec['unknown-dev-features2'] & high & 0x1e,
          '%s: no named bit lands in unknown-dev-features2' % tag, dec)
-    rc, out, err = cli(vm, 'metrics')
+    rc, out, err = cli(vm, 'metrics --collect.features')
     got = set(int(b) for b in re.findall(
         r'virtio_status_device_guest_feature\{path="%s",bit="(\d+)"' % re.escape(path), out))
     R.equal(sorted(b for b in got if b >= 64), sorted(b for b in bits(guest) if b >= 64),

@@ -8,7 +8,8 @@
 #                        (installs what it needs)
 #   make debug-kernel    build (once; cached) the KASAN/lockdep/kmemleak kernel
 #   make demo            boot a VM with a few virtio devices and show the CLI
-#   make bench           dump vs sysfs timing, inside a VM
+#   make bench           dump vs sysfs timing, inside a VM; startup cost
+#                        (BENCH_ARGS='--startup --cli-before PATH', see bench.py)
 #   make lint            checkpatch --strict on every C file and header
 #   make regen           regenerate the files made from uapi/virtio_status.yaml
 #                        (uapi header, kernel policies and ops, CLI tables)
@@ -71,7 +72,7 @@ demo: deps
 bench: deps
 	$(MAKE) -C tools
 	$(MAKE) -C selftests
-	./selftests/bench/bench.py
+	./selftests/bench/bench.py $(BENCH_ARGS)
 
 lint: deps
 	$(CHECKPATCH) -f $(C_FILES)

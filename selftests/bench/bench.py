@@ -4,6 +4,7 @@
 the same facts from sysfs, for the same devices, in the same run.
 
     bench.py [--kernel 6.12] [--iterations 2000] [--series]
+             [--startup] [--cli-before PATH] [--rounds 40]
 
 Boots the VM of the tests (about two dozen virtio devices), loads the module
 and runs selftests/bench/bench_dump, which interleaves the two in rounds. Prints
@@ -22,6 +23,17 @@ Last, what the walk costs the machine it watches (selftests/vhost/vhost_cid_reus
 with the same CID, close, while two dump_loop processes dump in tight loops;
 the iterations whose SET_GUEST_CID met EADDRINUSE (the closed device was
 still held by a dump) per 1000.
+
+In the 6.1 VM, before the rest, the startup part (selftests/bench/startup.py,
+issue 14): one `virtio-status --qmp` process answering x-query-virtio-status
+for every device, against one `cat` of the four sysfs attributes of every
+device, `--help` and `--version`, timed as whole processes by
+selftests/bench/bench_exec in interleaved rounds, for the CLI as
+tools/Makefile links it and for relinks of its objects with other link
+flags; with the shared libraries each loads. --cli-before PATH adds another
+CLI binary (one built from an older commit) to the same rounds, so before
+and after come from one run. --startup: only that part (one 6.1 VM, about
+3 minutes). It runs in the first --kernel's VM.
 
 First, on the host and without a VM (alone with --series): what a scrape
 costs Prometheus, the series of `virtio-status metrics` per guest device and
@@ -42,6 +54,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(TOP, 'selftests', 'groups'))
 sys.path.insert(0, os.path.join(TOP, 'selftests', 'vm'))
 import series  # noqa: E402
+import startup  # noqa: E402
 import vm_tests  # noqa: E402
 import vmrig  # noqa: E402
 
@@ -113,24 +126,44 @@ def main():
     ap.add_argument('--iterations', type=int, default=2000)
     ap.add_argument('--series', action='store_true',
                     help='only the host-side series counts, no VM')
+    ap.add_argument('--startup', action='store_true',
+                    help='only the startup part, in one 6.1 VM')
+    ap.add_argument('--cli-before', metavar='PATH',
+                    help='another CLI binary to time beside the tree\'s (startup part)')
+    ap.add_argument('--rounds', type=int, default=40,
+                    help='rounds of the startup part (default 40)')
     a = ap.parse_args()
-    print('# metrics cardinality (host side, tools/tests/metrics-scenario)')
-    series.scenarios(False)
+    if a.cli_before and not os.access(a.cli_before, os.X_OK):
+        ap.error('--cli-before %s: not an executable file' % a.cli_before)
+    if not a.startup:
+        print('# metrics cardinality (host side, tools/tests/metrics-scenario)')
+        series.scenarios(False)
     if a.series:
         return 0
-    for line in a.kernel or ['6.1', '6.12']:
+    clis = startup.build_variants(os.path.join(TOP, 'build', 'startup'), a.cli_before)
+    lines = a.kernel or (['6.1'] if a.startup else ['6.1', '6.12'])
+    for line in lines:
         ko = build_module(line)
         with tempfile.TemporaryDirectory(prefix='vs-bench-') as work:
             devs, qargs = vm_tests.vm_config(work)
-            files = [ko + ':/virtio_status.ko',
-                     os.path.join(TOP, 'selftests/bench/bench_dump') + ':/usr/bin/bench_dump',
-                     os.path.join(TOP, 'selftests/bench/bench_vhost') + ':/usr/bin/bench_vhost',
-                     os.path.join(TOP, 'selftests/netlink/dump_loop') + ':/usr/bin/dump_loop',
-                     os.path.join(TOP, 'selftests/vhost/vhost_cid_reuse') +
-                     ':/usr/bin/vhost_cid_reuse']
+            # the startup part runs in the first kernel's VM (6.1)
+            files = startup.extra_files(clis) if line == lines[0] else []
+            files += [ko + ':/virtio_status.ko']
+            if not a.startup:
+                files += [os.path.join(TOP, 'selftests/bench/bench_dump') + ':/usr/bin/bench_dump',
+                          os.path.join(TOP, 'selftests/bench/bench_vhost') +
+                          ':/usr/bin/bench_vhost',
+                          os.path.join(TOP, 'selftests/netlink/dump_loop') + ':/usr/bin/dump_loop',
+                          os.path.join(TOP, 'selftests/vhost/vhost_cid_reuse') +
+                          ':/usr/bin/vhost_cid_reuse']
             with vmrig.VM(kernel=line, devices=devs, qemu_args=qargs,
                           extra_files=files, mem='768M') as vm:
                 vm.check('insmod /virtio_status.ko')
+                if line == lines[0]:
+                    print('# startup (issue 14): one command, fork to exit')
+                    startup.run(vm, clis, rounds=a.rounds)
+                if a.startup:
+                    continue
                 out = vm.check('bench_dump %d' % a.iterations, timeout=600)
                 res = json.loads(out.strip().splitlines()[-1])
                 res['kernel'] = vm.kver

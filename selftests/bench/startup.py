@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The startup part of make bench (issue 14): what one command costs
+from fork to exit, libraries loaded included, against one cat of the
+sysfs attributes of every device.
+
+Inside one guest (bench.py boots it, the module loaded), timed by
+selftests/bench/bench_exec in interleaved rounds:
+
+  (a) one `virtio-status --qmp` process answering x-query-virtio-status
+      for every device (paths from x-query-virtio), for the CLI as
+      tools/Makefile built it and for each link variant below;
+  (b) one `cat` of device, vendor, features and status of every device
+      under /sys/bus/virtio/devices (one process, all files as arguments);
+  (c) `virtio-status --help`;
+  (d) `virtio-status --version`, where the binary has it.
+
+Reported: medians and quartiles, (a)/(b) and (c)/(b) from the same run,
+and the number of shared objects each binary loads (the loader's own
+list, LD_TRACE_LOADED_OBJECTS, as ldd prints it, without the vDSO).
+Before anything is timed, every (a) binary's answers are checked (one
+"return" per device, no error) and (b)'s output (four lines a device):
+a failing command is never timed. Figures, not assertions: nothing here
+fails on a time.
+
+The link variants are relinks of the objects tools/Makefile built (its
+own link command, from `make -n -B virtio-status`, with flags added), so
+they follow whatever tools/Makefile links: only the link step differs.
+A variant whose binary is byte-identical to another's is not timed twice.
+
+Alone: startup.py --list-variants builds them and prints what each is.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOLS = os.path.join(TOP, 'tools')
+BENCH_EXEC = os.path.join(TOP, 'selftests/bench/bench_exec')
+GUEST_DIR = '/opt/vs-startup'
+ATTRS = ('device', 'vendor', 'features', 'status')
+# libraries a reference variant links statically (Debian ships their .a)
+STATIC_LIBS = ('-lnl-genl-3', '-lnl-3', '-ljson-c')
+
+
+def _dpkg_hardening():
+    """The LDFLAGS a Debian package gets with hardening=+all."""
+    try:
+        out = subprocess.run(['dpkg-buildflags', '--get', 'LDFLAGS'],
+                             env=dict(os.environ, DEB_BUILD_MAINT_OPTIONS='hardening=+all'),
+                             stdout=subprocess.PIPE, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.split()
+
+
+# (name, flags added to tools/Makefile's link command, what it is)
+def variant_specs():
+    specs = [('as-needed', ['-Wl,--as-needed'], 'plus -Wl,--as-needed'),
+             ('z-now', ['-Wl,-z,now'], 'plus -Wl,-z,now (bind every symbol at load)'),
+             ('z-lazy', ['-Wl,-z,lazy'], 'plus -Wl,-z,lazy (bind on first call)'),
+             ('O1-gnu-hash', ['-Wl,-O1,--hash-style=gnu'], 'plus -Wl,-O1,--hash-style=gnu'),
+             ('no-pie', ['-no-pie'], 'plus -no-pie (objects still compiled -fPIE)')]
+    deb = _dpkg_hardening()
+    if deb:
+        specs.append(('dpkg-hardening', deb,
+                      'plus dpkg-buildflags LDFLAGS, hardening=+all: ' + ' '.join(deb)))
+    specs.append(('static-nl-json', 'static',
+                  'libnl-3, libnl-genl-3, json-c linked statically (reference only)'))
+    return specs
+
+
+def link_command():
+    """tools/Makefile's command linking tools/virtio-status, as a list."""
+    out = subprocess.run(['make', '-s', '--no-print-directory', '-C', TOOLS, '-n', '-B',
+                          'virtio-status'], stdout=subprocess.PIPE, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        words = shlex.split(line)
+        if '-o' in words and words[words.index('-o') + 1] == 'virtio-status':
+            return words
+    raise RuntimeError('no link command for virtio-status in make -n -B output')
+
+
+def _relink(cmd, flags, out):
+    words = list(cmd)
+    words[words.index('-o') + 1] = out
+    if flags == 'static':
+        libs = [w for w in words if w in STATIC_LIBS]
+        if not libs:
+            raise RuntimeError('link command has none of %s' % ' '.join(STATIC_LIBS))
+        at = words.index(libs[0])
+        words = [w for w in words if w not in STATIC_LIBS]
+        words[at:at] = ['-Wl,-Bstatic'] + libs + ['-Wl,-Bdynamic']
+    else:
+        words[1:1] = flags
+    subprocess.run(words, cwd=TOOLS, check=True)
+    return words
+
+
+def _digest(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def build_variants(outdir, before=None):
+    """The binaries to time: [{name, path, what, same_as}]. BEFORE: an
+    extra CLI binary to compare (e.g. one built from an older commit)."""
+    os.makedirs(outdir, exist_ok=True)
+    tree = os.path.join(TOOLS, 'virtio-status')
+    clis = [{'name': 'tree', 'path': tree, 'what': 'tools/virtio-status as tools/Makefile built it'}]
+    if before:
+        clis.append({'name': 'before', 'path': os.path.abspath(before),
+                     'what': 'the binary given by --cli-before (%s)' % before})
+    cmd = link_command()
+    for name, flags, what in variant_specs():
+        out = os.path.join(outdir, 'virtio-status.' + name)
+        _relink(cmd, flags, out)
+        clis.append({'name': name, 'path': out, 'what': what})
+    seen = {}
+    for c in clis:
+        d = _digest(c['path'])
+        c['same_as'] = seen.get(d)
+        seen.setdefault(d, c['name'])
+        c['size'] = os.path.getsize(c['path'])
+    return clis
+
+
+def guest_path(c):
+    return '%s/%s/virtio-status' % (GUEST_DIR, c['name'])
+
+
+def extra_files(clis):
+    """extra_files specs for the VM: bench_exec, every binary to time
+    (each brings its libraries), the tree's CLI as virtio-status."""
+    files = [BENCH_EXEC + ':/usr/bin/bench_exec',
+             os.path.join(TOOLS, 'virtio-status') + ':/usr/bin/virtio-status']
+    files += ['%s:%s' % (c['path'], guest_path(c)) for c in clis if not c['same_as']]
+    return files
+
+
+def _loaded(vm, path):
+    """The shared objects PATH loads, as the loader lists them (no vDSO)."""
+    out = vm.check('LD_TRACE_LOADED_OBJECTS=1 %s </dev/null' % path)
+    libs = []
+    for line in out.splitlines():
+        m = re.match(r'\s*(\S+)(?:\s+=>\s+(\S+))?', line)
+        if m and 'linux-vdso' not in m.group(1):
+            libs.append(os.path.basename(m.group(2) or m.group(1)))
+    return libs
+
+
+def _check_qmp(vm, c, infile, devs):
+    """(a)'s answers for binary C: one "return" per device, no error."""
+    rc, out = vm.run('%s --qmp <%s' % (guest_path(c), infile), timeout=120)
+    lines = [x for x in out.splitlines() if x.strip()]
+    if rc != 0 or len(lines) != len(devs):
+        raise RuntimeError('%s --qmp: rc %d, %d answers for %d devices:\n%s' %
+                           (c['name'], rc, len(lines), len(devs), out[-2000:]))
+    for dev, line in zip(devs, lines):
+        ans = json.loads(line)
+        if 'error' in ans or 'return' not in ans or \
+           ans['return'].get('name') != dev['name']:
+            raise RuntimeError('%s --qmp, %s: %s' % (c['name'], dev['path'], line))
+
+
+def _ratio(x, y):
+    return round(x / y, 2) if y else None
+
+
+def run(vm, clis, rounds=40, warmup=2, log=print):
+    """Time (a)-(d) in VM, whose module is loaded; returns the result dict
+    and prints it (one JSON line, then a sentence per binary)."""
+    devs = json.loads(vm.check('virtio-status x-query-virtio'))['return']
+    sysdevs = vm.check('ls /sys/bus/virtio/devices').split()
+    if len(devs) != len(sysdevs):
+        raise RuntimeError('x-query-virtio lists %d devices, sysfs %d' %
+                           (len(devs), len(sysdevs)))
+    infile = '/tmp/startup-qmp.in'
+    vm.put(''.join('{"execute": "x-query-virtio-status", "arguments": {"path": %s}}\n' %
+                   json.dumps(d['path']) for d in devs), infile)
+    files = ['/sys/bus/virtio/devices/%s/%s' % (d, a) for d in sysdevs for a in ATTRS]
+    rc, out = vm.run('/bin/cat ' + ' '.join(files))
+    if rc != 0 or len(out.splitlines()) != len(files):
+        raise RuntimeError('cat of %d sysfs files: rc %d, %d lines' %
+                           (len(files), rc, len(out.splitlines())))
+
+    timed = [c for c in clis if not c['same_as']]
+    for c in timed:
+        _check_qmp(vm, c, infile, devs)
+        c['libs'] = _loaded(vm, guest_path(c))
+        c['has_version'] = vm.run('%s --version' % guest_path(c))[0] == 0
+    # one round: a b c d for the tree's binary first, then (a) of the rest
+    # and their (c) and (d) where the CLI is another build (before)
+    spec = []
+    for c in timed:
+        p = guest_path(c)
+        spec.append('qmp.%s %s %s --qmp' % (c['name'], infile, p))
+        if c['name'] == 'tree':
+            spec.append('cat - /bin/cat ' + ' '.join(files))
+        if c['name'] in ('tree', 'before'):
+            spec.append('help.%s - %s --help' % (c['name'], p))
+            if c['has_version']:
+                spec.append('version.%s - %s --version' % (c['name'], p))
+    vm.put(''.join(s + '\n' for s in spec), '/tmp/startup.spec')
+    out = vm.check('bench_exec -r %d -w %d /tmp/startup.spec' % (rounds, warmup),
+                   timeout=60 + rounds * len(spec) * 2)
+    res = json.loads(out.strip().splitlines()[-1])
+    t = {x['name']: x for x in res['commands']}
+    cat = t['cat']['median_us']
+
+    result = {'kernel': vm.kver, 'devices': len(devs), 'rounds': rounds,
+              'cat': t['cat'], 'cat_files': len(files), 'binaries': []}
+    for c in clis:
+        src = c['same_as'] or c['name']
+        o = next(x for x in clis if x['name'] == src)
+        b = {'name': c['name'], 'what': c['what'], 'same_as': c['same_as'],
+             'size': c['size'], 'libs': len(o['libs']),
+             'qmp': t['qmp.' + src], 'qmp_over_cat': _ratio(t['qmp.' + src]['median_us'], cat)}
+        if not c['same_as']:
+            b['lib_names'] = o['libs']
+        for k in ('help', 'version'):
+            x = t.get('%s.%s' % (k, src))
+            if x and c['name'] in ('tree', 'before'):
+                b[k] = x
+                b[k + '_over_cat'] = _ratio(x['median_us'], cat)
+        result['binaries'].append(b)
+    log(json.dumps(result))
+    log('%s: startup, %d devices, %d rounds (medians, q1-q3): one cat of %d sysfs '
+        'files %.1f ms (%.1f-%.1f)' %
+        (vm.kver, len(devs), rounds, len(files), cat / 1e3, t['cat']['q1_us'] / 1e3,
+         t['cat']['q3_us'] / 1e3))
+    for b in result['binaries']:
+        q = b['qmp']
+        s = '%s: %-15s --qmp %6.1f ms (%.1f-%.1f) = %5.2f x cat; %2d libraries' % (
+            vm.kver, b['name'], q['median_us'] / 1e3, q['q1_us'] / 1e3, q['q3_us'] / 1e3,
+            b['qmp_over_cat'], b['libs'])
+        for k in ('help', 'version'):
+            if k in b:
+                s += '; --%s %.1f ms = %.2f x cat' % (k, b[k]['median_us'] / 1e3,
+                                                     b[k + '_over_cat'])
+        if b['same_as']:
+            s += ' (byte-identical to %s: timed once)' % b['same_as']
+        log(s)
+    sys.stdout.flush()
+    return result
+
+
+def main():
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--list-variants', action='store_true', required=True,
+                    help='build the link variants and print what each is')
+    ap.add_argument('--cli-before', help='an extra CLI binary to compare')
+    ap.add_argument('--outdir', default=os.path.join(TOP, 'build', 'startup'))
+    a = ap.parse_args()
+    for c in build_variants(a.outdir, a.cli_before):
+        ldd = subprocess.run(['ldd', c['path']], stdout=subprocess.PIPE, text=True).stdout
+        n = len([x for x in ldd.splitlines() if 'linux-vdso' not in x])
+        print('%-15s %8d bytes %2d libraries %s%s' %
+              (c['name'], c['size'], n, c['what'],
+               ' (same as %s)' % c['same_as'] if c['same_as'] else ''))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -43,6 +43,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 TOOLS = os.path.join(TOP, 'tools')
 BENCH_EXEC = os.path.join(TOP, 'selftests/bench/bench_exec')
 GUEST_DIR = '/opt/vs-startup'
+# not timed: its libraries are counted, to show where libmicrohttpd went
+EXPORTER = os.path.join(TOOLS, 'virtio-status-exporter')
+GUEST_EXPORTER = GUEST_DIR + '/exporter/virtio-status-exporter'
 ATTRS = ('device', 'vendor', 'features', 'status')
 # libraries a reference variant links statically (Debian ships their .a)
 STATIC_LIBS = ('-lnl-genl-3', '-lnl-3', '-ljson-c')
@@ -141,6 +144,8 @@ def extra_files(clis):
     files = [BENCH_EXEC + ':/usr/bin/bench_exec',
              os.path.join(TOOLS, 'virtio-status') + ':/usr/bin/virtio-status']
     files += ['%s:%s' % (c['path'], guest_path(c)) for c in clis if not c['same_as']]
+    if os.path.exists(EXPORTER):
+        files.append('%s:%s' % (EXPORTER, GUEST_EXPORTER))
     return files
 
 
@@ -230,6 +235,8 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
                 b[k] = x
                 b[k + '_over_cat'] = _ratio(x['median_us'], cat)
         result['binaries'].append(b)
+    if vm.run('test -x ' + GUEST_EXPORTER)[0] == 0:
+        result['exporter_libs'] = _loaded(vm, GUEST_EXPORTER)
     log(json.dumps(result))
     log('%s: startup, %d devices, %d rounds (medians, q1-q3): one cat of %d sysfs '
         'files %.1f ms (%.1f-%.1f)' %
@@ -247,6 +254,9 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
         if b['same_as']:
             s += ' (byte-identical to %s: timed once)' % b['same_as']
         log(s)
+    if 'exporter_libs' in result:
+        log('%s: tools/virtio-status-exporter (not timed) loads %d libraries' %
+            (vm.kver, len(result['exporter_libs'])))
     sys.stdout.flush()
     return result
 

@@ -160,8 +160,8 @@ def test_bad_input(vm, R):
                        ('extra', 'takes no argument')):
         rc, out = vm.run('virtio-status monitor %s 2>/tmp/ev-bad.err' % args)
         err = cat(vm, '/tmp/ev-bad.err')
-        R.ok(rc == 1 and out == '' and want in err,
-             'events: monitor %s -> a sentence, exit status 1' % args,
+        R.ok(rc == 2 and out == '' and want in err,
+             'events: monitor %s -> a sentence, exit status 2 (usage)' % args,
              'rc=%d\n%s%s' % (rc, out, err))
     rc, out = vm.run('virtio-status monitor --help')
     R.ok(rc == 0 and 'VIRTIO_DEVICE_ADDED' in out and 'VIRTIO_EVENTS_LOST' in out,

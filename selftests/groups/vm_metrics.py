@@ -297,8 +297,8 @@ def check_bad_input(vm, R):
             ('metrics --bogus', "unknown option '--bogus'"),
             ('metrics now', "metrics takes no argument 'now'")]:
         rc, out, err = cli(vm, args)
-        R.ok(rc == 1 and out == '' and want in err and 'Try ' in err,
-             'metrics: bad input "%s" -> a sentence, exit 1' % args,
+        R.ok(rc == 2 and out == '' and want in err and 'Try ' in err,
+             'metrics: bad input "%s" -> a sentence, exit 2 (usage)' % args,
              'rc=%d out=%r err=%r' % (rc, out, err))
     rc, out, err = cli(vm, 'exporter --listen 10.9.9.9:9123')
     R.ok(rc == 1 and 'cannot listen on 10.9.9.9:9123: Cannot assign requested address' in err,

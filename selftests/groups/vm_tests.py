@@ -55,6 +55,8 @@ sys.path.insert(0, os.path.join(SELFTESTS, 'vm'))
 import vmrig  # noqa: E402
 
 CLI = os.path.join(TOP, 'tools', 'virtio-status')
+# `virtio-status exporter` runs it from the same directory
+EXPORTER = os.path.join(TOP, 'tools', 'virtio-status-exporter')
 NETLINK_TEST = os.path.join(SELFTESTS, 'netlink', 'netlink_test')
 DUMP_LOOP = os.path.join(SELFTESTS, 'netlink', 'dump_loop')
 RELOAD_SHIM = os.path.join(SELFTESTS, 'netlink', 'reload_shim.so')
@@ -271,8 +273,8 @@ def qemu_number(obj, names, unknown_key, shift, problems):
 
 def test_absent(vm, R):
     rc, out, err = cli(vm, 'x-query-virtio')
-    R.ok(rc == 1 and out == '' and 'not loaded' in err and 'modprobe' in err,
-         'absent: CLI says the module is not loaded, and how to load it',
+    R.ok(rc == 3 and out == '' and 'not loaded' in err and 'modprobe' in err,
+         'absent: CLI says the module is not loaded, and how to load it (exit 3)',
          'rc=%d out=%r err=%r' % (rc, out, err))
     rc, out = vm.run('netlink_test --expect-absent')
     R.ok(rc == 0, 'absent: family lookup fails with ENOENT', out)
@@ -411,17 +413,19 @@ def test_cli(vm, R):
          ans[2].get('error', {}).get('class') == 'GenericError',
          'cli: --qmp queue status, queue element, and an out-of-range queue', out + err)
 
-    # error paths: a sentence on stderr, nothing on stdout, exit 1
-    for args, needle, what in [
+    # error paths: a sentence on stderr, nothing on stdout, exit 1 for a
+    # request that failed, 2 for a command line that is wrong
+    for args, needle, what, want in [
             ('x-query-virtio-status --path /sys/devices/nope/virtio99', 'no virtio device',
-             'unknown path'),
-            ('x-query-virtio-status --path virtio9999', 'no virtio device', 'unknown bus id'),
-            ('x-query-virtio-status', '--path', 'missing --path'),
-            ('x-query-nothing', 'x-query-nothing', 'unknown command'),
-            ('--bogus x-query-virtio', 'bogus', 'unknown option')]:
+             'unknown path', 1),
+            ('x-query-virtio-status --path virtio9999', 'no virtio device', 'unknown bus id', 1),
+            ('x-query-virtio-status', '--path', 'missing --path', 2),
+            ('x-query-nothing', 'x-query-nothing', 'unknown command', 2),
+            ('--bogus x-query-virtio', 'bogus', 'unknown option', 2)]:
         rc, out, err = cli(vm, args)
-        R.ok(rc == 1 and out == '' and needle in err and err.strip().count('\n') <= 2,
-             'cli: %s -> exit 1 and a sentence' % what, 'rc=%d out=%r err=%r' % (rc, out, err))
+        R.ok(rc == want and out == '' and needle in err and err.strip().count('\n') <= 2,
+             'cli: %s -> exit %d and a sentence' % (what, want),
+             'rc=%d out=%r err=%r' % (rc, out, err))
 
     # unprivileged: the list works, device-offered features are refused
     rc, out, err = cli(vm, 'x-query-virtio', user='nobody')
@@ -1119,6 +1123,7 @@ def main():
         sdevs, sargs, stall_fifo = __import__('vm_health').stall_config(work)
         devs, qargs = devs + sdevs, qargs + sargs
         files = [a.module + ':/virtio_status.ko', CLI + ':/usr/bin/virtio-status',
+                 EXPORTER + ':/usr/bin/virtio-status-exporter',
                  NETLINK_TEST + ':/usr/bin/netlink_test', DUMP_LOOP + ':/usr/bin/dump_loop',
                  VHOST_TEST + ':/usr/bin/vhost_test', VHOST_CHURN + ':/usr/bin/vhost_churn',
                  QUEUE_TEST + ':/usr/bin/queue_test', RELOAD_SHIM + ':/usr/lib/reload_shim.so',

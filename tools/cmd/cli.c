@@ -1,60 +1,116 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-status: argv -> a row of vs_cmd_defs[] -> its entry point.
+ * virtio-status: argv -> a row of vs_cmd_defs[] -> its entry point, and
+ * the help: the global one, and each command's.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+/* What every address-carrying queue command says of its answer. */
+#define VS_CMD_ADDR_NOTE \
+	"Ring and descriptor addresses are for CAP_SYS_ADMIN callers only:\n" \
+	"without it the address members are left out and the answer ends\n" \
+	"with \"addresses-hidden\", the kernel's reason.\n"
+
 /*
  * Every command, in the order the usage lists them. A command with its
- * own options (main) is taken as the first word only; the others share
- * the options of vs_cmd_parse_args(), anywhere on the line.
+ * own options (main) may follow options of the command line; the others
+ * share the options of vs_cmd_parse_args(), anywhere on the line.
  */
 static const struct vs_cmd_def vs_cmd_defs[] = {
 	{ .name = "show",
 	  .takes_device = true,
 	  .run = vs_cmd_show_run,
-	  .synopsis = "[show [DEVICE]]",
-	  .help = "a table of the devices (the default), or one DEVICE" },
+	  .synopsis = "[-j] [show [DEVICE]]",
+	  .help = "a table of the devices (the default), or one DEVICE",
+	  .details =
+	  "For a person, not a stable format: one line per device (virtio\n"
+	  "devices, then vhost devices), with the names people use for it under\n"
+	  "its line; or one DEVICE's facts and its features by name, negotiated\n"
+	  "and offered. With -j, the same facts as JSON (README \"show -j\"),\n"
+	  "which scripts may read.\n" },
 	{ .name = "x-query-virtio",
 	  .takes_names = true,
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] x-query-virtio [--names]",
-	  .help = "the devices: [{\"path\", \"name\"}]" },
+	  .help = "the devices: [{\"path\", \"name\"}]",
+	  .details =
+	  "Every device QEMU's x-query-virtio would list: the virtio devices of\n"
+	  "this kernel, and (for CAP_NET_ADMIN callers) the vhost devices its\n"
+	  "processes hold open, as /proc/PID/fd/FD.\n" },
 	{ .name = "x-query-virtio-status",
 	  .needs_path = true, .takes_decode = true, .takes_names = true,
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] x-query-virtio-status --path DEVICE\n"
 		      "[--decode | --raw-and-decoded] [--names]",
-	  .help = "the VirtioStatus of one device" },
+	  .help = "the VirtioStatus of one device",
+	  .details =
+	  "host-features (the features a device offers) needs CAP_NET_ADMIN.\n"
+	  "For a vhost device it is asked from its driver: /dev/vhost-net\n"
+	  "(-vsock, -scsi) is opened once per run, which briefly creates and\n"
+	  "destroys an unused vhost device. vhost-vdpa devices cannot be asked.\n" },
 	{ .name = "x-query-virtio-queue-status",
 	  .needs_path = true, .needs_queue = true,
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] x-query-virtio-queue-status --path DEVICE\n"
 		      "--queue N",
-	  .help = "the VirtQueueStatus of queue N of a device" },
+	  .help = "the VirtQueueStatus of queue N of a device",
+	  .details =
+	  "A guest device's ring as its driver sees it, or a vhost device's\n"
+	  "virtqueue. Not visible to a guest, answered 0 / false:\n"
+	  "vring-num-default, vring-align, signalled-used(-valid);\n"
+	  "last-avail-idx is left out; inuse is descriptors the driver has\n"
+	  "out; used-idx of a packed ring is 0. vhost: inuse is last-avail-idx\n"
+	  "- used-idx (mod 65536), vring-num-default, vring-align and\n"
+	  "signalled-used(-valid) are 0 / false, addresses are the owner's.\n"
+	  VS_CMD_ADDR_NOTE },
 	{ .name = "x-query-virtio-vhost-queue-status",
 	  .needs_path = true, .needs_queue = true,
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] x-query-virtio-vhost-queue-status\n"
 		      "--path DEVICE --queue N",
-	  .help = "the VirtVhostQueueStatus of queue N of a vhost device" },
+	  .help = "the VirtVhostQueueStatus of queue N of a vhost device",
+	  .details =
+	  "Kick/call fds (-1: none), the owner's addresses, guest physical ones\n"
+	  "(0: outside the memory table) and the split ring sizes for num (+2\n"
+	  "with EVENT_IDX). When the owner acked VIRTIO_F_ACCESS_PLATFORM\n"
+	  "(vIOMMU, vhost-vdpa) both are the rings' I/O virtual addresses, and\n"
+	  "\"addresses-are-iova\": true ends the answer (not over --qmp).\n"
+	  VS_CMD_ADDR_NOTE },
 	{ .name = "x-query-virtio-queue-element",
 	  .needs_path = true, .needs_queue = true, .takes_index = true,
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] x-query-virtio-queue-element --path DEVICE\n"
 		      "--queue N [--index I]",
-	  .help = "the VirtioQueueElement of queue N of a guest device" },
+	  .help = "the VirtioQueueElement of queue N of a guest device",
+	  .details =
+	  "For a split ring, the descriptor chain avail ring entry I points to\n"
+	  "(default: the last one the driver made available), as the ring\n"
+	  "holds it; an indirect descriptor is shown, not followed. Descriptor\n"
+	  "flags are QEMU's names (next, write, indirect, avail, used), highest\n"
+	  "bit first; other bits are listed as \"unknown-0xNNNN\" (QEMU drops\n"
+	  "them). Packed rings and vhost devices are not supported. Needs\n"
+	  "CAP_NET_ADMIN.\n"
+	  VS_CMD_ADDR_NOTE },
 	{ .name = "info",
 	  .run = vs_cmd_query_run,
 	  .synopsis = "[-p] info",
-	  .help = "the module's state (QMP: x-virtio-status-info)" },
+	  .help = "the module's state (QMP: x-virtio-status-info)",
+	  .details =
+	  "Whether the module can report vhost devices (and why not), its mode\n"
+	  "(full, or list-only and why), the kernel interfaces it was built\n"
+	  "for, and the feature bits the kernel keeps (64 or 128).\n" },
 	{ .name = "--qmp",
 	  .run = vs_cmd_qmp_run,
 	  .synopsis = "[-p] --qmp",
-	  .help = "answer QMP commands read from standard input" },
+	  .help = "answer QMP commands read from standard input",
+	  .details =
+	  "One JSON object a line on standard input, each answered on standard\n"
+	  "output as QEMU answers it; errors are QMP errors, and the exit\n"
+	  "status is 0 once the input ends.\n" },
 	{ .name = "monitor",
 	  .main = vs_cmd_monitor_main,
 	  .synopsis = "monitor [OPTIONS]",
@@ -64,9 +120,9 @@ static const struct vs_cmd_def vs_cmd_defs[] = {
 	  .synopsis = "metrics [--collect.features] [--output FILE]",
 	  .help = "the devices in Prometheus' text format (metrics --help)" },
 	{ .name = "exporter",
-	  .main = vs_cmd_exporter_main,
-	  .synopsis = "exporter [--listen ADDR:PORT] [--collect.features]",
-	  .help = "serve them over HTTP for Prometheus (exporter --help)" },
+	  .main = vs_cmd_exporter_exec,
+	  .synopsis = "exporter [OPTIONS]",
+	  .help = "serve them over HTTP: runs virtio-status-exporter" },
 	{ .name = "serve",
 	  .main = vs_cmd_serve_main,
 	  .synopsis = "serve --socket PATH [OPTIONS]",
@@ -95,6 +151,10 @@ static void vs_cmd_usage_synopsis(FILE *f, const char *s)
 	fputc('\n', f);
 }
 
+static const char vs_cmd_exit_text[] =
+	"Exit status: 0 on success, 1 when the request failed, 2 on a usage\n"
+	"error, 3 when the virtio_status module is not loaded and cannot be.\n";
+
 void vs_cmd_usage(FILE *f)
 {
 	const struct vs_cmd_def *d;
@@ -104,7 +164,8 @@ void vs_cmd_usage(FILE *f)
 		fputs(i ? "       " : "Usage: ", f);
 		vs_cmd_usage_synopsis(f, vs_cmd_defs[i].synopsis);
 	}
-	fputs("       virtio-status -h\n"
+	fputs("       virtio-status -V | --version\n"
+	      "       virtio-status [COMMAND] -h | --help\n"
 	      "\n"
 	      "Print the state of this machine's virtio devices, and of the vhost\n"
 	      "devices its processes hold open, as the JSON that QEMU's QMP\n"
@@ -119,143 +180,132 @@ void vs_cmd_usage(FILE *f)
 			fprintf(f, "  %s\n%25s%s\n", d->name, "", d->help);
 	}
 	fputs("\n"
-	      "show and show DEVICE are for a person, not a stable format: a\n"
-	      "device's facts and its features by name, negotiated and offered.\n"
-	      "\n"
-	      "x-query-virtio-queue-status: a guest device's ring as its driver\n"
-	      "sees it, or a vhost device's virtqueue. Not visible to a guest,\n"
-	      "answered 0 / false: vring-num-default, vring-align,\n"
-	      "signalled-used(-valid); last-avail-idx is left out; inuse is\n"
-	      "descriptors the driver has out; used-idx of a packed ring is 0.\n"
-	      "vhost: inuse is last-avail-idx - used-idx (mod 65536),\n"
-	      "vring-num-default, vring-align and signalled-used(-valid) are\n"
-	      "0 / false, addresses are the owner's.\n"
-	      "\n"
-	      "x-query-virtio-vhost-queue-status: kick/call fds (-1: none), the\n"
-	      "owner's addresses, guest physical ones (0: outside the memory\n"
-	      "table) and the split ring sizes for num (+2 with EVENT_IDX). When\n"
-	      "the owner acked VIRTIO_F_ACCESS_PLATFORM (vIOMMU, vhost-vdpa) both\n"
-	      "are the rings' I/O virtual addresses, and \"addresses-are-iova\":\n"
-	      "true ends the answer (not over --qmp).\n"
-	      "\n"
-	      "x-query-virtio-queue-element: for a split ring, the descriptor\n"
-	      "chain avail ring entry I points to (default: the last one the\n"
-	      "driver made available), as the ring holds it; an indirect\n"
-	      "descriptor is shown, not followed. Descriptor flags are QEMU's\n"
-	      "names (next, write, indirect, avail, used), highest bit first;\n"
-	      "other bits are listed as \"unknown-0xNNNN\" (QEMU drops them).\n"
-	      "Packed rings and vhost devices are not supported.\n"
-	      "\n"
-	      "info: whether the module can report vhost devices (and why not),\n"
-	      "its mode (full, or list-only and why), the kernel interfaces it\n"
-	      "was built for, and the feature bits the kernel keeps (64 or 128).\n"
-	      "\n"
-	      "Options:\n"
-	      "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0), a\n"
-	      "                 virtio bus id (virtio0), or for a vhost device\n"
-	      "                 /proc/PID/fd/FD of a process holding it (as\n"
-	      "                 x-query-virtio lists it; taken as written)\n"
-	      "  --queue N      the queue index, 0 to 65535 (QMP: argument \"queue\")\n"
-	      "  --index I      x-query-virtio-queue-element: the avail ring index,\n"
-	      "                 0 to 65535, taken modulo the ring size (QMP: optional\n"
-	      "                 argument \"index\")\n"
-	      "  --decode       x-query-virtio-status: features, status and protocol\n"
-	      "                 features decoded as QEMU 7.2 and later answer:\n"
-	      "                 {\"transports\": [...], \"dev-features\": [...],\n"
-	      "                 \"unknown-dev-features\": N (bits 0-63),\n"
-	      "                 \"unknown-dev-features2\": N (bits 64-127)},\n"
-	      "                 {\"statuses\": [...]}, {\"protocols\": [...]}, each\n"
-	      "                 \"SYMBOL: description\" (QMP: argument \"decode\": true)\n"
-	      "  --raw-and-decoded\n"
-	      "                 as --decode, and each decoded object also carries\n"
-	      "                 \"raw\" (bits 0-63), \"raw-hex\" (\"0x%016llx\", exact\n"
-	      "                 where JSON numbers are doubles), \"raw-full\" (all\n"
-	      "                 128 bits in hex, when a bit above 63 is set) and\n"
-	      "                 \"symbols\" (the bare symbols, in the order of the\n"
-	      "                 strings): an extension of ours, QEMU has no such\n"
-	      "                 members (QMP: argument \"raw-and-decoded\": true)\n"
-	      "  --names        x-query-virtio and x-query-virtio-status: add our\n"
-	      "                 member \"names\" to each device: {\"device\" (the\n"
-	      "                 guest's eth0, vda...), \"virtio\" (virtioN), \"tap\",\n"
-	      "                 \"cid\", \"vm\", \"uuid\" (a vhost device's VM)}, the\n"
-	      "                 names known; not over --qmp, whose answers are\n"
-	      "                 QEMU's shape (show always prints them)\n"
-	      "  --qmp          read QMP commands from standard input, one JSON object\n"
-	      "                 a line, and answer each on standard output\n"
+	      "Options (anywhere on the line; -- ends them):\n"
 	      "  -p, --pretty   indent the JSON\n"
-	      "  -h, --help     print this help\n"
+	      "  -j, --json     show: JSON instead of text (the other commands\n"
+	      "                 print JSON anyway)\n"
+	      "  --qmp          read QMP commands from standard input\n"
+	      "  -V, --version  the versions of virtio-status, of the module and\n"
+	      "                 of the family it speaks, and its vhost layout\n"
+	      "  -h, --help     this help; COMMAND --help: that command's options\n"
+	      "                 and what its answer holds\n"
 	      "\n"
-	      "host-features (the features a device offers) needs CAP_NET_ADMIN, and\n"
-	      "vhost devices are listed only to CAP_NET_ADMIN callers. For a vhost\n"
-	      "device, host-features is asked from its driver: virtio-status opens\n"
-	      "/dev/vhost-net (-vsock, -scsi) once per run, which briefly creates and\n"
-	      "destroys an unused vhost device. vhost-vdpa devices cannot be asked.\n"
-	      "Queue sizes and indexes are for everyone (a vhost device's, and queue\n"
-	      "elements, for CAP_NET_ADMIN); ring and descriptor addresses only for\n"
-	      "CAP_SYS_ADMIN. Without it the queue commands leave the address members\n"
-	      "out and end with \"addresses-hidden\", the kernel's reason; over --qmp,\n"
-	      "whose schema requires them, the answer is an error instead.\n"
-	      "Exit status: 0 on success, 1 on any error.\n", f);
+	      "DEVICE is a sysfs path (/sys/bus/virtio/devices/virtio0), a virtio\n"
+	      "bus id (virtio0), or for a vhost device /proc/PID/fd/FD of a\n"
+	      "process holding it (as x-query-virtio lists it). vhost devices are\n"
+	      "listed only to CAP_NET_ADMIN callers; queue sizes and indexes are\n"
+	      "for everyone, ring and descriptor addresses for CAP_SYS_ADMIN.\n"
+	      "\n", f);
+	fputs(vs_cmd_exit_text, f);
 }
 
-void vs_cmd_getopt_init(struct vs_cmd_getopt *g, int argc, char **argv,
-			const char *shortopts, const struct option *longopts)
+static bool vs_cmd_has_path(const struct vs_cmd_def *d)
 {
-	memset(g, 0, sizeof(*g));
-	g->argc = argc;
-	g->argv = argv;
-	g->shortopts = shortopts;
-	g->longopts = longopts;
-	/* 0, not 1: getopt starts afresh, forgetting a half-read "-ph" */
-	optind = 0;
-	opterr = 0;
+	return d->needs_path;
 }
 
-int vs_cmd_getopt(struct vs_cmd_getopt *g)
+static bool vs_cmd_has_device(const struct vs_cmd_def *d)
 {
-	/* the word getopt reads next, or reads on in ("-ph") */
-	int at = optind ? optind : 1, c, i;
-	const char *name;
-	size_t len;
-
-	c = getopt_long(g->argc, g->argv, g->shortopts, g->longopts, NULL);
-	g->arg = optarg;
-	g->opt = optopt;
-	if (c == -1) {
-		/* getopt's end of the options; to us an option we do not know */
-		if (at < g->argc && optind == at + 1 && !strcmp(g->argv[at], "--")) {
-			g->word = g->argv[at];
-			return '?';
-		}
-		return -1;
-	}
-	g->word = g->argv[at];
-	if (c == 1)
-		return 1;
-	/* one short option a word: "-ph" is not "-p -h" */
-	if (g->word[1] != '-')
-		return g->word[2] ? '?' : c;
-	/* getopt takes "--pa" for "--path": we take the whole name only */
-	name = g->word + 2;
-	len = strcspn(name, "=");
-	for (i = 0; g->longopts[i].name; i++)
-		if (strlen(g->longopts[i].name) == len &&
-		    !strncmp(g->longopts[i].name, name, len))
-			return c;
-	return '?';
+	return d->takes_device;
 }
 
-const char *vs_cmd_prog(const char *argv0, const char *name, char *buf,
-			size_t len)
+static bool vs_cmd_has_queue(const struct vs_cmd_def *d)
 {
-	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+	return d->needs_queue;
+}
 
-	base = base ? base + 1 : argv0;
-	if (!base || !*base || !strcmp(base, name))
-		snprintf(buf, len, "virtio-status %s", name);
-	else
-		snprintf(buf, len, "%s", base);
-	return buf;
+static bool vs_cmd_has_index(const struct vs_cmd_def *d)
+{
+	return d->takes_index;
+}
+
+static bool vs_cmd_has_decode(const struct vs_cmd_def *d)
+{
+	return d->takes_decode;
+}
+
+static bool vs_cmd_has_names(const struct vs_cmd_def *d)
+{
+	return d->takes_names;
+}
+
+static bool vs_cmd_has_json(const struct vs_cmd_def *d)
+{
+	return d->takes_device;
+}
+
+static bool vs_cmd_has_pretty(const struct vs_cmd_def *d)
+{
+	(void)d;
+	return true;
+}
+
+/* The rows of a run command's "Options:", each shown when it applies. */
+static const struct {
+	bool (*applies)(const struct vs_cmd_def *d);
+	const char *text;
+} vs_cmd_opt_help[] = {
+	{ vs_cmd_has_device,
+	  "  DEVICE, --path DEVICE\n"
+	  "                 the device: a sysfs path, a virtio bus id (virtio0),\n"
+	  "                 or /proc/PID/fd/FD for a vhost device\n" },
+	{ vs_cmd_has_path,
+	  "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0), a\n"
+	  "                 virtio bus id (virtio0), or for a vhost device\n"
+	  "                 /proc/PID/fd/FD of a process holding it (as\n"
+	  "                 x-query-virtio lists it; taken as written)\n" },
+	{ vs_cmd_has_queue,
+	  "  --queue N      the queue index, 0 to 65535 (QMP: argument \"queue\")\n" },
+	{ vs_cmd_has_index,
+	  "  --index I      the avail ring index, 0 to 65535, taken modulo the\n"
+	  "                 ring size (QMP: optional argument \"index\")\n" },
+	{ vs_cmd_has_decode,
+	  "  --decode       features, status and protocol features decoded as\n"
+	  "                 QEMU 7.2 and later answer: {\"transports\": [...],\n"
+	  "                 \"dev-features\": [...], \"unknown-dev-features\": N\n"
+	  "                 (bits 0-63), \"unknown-dev-features2\": N (bits\n"
+	  "                 64-127)}, {\"statuses\": [...]}, {\"protocols\": [...]},\n"
+	  "                 each \"SYMBOL: description\" (QMP: argument \"decode\")\n"
+	  "  --raw-and-decoded\n"
+	  "                 as --decode, and each decoded object also carries\n"
+	  "                 \"raw\" (bits 0-63), \"raw-hex\" (\"0x%016llx\", exact\n"
+	  "                 where JSON numbers are doubles), \"raw-full\" (all\n"
+	  "                 128 bits in hex, when a bit above 63 is set) and\n"
+	  "                 \"symbols\" (the bare symbols): an extension of ours\n"
+	  "                 (QMP: argument \"raw-and-decoded\")\n" },
+	{ vs_cmd_has_names,
+	  "  --names        add our member \"names\" to each device: {\"device\"\n"
+	  "                 (the guest's eth0, vda...), \"virtio\" (virtioN),\n"
+	  "                 \"tap\", \"cid\", \"vm\", \"uuid\" (a vhost device's VM)},\n"
+	  "                 the names known; not over --qmp, whose answers are\n"
+	  "                 QEMU's shape\n" },
+	{ vs_cmd_has_json,
+	  "  -j, --json     JSON instead of text\n" },
+	{ vs_cmd_has_pretty,
+	  "  -p, --pretty   indent the JSON\n"
+	  "  -h, --help     print this help\n" },
+};
+
+void vs_cmd_usage_of(FILE *f, const struct vs_cmd_def *d)
+{
+	size_t i;
+
+	fputs("Usage: ", f);
+	vs_cmd_usage_synopsis(f, d->synopsis);
+	fprintf(f, "\n%c%s.\n", toupper((unsigned char)d->help[0]), d->help + 1);
+	if (d->details)
+		fprintf(f, "\n%s", d->details);
+	fputs("\nOptions:\n", f);
+	for (i = 0; i < ARRAY_SIZE(vs_cmd_opt_help); i++)
+		if (vs_cmd_opt_help[i].applies(d))
+			fputs(vs_cmd_opt_help[i].text, f);
+	fputc('\n', f);
+	fputs(vs_cmd_exit_text, f);
+}
+
+int vs_cmd_status(const struct vs_err *e)
+{
+	return e->kind == VS_ERR_NOFAMILY ? VS_EXIT_NO_MODULE : VS_EXIT_ERROR;
 }
 
 void vs_cmd_warn_vhost_off(const struct vs_backend *be, FILE *err)
@@ -297,7 +347,10 @@ static int vs_cmd_parse_queue(const char *s, u32 *queue)
 }
 
 enum {
-	VS_CMD_OPT_QMP = 256,
+	VS_CMD_OPT_PRETTY,
+	VS_CMD_OPT_JSON,
+	VS_CMD_OPT_VERSION,
+	VS_CMD_OPT_QMP,
 	VS_CMD_OPT_DECODE,
 	VS_CMD_OPT_RAW_AND_DECODED,
 	VS_CMD_OPT_PATH,
@@ -306,21 +359,24 @@ enum {
 	VS_CMD_OPT_NAMES,
 };
 
-static const struct option vs_cmd_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "qmp", no_argument, NULL, VS_CMD_OPT_QMP },
-	{ "decode", no_argument, NULL, VS_CMD_OPT_DECODE },
-	{ "raw-and-decoded", no_argument, NULL, VS_CMD_OPT_RAW_AND_DECODED },
-	{ "path", required_argument, NULL, VS_CMD_OPT_PATH },
-	{ "queue", required_argument, NULL, VS_CMD_OPT_QUEUE },
-	{ "index", required_argument, NULL, VS_CMD_OPT_INDEX },
-	{ "names", no_argument, NULL, VS_CMD_OPT_NAMES },
+static const struct vs_opt vs_cmd_opts_shared[] = {
+	{ "pretty", 'p', NULL, VS_CMD_OPT_PRETTY },
+	{ "json", 'j', NULL, VS_CMD_OPT_JSON },
+	{ "version", 'V', NULL, VS_CMD_OPT_VERSION },
+	{ "qmp", 0, NULL, VS_CMD_OPT_QMP },
+	{ "decode", 0, NULL, VS_CMD_OPT_DECODE },
+	{ "raw-and-decoded", 0, NULL, VS_CMD_OPT_RAW_AND_DECODED },
+	{ "path", 0, "a device", VS_CMD_OPT_PATH },
+	{ "queue", 0, "a queue index", VS_CMD_OPT_QUEUE },
+	{ "index", 0, "an avail ring index", VS_CMD_OPT_INDEX },
+	{ "names", 0, NULL, VS_CMD_OPT_NAMES },
 	{ NULL, 0, NULL, 0 }
 };
 
 /* The words of the command line, before they are checked against the row. */
 struct vs_cmd_words {
+	struct vs_cmd_opts *o;
+	const struct vs_cmd_def *def;	/* the first operand's row */
 	const char *cmd;	/* the first operand */
 	const char *device;	/* the second, for a takes_device command */
 	bool have_path;
@@ -446,86 +502,102 @@ static int vs_cmd_check(const struct vs_cmd_words *w, struct vs_cmd_opts *o,
 	return 0;
 }
 
-/* The sentence for an option given without its value. */
-static const char *vs_cmd_needs_value(int opt)
+/* Each option and operand of the shared command line, as it comes. */
+static int vs_cmd_set(void *ctx, const struct vs_opt *opt, const char *value,
+		      char *msg, size_t len)
 {
-	switch (opt) {
-	case VS_CMD_OPT_PATH:
-		return "option --path needs a device";
-	case VS_CMD_OPT_QUEUE:
-		return "option --queue needs a queue index";
-	default:
-		return "option --index needs an avail ring index";
+	struct vs_cmd_words *w = ctx;
+	struct vs_cmd_opts *o = w->o;
+
+	if (!opt) {
+		if (!w->cmd) {
+			w->cmd = value;
+			w->def = vs_cmd_def_find(value);
+		} else if (w->def && w->def->takes_device && !w->device) {
+			w->device = value;
+		} else {
+			snprintf(msg, len, "unexpected argument '%s'", value);
+			return -1;
+		}
+		return 0;
 	}
+	switch (opt->id) {
+	case VS_CMD_OPT_PRETTY:
+		o->pretty = true;
+		break;
+	case VS_CMD_OPT_JSON:
+		o->json = true;
+		break;
+	case VS_CMD_OPT_VERSION:
+		o->version = true;
+		break;
+	case VS_CMD_OPT_QMP:
+		o->qmp = true;
+		break;
+	case VS_CMD_OPT_DECODE:
+		if (o->mode < VS_JSON_DECODED)
+			o->mode = VS_JSON_DECODED;
+		break;
+	case VS_CMD_OPT_RAW_AND_DECODED:
+		o->mode = VS_JSON_RAW_AND_DECODED;
+		break;
+	case VS_CMD_OPT_NAMES:
+		o->names = true;
+		break;
+	case VS_CMD_OPT_PATH:
+		o->path = value;
+		w->have_path = true;
+		break;
+	case VS_CMD_OPT_QUEUE:
+		w->queue = value;
+		break;
+	case VS_CMD_OPT_INDEX:
+		w->index = value;
+		break;
+	}
+	return 0;
+}
+
+static const struct vs_args_spec vs_cmd_spec = {
+	.name = "virtio-status",
+	.opts = vs_cmd_opts_shared,
+	.set = vs_cmd_set,
+};
+
+/* -V alone: no command, no other option that asks something. */
+static int vs_cmd_check_version(const struct vs_cmd_words *w,
+				struct vs_cmd_opts *o, char *msg, size_t len)
+{
+	if (w->cmd || o->qmp || w->have_path || w->queue || w->index ||
+	    o->mode || o->names || o->json || o->pretty) {
+		snprintf(msg, len, "--version takes no command and no other option");
+		return -1;
+	}
+	return 0;
 }
 
 int vs_cmd_parse_args(int argc, char **argv, struct vs_cmd_opts *o,
 		      char *msg, size_t len)
 {
-	const struct vs_cmd_def *d = NULL;
-	struct vs_cmd_words w = { 0 };
-	struct vs_cmd_getopt g;
-	int c;
+	struct vs_cmd_words w = { .o = o };
+	const struct vs_cmd_def *d;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
-	msg[0] = '\0';
-	vs_cmd_getopt_init(&g, argc, argv, "-:hp", vs_cmd_longopts);
-	while ((c = vs_cmd_getopt(&g)) != -1) {
-		switch (c) {
-		case 'h':
-			o->help = true;
-			return 0;
-		case 'p':
-			o->pretty = true;
-			break;
-		case VS_CMD_OPT_QMP:
-			o->qmp = true;
-			break;
-		case VS_CMD_OPT_DECODE:
-			if (o->mode < VS_JSON_DECODED)
-				o->mode = VS_JSON_DECODED;
-			break;
-		case VS_CMD_OPT_RAW_AND_DECODED:
-			o->mode = VS_JSON_RAW_AND_DECODED;
-			break;
-		case VS_CMD_OPT_NAMES:
-			o->names = true;
-			break;
-		case VS_CMD_OPT_PATH:
-			o->path = g.arg;
-			w.have_path = true;
-			break;
-		case VS_CMD_OPT_QUEUE:
-			w.queue = g.arg;
-			break;
-		case VS_CMD_OPT_INDEX:
-			w.index = g.arg;
-			break;
-		case 1:
-			if (!w.cmd) {
-				w.cmd = g.arg;
-				d = vs_cmd_def_find(w.cmd);
-			} else if (d && d->takes_device && !w.device) {
-				w.device = g.arg;
-			} else {
-				snprintf(msg, len, "unexpected argument '%s'", g.arg);
-				return -1;
-			}
-			break;
-		case ':':
-			snprintf(msg, len, "%s", vs_cmd_needs_value(g.opt));
-			return -1;
-		default:
-			snprintf(msg, len, "unknown option '%s'", g.word);
-			return -1;
-		}
+	ret = vs_args_parse(&vs_cmd_spec, argc, argv, &w, msg, len);
+	if (ret < 0)
+		return -1;
+	if (ret == 1) {
+		/* the help of the command named before -h, if any */
+		o->help = true;
+		o->def = w.def && w.def->run ? w.def : NULL;
+		return 0;
 	}
-
+	if (o->version)
+		return vs_cmd_check_version(&w, o, msg, len);
 	if (o->qmp)
 		return vs_cmd_check_qmp(&w, o, msg, len);
-	if (!w.cmd)
-		d = vs_cmd_def_find("show");
-	/* a command with options of its own is the first word or none */
+	d = w.cmd ? w.def : vs_cmd_def_find("show");
 	if (!d || !d->run) {
 		snprintf(msg, len, "unknown command '%s'", w.cmd);
 		return -1;
@@ -543,23 +615,76 @@ int vs_cmd_parse_args(int argc, char **argv, struct vs_cmd_opts *o,
 	return vs_cmd_check(&w, o, msg, len);
 }
 
+/*
+ * The word of argv that names the command: the first operand, the
+ * values of the shared options skipped. 0 when there is none.
+ */
+static int vs_cmd_word(int argc, char **argv)
+{
+	const struct vs_opt *opt;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1 < argc ? i + 1 : 0;
+		if (argv[i][0] != '-' || !argv[i][1])
+			return i;
+		if (argv[i][1] != '-' || strchr(argv[i], '='))
+			continue;
+		for (opt = vs_cmd_opts_shared; opt->name; opt++)
+			if (opt->value && !strcmp(argv[i] + 2, opt->name))
+				i++;
+	}
+	return 0;
+}
+
+/*
+ * A command with options of its own, named at argv[@at]: its argv is its
+ * name, then the words before it, then those after it.
+ */
+static int vs_cmd_run_main(const struct vs_cmd_def *d, int argc, char **argv,
+			   int at, const struct vs_backend *be, FILE *out,
+			   FILE *err)
+{
+	char **v = calloc((size_t)argc + 1, sizeof(*v));
+	int n = 0, i, ret;
+
+	if (!v) {
+		fprintf(err, "out of memory\n");
+		return VS_EXIT_ERROR;
+	}
+	v[n++] = (char *)d->name;
+	for (i = 1; i < argc; i++)
+		if (i != at)
+			v[n++] = argv[i];
+	ret = d->main(n, v, be, out, err);
+	free(v);
+	return ret;
+}
+
 int vs_cmd_main(int argc, char **argv, const struct vs_backend *be,
 		FILE *in, FILE *out, FILE *err)
 {
-	const struct vs_cmd_def *d = argc > 1 ? vs_cmd_def_find(argv[1]) : NULL;
+	int at = vs_cmd_word(argc, argv);
+	const struct vs_cmd_def *d = at ? vs_cmd_def_find(argv[at]) : NULL;
 	char msg[VS_MSG_MAX];
 	struct vs_cmd_opts o;
 
 	if (d && d->main)
-		return d->main(argc - 1, argv + 1, be, out, err);
+		return vs_cmd_run_main(d, argc, argv, at, be, out, err);
 	if (vs_cmd_parse_args(argc, argv, &o, msg, sizeof(msg)) < 0) {
 		fprintf(err, "%s\nTry 'virtio-status --help' for more information.\n",
 			msg);
-		return 1;
+		return VS_EXIT_USAGE;
 	}
 	if (o.help) {
-		vs_cmd_usage(out);
-		return 0;
+		if (o.def)
+			vs_cmd_usage_of(out, o.def);
+		else
+			vs_cmd_usage(out);
+		return VS_EXIT_OK;
 	}
+	if (o.version)
+		return vs_cmd_version(be, "/sys", out);
 	return o.def->run(&o, be, in, out, err);
 }

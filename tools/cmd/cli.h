@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * virtio-status: the command line. One table of commands (cli.c), the
- * options the short commands share, parsed with getopt_long(), and one
- * entry point per command (cmd_*.c).
+ * options the short commands share, parsed by args.c as every command's
+ * are, and one entry point per command (cmd_*.c).
  */
 #ifndef VS_CLI_H
 #define VS_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "args.h"
 #include "dev.h"
 #include "qmp.h"
 
@@ -19,7 +19,7 @@ struct vs_cmd_opts;
 /* One command of the command line: a row of vs_cmd_defs[] in cli.c. */
 struct vs_cmd_def {
 	const char *name;	/* the word typed; "--qmp" is an option */
-	/* what it takes of vs_cmd_parse_args()'s options, besides -p, -h */
+	/* what it takes of vs_cmd_parse_args()'s options, besides -p, -j, -h */
 	bool needs_path;	/* --path DEVICE */
 	bool takes_device;	/* optional: DEVICE, or --path DEVICE */
 	bool needs_queue;	/* --queue N */
@@ -30,13 +30,15 @@ struct vs_cmd_def {
 	int (*run)(const struct vs_cmd_opts *o, const struct vs_backend *be,
 		   FILE *in, FILE *out, FILE *err);
 	/*
-	 * or: its own arguments, argv[0] being its name (only as the first
-	 * word of the command line). The exit status.
+	 * or: its own arguments, argv[0] being its name; the options before
+	 * its name on the command line come first. The exit status.
 	 */
 	int (*main)(int argc, char **argv, const struct vs_backend *be,
 		    FILE *out, FILE *err);
 	const char *synopsis;	/* after "virtio-status ", '\n' between lines */
 	const char *help;	/* one line */
+	/* run commands: what COMMAND --help says after the line above */
+	const char *details;
 };
 
 /* The row of @name, or NULL. */
@@ -45,7 +47,9 @@ const struct vs_cmd_def *vs_cmd_def_find(const char *name);
 /* What vs_cmd_parse_args() found. */
 struct vs_cmd_opts {
 	bool help;		/* -h: print the usage and stop */
+	bool version;		/* -V */
 	bool pretty;		/* -p */
+	bool json;		/* -j */
 	bool qmp;		/* --qmp */
 	const struct vs_cmd_def *def;	/* the command; show when none */
 	const struct vs_qmp_cmd *cmd;	/* its QMP command, or NULL */
@@ -60,50 +64,33 @@ struct vs_cmd_opts {
 
 /*
  * Parse argv for the commands that take the shared options. Returns 0,
- * or -1 with the one-sentence reason in @msg.
+ * or -1 with the one-sentence reason in @msg. With -h, @o->def is the
+ * command named (NULL: none, the global help).
  */
 int vs_cmd_parse_args(int argc, char **argv, struct vs_cmd_opts *o,
 		      char *msg, size_t len);
 
+/* The global help. */
 void vs_cmd_usage(FILE *f);
+/* The help of one command of the table (a run command's). */
+void vs_cmd_usage_of(FILE *f, const struct vs_cmd_def *d);
 
 /*
  * virtio-status: the command argv names, run against @be: output on
- * @out, error sentences on @err. The exit status (0 ok, 1 error).
+ * @out, error sentences on @err. The exit status (VS_EXIT_*).
  */
 int vs_cmd_main(int argc, char **argv, const struct vs_backend *be,
 		FILE *in, FILE *out, FILE *err);
 
-/*
- * getopt_long() as every command uses it: each word in order, operands
- * included (as 1, in @arg), long options by their full name only, one
- * short option a word (no "-ph"), and no message of getopt's own.
- * vs_cmd_getopt() returns an option's val, 1 for an operand, '?' for a
- * word that is no option of ours (@word, as written; "--" too), ':' for
- * an option without its value (@opt is its val), or -1 after the last
- * word. @shortopts begins "-:".
- */
-struct vs_cmd_getopt {
-	int argc;
-	char **argv;
-	const char *shortopts;
-	const struct option *longopts;
-	const char *arg;	/* the option's value, or the operand */
-	const char *word;	/* the word it came from */
-	int opt;		/* ':': the option missing its value */
-};
-
-void vs_cmd_getopt_init(struct vs_cmd_getopt *g, int argc, char **argv,
-			const char *shortopts, const struct option *longopts);
-int vs_cmd_getopt(struct vs_cmd_getopt *g);
+/* The exit status for a request that failed with @e. */
+int vs_cmd_status(const struct vs_err *e);
 
 /*
- * How a command names itself in its usage and sentences: "virtio-status
- * NAME" when it runs as a command of virtio-status (@argv0 is @name),
- * else the program's own name (a binary of its own). In @buf.
+ * --version: the CLI's version, the module's (from @sysfs, normally
+ * "/sys", without asking the kernel to load it) and the family version
+ * and vhost layout it answers with. The exit status.
  */
-const char *vs_cmd_prog(const char *argv0, const char *name, char *buf,
-			size_t len);
+int vs_cmd_version(const struct vs_backend *be, const char *sysfs, FILE *out);
 
 /*
  * Tell a caller who should see vhost devices that the module leaves them
@@ -126,6 +113,16 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 			FILE *out, FILE *err);
 int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 			 FILE *out, FILE *err);
+/*
+ * exporter in virtio-status: runs virtio-status-exporter (exporter_exec.c),
+ * or vs_cmd_exporter_here when a program linked with the exporter (the
+ * unit tests) sets it
+ */
+int vs_cmd_exporter_exec(int argc, char **argv, const struct vs_backend *be,
+			 FILE *out, FILE *err);
+extern int (*vs_cmd_exporter_here)(int argc, char **argv,
+				   const struct vs_backend *be, FILE *out,
+				   FILE *err);
 int vs_cmd_serve_main(int argc, char **argv, const struct vs_backend *be,
 		      FILE *out, FILE *err);
 

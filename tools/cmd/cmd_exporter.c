@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -22,6 +23,11 @@
 #include "cmd_exporter.h"
 #include "metrics.h"
 #include "nl.h"
+
+/* The largest certificate, key or password file read. */
+#define VS_CMD_HTTP_FILE_MAX	(1024 * 1024)
+/* what a client without the right basic auth is told */
+#define VS_CMD_HTTP_REALM	"Basic realm=\"virtio-status\", charset=\"UTF-8\""
 
 /* Connections served at once, and seconds an idle one is kept. */
 #define VS_CMD_HTTP_CONNECTIONS	64
@@ -204,6 +210,94 @@ static void vs_cmd_exporter_log(struct vs_cmd_exporter *x,
 	snprintf(x->logged, sizeof(x->logged), "%s", a->why);
 }
 
+/* The value of base64 digit @c, or -1. */
+static int vs_cmd_b64(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Base64 @in into @out (NUL-terminated). Its length, or -1. */
+static long vs_cmd_b64_decode(const char *in, char *out, size_t len)
+{
+	unsigned int acc = 0;
+	size_t n = 0;
+	int bits = 0, v;
+
+	for (; *in && *in != '='; in++) {
+		v = vs_cmd_b64(*in);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned int)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n + 1 >= len)
+				return -1;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	while (*in == '=')
+		in++;
+	if (*in)
+		return -1;
+	out[n] = '\0';
+	return (long)n;
+}
+
+bool vs_cmd_http_auth_ok(const char *header, const char *userpass)
+{
+	char given[1024];
+	unsigned char diff = 0;
+	size_t i, want;
+	long n;
+
+	if (!header || strncasecmp(header, "Basic ", 6))
+		return false;
+	header += 6;
+	while (*header == ' ')
+		header++;
+	n = vs_cmd_b64_decode(header, given, sizeof(given));
+	want = strlen(userpass);
+	if (n < 0 || (size_t)n != want)
+		return false;
+	for (i = 0; i < want; i++)
+		diff |= (unsigned char)(given[i] ^ userpass[i]);
+	return !diff;
+}
+
+/* 401 with the challenge, for a request without the right credentials. */
+static enum MHD_Result vs_cmd_http_unauthorized(struct MHD_Connection *c)
+{
+	static const char body[] = "401 Unauthorized: this exporter asks for basic auth\n";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body,
+					    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+				    VS_CMD_HTTP_REALM) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				    "text/plain; charset=utf-8") != MHD_YES) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result vs_cmd_http_request(void *cls, struct MHD_Connection *c,
 					   const char *url, const char *method,
 					   const char *version,
@@ -223,6 +317,11 @@ static enum MHD_Result vs_cmd_http_request(void *cls, struct MHD_Connection *c,
 	 * Answered on the first call, when the headers are in: nothing here
 	 * reads a body, and libmicrohttpd drops one that follows.
 	 */
+	if (x->conf.basic_auth &&
+	    !vs_cmd_http_auth_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_AUTHORIZATION),
+				 x->conf.basic_auth))
+		return vs_cmd_http_unauthorized(c);
 	if (vs_cmd_exporter_answer(x->be, &x->conf.metrics, method, url,
 				   &a) < 0) {
 		free(a.body);
@@ -314,16 +413,31 @@ struct vs_cmd_exporter *vs_cmd_exporter_start(const struct vs_backend *be,
 		x->port = ntohs(bound.ss_family == AF_INET6 ?
 				((struct sockaddr_in6 *)&bound)->sin6_port :
 				((struct sockaddr_in *)&bound)->sin_port);
-	x->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
-				  vs_cmd_http_request, x,
+	if (x->conf.tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(msg, len,
+			 "this libmicrohttpd was built without TLS; --tls-cert cannot be served");
+		close(fd);
+		free(x);
+		return NULL;
+	}
+	/* the key and certificate options end the list when there is no TLS */
+	x->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD |
+				  (x->conf.tls_cert ? MHD_USE_TLS : 0),
+				  0, NULL, NULL, vs_cmd_http_request, x,
 				  MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_CONNECTION_LIMIT,
 				  (unsigned int)VS_CMD_HTTP_CONNECTIONS,
 				  MHD_OPTION_CONNECTION_TIMEOUT,
 				  (unsigned int)VS_CMD_HTTP_IDLE_SECONDS,
+				  x->conf.tls_cert ? MHD_OPTION_HTTPS_MEM_CERT :
+						     MHD_OPTION_END,
+				  x->conf.tls_cert,
+				  MHD_OPTION_HTTPS_MEM_KEY, x->conf.tls_key,
 				  MHD_OPTION_END);
 	if (!x->mhd) {
-		snprintf(msg, len, "cannot start the HTTP server on %s", what);
+		snprintf(msg, len, "cannot start the HTTP server on %s%s", what,
+			 x->conf.tls_cert ?
+			 ": check that --tls-key is the key of --tls-cert, both PEM" : "");
 		close(fd);
 		free(x);
 		return NULL;
@@ -347,7 +461,9 @@ void vs_cmd_exporter_stop(struct vs_cmd_exporter *x)
 
 static void vs_cmd_exporter_usage(FILE *f, const char *prog)
 {
-	fprintf(f, "Usage: %s [--listen ADDR:PORT] [--collect.features]\n", prog);
+	fprintf(f, "Usage: %s [--listen ADDR:PORT] [--collect.features]\n"
+		"       %*s [--tls-cert FILE --tls-key FILE] [--basic-auth-file FILE]\n",
+		prog, (int)strlen(prog), "");
 	fputs("\n"
 	      "Serve the metrics of 'virtio-status metrics' over HTTP for Prometheus:\n"
 	      "GET /metrics. Each scrape asks the kernel afresh: while the module is\n"
@@ -363,66 +479,185 @@ static void vs_cmd_exporter_usage(FILE *f, const char *prog)
 	      "                      address\n"
 	      "  --collect.features  also serve the feature bits, one series per set\n"
 	      "                      bit (see virtio-status metrics --help)\n"
+	      "  --tls-cert FILE     serve HTTPS with this certificate (PEM; a chain\n"
+	      "                      may follow it), with libmicrohttpd's TLS\n"
+	      "  --tls-key FILE      the certificate's private key (PEM, unencrypted)\n"
+	      "  --basic-auth-file FILE\n"
+	      "                      answer only requests carrying basic auth with\n"
+	      "                      the user and password of FILE's first line,\n"
+	      "                      USER:PASSWORD; others get 401. Use it with TLS:\n"
+	      "                      over plain HTTP the password travels readable\n"
 	      "  -h, --help          print this help\n"
 	      "\n"
-	      "Exit status: 0 after SIGTERM or SIGINT, 1 on a usage error or when it\n"
-	      "cannot listen.\n", f);
+	      "The files are read once, at start, before anything is served.\n"
+	      "\n"
+	      "Exit status: 0 after SIGTERM or SIGINT, 1 when it cannot listen or\n"
+	      "read a file, 2 on a usage error.\n", f);
 }
 
-enum { VS_CMD_EXPORTER_OPT_LISTEN = 256, VS_CMD_EXPORTER_OPT_FEATURES };
+enum {
+	VS_CMD_EXPORTER_OPT_LISTEN,
+	VS_CMD_EXPORTER_OPT_FEATURES,
+	VS_CMD_EXPORTER_OPT_TLS_CERT,
+	VS_CMD_EXPORTER_OPT_TLS_KEY,
+	VS_CMD_EXPORTER_OPT_AUTH,
+};
 
-static const struct option vs_cmd_exporter_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "listen", required_argument, NULL, VS_CMD_EXPORTER_OPT_LISTEN },
-	{ "collect.features", no_argument, NULL, VS_CMD_EXPORTER_OPT_FEATURES },
+static const struct vs_opt vs_cmd_exporter_opts[] = {
+	{ "listen", 0, "ADDR:PORT", VS_CMD_EXPORTER_OPT_LISTEN },
+	{ "collect.features", 0, NULL, VS_CMD_EXPORTER_OPT_FEATURES },
+	{ "tls-cert", 0, "a file", VS_CMD_EXPORTER_OPT_TLS_CERT },
+	{ "tls-key", 0, "a file", VS_CMD_EXPORTER_OPT_TLS_KEY },
+	{ "basic-auth-file", 0, "a file", VS_CMD_EXPORTER_OPT_AUTH },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* The command line, before the files it names are read. */
+struct vs_cmd_exporter_args {
+	struct vs_cmd_exporter_conf *conf;
+	const char *listen;
+	const char *cert, *key, *auth;
+};
+
+static int vs_cmd_exporter_set(void *ctx, const struct vs_opt *opt,
+			       const char *value, char *msg, size_t len)
+{
+	struct vs_cmd_exporter_args *a = ctx;
+	const char **file = NULL;
+
+	if (!opt)
+		return vs_args_no_operand("exporter", value, msg, len);
+	switch (opt->id) {
+	case VS_CMD_EXPORTER_OPT_LISTEN:
+		a->listen = value;
+		return 0;
+	case VS_CMD_EXPORTER_OPT_FEATURES:
+		a->conf->metrics.features = true;
+		return 0;
+	case VS_CMD_EXPORTER_OPT_TLS_CERT:
+		file = &a->cert;
+		break;
+	case VS_CMD_EXPORTER_OPT_TLS_KEY:
+		file = &a->key;
+		break;
+	default:
+		file = &a->auth;
+		break;
+	}
+	if (!value[0]) {
+		snprintf(msg, len, "--%s is empty", opt->name);
+		return -1;
+	}
+	*file = value;
+	return 0;
+}
+
+static const struct vs_args_spec vs_cmd_exporter_spec = {
+	.name = "exporter",
+	.opts = vs_cmd_exporter_opts,
+	.set = vs_cmd_exporter_set,
+};
+
+/* @path's contents, NUL-terminated, or NULL with the sentence in @msg. */
+static char *vs_cmd_read_file(const char *opt, const char *path, char *msg,
+			      size_t len)
+{
+	size_t n = 0, got;
+	char *buf;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(msg, len, "%s: cannot read %s: %s", opt, path,
+			 strerror(errno));
+		return NULL;
+	}
+	buf = malloc(VS_CMD_HTTP_FILE_MAX + 1);
+	while (buf && (got = fread(buf + n, 1, VS_CMD_HTTP_FILE_MAX + 1 - n, f)) > 0)
+		n += got;
+	if (!buf || ferror(f) || n > VS_CMD_HTTP_FILE_MAX) {
+		snprintf(msg, len, "%s: cannot read %s: %s", opt, path,
+			 !buf ? "out of memory" : n > VS_CMD_HTTP_FILE_MAX ?
+			 "larger than 1 MiB" : strerror(errno));
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Read the files the command line names into @conf: 0, or -1 with the
+ * sentence in @msg (a usage mistake when @usage is set).
+ */
+static int vs_cmd_exporter_files(const struct vs_cmd_exporter_args *a,
+				 struct vs_cmd_exporter_conf *conf,
+				 char **cert, char **key, char **auth,
+				 bool *usage, char *msg, size_t len)
+{
+	char *nl;
+
+	*usage = !a->cert != !a->key;
+	if (*usage) {
+		snprintf(msg, len, "--tls-cert and --tls-key go together: give both or neither");
+		return -1;
+	}
+	if (a->cert) {
+		*cert = vs_cmd_read_file("--tls-cert", a->cert, msg, len);
+		*key = *cert ? vs_cmd_read_file("--tls-key", a->key, msg, len) : NULL;
+		if (!*key)
+			return -1;
+		conf->tls_cert = *cert;
+		conf->tls_key = *key;
+	}
+	if (a->auth) {
+		*auth = vs_cmd_read_file("--basic-auth-file", a->auth, msg, len);
+		if (!*auth)
+			return -1;
+		nl = strpbrk(*auth, "\r\n");
+		if (nl)
+			*nl = '\0';
+		if (!strchr(*auth, ':') || **auth == ':') {
+			snprintf(msg, len,
+				 "--basic-auth-file: the first line of %s must be USER:PASSWORD",
+				 a->auth);
+			return -1;
+		}
+		conf->basic_auth = *auth;
+	}
+	return 0;
+}
 
 int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 			 FILE *out, FILE *err)
 {
-	const char *listen_arg = VS_CMD_EXPORTER_LISTEN;
 	struct vs_cmd_exporter_conf conf = { .log = err };
+	struct vs_cmd_exporter_args a = {
+		.conf = &conf,
+		.listen = VS_CMD_EXPORTER_LISTEN,
+	};
+	char *cert = NULL, *key = NULL, *auth = NULL;
 	char msg[2 * VS_MSG_MAX], prog[128];
+	int c, sig, status = VS_EXIT_ERROR;
 	struct vs_cmd_exporter *x;
 	struct sockaddr_storage ss;
-	struct vs_cmd_getopt g;
 	sigset_t set, old;
 	socklen_t sslen;
-	int c, sig;
+	bool usage;
 
+	if (!vs_args_begin(&vs_cmd_exporter_spec, argc, argv, &a,
+			   vs_cmd_exporter_usage, out, err, &c))
+		return c;
 	vs_cmd_prog(argc ? argv[0] : NULL, "exporter", prog, sizeof(prog));
-	vs_cmd_getopt_init(&g, argc, argv, "-:h", vs_cmd_exporter_longopts);
-	while ((c = vs_cmd_getopt(&g)) != -1) {
-		switch (c) {
-		case 'h':
-			vs_cmd_exporter_usage(out, prog);
-			return 0;
-		case VS_CMD_EXPORTER_OPT_LISTEN:
-			listen_arg = g.arg;
-			break;
-		case VS_CMD_EXPORTER_OPT_FEATURES:
-			conf.metrics.features = true;
-			break;
-		case ':':
-			snprintf(msg, sizeof(msg), "option --listen needs ADDR:PORT");
-			goto usage;
-		case 1:
-			snprintf(msg, sizeof(msg), "exporter takes no argument '%s'",
-				 g.arg);
-			goto usage;
-		default:
-			if (!strncmp(g.word, "--collect.features=", 19))
-				snprintf(msg, sizeof(msg),
-					 "option --collect.features takes no value");
-			else
-				snprintf(msg, sizeof(msg), "unknown option '%s'",
-					 g.word);
-			goto usage;
-		}
+	if (vs_cmd_listen_parse(a.listen, &ss, &sslen, msg, sizeof(msg)) < 0) {
+		usage = true;
+		goto fail;
 	}
-	if (vs_cmd_listen_parse(listen_arg, &ss, &sslen, msg, sizeof(msg)) < 0)
-		goto usage;
+	if (vs_cmd_exporter_files(&a, &conf, &cert, &key, &auth, &usage, msg,
+				  sizeof(msg)) < 0)
+		goto fail;
 
 	/* blocked before the server's thread starts, so it inherits that */
 	sigemptyset(&set);
@@ -431,14 +666,15 @@ int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
 	x = vs_cmd_exporter_start(be, &conf, (struct sockaddr *)&ss, sslen,
-				  listen_arg, msg, sizeof(msg));
+				  a.listen, msg, sizeof(msg));
 	if (!x) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		fprintf(err, "%s\n", msg);
-		return 1;
+		usage = false;
+		goto fail;
 	}
-	fprintf(err, "virtio-status exporter: serving http://%s/metrics\n",
-		listen_arg);
+	fprintf(err, "virtio-status exporter: serving %s://%s/metrics%s\n",
+		cert ? "https" : "http", a.listen,
+		auth ? " (basic auth)" : "");
 	fflush(err);
 	while (sigwait(&set, &sig))
 		;
@@ -446,9 +682,20 @@ int vs_cmd_exporter_main(int argc, char **argv, const struct vs_backend *be,
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(err, "virtio-status exporter: stopped by %s\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	return 0;
+	status = VS_EXIT_OK;
+	goto free;
 
-usage:
-	fprintf(err, "%s\nTry '%s --help' for more information.\n", msg, prog);
-	return 1;
+fail:
+	if (usage) {
+		fprintf(err, "%s\nTry '%s --help' for more information.\n", msg,
+			prog);
+		status = VS_EXIT_USAGE;
+	} else {
+		fprintf(err, "%s\n", msg);
+	}
+free:
+	free(cert);
+	free(key);
+	free(auth);
+	return status;
 }

@@ -9,6 +9,7 @@
 #ifndef VS_CMD_EXPORTER_H
 #define VS_CMD_EXPORTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -61,7 +62,19 @@ struct vs_cmd_exporter_conf {
 	 * again), or NULL: nothing is logged
 	 */
 	FILE *log;
+	/* HTTPS: the certificate (chain) and key, PEM; NULL: plain HTTP */
+	const char *tls_cert;
+	const char *tls_key;
+	/* basic auth: "USER:PASSWORD" every request must carry, or NULL */
+	const char *basic_auth;
 };
+
+/*
+ * Whether @header, a request's Authorization header (NULL: none), is
+ * basic auth with exactly @userpass ("USER:PASSWORD"). The comparison
+ * takes as long whatever the password's first wrong byte.
+ */
+bool vs_cmd_http_auth_ok(const char *header, const char *userpass);
 
 struct vs_cmd_exporter;
 

@@ -35,65 +35,63 @@ static void vs_cmd_metrics_usage(FILE *f, const char *prog)
 	      "module did not answer (virtio_status_scrape_success is 0 then, and the\n"
 	      "reason is printed on standard error) or the queues could not be read\n"
 	      "(virtio_status_queue_health_read is 0, the reason on standard error);\n"
-	      "1 on a usage error or when the metrics cannot be written.\n", f);
+	      "1 when the metrics cannot be written, 2 on a usage error.\n", f);
 }
 
-enum { VS_CMD_METRICS_OUTPUT = 256, VS_CMD_METRICS_FEATURES };
+enum { VS_CMD_METRICS_OUTPUT, VS_CMD_METRICS_FEATURES };
 
-static const struct option vs_cmd_metrics_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "output", required_argument, NULL, VS_CMD_METRICS_OUTPUT },
-	{ "collect.features", no_argument, NULL, VS_CMD_METRICS_FEATURES },
+static const struct vs_opt vs_cmd_metrics_opts[] = {
+	{ "output", 0, "a file", VS_CMD_METRICS_OUTPUT },
+	{ "collect.features", 0, NULL, VS_CMD_METRICS_FEATURES },
 	{ NULL, 0, NULL, 0 }
+};
+
+struct vs_cmd_metrics_args {
+	struct vs_metrics_opts mo;
+	const char *output;
+};
+
+static int vs_cmd_metrics_set(void *ctx, const struct vs_opt *opt,
+			      const char *value, char *msg, size_t len)
+{
+	struct vs_cmd_metrics_args *a = ctx;
+
+	if (!opt)
+		return vs_args_no_operand("metrics", value, msg, len);
+	if (opt->id == VS_CMD_METRICS_FEATURES) {
+		a->mo.features = true;
+		return 0;
+	}
+	if (!value[0]) {
+		snprintf(msg, len, "--output is empty");
+		return -1;
+	}
+	a->output = value;
+	return 0;
+}
+
+static const struct vs_args_spec vs_cmd_metrics_spec = {
+	.name = "metrics",
+	.opts = vs_cmd_metrics_opts,
+	.set = vs_cmd_metrics_set,
 };
 
 int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 			FILE *out, FILE *err)
 {
-	char why[2 * VS_MSG_MAX], msg[2 * VS_MSG_MAX], prog[128];
-	struct vs_metrics_opts mo = { 0 };
-	const char *output = NULL;
-	struct vs_cmd_getopt g;
+	char why[2 * VS_MSG_MAX], msg[2 * VS_MSG_MAX];
+	struct vs_cmd_metrics_args a = { 0 };
+	const char *output;
 	size_t len;
 	char *text;
-	int c, ret;
+	int ret;
 
-	vs_cmd_prog(argc ? argv[0] : NULL, "metrics", prog, sizeof(prog));
-	vs_cmd_getopt_init(&g, argc, argv, "-:h", vs_cmd_metrics_longopts);
-	while ((c = vs_cmd_getopt(&g)) != -1) {
-		switch (c) {
-		case 'h':
-			vs_cmd_metrics_usage(out, prog);
-			return 0;
-		case VS_CMD_METRICS_OUTPUT:
-			output = g.arg;
-			break;
-		case VS_CMD_METRICS_FEATURES:
-			mo.features = true;
-			break;
-		case ':':
-			snprintf(msg, sizeof(msg), "option --output needs a file");
-			goto usage;
-		case 1:
-			snprintf(msg, sizeof(msg), "metrics takes no argument '%s'",
-				 g.arg);
-			goto usage;
-		default:
-			if (!strncmp(g.word, "--collect.features=", 19))
-				snprintf(msg, sizeof(msg),
-					 "option --collect.features takes no value");
-			else
-				snprintf(msg, sizeof(msg), "unknown option '%s'",
-					 g.word);
-			goto usage;
-		}
-	}
-	if (output && !output[0]) {
-		snprintf(msg, sizeof(msg), "--output is empty");
-		goto usage;
-	}
+	if (!vs_args_begin(&vs_cmd_metrics_spec, argc, argv, &a,
+			   vs_cmd_metrics_usage, out, err, &ret))
+		return ret;
+	output = a.output;
 
-	ret = vs_metrics_text(be, &mo, &text, &len, why, sizeof(why));
+	ret = vs_metrics_text(be, &a.mo, &text, &len, why, sizeof(why));
 	if (ret < 0) {
 		fprintf(err, "%s\n", why);
 		return 1;
@@ -117,8 +115,4 @@ int vs_cmd_metrics_main(int argc, char **argv, const struct vs_backend *be,
 		fprintf(err, "%s; written as virtio_status_queue_health_read 0\n",
 			why);
 	return 0;
-
-usage:
-	fprintf(err, "%s\nTry '%s --help' for more information.\n", msg, prog);
-	return 1;
 }

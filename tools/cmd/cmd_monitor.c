@@ -58,27 +58,9 @@ static void vs_cmd_monitor_usage(FILE *f, const char *prog)
 	      "                    a request queue stalls after SECONDS without\n"
 	      "                    progress (1 to 86400; default 30)\n"
 	      "  -h, --help        print this help\n"
-	      "Exit status: 0 when interrupted, 1 on any error.\n", f);
-}
-
-/* A count: decimal digits only, 1..@max (BYTES, SECONDS). */
-static int vs_cmd_parse_count(const char *s, long max, int *v)
-{
-	long n = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = n * 10 + (*s - '0');
-		if (n > max)
-			return -1;
-	}
-	if (!n)
-		return -1;
-	*v = (int)n;
-	return 0;
+	      "\n"
+	      "Exit status: 0 when interrupted, 1 on an error, 2 on a usage error,\n"
+	      "3 when the virtio_status module is not loaded and cannot be.\n", f);
 }
 
 int vs_cmd_monitor_interval(int stall_after)
@@ -91,77 +73,72 @@ int vs_cmd_monitor_interval(int stall_after)
 }
 
 enum {
-	VS_CMD_MONITOR_NO_VHOST = 256,
+	VS_CMD_MONITOR_PRETTY,
+	VS_CMD_MONITOR_NO_VHOST,
 	VS_CMD_MONITOR_RCVBUF,
 	VS_CMD_MONITOR_STALL_AFTER_OPT,
 };
 
-static const struct option vs_cmd_monitor_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "no-vhost", no_argument, NULL, VS_CMD_MONITOR_NO_VHOST },
-	{ "rcvbuf", required_argument, NULL, VS_CMD_MONITOR_RCVBUF },
-	{ "stall-after", required_argument, NULL,
+static const struct vs_opt vs_cmd_monitor_opts[] = {
+	{ "pretty", 'p', NULL, VS_CMD_MONITOR_PRETTY },
+	{ "no-vhost", 0, NULL, VS_CMD_MONITOR_NO_VHOST },
+	{ "rcvbuf", 0, "a size in bytes", VS_CMD_MONITOR_RCVBUF },
+	{ "stall-after", 0, "a number of seconds",
 	  VS_CMD_MONITOR_STALL_AFTER_OPT },
 	{ NULL, 0, NULL, 0 }
+};
+
+static int vs_cmd_monitor_set(void *ctx, const struct vs_opt *opt,
+			      const char *value, char *msg, size_t len)
+{
+	struct vs_cmd_monitor_opts *o = ctx;
+
+	if (!opt)
+		return vs_args_no_operand("monitor", value, msg, len);
+	switch (opt->id) {
+	case VS_CMD_MONITOR_PRETTY:
+		o->pretty = true;
+		break;
+	case VS_CMD_MONITOR_NO_VHOST:
+		o->no_vhost = true;
+		break;
+	case VS_CMD_MONITOR_RCVBUF:
+		if (vs_args_count(value, VS_CMD_MONITOR_RCVBUF_MAX, &o->rcvbuf) < 0) {
+			snprintf(msg, len,
+				 "--rcvbuf takes a size in bytes from 1 to %d, not '%s'",
+				 VS_CMD_MONITOR_RCVBUF_MAX, value);
+			return -1;
+		}
+		break;
+	case VS_CMD_MONITOR_STALL_AFTER_OPT:
+		if (vs_args_count(value, VS_CMD_MONITOR_STALL_MAX,
+				  &o->stall_after) < 0) {
+			snprintf(msg, len,
+				 "--stall-after takes a number of seconds from 1 to %d, not '%s'",
+				 VS_CMD_MONITOR_STALL_MAX, value);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+static const struct vs_args_spec vs_cmd_monitor_spec = {
+	.name = "monitor",
+	.opts = vs_cmd_monitor_opts,
+	.set = vs_cmd_monitor_set,
 };
 
 int vs_cmd_monitor_parse(int argc, char **argv, struct vs_cmd_monitor_opts *o,
 			 char *msg, size_t len)
 {
-	struct vs_cmd_getopt g;
-	int c;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->stall_after = VS_CMD_MONITOR_STALL_AFTER;
-	msg[0] = '\0';
-	vs_cmd_getopt_init(&g, argc, argv, "-:hp", vs_cmd_monitor_longopts);
-	while ((c = vs_cmd_getopt(&g)) != -1) {
-		switch (c) {
-		case 'h':
-			o->help = true;
-			return 0;
-		case 'p':
-			o->pretty = true;
-			break;
-		case VS_CMD_MONITOR_NO_VHOST:
-			o->no_vhost = true;
-			break;
-		case VS_CMD_MONITOR_RCVBUF:
-			if (vs_cmd_parse_count(g.arg, VS_CMD_MONITOR_RCVBUF_MAX, &o->rcvbuf) < 0) {
-				snprintf(msg, len,
-					 "--rcvbuf takes a size in bytes from 1 to %d, not '%s'",
-					 VS_CMD_MONITOR_RCVBUF_MAX, g.arg);
-				return -1;
-			}
-			break;
-		case VS_CMD_MONITOR_STALL_AFTER_OPT:
-			if (vs_cmd_parse_count(g.arg, VS_CMD_MONITOR_STALL_MAX,
-					       &o->stall_after) < 0) {
-				snprintf(msg, len,
-					 "--stall-after takes a number of seconds from 1 to %d, not '%s'",
-					 VS_CMD_MONITOR_STALL_MAX, g.arg);
-				return -1;
-			}
-			break;
-		case ':':
-			if (g.opt == VS_CMD_MONITOR_STALL_AFTER_OPT)
-				snprintf(msg, len,
-					 "option --stall-after needs a number of seconds");
-			else
-				snprintf(msg, len,
-					 "option --rcvbuf needs a size in bytes");
-			return -1;
-		case 1:
-			snprintf(msg, len, "monitor takes no argument, not '%s'",
-				 g.arg);
-			return -1;
-		default:
-			snprintf(msg, len, "monitor: unknown option '%s'", g.word);
-			return -1;
-		}
-	}
-	return 0;
+	ret = vs_args_parse(&vs_cmd_monitor_spec, argc, argv, o, msg, len);
+	o->help = ret == 1;
+	return ret < 0 ? -1 : 0;
 }
 
 struct vs_cmd_monitor_out {
@@ -294,7 +271,7 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 	if (vs_cmd_monitor_parse(argc, argv, &o, sentence, sizeof(sentence)) < 0) {
 		fprintf(err, "%s\nTry '%s --help' for more information.\n",
 			sentence, prog);
-		return 1;
+		return VS_EXIT_USAGE;
 	}
 	if (o.help) {
 		vs_cmd_monitor_usage(out, prog);
@@ -311,7 +288,7 @@ int vs_cmd_monitor_main(int argc, char **argv, const struct vs_backend *be,
 		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
 		fprintf(err, "%s\n", sentence);
 		vs_cmd_monitor_health_free(&health);
-		return 1;
+		return vs_cmd_status(&e);
 	}
 	if (vs_events_vhost(ev, &why))
 		fprintf(err, "virtio-status: monitoring virtio and vhost devices\n");

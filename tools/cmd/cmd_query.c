@@ -34,7 +34,7 @@ int vs_cmd_query_run(const struct vs_cmd_opts *o, const struct vs_backend *be,
 	if (!ret) {
 		vs_err_sentence(&e, o->path, sentence, sizeof(sentence));
 		fprintf(err, "%s\n", sentence);
-		return 1;
+		return vs_cmd_status(&e);
 	}
 	rsp = vs_qmp_return(ret);
 	text = rsp ? vs_json_text(rsp, o->pretty) : NULL;

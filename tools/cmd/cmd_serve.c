@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-status serve: its arguments, parsed with getopt_long() as every
+ * virtio-status serve: its arguments, parsed by args.c as every
  * command's are; the QMP server itself is qmp/server.c's vs_serve_run().
  */
 #include <errno.h>
@@ -33,7 +33,10 @@ static void vs_cmd_serve_usage(FILE *f, const char *prog)
 	      "                 (for root: vhost devices, offered features)\n"
 	      "  --group GROUP  group of the socket (a name or a number), for a mode\n"
 	      "                 such as 0660\n"
-	      "  -h, --help     print this help\n", f);
+	      "  -h, --help     print this help\n"
+	      "\n"
+	      "Exit status: 0 after SIGTERM or SIGINT, 1 when it cannot serve,\n"
+	      "2 on a usage error.\n", f);
 }
 
 /* --mode MODE: octal, 0..0777, no write bit for others, one for the owner */
@@ -91,58 +94,62 @@ static int vs_cmd_serve_group(const char *group, gid_t *v, char *msg,
 }
 
 enum {
-	VS_CMD_SERVE_SOCKET = 256,
+	VS_CMD_SERVE_SOCKET,
 	VS_CMD_SERVE_MODE,
 	VS_CMD_SERVE_GROUP,
 };
 
-static const struct option vs_cmd_serve_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "socket", required_argument, NULL, VS_CMD_SERVE_SOCKET },
-	{ "mode", required_argument, NULL, VS_CMD_SERVE_MODE },
-	{ "group", required_argument, NULL, VS_CMD_SERVE_GROUP },
+static const struct vs_opt vs_cmd_serve_opts[] = {
+	{ "socket", 0, "a path", VS_CMD_SERVE_SOCKET },
+	{ "mode", 0, "octal permissions", VS_CMD_SERVE_MODE },
+	{ "group", 0, "a group", VS_CMD_SERVE_GROUP },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* What the options said, checked once all are read. */
+struct vs_cmd_serve_args {
+	struct vs_serve_opts *o;
+	const char *mode;
+	const char *group;
+};
+
+static int vs_cmd_serve_set(void *ctx, const struct vs_opt *opt,
+			    const char *value, char *msg, size_t len)
+{
+	struct vs_cmd_serve_args *a = ctx;
+
+	if (!opt)
+		return vs_args_no_operand("serve", value, msg, len);
+	if (opt->id == VS_CMD_SERVE_SOCKET)
+		a->o->socket = value;
+	else if (opt->id == VS_CMD_SERVE_MODE)
+		a->mode = value;
+	else
+		a->group = value;
+	return 0;
+}
+
+static const struct vs_args_spec vs_cmd_serve_spec = {
+	.name = "serve",
+	.opts = vs_cmd_serve_opts,
+	.set = vs_cmd_serve_set,
 };
 
 int vs_serve_parse_args(int argc, char **argv, struct vs_serve_opts *o,
 			char *msg, size_t len)
 {
-	const char *mode = NULL, *group = NULL;
-	struct vs_cmd_getopt g;
-	int c;
+	struct vs_cmd_serve_args a = { .o = o };
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->mode = 0600;
 	o->gid = (gid_t)-1;
-	msg[0] = '\0';
-	vs_cmd_getopt_init(&g, argc, argv, "-:h", vs_cmd_serve_longopts);
-	while ((c = vs_cmd_getopt(&g)) != -1) {
-		switch (c) {
-		case 'h':
-			o->help = true;
-			return 0;
-		case VS_CMD_SERVE_SOCKET:
-			o->socket = g.arg;
-			break;
-		case VS_CMD_SERVE_MODE:
-			mode = g.arg;
-			break;
-		case VS_CMD_SERVE_GROUP:
-			group = g.arg;
-			break;
-		case ':':
-			/* only a whole option name gets here: "--socket" */
-			snprintf(msg, len, "option %s needs a value", g.word);
-			return -1;
-		case 1:
-			/* getopt's operands include "-" */
-			snprintf(msg, len, g.arg[0] == '-' ? "unknown option '%s'" :
-				 "unexpected argument '%s'", g.arg);
-			return -1;
-		default:
-			snprintf(msg, len, "unknown option '%s'", g.word);
-			return -1;
-		}
+	ret = vs_args_parse(&vs_cmd_serve_spec, argc, argv, &a, msg, len);
+	if (ret < 0)
+		return -1;
+	if (ret == 1) {
+		o->help = true;
+		return 0;
 	}
 	if (!o->socket) {
 		snprintf(msg, len, "serve needs --socket PATH");
@@ -152,9 +159,9 @@ int vs_serve_parse_args(int argc, char **argv, struct vs_serve_opts *o,
 		snprintf(msg, len, "--socket is empty");
 		return -1;
 	}
-	if (mode && vs_cmd_serve_mode(mode, &o->mode, msg, len) < 0)
+	if (a.mode && vs_cmd_serve_mode(a.mode, &o->mode, msg, len) < 0)
 		return -1;
-	if (group && vs_cmd_serve_group(group, &o->gid, msg, len) < 0)
+	if (a.group && vs_cmd_serve_group(a.group, &o->gid, msg, len) < 0)
 		return -1;
 	return 0;
 }
@@ -169,7 +176,7 @@ int vs_cmd_serve_main(int argc, char **argv, const struct vs_backend *be,
 	if (vs_serve_parse_args(argc, argv, &o, msg, sizeof(msg)) < 0) {
 		fprintf(err, "%s\nTry '%s --help' for more information.\n",
 			msg, prog);
-		return 1;
+		return VS_EXIT_USAGE;
 	}
 	if (o.help) {
 		vs_cmd_serve_usage(out, prog);

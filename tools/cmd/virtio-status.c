@@ -4,12 +4,8 @@
  * as the JSON of QEMU's x-query-virtio / x-query-virtio-status, read over
  * the virtio_status generic netlink family.
  *
- * A command that runs on (monitor, exporter, serve) can be a binary of
- * its own: a main() like this one calling vs_cmd_exporter_main(argc, argv,
- * &be, stdout, stderr) in place of vs_cmd_main(), linked as virtio-status
- * is (say virtio-status-exporter: cmd/exporter-main.o $(LIB_OBJS)). The
- * entry point is unchanged: argv[0] is then the program's name, which its
- * usage and its "Try ... --help" name (vs_cmd_prog()).
+ * The exporter is a program of its own (exporter-main.c), so that this
+ * one does not load libmicrohttpd.
  */
 #include <stdio.h>
 

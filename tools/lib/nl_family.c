@@ -590,6 +590,13 @@ static bool vs_nl_lazy_privileged(void *ctx)
 	return vs_vhost_net_admin();
 }
 
+static unsigned int vs_nl_lazy_family_version(void *ctx)
+{
+	struct vs_nl_lazy *l = ctx;
+
+	return l->opened ? l->nl.version : 0;
+}
+
 const struct vs_backend_ops vs_nl_backend_ops = {
 	.dev_get = vs_nl_lazy_get,
 	.dev_dump = vs_nl_lazy_dump,
@@ -599,6 +606,7 @@ const struct vs_backend_ops vs_nl_backend_ops = {
 	.elem_get = vs_nl_lazy_elem_get,
 	.vhost_features = vs_nl_lazy_vhost_features,
 	.privileged = vs_nl_lazy_privileged,
+	.family_version = vs_nl_lazy_family_version,
 };
 
 void vs_nl_backend_reset(const struct vs_backend *be)

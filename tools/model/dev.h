@@ -508,6 +508,8 @@ struct vs_backend_ops {
 	int (*vhost_features)(void *ctx, const char *node,
 			      struct vs_fset *features);
 	bool (*privileged)(void *ctx);
+	/* the family version the kernel said, 0 before any request (may be NULL) */
+	unsigned int (*family_version)(void *ctx);
 };
 
 struct vs_backend {

@@ -340,7 +340,7 @@ TEST(metrics_help)
 /*
  * Each is refused with one sentence, before anything is asked of the
  * kernel: on stderr, with a pointer to the --help of the command that
- * refused it, and the exit status is 1 (see args_refused).
+ * refused it, and the exit status is 2 (see args_refused).
  */
 static const struct {
 	const char *argv[8];	/* after "virtio-status", up to a NULL */
@@ -429,7 +429,7 @@ static const struct {
 	  "show prints the names anyway; --names is for x-query-virtio and x-query-virtio-status" },
 	{ { "show", "virtio0", "--names" },
 	  "show prints the names anyway; --names is for x-query-virtio and x-query-virtio-status" },
-	{ { "x-query-virtio", "--names=yes" }, "unknown option '--names=yes'" },
+	{ { "x-query-virtio", "--names=yes" }, "option --names takes no value" },
 	{ { "x-query-virtio", "--name" }, "unknown option '--name'" },
 
 	/* monitor (vs_cmd_monitor_parse()) */
@@ -446,14 +446,14 @@ static const struct {
 	{ { "monitor", "--stall-after", "86401" }, STALL_RANGE "'86401'" },
 	{ { "monitor", "--stall-after", "99999999999999999999" },
 	  STALL_RANGE "'99999999999999999999'" },
-	{ { "monitor", "--names" }, "monitor: unknown option '--names'" },
-	{ { "monitor", "--decode" }, "monitor: unknown option '--decode'" },
-	{ { "monitor", "--bogus" }, "monitor: unknown option '--bogus'" },
-	{ { "monitor", "virtio0" }, "monitor takes no argument, not 'virtio0'" },
+	{ { "monitor", "--names" }, "unknown option '--names'" },
+	{ { "monitor", "--decode" }, "unknown option '--decode'" },
+	{ { "monitor", "--bogus" }, "unknown option '--bogus'" },
+	{ { "monitor", "virtio0" }, "monitor takes no argument 'virtio0'" },
 
 	/* serve (vs_serve_parse_args()) */
 	{ { "serve", "--mode", "0600" }, "serve needs --socket PATH" },
-	{ { "serve", "--socket" }, "option --socket needs a value" },
+	{ { "serve", "--socket" }, "option --socket needs a path" },
 	{ { "serve", "--socket", "" }, "--socket is empty" },
 	{ { "serve", "--socket", "/s", "--mode", "rw" }, MODE_OCTAL "'rw'" },
 	{ { "serve", "--socket", "/s", "--mode", "01777" }, MODE_OCTAL "'01777'" },
@@ -463,7 +463,7 @@ static const struct {
 	{ { "serve", "--socket", "/s", "--group", "no-such-group-here" },
 	  "--group: no group named 'no-such-group-here'" },
 	{ { "serve", "--socket", "/s", "--verbose" }, "unknown option '--verbose'" },
-	{ { "serve", "--socket", "/s", "extra" }, "unexpected argument 'extra'" },
+	{ { "serve", "--socket", "/s", "extra" }, "serve takes no argument 'extra'" },
 	/* serve answers QMP: QEMU's shape, no --names */
 	{ { "serve", "--socket", "/s", "--names" }, "unknown option '--names'" },
 
@@ -580,7 +580,8 @@ TEST(args_refused)
 		snprintf(want, sizeof(want),
 			 "%s\nTry 'virtio-status%s%s --help' for more information.\n",
 			 refused[i].msg, name ? " " : "", name ? name : "");
-		EXPECT_EQ(1, run_cli(&be, "", &out, &err, argv)) TH_LOG("%s", line);
+		EXPECT_EQ(VS_EXIT_USAGE, run_cli(&be, "", &out, &err, argv))
+			TH_LOG("%s", line);
 		EXPECT_STREQ("", out) TH_LOG("%s", line);
 		EXPECT_STREQ(want, err) TH_LOG("%s", line);
 		free(out);

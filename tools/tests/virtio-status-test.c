@@ -33,4 +33,13 @@
 #include "test_serve.c"
 #include "test_serve_socket.c"
 
+/*
+ * "virtio-status exporter" runs the exporter linked into this program,
+ * not virtio-status-exporter beside it, which would replace the tests.
+ */
+static void __attribute__((constructor)) exporter_here(void)
+{
+	vs_cmd_exporter_here = vs_cmd_exporter_main;
+}
+
 TEST_HARNESS_MAIN

@@ -11,7 +11,12 @@ selftests/bench/bench_exec in interleaved rounds:
       for every device (paths from x-query-virtio), for the CLI as
       tools/Makefile built it and for each link variant below;
   (b) one `cat` of device, vendor, features and status of every device
-      under /sys/bus/virtio/devices (one process, all files as arguments);
+      under /sys/bus/virtio/devices (one process, all files as arguments):
+      the guest's cat, busybox's, which is static and loads nothing; and,
+      as references only, the host's coreutils cat (Debian's /bin/cat,
+      dynamic, libc alone; it maps and unmaps a 128 KiB buffer a file)
+      and coreutils true (libc alone, no work: the floor for any
+      dynamically linked program);
   (c) `virtio-status --help`;
   (d) `virtio-status --version`, where the binary has it.
 
@@ -43,6 +48,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 TOOLS = os.path.join(TOP, 'tools')
 BENCH_EXEC = os.path.join(TOP, 'selftests/bench/bench_exec')
 GUEST_DIR = '/opt/vs-startup'
+# Debian's cat and true, dynamic: references
+HOST_CAT = '/usr/bin/cat'
+GUEST_CAT2 = GUEST_DIR + '/coreutils/cat'
+HOST_TRUE = '/usr/bin/true'
+GUEST_TRUE = GUEST_DIR + '/coreutils/true'
 # not timed: its libraries are counted, to show where libmicrohttpd went
 EXPORTER = os.path.join(TOOLS, 'virtio-status-exporter')
 GUEST_EXPORTER = GUEST_DIR + '/exporter/virtio-status-exporter'
@@ -144,6 +154,8 @@ def extra_files(clis):
     files = [BENCH_EXEC + ':/usr/bin/bench_exec',
              os.path.join(TOOLS, 'virtio-status') + ':/usr/bin/virtio-status']
     files += ['%s:%s' % (c['path'], guest_path(c)) for c in clis if not c['same_as']]
+    files.append('%s:%s' % (HOST_CAT, GUEST_CAT2))
+    files.append('%s:%s' % (HOST_TRUE, GUEST_TRUE))
     if os.path.exists(EXPORTER):
         files.append('%s:%s' % (EXPORTER, GUEST_EXPORTER))
     return files
@@ -190,10 +202,11 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
     vm.put(''.join('{"execute": "x-query-virtio-status", "arguments": {"path": %s}}\n' %
                    json.dumps(d['path']) for d in devs), infile)
     files = ['/sys/bus/virtio/devices/%s/%s' % (d, a) for d in sysdevs for a in ATTRS]
-    rc, out = vm.run('/bin/cat ' + ' '.join(files))
-    if rc != 0 or len(out.splitlines()) != len(files):
-        raise RuntimeError('cat of %d sysfs files: rc %d, %d lines' %
-                           (len(files), rc, len(out.splitlines())))
+    for cat in ('/bin/cat', GUEST_CAT2):
+        rc, out = vm.run('%s %s' % (cat, ' '.join(files)))
+        if rc != 0 or len(out.splitlines()) != len(files):
+            raise RuntimeError('%s of %d sysfs files: rc %d, %d lines' %
+                               (cat, len(files), rc, len(out.splitlines())))
 
     timed = [c for c in clis if not c['same_as']]
     for c in timed:
@@ -208,6 +221,8 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
         spec.append('qmp.%s %s %s --qmp' % (c['name'], infile, p))
         if c['name'] == 'tree':
             spec.append('cat - /bin/cat ' + ' '.join(files))
+            spec.append('cat.coreutils - %s %s' % (GUEST_CAT2, ' '.join(files)))
+            spec.append('true.coreutils - %s' % GUEST_TRUE)
         if c['name'] in ('tree', 'before'):
             spec.append('help.%s - %s --help' % (c['name'], p))
             if c['has_version']:
@@ -220,7 +235,10 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
     cat = t['cat']['median_us']
 
     result = {'kernel': vm.kver, 'devices': len(devs), 'rounds': rounds,
-              'cat': t['cat'], 'cat_files': len(files), 'binaries': []}
+              'cat': t['cat'], 'cat_coreutils': t['cat.coreutils'],
+              'cat_coreutils_libs': len(_loaded(vm, GUEST_CAT2)),
+              'true_coreutils': t['true.coreutils'],
+              'cat_files': len(files), 'binaries': []}
     for c in clis:
         src = c['same_as'] or c['name']
         o = next(x for x in clis if x['name'] == src)
@@ -234,6 +252,9 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
             if x and c['name'] in ('tree', 'before'):
                 b[k] = x
                 b[k + '_over_cat'] = _ratio(x['median_us'], cat)
+        if 'help' in b:
+            # what --qmp costs beyond starting: the requests and answers
+            b['qmp_minus_help_us'] = round(b['qmp']['median_us'] - b['help']['median_us'], 1)
         result['binaries'].append(b)
     if vm.run('test -x ' + GUEST_EXPORTER)[0] == 0:
         result['exporter_libs'] = _loaded(vm, GUEST_EXPORTER)
@@ -242,6 +263,14 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
         'files %.1f ms (%.1f-%.1f)' %
         (vm.kver, len(devs), rounds, len(files), cat / 1e3, t['cat']['q1_us'] / 1e3,
          t['cat']['q3_us'] / 1e3))
+    c2 = t['cat.coreutils']
+    log('%s: reference: coreutils cat (%d libraries) of the same files %.1f ms (%.1f-%.1f) '
+        '= %.2f x cat' % (vm.kver, result['cat_coreutils_libs'], c2['median_us'] / 1e3,
+                          c2['q1_us'] / 1e3, c2['q3_us'] / 1e3, _ratio(c2['median_us'], cat)))
+    c2 = t['true.coreutils']
+    log('%s: reference: coreutils true (libc alone, no work) %.1f ms (%.1f-%.1f) = %.2f x cat' %
+        (vm.kver, c2['median_us'] / 1e3, c2['q1_us'] / 1e3, c2['q3_us'] / 1e3,
+         _ratio(c2['median_us'], cat)))
     for b in result['binaries']:
         q = b['qmp']
         s = '%s: %-15s --qmp %6.1f ms (%.1f-%.1f) = %5.2f x cat; %2d libraries' % (
@@ -251,6 +280,9 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
             if k in b:
                 s += '; --%s %.1f ms = %.2f x cat' % (k, b[k]['median_us'] / 1e3,
                                                      b[k + '_over_cat'])
+        if 'qmp_minus_help_us' in b:
+            w = b['qmp_minus_help_us'] / 1e3
+            s += '; --qmp - --help %.1f ms (%.2f ms a device)' % (w, w / len(devs))
         if b['same_as']:
             s += ' (byte-identical to %s: timed once)' % b['same_as']
         log(s)

@@ -252,6 +252,11 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
             if x and c['name'] in ('tree', 'before'):
                 b[k] = x
                 b[k + '_over_cat'] = _ratio(x['median_us'], cat)
+        # against the tree's binary: the steadiest figure of a variant, as
+        # the cat moves with the load more than the CLIs do
+        b['qmp_over_tree'] = _ratio(b['qmp']['median_us'], t['qmp.tree']['median_us'])
+        b['qmp_over_coreutils_cat'] = _ratio(b['qmp']['median_us'],
+                                             t['cat.coreutils']['median_us'])
         if 'help' in b:
             # what --qmp costs beyond starting: the requests and answers
             b['qmp_minus_help_us'] = round(b['qmp']['median_us'] - b['help']['median_us'], 1)
@@ -273,9 +278,10 @@ def run(vm, clis, rounds=40, warmup=2, log=print):
          _ratio(c2['median_us'], cat)))
     for b in result['binaries']:
         q = b['qmp']
-        s = '%s: %-15s --qmp %6.1f ms (%.1f-%.1f) = %5.2f x cat; %2d libraries' % (
+        s = ('%s: %-15s --qmp %6.1f ms (%.1f-%.1f) = %5.2f x cat, %.2f x coreutils cat, '
+             '%.2f x tree; %2d libraries') % (
             vm.kver, b['name'], q['median_us'] / 1e3, q['q1_us'] / 1e3, q['q3_us'] / 1e3,
-            b['qmp_over_cat'], b['libs'])
+            b['qmp_over_cat'], b['qmp_over_coreutils_cat'], b['qmp_over_tree'], b['libs'])
         for k in ('help', 'version'):
             if k in b:
                 s += '; --%s %.1f ms = %.2f x cat' % (k, b[k]['median_us'] / 1e3,

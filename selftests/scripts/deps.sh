@@ -22,7 +22,8 @@ pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
       linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.12
       libmicrohttpd-dev prometheus dkms
       bc bison flex libelf-dev libssl-dev
-      debootstrap iproute2 util-linux python3-yaml python3-jsonschema)
+      debootstrap iproute2 util-linux python3-yaml python3-jsonschema
+      curl openssl)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -108,6 +108,12 @@ st=$?
 collect "$logs/unit.log" "unit: "
 record "unit: the CLI's host unit tests exit 0" $st "$logs/unit.log"
 
+# the exporter's HTTPS and basic auth, on this host (curl, openssl)
+selftests/scripts/exporter_tls_test.sh > "$logs/exporter-tls.log" 2>&1
+st=$?
+collect "$logs/exporter-tls.log" ""
+record "exporter-tls: exporter_tls_test.sh exits 0" $st "$logs/exporter-tls.log"
+
 # the metrics, the alert rules and the dashboard, host side: promtool
 # check metrics on the fake backend's output for a guest and a host,
 # promtool check/test rules, the dashboard's metric names

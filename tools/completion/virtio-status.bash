@@ -68,10 +68,10 @@ _virtio_status_devices()
 	local prog=$1 cur=$2 root=${VS_COMPLETION_SYSFS:-/sys} cli out d
 	local -a devs=()
 
-	for d in "$root"/bus/virtio/devices/*; do
-		[[ -e $d || -L $d ]] || continue
+	# compgen -G, not a glob: the user's noglob or failglob do not matter
+	while IFS= read -r d; do
 		devs+=("${d##*/}" "$d")
-	done
+	done < <(compgen -G "$root/bus/virtio/devices/*")
 	# vhost devices: only the CLI knows them, and asking costs a process;
 	# so only when the word can still become /proc/..., and only when the
 	# module is loaded (asking would load it)

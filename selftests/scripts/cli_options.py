@@ -9,14 +9,16 @@ order:
 
     COMMAND: OPTION...
 
-and a last line "*: OPTION..." with every long option of every struct
-option array under tools/cmd/. Options are long names without "--".
+and a last line "*: OPTION..." with every long option of every option
+table under tools/cmd/ (struct vs_opt, cmd/args.h, or struct option).
+Options are long names without "--"; help is every command's (args.c
+adds it to every table).
 
 Where a row's options come from:
-  - .longopts = ARRAY: that array;
-  - .main = FUNC: the struct option arrays of the file that defines FUNC;
-  - .run = FUNC: the shared arrays of cli.c, narrowed by the row's flags
-    (FLAG_OPTS below); help and pretty are every such row's.
+  - the struct vs_args_spec whose .name is the row's: its .opts;
+  - .main = FUNC: the option tables of the file that defines FUNC;
+  - .run = FUNC: the shared table (the spec named "virtio-status"), narrowed
+    by the row's flags (FLAG_OPTS below); pretty is every such row's.
 A shared option that no flag maps, or a row none of these fit, is an error
 (exit 1): the source changed in a way this script must learn.
 """
@@ -36,13 +38,15 @@ FLAG_OPTS = {
     'takes_json': ['json'],
 }
 # the shared options every .run row takes
-COMMON = ['help', 'pretty']
+COMMON = ['pretty']
 # shared options that are not a row's own: --qmp is the "--qmp" row itself,
 # --version stands alone
 GLOBAL_ONLY = ['qmp', 'version']
 
 OPTION_ARRAY = re.compile(
-    r'struct\s+option\s+(\w+)\s*\[\s*\]\s*=\s*\{(.*?)\n\s*\};', re.S)
+    r'struct\s+(?:vs_opt|option)\s+(\w+)\s*\[\s*\]\s*=\s*\{(.*?)\n\s*\};', re.S)
+ARGS_SPEC = re.compile(
+    r'struct\s+vs_args_spec\s+\w+\s*=\s*\{(.*?)\};', re.S)
 OPTION_NAME = re.compile(r'\{\s*"([^"]+)"\s*,')
 
 
@@ -69,7 +73,14 @@ def main():
         for m in OPTION_ARRAY.finditer(text):
             arrays[m.group(1)] = (f, OPTION_NAME.findall(m.group(2)))
     if not arrays:
-        die('no struct option arrays in %s/cmd/*.c' % tools)
+        die('no option tables in %s/cmd/*.c' % tools)
+    specs = {}	# command name -> option table
+    for text in src.values():
+        for m in ARGS_SPEC.finditer(text):
+            name = re.search(r'\.name\s*=\s*"([^"]+)"', m.group(1))
+            opts = re.search(r'\.opts\s*=\s*(\w+)', m.group(1))
+            if name and opts:
+                specs[name.group(1)] = opts.group(1)
 
     cli = os.path.join(tools, 'cmd', 'cli.c')
     m = re.search(r'vs_cmd_defs\s*\[\s*\]\s*=\s*\{(.*?)\n\};', src.get(cli, ''), re.S)
@@ -80,9 +91,12 @@ def main():
         die('no rows in vs_cmd_defs[]')
 
     shared = []
-    for name, (f, opts) in arrays.items():
-        if f == cli:
-            shared += [o for o in opts if o not in shared]
+    if 'virtio-status' in specs:
+        shared = arrays[specs['virtio-status']][1]
+    else:
+        for name, (f, opts) in arrays.items():
+            if f == cli:
+                shared += [o for o in opts if o not in shared]
     mapped = set(COMMON) | set(GLOBAL_ONLY)
     for opts in FLAG_OPTS.values():
         mapped |= set(opts)
@@ -95,10 +109,10 @@ def main():
     for row in rows:
         name = re.search(r'\.name\s*=\s*"([^"]+)"', row).group(1)
         fields = dict(re.findall(r'\.(\w+)\s*=\s*([\w"-]+)', row))
-        if 'longopts' in fields:
-            if fields['longopts'] not in arrays:
-                die('%s: no array %s' % (name, fields['longopts']))
-            opts = arrays[fields['longopts']][1]
+        if name in specs:
+            if specs[name] not in arrays:
+                die('%s: no option table %s' % (name, specs[name]))
+            opts = list(arrays[specs[name]][1])
         elif 'main' in fields:
             func = fields['main']
             where = [f for f, t in src.items()
@@ -110,17 +124,19 @@ def main():
                 if f == where[0]:
                     opts += [x for x in o if x not in opts]
             if not opts:
-                die('%s: %s has no struct option array' % (name, where[0]))
+                die('%s: %s has no option table' % (name, where[0]))
         elif 'run' in fields:
             opts = [o for o in COMMON if o in shared]
             for flag, fopts in FLAG_OPTS.items():
                 if fields.get(flag) == 'true':
                     opts += [o for o in fopts if o in shared and o not in opts]
         else:
-            die('%s: a row with neither .main, .run nor .longopts' % name)
+            die('%s: a row with neither a spec, .main nor .run' % name)
+        if 'help' not in opts:
+            opts.insert(0, 'help')
         out.append('%s: %s' % (name, ' '.join(opts)))
 
-    every = []
+    every = ['help']
     for f, o in arrays.values():
         every += [x for x in o if x not in every]
     out.append('*: ' + ' '.join(every))

@@ -18,9 +18,8 @@
 #     bus ids and paths of a fake /sys (VS_COMPLETION_SYSFS) and the vhost
 #     paths of a fake CLI (VS_COMPLETION_CLI), files, not an option twice;
 #     and for every command exactly the long options its C source defines
-#     (selftests/scripts/cli_options.py), save those the interface of issue
-#     14 names and the C source does not have yet (PENDING below); the
-#     comparison fails on a completion that lost an option.
+#     (selftests/scripts/cli_options.py); the comparison fails on a
+#     completion that lost an option.
 #
 # Prints "ok N - docs: ..." / "not ok N - docs: ..." and exits 1 if any
 # check failed.
@@ -29,15 +28,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 
-# Options /work/spec/issue14-interface.md gives a command that its C source
-# may not define yet: the completion and the man pages may have them ahead
-# of the code. Once the code has them this changes nothing; an option here
-# that the code names otherwise still fails (the code's is missing).
-declare -A PENDING=(
-	[show]='json'
-	[exporter]='tls-cert tls-key basic-auth-file'
-)
-# the global options of the interface, before any command
+# the global options of the interface of issue 14, before any command
 GLOBAL_OPTS='--help --version --pretty --json --qmp'
 
 n=0
@@ -73,9 +64,6 @@ opts_of() {
 }
 cmds=$(printf '%s\n' "$opts" | sed -n 's/^\([^*][^:]*\):.*/\1/p')
 all_opts=$(opts_of '*')
-# and those of the interface the code may not have yet
-# shellcheck disable=SC2086
-pending_opts=$(for c in "${!PENDING[@]}"; do printf -- '--%s\n' ${PENDING[$c]}; done)
 [ "$(printf '%s\n' "$cmds" | wc -l)" -ge 12 ]
 check "vs_cmd_defs[] has the 12 commands of the interface or more" $? "$cmds"
 
@@ -172,9 +160,8 @@ check "virtio-status(8) documents every command of vs_cmd_defs[] under COMMANDS"
 	"missing: $missing"
 
 # shellcheck disable=SC2086
-missing=$(lists_options "$tmp/virtio-status.terms" $all_opts $pending_opts)
-check "virtio-status(8) documents every long option of tools/cmd/*.c (and PENDING)" $? \
-	"missing: $missing"
+missing=$(lists_options "$tmp/virtio-status.terms" $all_opts)
+check "virtio-status(8) documents every long option of tools/cmd/*.c" $? "missing: $missing"
 
 # shellcheck disable=SC2086
 missing=$(lists_options "$tmp/virtio-status.terms" $GLOBAL_OPTS -h -V -p -j)
@@ -186,9 +173,8 @@ missing=$(for s in 0 1 2 3; do
 [ -z "$missing" ]
 check "virtio-status(8) gives exit statuses 0, 1, 2 and 3" $? "missing: $missing"
 
-# shellcheck disable=SC2046,SC2086
-missing=$(lists_options "$tmp/virtio-status-exporter.terms" $(opts_of exporter) \
-	$(printf -- '--%s ' ${PENDING[exporter]}))
+# shellcheck disable=SC2046
+missing=$(lists_options "$tmp/virtio-status-exporter.terms" $(opts_of exporter))
 check "virtio-status-exporter(8) documents every option of the exporter" $? "missing: $missing"
 
 # The checks must see a page that lost something: x-query-virtio-queue-element
@@ -332,34 +318,26 @@ else
 fi
 
 # same_options COMMAND [SCRIPT]: the long options the completion offers for
-# COMMAND are those its C source defines, and PENDING's
+# COMMAND are those its C source defines
 same_options() {
-	local c=$1 line got want extra p
+	local c=$1 line got want extra
 
 	line="virtio-status $c --"
 	got=$(complete_line "$line" "${2:-$comp}" | grep '^--')
 	want=$(opts_of "$c" | sort)
 	# what the code has must be offered
 	missing=$(comm -13 <(echo "$got") <(echo "$want"))
-	# and what is offered must be the code's, or pending
+	# and what is offered must be the code's
 	extra=$(comm -23 <(echo "$got") <(echo "$want"))
-	for p in ${PENDING[$c]:-}; do
-		extra=$(printf '%s\n' "$extra" | grep -vx -- "--$p")
-	done
 	[ -z "$missing" ] && [ -z "$extra" ] && return 0
 	echo "missing: $missing"
 	echo "not in the C source: $extra"
 	return 1
 }
-pend=''
 for c in $cmds; do
 	out=$(same_options "$c")
 	check "completion: $c offers exactly the options of its C source" $? "$out"
-	for p in ${PENDING[$c]:-}; do
-		opts_of "$c" | grep -qx -- "--$p" || pend+=" $c --$p"
-	done
 done
-[ -n "$pend" ] && echo "# in the interface, not yet in tools/cmd (PENDING):$pend"
 
 sed 's/ --path --queue --index"/ --path --queue"/' "$comp" > "$tmp/neg.bash"
 cmp -s "$comp" "$tmp/neg.bash" && echo "# the negative completion is not modified"

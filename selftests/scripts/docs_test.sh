@@ -9,9 +9,10 @@
 #     lintian asks); mandb can read their NAME line;
 #   - virtio-status(8) has a term under COMMANDS for every row of
 #     vs_cmd_defs[] (tools/cmd/cli.c), and a term for every long option of
-#     every struct option array in tools/cmd/*.c; virtio-status-exporter(8)
-#     one for every option of the exporter's; the same checks fail on a copy
-#     of the page with a command or an option taken out;
+#     every option table (struct vs_opt) in tools/cmd/*.c;
+#     virtio-status-exporter(8) one for every option of the exporter's; the
+#     same checks fail on a copy of the page with a command or an option
+#     taken out;
 #   - tools/completion/virtio-status.bash, sourced in `bash --norc` and
 #     driven as bash drives it (COMP_WORDS, COMP_CWORD, COMP_LINE,
 #     COMP_POINT), offers every command first, each command's options, the

@@ -314,6 +314,40 @@ def check_status_shape(R, st, what):
                 'got %r' % st)
 
 
+def check_conventions(vm, R, sysfs, busid):
+    """--version, show -j and per-command help against the module and sysfs."""
+    version = open(os.path.join(TOP, 'VERSION')).read().strip()
+    _, info, _ = cli(vm, 'info')
+    layout = ((parse_json(info) or {}).get('return') or {}).get('vhost-layout')
+    rc, out, err = cli(vm, '--version')
+    want = ['virtio-status %s' % version,
+            'module: %s (family virtio_status version 2)' % version,
+            'vhost layout: %s' % (layout or 'none')]
+    R.ok(rc == 0 and out.splitlines() == want and err == '',
+         'cli: --version names the CLI, the loaded module, its family version and vhost layout',
+         'rc=%d out=%r err=%r want=%r' % (rc, out, err, want))
+    rc, out, err = cli(vm, '-j')
+    rows = parse_json(out)
+    R.ok(rc == 0 and isinstance(rows, list) and
+         sorted(r['path'] for r in rows if r.get('kind') == 'virtio') ==
+         sorted(d['path'] for d in sysfs.values()) and
+         all(r.get('driver') == (sysfs.get(r['id'], {}).get('driver') or None)
+             for r in rows if r.get('kind') == 'virtio'),
+         'cli: show -j lists every sysfs device with its bus id, path and driver',
+         'rc=%d err=%r out=%r' % (rc, err, out[:800]))
+    rc, out, err = cli(vm, 'show -j %s' % busid)
+    dev = parse_json(out) or {}
+    _, st, _ = cli(vm, 'x-query-virtio-status --path %s' % busid)
+    guest = ((parse_json(st) or {}).get('return') or {}).get('guest-features')
+    bits = sum(1 << f['bit'] for f in dev.get('negotiated') or [] if f['bit'] < 64)
+    R.ok(rc == 0 and dev.get('id') == busid and guest is not None and bits == guest,
+         'cli: show -j DEVICE lists the negotiated bits x-query-virtio-status gives',
+         'rc=%d err=%r bits=%r guest=%r' % (rc, err, bits, guest))
+    rc, out, err = cli(vm, 'x-query-virtio-queue-status --help')
+    R.ok(rc == 0 and '--queue N' in out and 'Commands:' not in out and '--decode' not in out,
+         'cli: COMMAND --help is that command\'s help', out)
+
+
 def test_cli(vm, R):
     sysfs = sysfs_devices(vm)
     R.ok(len(sysfs) >= 20, 'cli: the guest has >= 20 virtio devices', sysfs.keys())
@@ -441,6 +475,7 @@ def test_cli(vm, R):
          'cli: unprivileged x-query-virtio-queue-element -> permission denied',
          'rc=%d out=%r err=%r' % (rc, out, err))
     check_address_policy(vm, R, busid)
+    check_conventions(vm, R, sysfs, busid)
 
 
 # include/uapi/linux/capability.h

@@ -7,7 +7,8 @@
 #   2. the CLI's host unit tests (tools/virtio-status-test), and the
 #      host-side checks of the metrics, alert rules and dashboard
 #      (tools/monitoring/check.sh: promtool check metrics, check rules,
-#      test rules, check_dashboard.py)
+#      test rules, check_dashboard.py), and the man pages and the bash
+#      completion against the C source (selftests/scripts/docs_test.sh)
 #   3. for each kernel line (default: 6.1 6.12 newest debug): build the
 #      module against that kernel's headers (warnings are errors; "newest" is
 #      Debian 13 backports' newest kernel, built for inside a Debian 13 root:
@@ -107,6 +108,19 @@ make -s -C tools test > "$logs/unit.log" 2>&1
 st=$?
 collect "$logs/unit.log" "unit: "
 record "unit: the CLI's host unit tests exit 0" $st "$logs/unit.log"
+
+# the exporter's HTTPS and basic auth, on this host (curl, openssl)
+selftests/scripts/exporter_tls_test.sh > "$logs/exporter-tls.log" 2>&1
+st=$?
+collect "$logs/exporter-tls.log" ""
+record "exporter-tls: exporter_tls_test.sh exits 0" $st "$logs/exporter-tls.log"
+
+# the man pages render without warnings and document every command and
+# option of tools/cmd; the bash completion offers them (no kernel)
+selftests/scripts/docs_test.sh > "$logs/docs.log" 2>&1
+st=$?
+collect "$logs/docs.log" ""
+record "docs: docs_test.sh exits 0" $st "$logs/docs.log"
 
 # the metrics, the alert rules and the dashboard, host side: promtool
 # check metrics on the fake backend's output for a guest and a host,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "features.h"
 #include "names.h"
 #include "qmp.h"
@@ -33,8 +35,7 @@ struct vs_row {
 	char col[VS_NR_COLS][VS_COL_MAX];
 };
 
-/* "virtioN", or "PID/FD" of a vhost device's /proc/PID/fd/FD. */
-static void vs_short_id(const struct vs_nl_dev *d, char *buf, size_t len)
+void vs_short_id(const struct vs_nl_dev *d, char *buf, size_t len)
 {
 	unsigned int pid, fd;
 
@@ -125,28 +126,66 @@ static void vs_print_row(FILE *out, const char * const *cols,
 	fprintf(out, "%s\n", cols[VS_NR_COLS - 1]);
 }
 
-int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
+/* @o (put here) as JSON text on @out. 0, or -1 with @e set. */
+static int vs_show_print_json(struct json_object *o, bool pretty, FILE *out,
+			      struct vs_err *e)
+{
+	char *text = o ? vs_json_text(o, pretty) : NULL;
+
+	json_object_put(o);
+	if (!text) {
+		vs_err_sys(e, ENOMEM, NULL);
+		return -1;
+	}
+	fprintf(out, "%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* show -j: every device of @l. */
+static int vs_show_list_json(const struct vs_dev_list *l, bool pretty,
+			     FILE *out, struct vs_err *e)
+{
+	struct json_object *a = json_object_new_array(), *row;
+	size_t i;
+
+	for (i = 0; a && i < l->n; i++) {
+		row = vs_show_json_row(&l->devs[i]);
+		if (!row || json_object_array_add(a, row)) {
+			json_object_put(row);
+			json_object_put(a);
+			a = NULL;
+		}
+	}
+	return vs_show_print_json(a, pretty, out, e);
+}
+
+int vs_show_list(const struct vs_backend *be, const struct vs_show_opts *so,
+		 FILE *out, FILE *err, struct vs_err *e)
 {
 	char sentence[2 * VS_MSG_MAX];
 	const char *cols[VS_NR_COLS];
 	struct vs_dev_list l = { 0 };
 	size_t width[VS_NR_COLS];
 	struct vs_row *rows;
-	struct vs_err e;
 	size_t i;
 	int c;
 
-	vs_err_clear(&e);
-	if (be->ops->dev_dump(be->ctx, &l, &e) < 0) {
-		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
-		fprintf(err, "%s\n", sentence);
-		return 1;
+	vs_err_clear(e);
+	if (be->ops->dev_dump(be->ctx, &l, e) < 0)
+		goto fail;
+	if (so->json) {
+		c = vs_show_list_json(&l, so->pretty, out, e);
+		vs_dev_list_free(&l);
+		if (c < 0)
+			goto fail;
+		return 0;
 	}
 	rows = calloc(l.n ? l.n : 1, sizeof(*rows));
 	if (!rows) {
 		vs_dev_list_free(&l);
-		fprintf(err, "out of memory\n");
-		return 1;
+		vs_err_sys(e, ENOMEM, NULL);
+		goto fail;
 	}
 	for (c = 0; c < VS_NR_COLS; c++)
 		width[c] = strlen(vs_col_heads[c]);
@@ -170,13 +209,19 @@ int vs_show_list(const struct vs_backend *be, FILE *out, FILE *err)
 	}
 	/* say once why the table is mostly "-" */
 	if (vs_dev_list_list_only(&l)) {
-		vs_err_list_only(be, &e);
-		vs_err_sentence(&e, NULL, sentence, sizeof(sentence));
+		vs_err_list_only(be, e);
+		vs_err_sentence(e, NULL, sentence, sizeof(sentence));
 		fprintf(err, "virtio-status: %s\n", sentence);
+		vs_err_clear(e);
 	}
 	free(rows);
 	vs_dev_list_free(&l);
 	return 0;
+
+fail:
+	vs_err_sentence(e, NULL, sentence, sizeof(sentence));
+	fprintf(err, "%s\n", sentence);
+	return -1;
 }
 
 /* "  key:" padded, then the value. */
@@ -361,27 +406,20 @@ static void vs_show_virtio_facts(FILE *out, const struct vs_nl_dev *d)
 		vs_kv(out, "state:", "not read (the module runs in list-only mode)");
 }
 
-/*
- * What the device (virtio) or its vhost driver offers. 0 and @offered, or
- * -1 with one line on @out saying why it is not shown.
- */
-static int vs_show_offered(const struct vs_backend *be, FILE *out,
-			   const struct vs_nl_dev *d, struct vs_fset *offered)
+int vs_show_offered(const struct vs_backend *be, const struct vs_nl_dev *d,
+		    struct vs_fset *offered, char *why, size_t len)
 {
-	char sentence[2 * VS_MSG_MAX];
 	struct vs_err e;
 
 	vs_err_clear(&e);
-	if (vs_dev_unread(d)) {
-		/* nothing negotiated to compare an offer with */
-		fputs("offered features: -\n", out);
+	why[0] = '\0';
+	/* nothing negotiated to compare an offer with */
+	if (vs_dev_unread(d))
 		return -1;
-	}
 	if (vs_dev_is_vhost(d)) {
 		if (!vs_vhost_offered(be, d, offered, &e))
 			return 0;
-		vs_err_sentence(&e, d->header.path, sentence, sizeof(sentence));
-		fprintf(out, "offered features not shown: %s\n", sentence);
+		vs_err_sentence(&e, d->header.path, why, len);
 		return -1;
 	}
 	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES)) {
@@ -389,23 +427,37 @@ static int vs_show_offered(const struct vs_backend *be, FILE *out,
 		return 0;
 	}
 	if (vs_dev_list_only(d))
-		fputs("offered features: -\n", out);
-	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) &&
-		 d->device_features_err == EPERM)
-		fprintf(out, "%s\n",
-			"offered features not shown: reading them needs CAP_NET_ADMIN (run as root)");
+		return -1;
+	if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) &&
+	    d->device_features_err == EPERM)
+		snprintf(why, len, "reading them needs CAP_NET_ADMIN (run as root)");
 	else if (vs_dev_has(d, VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR))
-		fprintf(out,
-			"offered features not shown: the kernel could not read them (%s)\n",
-			strerror((int)d->device_features_err));
+		snprintf(why, len, "the kernel could not read them (%s)",
+			 strerror((int)d->device_features_err));
 	else
-		fputs("offered features not shown: the kernel module does not report them\n",
-		      out);
+		snprintf(why, len, "the kernel module does not report them");
 	return -1;
 }
 
-int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
-		FILE *err)
+/* vs_show_offered(), and when it fails the line saying so on @out. */
+static int vs_show_offered_text(const struct vs_backend *be, FILE *out,
+				const struct vs_nl_dev *d,
+				struct vs_fset *offered)
+{
+	char why[2 * VS_MSG_MAX];
+
+	if (!vs_show_offered(be, d, offered, why, sizeof(why)))
+		return 0;
+	if (why[0])
+		fprintf(out, "offered features not shown: %s\n", why);
+	else
+		fputs("offered features: -\n", out);
+	return -1;
+}
+
+int vs_show_dev(const struct vs_backend *be, const char *path,
+		const struct vs_show_opts *so, FILE *out, FILE *err,
+		struct vs_err *e)
 {
 	char sentence[2 * VS_MSG_MAX], id[VS_COL_MAX], hex[VS_FSET_HEX_LEN];
 	struct vs_fset neg, offered, rest, unknown_neg, unknown_off;
@@ -414,25 +466,31 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	struct vs_target *tg;
 	struct vs_nl_dev *d;
 	bool have_off;
-	struct vs_err e;
-	int ret = 1;
+	int ret = -1;
 
-	vs_err_clear(&e);
+	vs_err_clear(e);
 	tg = malloc(sizeof(*tg));
 	d = malloc(sizeof(*d));
 	if (!tg || !d) {
-		vs_err_sys(&e, ENOMEM, NULL);
+		vs_err_sys(e, ENOMEM, NULL);
 		goto fail;
 	}
-	if (vs_target_parse(path, tg, &e) < 0 ||
-	    be->ops->dev_get(be->ctx, tg, d, &e) < 0 ||
-	    vs_dev_check_info(d, &e) < 0)
+	if (vs_target_parse(path, tg, e) < 0 ||
+	    be->ops->dev_get(be->ctx, tg, d, e) < 0 ||
+	    vs_dev_check_info(d, e) < 0)
 		goto fail;
 	if (!vs_dev_kind_known(d)) {
-		vs_err_set(&e, VS_ERR_MSG, 0,
+		vs_err_set(e, VS_ERR_MSG, 0,
 			   "the virtio_status module describes a kind of device (%u) this virtio-status does not know",
 			   d->kind);
 		goto fail;
+	}
+	if (so->json) {
+		if (vs_show_print_json(vs_show_json_dev(be, d), so->pretty, out,
+				       e) < 0)
+			goto fail;
+		ret = 0;
+		goto free;
 	}
 
 	vs_short_id(d, id, sizeof(id));
@@ -459,7 +517,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 			       &unknown_neg);
 	else
 		fputs("negotiated features: -\n", out);
-	have_off = !vs_show_offered(be, out, d, &offered);
+	have_off = !vs_show_offered_text(be, out, d, &offered);
 	if (have_off) {
 		rest = vs_fset_andnot(&offered, &neg);
 		vs_print_feats(out, "offered, not negotiated", &rest, d,
@@ -479,7 +537,7 @@ int vs_show_dev(const struct vs_backend *be, const char *path, FILE *out,
 	goto free;
 
 fail:
-	vs_err_sentence(&e, path, sentence, sizeof(sentence));
+	vs_err_sentence(e, path, sentence, sizeof(sentence));
 	fprintf(err, "%s\n", sentence);
 free:
 	free(d);

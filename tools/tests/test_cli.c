@@ -52,8 +52,9 @@ TEST(cli_status_errors_on_stderr)
 	char *out, *err;
 
 	vs_err_set(&f->get_err, VS_ERR_NOFAMILY, ENOENT, NULL);
-	EXPECT_EQ(VS_EXIT_NO_MODULE, run_cli(&be, "", &out, &err,
-			     ARGV("x-query-virtio-status", "--path", "virtio4")));
+	EXPECT_EQ(VS_EXIT_NO_MODULE,
+		  run_cli(&be, "", &out, &err,
+			  ARGV("x-query-virtio-status", "--path", "virtio4")));
 	EXPECT_STREQ("", out);
 	EXPECT_TEXT(err,
 		    "virtio_status kernel module is not loaded (load it with: modprobe virtio_status, or insmod virtio_status.ko)\n");

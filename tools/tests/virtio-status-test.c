@@ -14,6 +14,7 @@
 #include "test_qmp.c"
 #include "test_args.c"
 #include "test_cli.c"
+#include "test_cmdline.c"
 #include "test_show.c"
 #include "test_names.c"
 #include "test_vhost.c"

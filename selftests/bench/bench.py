@@ -4,7 +4,7 @@
 the same facts from sysfs, for the same devices, in the same run.
 
     bench.py [--kernel 6.12] [--iterations 2000] [--series]
-             [--startup] [--cli-before PATH] [--rounds 40]
+             [--startup] [--cli-before PATH] [--rounds 60]
 
 Boots the VM of the tests (about two dozen virtio devices), loads the module
 and runs selftests/bench/bench_dump, which interleaves the two in rounds. Prints
@@ -33,7 +33,7 @@ tools/Makefile links it and for relinks of its objects with other link
 flags; with the shared libraries each loads. --cli-before PATH adds another
 CLI binary (one built from an older commit) to the same rounds, so before
 and after come from one run. --startup: only that part (one 6.1 VM, about
-3 minutes). It runs in the first --kernel's VM.
+1.5 minutes). It runs in the first --kernel's VM.
 
 First, on the host and without a VM (alone with --series): what a scrape
 costs Prometheus, the series of `virtio-status metrics` per guest device and
@@ -130,8 +130,8 @@ def main():
                     help='only the startup part, in one 6.1 VM')
     ap.add_argument('--cli-before', metavar='PATH',
                     help='another CLI binary to time beside the tree\'s (startup part)')
-    ap.add_argument('--rounds', type=int, default=40,
-                    help='rounds of the startup part (default 40)')
+    ap.add_argument('--rounds', type=int, default=60,
+                    help='rounds of the startup part (default 60)')
     a = ap.parse_args()
     if a.cli_before and not os.access(a.cli_before, os.X_OK):
         ap.error('--cli-before %s: not an executable file' % a.cli_before)

@@ -190,7 +190,7 @@ def _ratio(x, y):
     return round(x / y, 2) if y else None
 
 
-def run(vm, clis, rounds=40, warmup=2, log=print):
+def run(vm, clis, rounds=60, warmup=2, log=print):
     """Time (a)-(d) in VM, whose module is loaded; returns the result dict
     and prints it (one JSON line, then a sentence per binary)."""
     devs = json.loads(vm.check('virtio-status x-query-virtio'))['return']

@@ -132,7 +132,7 @@ dkms-source:
 # that dpkg-buildpackage leaves them in build/deb/. lintian must find no
 # error and no warning (what it is told to ignore, and why:
 # debian/*.lintian-overrides); its report is build/deb/lintian.txt.
-DEB_DIR := build/deb
+DEB_DIR ?= build/deb
 
 deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src

@@ -114,8 +114,13 @@ endif
 ifneq ($(wildcard tools/completion/virtio-status.bash),)
 	install -D -m 0644 tools/completion/virtio-status.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status
-	ln -sf virtio-status \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter
+	if [ -e tools/completion/virtio-status-exporter.bash ]; then \
+		install -m 0644 tools/completion/virtio-status-exporter.bash \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter; \
+	else \
+		ln -sf virtio-status \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter; \
+	fi
 endif
 
 # What dkms.conf needs to build the module, and no build products.

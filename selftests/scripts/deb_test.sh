@@ -24,7 +24,8 @@
 #         has tools/man and tools/completion: SKIP otherwise);
 #       * `dpkg --purge` both: no path of ours is left, and the root's file
 #         list is what it was before the install (package databases, logs,
-#         dkms's own signing key and depmod's index files aside).
+#         /run and depmod's index files aside); a file planted afterwards
+#         must fail both checks.
 #
 # Prints "ok N - deb: ..." / "not ok N - deb: ..." and exits 1 if any check
 # failed. Everything is made under one temporary directory, removed at the
@@ -164,6 +165,15 @@ ours+=' /usr/share/doc/virtio-status* /etc/systemd/system/*/virtio-status*'
 files_cmd='find / -xdev | sort'
 units='virtio-status-exporter.service virtio-status-metrics.service virtio-status-metrics.timer'
 
+# leftovers: what of ours the root holds ($left), and how its file list
+# differs from the one before the install ($tmp/files-$suite.diff)
+leftovers() {
+	left=$(r /bin/sh -c "ls -d $ours 2>/dev/null" | tr '\n' ' ')
+	r /bin/sh -c "$files_cmd" > "$tmp/files-$suite.after" 2>>"$log"
+	diff "$tmp/files-$suite.before" "$tmp/files-$suite.after" | grep '^[<>]' |
+		grep -vxE "[<>] ($unrelated)" > "$tmp/files-$suite.diff"
+}
+
 for suite in bookworm trixie; do
 	case $suite in
 	bookworm) rel="Debian 12" ;;
@@ -179,6 +189,8 @@ for suite in bookworm trixie; do
 		check "$rel: the test root (deb_root.sh $suite test)" 1 "$tmp/root-$suite.log"
 		continue
 	fi
+	echo "# $rel: the test root $base ($(( $(date +%s) - t ))s)"
+	t=$(date +%s)
 	ov=$tmp/ov-$suite
 	log=$tmp/$suite.log
 	r() { in_overlay "$base" "$ov" "$@"; }
@@ -228,7 +240,9 @@ for suite in bookworm trixie; do
 	# the units: there, valid, not enabled
 	have=$(r /bin/sh -c 'cd /lib/systemd/system && ls -d virtio-status*' 2>&1 | tr '\n' ' ')
 	[ "$have" = "$units " ]
-	check "$rel: the units in /lib/systemd/system are $units (have: $have)" $?
+	st=$?
+	[ $st -eq 0 ] && have=
+	check "$rel: the units in /lib/systemd/system are $units${have:+ (have: $have)}" $st
 	r systemd-analyze verify --man=no $(printf '/lib/systemd/system/%s ' $units) \
 		> "$tmp/verify-$suite.txt" 2>&1 && ! grep -q . "$tmp/verify-$suite.txt"
 	check "$rel: systemd-analyze verify accepts them, silently" $? "$tmp/verify-$suite.txt"
@@ -266,18 +280,21 @@ for suite in bookworm trixie; do
 	r env DEBIAN_FRONTEND=noninteractive dpkg --purge virtio-status virtio-status-dkms \
 		>> "$log" 2>&1
 	check "$rel: dpkg --purge both" $? "$log"
-	left=$(r /bin/sh -c "ls -d $ours 2>/dev/null" | tr '\n' ' ')
+	leftovers
 	[ -z "$left" ]
 	check "$rel: nothing of ours is left${left:+ ($left)}" $?
-	r /bin/sh -c "$files_cmd" > "$tmp/files-$suite.after" 2>>"$log"
-	diff "$tmp/files-$suite.before" "$tmp/files-$suite.after" | grep '^[<>]' |
-		grep -vxE "[<>] ($unrelated)" > "$tmp/files-$suite.diff"
 	! grep -q . "$tmp/files-$suite.diff"
 	check "$rel: after the purge the root holds the files it held before" $? \
 		"$tmp/files-$suite.diff"
 	r grep -q virtio_status "/lib/modules/$kver/modules.dep" 2>/dev/null
 	[ $? -ne 0 ]
 	check "$rel: depmod's modules.dep no longer lists it" $?
+	# the two checks above see what a purge would leave behind
+	r touch /etc/default/virtio-status-stray
+	leftovers
+	[ "$left" = "/etc/default/virtio-status-stray " ] &&
+		[ "$(cat "$tmp/files-$suite.diff")" = "> /etc/default/virtio-status-stray" ]
+	check "$rel: a file planted after the purge is found by both" $? "$tmp/files-$suite.diff"
 	echo "# $rel: install, checks and purge took $(( $(date +%s) - t ))s"
 	rm -rf "$tmp/share/"* "$ov"
 done

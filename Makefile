@@ -16,6 +16,8 @@
 #   make install         install module and CLI on this host
 #   make install-tools   the CLI only (when DKMS installs the module)
 #   make dkms-source     the module's sources for DKMS in /usr/src (see dkms.conf)
+#   make deb             the Debian packages (debian/) into build/deb/, and
+#                        lintian on them
 #
 # The kernel side is built by Kbuild (see ./Kbuild) when KERNELRELEASE is set.
 
@@ -41,7 +43,7 @@ C_FILES = $(filter-out $(shell git grep -l 'YNL-GEN' -- '*.c' '*.h' 2>/dev/null)
 	  $(shell git ls-files '*.c' '*.h' 2>/dev/null))
 
 .PHONY: all module tools selftests check demo bench lint install clean deps debug-kernel regen
-.PHONY: install-module install-tools dkms-source
+.PHONY: install-module install-tools dkms-source deb
 
 all: module tools
 
@@ -86,11 +88,41 @@ install: install-module install-tools
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 
+# The man pages, the completion and the exporter's binary are installed
+# when the tree has them (tools/man, tools/completion: see README, "Debian
+# packages"); a man page is tools/Makefile's roff when it made one, else
+# scdoc's here. The units get PREFIX's bin/ for /usr/local/bin/.
+VS_UNITS := $(wildcard tools/systemd/*.service tools/systemd/*.timer)
+VS_MAN8 := $(patsubst %.scd,%,$(wildcard tools/man/*.8.scd))
+
 install-tools: tools
 	install -D -m 0755 tools/virtio-status $(DESTDIR)$(PREFIX)/bin/virtio-status
+	if [ -e tools/virtio-status-exporter ]; then \
+		install -m 0755 tools/virtio-status-exporter $(DESTDIR)$(PREFIX)/bin/; fi
 	install -d $(DESTDIR)$(SYSTEMD_UNITDIR)
-	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' tools/virtio-status-exporter.service \
-		> $(DESTDIR)$(SYSTEMD_UNITDIR)/virtio-status-exporter.service
+	for u in $(VS_UNITS); do \
+		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' $$u \
+			> $(DESTDIR)$(SYSTEMD_UNITDIR)/$${u##*/} || exit 1; \
+		chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/$${u##*/}; \
+	done
+ifneq ($(VS_MAN8),)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	for m in $(VS_MAN8); do \
+		if [ -e $$m ]; then cat $$m; else scdoc < $$m.scd; fi \
+			> $(DESTDIR)$(PREFIX)/share/man/man8/$${m##*/} || exit 1; \
+	done
+endif
+ifneq ($(wildcard tools/completion/virtio-status.bash),)
+	install -D -m 0644 tools/completion/virtio-status.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status
+	if [ -e tools/completion/virtio-status-exporter.bash ]; then \
+		install -m 0644 tools/completion/virtio-status-exporter.bash \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter; \
+	else \
+		ln -sf virtio-status \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter; \
+	fi
+endif
 
 # What dkms.conf needs to build the module, and no build products.
 dkms-source:
@@ -100,6 +132,26 @@ dkms-source:
 		kmod/probes.mk kmod/gen_vhost_layout.py kmod/gen_fingerprint.py \
 		kmod/vs_btf.py kmod/fingerprints $(DESTDIR)$(DKMS_SRC)/kmod/
 	install -m 0644 uapi/linux/*.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
+
+# The Debian packages, built from a copy of the tree's files (tracked, and
+# new ones git does not ignore: no build products) in build/deb/src, so
+# that dpkg-buildpackage leaves them in build/deb/. lintian must find no
+# error and no warning (what it is told to ignore, and why:
+# debian/*.lintian-overrides); its report is build/deb/lintian.txt.
+DEB_DIR ?= build/deb
+
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar -c --null -T - -f - | tar -x -C $(DEB_DIR)/src -f -
+	cd $(DEB_DIR)/src && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc > ../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; echo "make deb: see $(DEB_DIR)/build.log" >&2; exit 1; }
+	rm -rf $(DEB_DIR)/src
+	lintian --fail-on error,warning --display-info $(DEB_DIR)/*.changes \
+		> $(DEB_DIR)/lintian.txt 2>&1; st=$$?; cat $(DEB_DIR)/lintian.txt; exit $$st
+	@ls $(DEB_DIR)/*.deb
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

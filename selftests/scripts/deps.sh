@@ -5,9 +5,11 @@
 # run on a prepared machine does no network work.
 #   - Debian packages (compiler, libnl, json-c, libmicrohttpd, qemu, busybox,
 #     kernel headers and source, what a kernel build needs, prometheus, dkms,
-#     debootstrap for the Debian 13 root of the newest kernel line, iproute2
-#     for the test's tap namespace, scdoc for the man pages and man-db
-#     to render them in docs_test.sh)
+#     debootstrap for the Debian 13 root of the newest kernel line and the
+#     package tests' roots, iproute2 for the test's tap namespace, scdoc for
+#     the man pages and man-db to render them in docs_test.sh, what
+#     `make deb` needs: debhelper, dh-dkms, lintian, bash-completion; curl
+#     and openssl for exporter_tls_test.sh)
 #   - the few files we use from linux-source-6.12 (checkpatch, kselftest
 #     harness), unpacked into $VS_CACHE/linux-source-6.12
 #   - the kernel's netlink spec tools (ynl) of the linux-source-6.12 version
@@ -24,7 +26,8 @@ pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
       libmicrohttpd-dev prometheus dkms
       bc bison flex libelf-dev libssl-dev
       debootstrap iproute2 util-linux python3-yaml python3-jsonschema
-      curl openssl scdoc man-db groff-base)
+      curl openssl scdoc man-db groff-base
+      dpkg-dev debhelper dh-dkms lintian bash-completion)
 
 missing=()
 for p in "${pkgs[@]}"; do

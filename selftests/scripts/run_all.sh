@@ -7,9 +7,13 @@
 #   2. the CLI's host unit tests (tools/virtio-status-test), and the
 #      host-side checks of the metrics, alert rules and dashboard
 #      (tools/monitoring/check.sh: promtool check metrics, check rules,
-#      test rules, check_dashboard.py), and the man pages and the bash
-#      completion against the C source (selftests/scripts/docs_test.sh)
-#   3. for each kernel line (default: 6.1 6.12 newest debug): build the
+#      test rules, check_dashboard.py), the man pages and the bash
+#      completion against the C source (selftests/scripts/docs_test.sh),
+#      and the exporter's HTTPS and basic auth (exporter_tls_test.sh)
+#   3. the Debian packages (selftests/scripts/deb_test.sh): make deb and
+#      lintian, then installed into fresh Debian 12 and 13 roots, where
+#      dkms builds the module for their kernels, and purged without a trace
+#   4. for each kernel line (default: 6.1 6.12 newest debug): build the
 #      module against that kernel's headers (warnings are errors; "newest" is
 #      Debian 13 backports' newest kernel, built for inside a Debian 13 root:
 #      selftests/vm/kernels.sh, trixie_root.sh), then
@@ -26,7 +30,7 @@
 #      the churn and hot-plug tests longer (--long), ends with a kmemleak
 #      scan, then proves those checks fail on selftests/canary/vs_canary.ko's
 #      bugs;
-#   4. the QEMU oracle once more against QEMU 10.0 (bookworm-backports).
+#   5. the QEMU oracle once more against QEMU 10.0 (bookworm-backports).
 # Every check prints "ok ..." or "not ok ..."; the last line counts them:
 # "N passed, N failed". Logs go to $VS_CACHE/logs. $VS_CACHE (default
 # /var/cache/virtio-status) is machine-wide and keyed by content, so that a
@@ -139,6 +143,14 @@ selftests/scripts/dkms_test.sh "${dk[@]}" > "$logs/dkms.log" 2>&1
 st=$?
 collect "$logs/dkms.log" ""
 record "dkms: dkms_test.sh exits 0 ($(( $(date +%s) - t ))s)" $st "$logs/dkms.log"
+
+# the Debian packages: built (lintian), installed into fresh Debian 12 and
+# 13 roots (dkms builds the module for their kernels), purged
+t=$(date +%s)
+selftests/scripts/deb_test.sh > "$logs/deb.log" 2>&1
+st=$?
+collect "$logs/deb.log" ""
+record "deb: deb_test.sh exits 0 ($(( $(date +%s) - t ))s)" $st "$logs/deb.log"
 
 # the VM rig itself: a QEMU that aborts in its firmware phase is booted
 # again, once, and never once the kernel runs

@@ -97,32 +97,21 @@ VS_MAN8 := $(patsubst %.scd,%,$(wildcard tools/man/*.8.scd))
 
 install-tools: tools
 	install -D -m 0755 tools/virtio-status $(DESTDIR)$(PREFIX)/bin/virtio-status
-	if [ -e tools/virtio-status-exporter ]; then \
-		install -m 0755 tools/virtio-status-exporter $(DESTDIR)$(PREFIX)/bin/; fi
+	install -m 0755 tools/virtio-status-exporter $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(SYSTEMD_UNITDIR)
 	for u in $(VS_UNITS); do \
 		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' $$u \
 			> $(DESTDIR)$(SYSTEMD_UNITDIR)/$${u##*/} || exit 1; \
 		chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/$${u##*/}; \
 	done
-ifneq ($(VS_MAN8),)
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
 	for m in $(VS_MAN8); do \
-		if [ -e $$m ]; then cat $$m; else scdoc < $$m.scd; fi \
-			> $(DESTDIR)$(PREFIX)/share/man/man8/$${m##*/} || exit 1; \
+		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/ || exit 1; \
 	done
-endif
-ifneq ($(wildcard tools/completion/virtio-status.bash),)
 	install -D -m 0644 tools/completion/virtio-status.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status
-	if [ -e tools/completion/virtio-status-exporter.bash ]; then \
-		install -m 0644 tools/completion/virtio-status-exporter.bash \
-			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter; \
-	else \
-		ln -sf virtio-status \
-			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter; \
-	fi
-endif
+	ln -sf virtio-status \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtio-status-exporter
 
 # What dkms.conf needs to build the module, and no build products.
 dkms-source:

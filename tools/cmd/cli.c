@@ -4,6 +4,8 @@
  * the help: the global one, and each command's.
  */
 #include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,67 +201,32 @@ void vs_cmd_usage(FILE *f)
 	fputs(vs_cmd_exit_text, f);
 }
 
-static bool vs_cmd_has_path(const struct vs_cmd_def *d)
-{
-	return d->needs_path;
-}
+/* A row of vs_cmd_opt_help[] that every run command shows. */
+#define VS_CMD_ALWAYS	SIZE_MAX
 
-static bool vs_cmd_has_device(const struct vs_cmd_def *d)
-{
-	return d->takes_device;
-}
-
-static bool vs_cmd_has_queue(const struct vs_cmd_def *d)
-{
-	return d->needs_queue;
-}
-
-static bool vs_cmd_has_index(const struct vs_cmd_def *d)
-{
-	return d->takes_index;
-}
-
-static bool vs_cmd_has_decode(const struct vs_cmd_def *d)
-{
-	return d->takes_decode;
-}
-
-static bool vs_cmd_has_names(const struct vs_cmd_def *d)
-{
-	return d->takes_names;
-}
-
-static bool vs_cmd_has_json(const struct vs_cmd_def *d)
-{
-	return d->takes_device;
-}
-
-static bool vs_cmd_has_pretty(const struct vs_cmd_def *d)
-{
-	(void)d;
-	return true;
-}
-
-/* The rows of a run command's "Options:", each shown when it applies. */
+/*
+ * The rows of a run command's "Options:": each shown when the row's
+ * member of struct vs_cmd_def (by offset) is true, or always.
+ */
 static const struct {
-	bool (*applies)(const struct vs_cmd_def *d);
+	size_t flag;
 	const char *text;
 } vs_cmd_opt_help[] = {
-	{ vs_cmd_has_device,
+	{ offsetof(struct vs_cmd_def, takes_device),
 	  "  DEVICE, --path DEVICE\n"
 	  "                 the device: a sysfs path, a virtio bus id (virtio0),\n"
 	  "                 or /proc/PID/fd/FD for a vhost device\n" },
-	{ vs_cmd_has_path,
+	{ offsetof(struct vs_cmd_def, needs_path),
 	  "  --path DEVICE  a sysfs path (/sys/bus/virtio/devices/virtio0), a\n"
 	  "                 virtio bus id (virtio0), or for a vhost device\n"
 	  "                 /proc/PID/fd/FD of a process holding it (as\n"
 	  "                 x-query-virtio lists it; taken as written)\n" },
-	{ vs_cmd_has_queue,
+	{ offsetof(struct vs_cmd_def, needs_queue),
 	  "  --queue N      the queue index, 0 to 65535 (QMP: argument \"queue\")\n" },
-	{ vs_cmd_has_index,
+	{ offsetof(struct vs_cmd_def, takes_index),
 	  "  --index I      the avail ring index, 0 to 65535, taken modulo the\n"
 	  "                 ring size (QMP: optional argument \"index\")\n" },
-	{ vs_cmd_has_decode,
+	{ offsetof(struct vs_cmd_def, takes_decode),
 	  "  --decode       features, status and protocol features decoded as\n"
 	  "                 QEMU 7.2 and later answer: {\"transports\": [...],\n"
 	  "                 \"dev-features\": [...], \"unknown-dev-features\": N\n"
@@ -273,15 +240,15 @@ static const struct {
 	  "                 128 bits in hex, when a bit above 63 is set) and\n"
 	  "                 \"symbols\" (the bare symbols): an extension of ours\n"
 	  "                 (QMP: argument \"raw-and-decoded\")\n" },
-	{ vs_cmd_has_names,
+	{ offsetof(struct vs_cmd_def, takes_names),
 	  "  --names        add our member \"names\" to each device: {\"device\"\n"
 	  "                 (the guest's eth0, vda...), \"virtio\" (virtioN),\n"
 	  "                 \"tap\", \"cid\", \"vm\", \"uuid\" (a vhost device's VM)},\n"
 	  "                 the names known; not over --qmp, whose answers are\n"
 	  "                 QEMU's shape\n" },
-	{ vs_cmd_has_json,
+	{ offsetof(struct vs_cmd_def, takes_device),
 	  "  -j, --json     JSON instead of text\n" },
-	{ vs_cmd_has_pretty,
+	{ VS_CMD_ALWAYS,
 	  "  -p, --pretty   indent the JSON\n"
 	  "  -h, --help     print this help\n" },
 };
@@ -297,7 +264,8 @@ void vs_cmd_usage_of(FILE *f, const struct vs_cmd_def *d)
 		fprintf(f, "\n%s", d->details);
 	fputs("\nOptions:\n", f);
 	for (i = 0; i < ARRAY_SIZE(vs_cmd_opt_help); i++)
-		if (vs_cmd_opt_help[i].applies(d))
+		if (vs_cmd_opt_help[i].flag == VS_CMD_ALWAYS ||
+		    *(const bool *)((const char *)d + vs_cmd_opt_help[i].flag))
 			fputs(vs_cmd_opt_help[i].text, f);
 	fputc('\n', f);
 	fputs(vs_cmd_exit_text, f);

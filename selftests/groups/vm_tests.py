@@ -800,7 +800,8 @@ def test_reload(vm, R):
     rc, out = vm.run('rmmod virtio_status')
     R.ok(rc == 0, 'reload: rmmod', out)
     rc, out, err = cli(vm, 'x-query-virtio')
-    R.ok(rc == 1 and 'not loaded' in err, 'reload: CLI after rmmod says not loaded', err)
+    R.ok(rc == 3 and 'not loaded' in err, 'reload: CLI after rmmod says not loaded (exit 3)',
+         'rc=%d %s' % (rc, err))
     rc, out = vm.run('insmod /virtio_status.ko && virtio-status x-query-virtio >/dev/null '
                      '&& rmmod virtio_status && insmod /virtio_status.ko')
     R.ok(rc == 0, 'reload: insmod, query, rmmod, insmod', out)
@@ -829,7 +830,7 @@ def test_reload_under_request(vm, R):
              'reload: %s sent to the family of a module reloaded since: asked again, '
              'answered' % args, '%s\nrc=%d %s\n%s' % (fired, rc, err, out[:300]))
         rc, out, err, fired = shim_cli(vm, args, 'rmmod virtio_status')
-        R.ok(len(fired) == 1 and fired[0].endswith(': 0') and rc == 1 and out == '' and
+        R.ok(len(fired) == 1 and fired[0].endswith(': 0') and rc == 3 and out == '' and
              'not loaded' in err,
              'reload: %s sent to the family of a module unloaded since: "not loaded"' % args,
              '%s\nrc=%d %s' % (fired, rc, err))

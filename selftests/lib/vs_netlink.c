@@ -1285,6 +1285,43 @@ static int vs_vhost_check(const struct vs_dev *d, char *why, size_t whylen)
 }
 
 /*
+ * Checks a device the module found busy (another task held a lock it
+ * needs for longer than a request may wait): its identity and the
+ * sentence, and nothing of its state. 0 if fine, else -1.
+ */
+static int vs_busy_check(const struct vs_dev *d, const char *who, char *why,
+			 size_t whylen)
+{
+	__u64 missing = (VS_BIT(VIRTIO_STATUS_A_DEV_HEADER) |
+			 VS_BIT(VIRTIO_STATUS_A_DEV_NAME) |
+			 VS_BIT(VIRTIO_STATUS_A_DEV_ID) |
+			 VS_BIT(VIRTIO_STATUS_A_DEV_GENERATION)) & ~d->present;
+	__u64 state = (VS_VHOST_STATE |
+		       VS_BIT(VIRTIO_STATUS_A_DEV_FAILED) |
+		       VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES) |
+		       VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_ERR) |
+		       VS_BIT(VIRTIO_STATUS_A_DEV_DEVICE_FEATURES_HI)) & d->present;
+	__u64 vstate = VS_VHOST_NEST_STATE & d->vhost_present;
+
+	if (missing) {
+		snprintf(why, whylen, "busy %s: missing %s", who,
+			 vs_attr_name(VS_AS_DEV, __builtin_ctzll(missing)));
+		return -1;
+	}
+	if (!d->busy[0]) {
+		snprintf(why, whylen, "busy %s: empty DEV_BUSY", who);
+		return -1;
+	}
+	if (state || vstate) {
+		snprintf(why, whylen, "busy %s: DEV_BUSY with %s", who,
+			 state ? vs_attr_name(VS_AS_DEV, __builtin_ctzll(state)) :
+				 vs_attr_name(VS_AS_VHOST, __builtin_ctzll(vstate)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Checks what every reply must satisfy on its own, by its KIND. 0 if fine,
  * else -1 with the reason in @why.
  */
@@ -1298,6 +1335,8 @@ int vs_dev_check(const struct vs_dev *d, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: missing KIND", who);
 		return -1;
 	}
+	if (VS_HAS(d, VIRTIO_STATUS_A_DEV_BUSY))
+		return vs_busy_check(d, who, why, whylen);
 	switch (d->kind) {
 	case VIRTIO_STATUS_KIND_VIRTIO:
 		return vs_virtio_check(d, why, whylen);

@@ -37,26 +37,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 export VS_CACHE=${VS_CACHE:-/var/cache/virtio-status}
 
-n=0
-failed=0
-# check DESCRIPTION STATUS [LOGFILE]: one result line; a failure shows the
-# log's tail. STATUS is taken into a variable first wherever DESCRIPTION
-# has a $(...): its expansion would reset $?.
-check() {
-	n=$((n + 1))
-	if [ "$2" -eq 0 ]; then
-		echo "ok $n - deb: $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - deb: $1"
-		[ -n "${3:-}" ] && [ -f "$3" ] && tail -n 25 "$3" | sed 's/^/#   /'
-	fi
-	return 0
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - deb: $1 # SKIP $2"
-}
+VS_CHECK_PREFIX=deb
+# shellcheck source=selftests/scripts/checks.sh
+. "$top/selftests/scripts/checks.sh"
+# a STATUS is taken into a variable first wherever a DESCRIPTION has a
+# $(...): its expansion would reset $?
+check() { vs_check "$@"; }
+skip() { vs_skip "$@"; }
 
 for c in dpkg-buildpackage lintian debootstrap unshare; do
 	if ! command -v $c >/dev/null; then
@@ -309,5 +296,4 @@ if [ $failed -gt 0 ] || [ "${VS_DEB_KEEP:-}" = 1 ]; then
 else
 	rm -rf "$tmp"
 fi
-echo "# $((n - failed)) passed, $failed failed"
-[ $failed -eq 0 ]
+vs_checks_end

@@ -31,30 +31,19 @@ cd "$top" || exit 1
 lines=("$@")
 [ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
 
-n=0
-failed=0
-# check DESCRIPTION [DETAIL] STATUS [LOGFILE]: one result line (the temporary
-# directory shown as <tmp>); a failure shows the log's tail
+VS_CHECK_PREFIX=dkms
+# shellcheck source=selftests/scripts/checks.sh
+. "$top/selftests/scripts/checks.sh"
+# check DESCRIPTION [DETAIL] STATUS [LOGFILE]: DETAIL is added to the
+# description, the temporary directory shown as <tmp>
 check() {
 	local what=$1
 
 	shift
 	[[ $1 =~ ^[0-9]+$ ]] || { what="$what $1"; shift; }
-	what=${what//"${tmp:-/nonexistent}"/<tmp>}
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - dkms: $what"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - dkms: $what"
-		[ -n "${2:-}" ] && [ -f "$2" ] && tail -n 25 "$2" | sed 's/^/#   /'
-	fi
-	return 0
+	vs_check "${what//"${tmp:-/nonexistent}"/<tmp>}" "$@"
 }
-skip() {
-	n=$((n + 1))
-	echo "ok $n - dkms: $1 # SKIP $2"
-}
+skip() { vs_skip "$@"; }
 
 if ! command -v dkms >/dev/null; then
 	echo "not ok 1 - dkms: dkms is not installed (selftests/scripts/deps.sh installs it)"
@@ -289,5 +278,4 @@ if [ $failed -gt 0 ] || [ "${VS_DKMS_KEEP:-}" = 1 ]; then
 else
 	rm -rf "$tmp"
 fi
-echo "# $((n - failed)) passed, $failed failed"
-[ $failed -eq 0 ]
+vs_checks_end

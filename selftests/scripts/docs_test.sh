@@ -32,20 +32,10 @@ cd "$top" || exit 1
 # the global options of the interface of issue 14, before any command
 GLOBAL_OPTS='--help --version --pretty --json --qmp'
 
-n=0
-failed=0
-# check DESCRIPTION STATUS [DETAIL]: one result line; a failure shows DETAIL
-check() {
-	n=$((n + 1))
-	if [ "$2" -eq 0 ]; then
-		echo "ok $n - docs: $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - docs: $1"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | head -n 25 | sed 's/^/#   /'
-	fi
-	return 0
-}
+VS_CHECK_PREFIX=docs
+# shellcheck source=selftests/scripts/checks.sh
+. "$top/selftests/scripts/checks.sh"
+check() { vs_check "$@"; }
 
 tmp=$(mktemp -d /tmp/vs-docs-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -346,5 +336,4 @@ cmp -s "$comp" "$tmp/neg.bash" && echo "# the negative completion is not modifie
 	[[ $out == *--index* ]]
 check "a completion without x-query-virtio-queue-element's --index fails that check" $? "$out"
 
-echo "# $n checks, $failed failed"
-[ "$failed" -eq 0 ]
+vs_checks_end

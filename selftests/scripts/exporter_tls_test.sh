@@ -16,18 +16,10 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 exporter=$top/tools/virtio-status-exporter
-n=0
-failed=0
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - exporter-tls: $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - exporter-tls: $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | tail -n 15 | sed 's/^/#   /'
-	fi
-}
+VS_CHECK_PREFIX=exporter-tls
+# shellcheck source=selftests/scripts/checks.sh
+. "$top/selftests/scripts/checks.sh"
+check() { vs_check "$2" "$1" "${3:-}"; }
 
 for t in openssl curl; do
 	command -v $t >/dev/null || { echo "not ok 1 - exporter-tls: $t is not installed (deps.sh)"; exit 1; }
@@ -95,5 +87,4 @@ st=$?
 [ $st -eq 1 ] && grep -q 'check that --tls-key is the key of --tls-cert' <<<"$out"
 check $? "a key that is not the certificate's: exit 1 and a sentence" "rc=$st $out"
 
-echo "# exporter-tls: $n checks, $failed failed"
-[ $failed -eq 0 ]
+vs_checks_end

@@ -12,6 +12,35 @@
 #include "json_out.h"
 #include "request.h"
 
+/*
+ * The tokener vs_qmp_parse() reuses: json-c allocates and zeroes a frame
+ * for every level of nesting it allows (VS_QMP_NESTING_MAX) when a tokener
+ * is made, which was most of what a small request cost. --qmp and serve
+ * parse on one thread; freed at exit so that a leak checker sees no loss.
+ */
+static struct json_tokener *vs_qmp_tok;
+
+static void __attribute__((destructor)) vs_qmp_tok_free(void)
+{
+	/* json_tokener_free() takes no NULL */
+	if (vs_qmp_tok)
+		json_tokener_free(vs_qmp_tok);
+	vs_qmp_tok = NULL;
+}
+
+static struct json_tokener *vs_qmp_tokener(void)
+{
+	if (vs_qmp_tok) {
+		json_tokener_reset(vs_qmp_tok);
+		return vs_qmp_tok;
+	}
+	vs_qmp_tok = json_tokener_new_ex(VS_QMP_NESTING_MAX);
+	if (vs_qmp_tok)
+		json_tokener_set_flags(vs_qmp_tok, JSON_TOKENER_STRICT |
+					       JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	return vs_qmp_tok;
+}
+
 int vs_qmp_parse(const char *text, size_t len, struct json_object **v,
 		 size_t *end, const char **why)
 {
@@ -20,13 +49,11 @@ int vs_qmp_parse(const char *text, size_t len, struct json_object **v,
 
 	*v = NULL;
 	*end = 0;
-	tok = json_tokener_new_ex(VS_QMP_NESTING_MAX);
+	tok = vs_qmp_tokener();
 	if (!tok) {
 		*why = "out of memory";
 		return -1;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-				    JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	*v = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
 	*end = json_tokener_get_parse_end(tok);
@@ -39,7 +66,6 @@ int vs_qmp_parse(const char *text, size_t len, struct json_object **v,
 			jerr = json_tokener_error_parse_eof;
 		*end = len;
 	}
-	json_tokener_free(tok);
 	if (jerr == json_tokener_success)
 		return 0;
 	json_object_put(*v);

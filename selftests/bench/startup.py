@@ -18,7 +18,15 @@ selftests/bench/bench_exec in interleaved rounds:
       and coreutils true (libc alone, no work: the floor for any
       dynamically linked program);
   (c) `virtio-status --help`;
-  (d) `virtio-status --version`, where the binary has it.
+  (d) `virtio-status --version`, where the binary has it;
+  (e) for the tree's binary, where (a) goes: `--qmp` answering
+      qmp_capabilities alone (no request: starting and the QMP loop), and
+      `--qmp` answering one x-query-virtio-status (the netlink socket, the
+      family lookup, one request); differences of medians against (c).
+
+Timed twice in the same VM: with the guest's ASLR as booted (what users
+run), then with it off, which shows what is QEMU translating code again
+for every new process rather than the program (see run()).
 
 Reported: medians and quartiles, (a)/(b) and (c)/(b) from the same run,
 and the number of shared objects each binary loads (the loader's own
@@ -186,13 +194,43 @@ def _check_qmp(vm, c, infile, devs):
             raise RuntimeError('%s --qmp, %s: %s' % (c['name'], dev['path'], line))
 
 
+def _check_qmp_none(vm, c, infile):
+    """qmp_capabilities alone: one empty return."""
+    rc, out = vm.run('%s --qmp <%s' % (guest_path(c), infile), timeout=120)
+    if rc != 0 or [json.loads(x) for x in out.splitlines() if x.strip()] != [{'return': {}}]:
+        raise RuntimeError('%s --qmp, qmp_capabilities: rc %d: %s' % (c['name'], rc, out[-2000:]))
+
+
+def _split(t, n):
+    """Where the tree's (a) goes, from medians of the same rounds: starting
+    (--help), the QMP loop with no request (qmp_capabilities alone), the first
+    request (netlink socket, family lookup, one x-query-virtio-status), and
+    the other N-1 devices."""
+    m = {k: t[k + '.tree']['median_us'] for k in ('help', 'qmp0', 'qmp1', 'qmp')}
+    return {'start_us': m['help'], 'loop_us': round(m['qmp0'] - m['help'], 1),
+            'first_request_us': round(m['qmp1'] - m['qmp0'], 1),
+            'other_devices_us': round(m['qmp'] - m['qmp1'], 1),
+            'per_other_device_us': round((m['qmp'] - m['qmp1']) / max(n - 1, 1), 1),
+            'qmp0': t['qmp0.tree'], 'qmp1': t['qmp1.tree']}
+
+
 def _ratio(x, y):
     return round(x / y, 2) if y else None
 
 
 def run(vm, clis, rounds=60, warmup=2, log=print):
-    """Time (a)-(d) in VM, whose module is loaded; returns the result dict
-    and prints it (one JSON line, then a sentence per binary)."""
+    """Time (a)-(e) in VM, whose module is loaded, twice: with the guest's
+    address space layout randomisation as booted, then with it off
+    (kernel.randomize_va_space = 0, put back after). Returns the results
+    (a list, one dict a pass) and prints each (one JSON line, then a
+    sentence per binary).
+
+    Why twice: QEMU 7.2's TCG keys its translated code by virtual address,
+    so code mapped at a new address, every library of every new process
+    under ASLR, is translated again. With ASLR on, a dynamic program's
+    start is mostly QEMU translating ld.so and the libraries; with it off,
+    QEMU finds its earlier translations and what is left is closer to what
+    the program costs on hardware."""
     devs = json.loads(vm.check('virtio-status x-query-virtio'))['return']
     sysdevs = vm.check('ls /sys/bus/virtio/devices').split()
     if len(devs) != len(sysdevs):
@@ -201,6 +239,12 @@ def run(vm, clis, rounds=60, warmup=2, log=print):
     infile = '/tmp/startup-qmp.in'
     vm.put(''.join('{"execute": "x-query-virtio-status", "arguments": {"path": %s}}\n' %
                    json.dumps(d['path']) for d in devs), infile)
+    # where (a) goes: the same process with no request, and with one
+    infile0 = '/tmp/startup-qmp0.in'
+    vm.put('{"execute": "qmp_capabilities"}\n', infile0)
+    infile1 = '/tmp/startup-qmp1.in'
+    vm.put('{"execute": "x-query-virtio-status", "arguments": {"path": %s}}\n' %
+           json.dumps(devs[0]['path']), infile1)
     files = ['/sys/bus/virtio/devices/%s/%s' % (d, a) for d in sysdevs for a in ATTRS]
     for cat in ('/bin/cat', GUEST_CAT2):
         rc, out = vm.run('%s %s' % (cat, ' '.join(files)))
@@ -211,6 +255,9 @@ def run(vm, clis, rounds=60, warmup=2, log=print):
     timed = [c for c in clis if not c['same_as']]
     for c in timed:
         _check_qmp(vm, c, infile, devs)
+        if c['name'] == 'tree':
+            _check_qmp(vm, c, infile1, devs[:1])
+            _check_qmp_none(vm, c, infile0)
         c['libs'] = _loaded(vm, guest_path(c))
         c['has_version'] = vm.run('%s --version' % guest_path(c))[0] == 0
     # one round: a b c d for the tree's binary first, then (a) of the rest
@@ -223,18 +270,34 @@ def run(vm, clis, rounds=60, warmup=2, log=print):
             spec.append('cat - /bin/cat ' + ' '.join(files))
             spec.append('cat.coreutils - %s %s' % (GUEST_CAT2, ' '.join(files)))
             spec.append('true.coreutils - %s' % GUEST_TRUE)
+            spec.append('qmp0.%s %s %s --qmp' % (c['name'], infile0, p))
+            spec.append('qmp1.%s %s %s --qmp' % (c['name'], infile1, p))
         if c['name'] in ('tree', 'before'):
             spec.append('help.%s - %s --help' % (c['name'], p))
             if c['has_version']:
                 spec.append('version.%s - %s --version' % (c['name'], p))
     vm.put(''.join(s + '\n' for s in spec), '/tmp/startup.spec')
+    aslr = vm.check('cat /proc/sys/kernel/randomize_va_space').strip()
+    results = []
+    try:
+        for mode in (aslr, '0'):
+            vm.check('echo %s > /proc/sys/kernel/randomize_va_space' % mode)
+            label = 'ASLR %s' % ('off' if mode == '0' else 'on (%s)' % mode)
+            results.append(_time(vm, clis, devs, files, spec, rounds, warmup, label, log))
+    finally:
+        vm.check('echo %s > /proc/sys/kernel/randomize_va_space' % aslr)
+    return results
+
+
+def _time(vm, clis, devs, files, spec, rounds, warmup, label, log):
+    """One timed pass of SPEC (bench_exec's file, in the guest); its dict."""
     out = vm.check('bench_exec -r %d -w %d /tmp/startup.spec' % (rounds, warmup),
                    timeout=60 + rounds * len(spec) * 2)
     res = json.loads(out.strip().splitlines()[-1])
     t = {x['name']: x for x in res['commands']}
     cat = t['cat']['median_us']
 
-    result = {'kernel': vm.kver, 'devices': len(devs), 'rounds': rounds,
+    result = {'kernel': vm.kver, 'aslr': label, 'devices': len(devs), 'rounds': rounds,
               'cat': t['cat'], 'cat_coreutils': t['cat.coreutils'],
               'cat_coreutils_libs': len(_loaded(vm, GUEST_CAT2)),
               'true_coreutils': t['true.coreutils'],
@@ -263,10 +326,11 @@ def run(vm, clis, rounds=60, warmup=2, log=print):
         result['binaries'].append(b)
     if vm.run('test -x ' + GUEST_EXPORTER)[0] == 0:
         result['exporter_libs'] = _loaded(vm, GUEST_EXPORTER)
+    result['tree_split'] = _split(t, len(devs))
     log(json.dumps(result))
-    log('%s: startup, %d devices, %d rounds (medians, q1-q3): one cat of %d sysfs '
+    log('%s: startup, %s, %d devices, %d rounds (medians, q1-q3): one cat of %d sysfs '
         'files %.1f ms (%.1f-%.1f)' %
-        (vm.kver, len(devs), rounds, len(files), cat / 1e3, t['cat']['q1_us'] / 1e3,
+        (vm.kver, label, len(devs), rounds, len(files), cat / 1e3, t['cat']['q1_us'] / 1e3,
          t['cat']['q3_us'] / 1e3))
     c2 = t['cat.coreutils']
     log('%s: reference: coreutils cat (%d libraries) of the same files %.1f ms (%.1f-%.1f) '
@@ -292,6 +356,12 @@ def run(vm, clis, rounds=60, warmup=2, log=print):
         if b['same_as']:
             s += ' (byte-identical to %s: timed once)' % b['same_as']
         log(s)
+    x = result['tree_split']
+    log('%s: where tree --qmp goes: starting (--help) %.1f ms, the QMP loop with no '
+        'request %.1f ms, the first request %.1f ms, the other %d devices %.1f ms '
+        '(%.2f ms a device)' %
+        (vm.kver, x['start_us'] / 1e3, x['loop_us'] / 1e3, x['first_request_us'] / 1e3,
+         len(devs) - 1, x['other_devices_us'] / 1e3, x['per_other_device_us'] / 1e3))
     if 'exporter_libs' in result:
         log('%s: tools/virtio-status-exporter (not timed) loads %d libraries' %
             (vm.kver, len(result['exporter_libs'])))

@@ -28,6 +28,13 @@ hold:
     before the hold ends
   - the dump finished while the hold was on and lists the held device and
     every virtio device sysfs shows
+  - dump_loop (RAWDUMP_S of raw dumps, each reply checked by the
+    selftests' vs_dev_check()) finished while the hold was on, every dump
+    complete and well formed; in the pci and vhost holds the held device
+    is in them as busy (DEV_BUSY, its identity only); in the rtnl hold no
+    device is busy for the RTNL (a dump takes none; net0 may be busy on
+    its transport lock, which our own queue requests hold while they wait
+    for the RTNL)
   - genl_probe's round trips all finished while the hold was on, none
     failed (worst latencies printed)
   - the writer's insmod finished while the hold was on (rmmod after)
@@ -55,6 +62,7 @@ HOLD_S = 10
 HUNG_TIMEOUT_S = 5          # kernel.hung_task_timeout_secs during the group
 HUNG_INTERVAL_S = 1         # kernel.hung_task_check_interval_secs
 PROBE_MARGIN_MS = 2000      # genl_probe stops this long before the end
+RAWDUMP_S = 1               # dump_loop's seconds of dumps during a hold
 LOOP_MARGIN_MS = 5000       # the loop starts no request later than this before
                             # the end: on the debug kernel one CLI request for a
                             # vhost device takes about 4 s
@@ -207,9 +215,10 @@ class Hold:
     need the lock (BUSY) and those that do not (ANSWER). PREPARE(vm, hold),
     if given, runs first and may fill these in."""
 
-    def __init__(self, name, start, path, busy, answer=(), prepare=None):
+    def __init__(self, name, start, path, busy, answer=(), prepare=None, dump_busy=True):
         self.name, self.start, self.path = name, start, path
         self.busy, self.answer = list(busy), list(answer)
+        self.dump_busy = dump_busy
         self.prepare = prepare
         self.cleanup = None
 
@@ -237,7 +246,7 @@ def run_hold(vm, R, h, sysfs_paths, hung):
     vm.put(LIB, D + '/lib.sh')
     if h.prepare:
         h.prepare(vm, h)
-    jobs = ['probe', 'dump', 'loop', 'writer']
+    jobs = ['probe', 'dump', 'rawdump', 'loop', 'writer']
     launch = ['. %s/lib.sh' % D, 'hid=$(($(lk_field id) + 1))', h.start,
               'lk_wait_held $hid || exit 2',
               'u=$(lk_field until_ms); ms=$((u - $(lk_now) - %d))' % PROBE_MARGIN_MS,
@@ -250,6 +259,7 @@ def run_hold(vm, R, h, sysfs_paths, hung):
         launch.append('lk_job answer%d virtio-status %s' % (i, args))
         jobs.append('answer%d' % i)
     launch += ['lk_job dump virtio-status x-query-virtio',
+               'lk_job rawdump dump_loop %d' % RAWDUMP_S,
                'lk_loop loop $((u - %d)) virtio-status %s' % (LOOP_MARGIN_MS, h.busy[0]),
                'sleep %d' % WRITER_DELAY_S,
                'lk_job writer insmod /vs_genl_writer.ko',
@@ -314,6 +324,27 @@ def run_hold(vm, R, h, sysfs_paths, hung):
          '%s x-query-virtio lists the held device and every other' % tag,
          'held: %s\nmissing: %s\n%s' % (h.path, missing, diag(r)))
 
+    # the same dumps, read by the selftests' own checker: a busy device's
+    # reply is its identity and DEV_BUSY, and nothing read under the lock
+    r = res['rawdump']
+    dl = last_json(r['out']) if r else {}
+    R.ok(before_end(r) and r['rc'] == 0 and dl.get('result') == 'pass' and
+         dl.get('complete', 0) > 0 and dl.get('inconsistent') == 0,
+         '%s dump_loop: every dump during the hold complete and well formed' % tag,
+         '%s\n%s' % (dl, diag(r)))
+    seen = dl.get('busy_seen', '')
+    if h.dump_busy:
+        R.ok(dl.get('busy', 0) > 0 and h.path + ': ' in seen,
+             '%s dump_loop: the held device is busy in those dumps' % tag,
+             'busy %s: %r; held %s' % (dl.get('busy'), seen, h.path))
+    else:
+        # a dump takes no RTNL; a device may still be busy in it on its
+        # transport lock, held meanwhile by our own queue requests above
+        # while they wait their budget for the RTNL
+        R.ok(dl.get('busy') is not None and 'RTNL' not in seen,
+             '%s dump_loop: no device is busy in those dumps for the RTNL' % tag,
+             'busy %s: %r' % (dl.get('busy'), seen))
+
     r = res['loop']
     counts = [int(x) for x in r['out'].split()] if r else []
     R.ok(before_end(r) and len(counts) == 4 and counts[0] > 0 and counts[0] == counts[2],
@@ -338,12 +369,13 @@ def run_hold(vm, R, h, sysfs_paths, hung):
     do = res.get('busy0')
     print('# locks: %s: held %d ms; nlctrl worst %s ms (%s lookups), %s worst %s ms '
           '(%s requests); %s: %s, rc %s; dump %s; insmod vs_genl_writer %s; '
-          'the loop: %s requests, %s busy'
+          'the loop: %s requests, %s busy; dump_loop: %s dumps, %s busy replies'
           % (h.name, held_ms, nlctrl.get('worst_ms', '-'), nlctrl.get('count', 0),
              other.get('family', 'vs_lockhold'), other.get('worst_ms', '-'),
              other.get('count', 0), h.busy[0], took(do), do['rc'] if do else '-',
              took(res['dump']), took(res['writer']),
-             counts[0] if counts else '-', counts[2] if len(counts) > 2 else '-'))
+             counts[0] if counts else '-', counts[2] if len(counts) > 2 else '-',
+             dl.get('dumps', '-'), dl.get('busy', '-')))
     if do and do['err'].strip():
         print('# locks: %s: it said: %s' % (h.name, do['err'].strip().splitlines()[0][:300]))
 
@@ -415,7 +447,7 @@ def test_locks(vm, R):
                            'x-query-virtio-queue-status --path %s --queue 0' % p]))
         holds.append(Hold('rtnl', 'echo "rtnl %d" > %s/hold' % (HOLD_S, LH), p,
                           ['x-query-virtio-queue-status --path %s --queue 0' % p],
-                          ['x-query-virtio-status --path %s' % p]))
+                          ['x-query-virtio-status --path %s' % p], dump_busy=False))
     offset = vhost_mutex_offset(getattr(vm, 'module_path', ''))
     if offset is None:
         R.skip('locks: vhost: a vhost-net dev->mutex held',

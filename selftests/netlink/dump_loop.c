@@ -16,6 +16,10 @@
  *   max_datagrams	most datagrams one dump arrived in
  *   feat_err_enodev,	replies whose DEVICE_FEATURES_ERR was ENODEV / EINTR
  *   feat_err_eintr	(allowed: the device was going away)
+ *   busy		replies of a busy device (DEV_BUSY: a lock held
+ *			elsewhere kept its state out) in consistent dumps;
+ *			busy_seen lists each distinct "path: DEV_BUSY"
+ *			("; " between them, as many as fit in 511 bytes)
  *   inconsistent	complete dumps that were wrong: an unparsable reply,
  *			a reply failing vs_dev_check() (by its kind), a
  *			virtio-bus device after a vhost one, a repeated bus
@@ -48,11 +52,13 @@ struct stats {
 	unsigned long inconsistent;
 	unsigned long feat_enodev;
 	unsigned long feat_eintr;
+	unsigned long busy;
 	size_t min_devs;
 	size_t max_devs;
 	unsigned int max_datagrams;
 	char first_error[256];
 	char first_inconsistency[256];
+	char busy_seen[512];
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -132,12 +138,29 @@ static void print_summary(const struct stats *st, double secs, size_t buf,
 	printf(",\"max_datagrams\":%u", st->max_datagrams);
 	printf(",\"feat_err_enodev\":%lu,\"feat_err_eintr\":%lu",
 	       st->feat_enodev, st->feat_eintr);
-	printf(",\"inconsistent\":%lu", st->inconsistent);
+	printf(",\"inconsistent\":%lu,\"busy\":%lu", st->inconsistent, st->busy);
 	vs_json_put_str("first_error", st->first_error);
+	vs_json_put_str("busy_seen", st->busy_seen);
 	vs_json_put_str("first_inconsistency", st->first_inconsistency);
 	vs_json_put_str("result", ok ? "pass" : "fail");
 	printf("}\n");
 	fflush(stdout);
+}
+
+/* Adds "path: DEV_BUSY" of @d to @st->busy_seen unless it is there or full. */
+static void note_busy(struct stats *st, const struct vs_dev *d)
+{
+	size_t used = strlen(st->busy_seen);
+	char one[256];
+	int n;
+
+	snprintf(one, sizeof(one), "%.120s: %.120s", d->path, d->busy);
+	if (strstr(st->busy_seen, one))
+		return;
+	n = snprintf(st->busy_seen + used, sizeof(st->busy_seen) - used, "%s%s",
+		     used ? "; " : "", one);
+	if (n < 0 || (size_t)n >= sizeof(st->busy_seen) - used)
+		st->busy_seen[used] = '\0';	/* did not fit: leave it out */
 }
 
 /* One dump, counted in @st. True if it was complete and consistent. */
@@ -186,6 +209,12 @@ static bool one_dump(struct vs_nl *nl, struct vs_devlist *cur,
 			fprintf(stderr, "dump_loop: dump %lu inconsistent: %s\n",
 				st->dumps, why);
 		return false;
+	}
+	for (i = 0; i < cur->n; i++) {
+		if (VS_HAS(&cur->dev[i], VIRTIO_STATUS_A_DEV_BUSY)) {
+			st->busy++;
+			note_busy(st, &cur->dev[i]);
+		}
 	}
 	if (st->complete == 1 || cur->n < st->min_devs)
 		st->min_devs = cur->n;

@@ -277,20 +277,26 @@ def run(vm, clis, rounds=60, warmup=2, log=print):
             if c['has_version']:
                 spec.append('version.%s - %s --version' % (c['name'], p))
     vm.put(''.join(s + '\n' for s in spec), '/tmp/startup.spec')
+    # what each pass reports but no pass changes: the libraries loaded
+    fixed = {'cat_coreutils_libs': len(_loaded(vm, GUEST_CAT2))}
+    if vm.run('test -x ' + GUEST_EXPORTER)[0] == 0:
+        fixed['exporter_libs'] = _loaded(vm, GUEST_EXPORTER)
     aslr = vm.check('cat /proc/sys/kernel/randomize_va_space').strip()
     results = []
     try:
         for mode in (aslr, '0'):
             vm.check('echo %s > /proc/sys/kernel/randomize_va_space' % mode)
             label = 'ASLR %s' % ('off' if mode == '0' else 'on (%s)' % mode)
-            results.append(_time(vm, clis, devs, files, spec, rounds, warmup, label, log))
+            results.append(_time(vm, clis, devs, files, spec, rounds, warmup, label,
+                                 fixed, log))
     finally:
         vm.check('echo %s > /proc/sys/kernel/randomize_va_space' % aslr)
     return results
 
 
-def _time(vm, clis, devs, files, spec, rounds, warmup, label, log):
-    """One timed pass of SPEC (bench_exec's file, in the guest); its dict."""
+def _time(vm, clis, devs, files, spec, rounds, warmup, label, fixed, log):
+    """One timed pass of SPEC (bench_exec's file, in the guest); its dict,
+    FIXED's members included."""
     out = vm.check('bench_exec -r %d -w %d /tmp/startup.spec' % (rounds, warmup),
                    timeout=60 + rounds * len(spec) * 2)
     res = json.loads(out.strip().splitlines()[-1])
@@ -299,9 +305,8 @@ def _time(vm, clis, devs, files, spec, rounds, warmup, label, log):
 
     result = {'kernel': vm.kver, 'aslr': label, 'devices': len(devs), 'rounds': rounds,
               'cat': t['cat'], 'cat_coreutils': t['cat.coreutils'],
-              'cat_coreutils_libs': len(_loaded(vm, GUEST_CAT2)),
               'true_coreutils': t['true.coreutils'],
-              'cat_files': len(files), 'binaries': []}
+              'cat_files': len(files), 'binaries': [], **fixed}
     for c in clis:
         src = c['same_as'] or c['name']
         o = next(x for x in clis if x['name'] == src)
@@ -324,8 +329,6 @@ def _time(vm, clis, devs, files, spec, rounds, warmup, label, log):
             # what --qmp costs beyond starting: the requests and answers
             b['qmp_minus_help_us'] = round(b['qmp']['median_us'] - b['help']['median_us'], 1)
         result['binaries'].append(b)
-    if vm.run('test -x ' + GUEST_EXPORTER)[0] == 0:
-        result['exporter_libs'] = _loaded(vm, GUEST_EXPORTER)
     result['tree_split'] = _split(t, len(devs))
     log(json.dumps(result))
     log('%s: startup, %s, %d devices, %d rounds (medians, q1-q3): one cat of %d sysfs '

@@ -21,7 +21,7 @@ import json
 import os
 import shlex
 
-from vm_common import WAIT, cat, wait_until
+from vm_common import RMMOD_WAITING, WAIT, cat, wait_until
 
 
 def parse_lines(text):
@@ -302,7 +302,7 @@ def test_overrun(vm, R, P, m_root):
 
 def test_reload(vm, R, P, m_root, m_user):
     before = {m: len(m.events()) for m in (m_root, m_user)}
-    rc, out = vm.run('rmmod virtio_status')
+    rc, out = vm.run(RMMOD_WAITING)
     if not R.ok(rc == 0, 'events: rmmod while monitors run', out):
         return
     for m, who in ((m_root, 'root'), (m_user, 'unprivileged')):

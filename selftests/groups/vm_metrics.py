@@ -18,6 +18,7 @@ import tempfile
 import urllib.parse
 
 import vm_tests
+from vm_common import RMMOD_WAITING
 from vm_tests import cli, parse_json, hold_vhost
 from vm_common import wait_until
 
@@ -434,8 +435,9 @@ def check_prometheus(vm, R, prom, listing, st):
          'metrics: Prometheus: the README\'s join puts the device name on feature series',
          '%r\nwant %r' % (got, want))
 
-    # the module goes away: the exporter stays up, the scrape says so
-    rc, out = vm.run('rmmod virtio_status')
+    # the module goes away (once a scrape's dump in progress lets go of
+    # it): the exporter stays up, the scrape says so
+    rc, out = vm.run(RMMOD_WAITING)
     R.ok(rc == 0, 'metrics: rmmod virtio_status under the exporter', out)
     got = prom.wait('virtio_status_scrape_success', lambda r: r and r[0][1] == 0)
     R.ok(got and got[0][1] == 0, 'metrics: Prometheus: scrape_success goes 0 without the module',

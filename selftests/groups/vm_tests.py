@@ -53,6 +53,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 SELFTESTS = os.path.join(TOP, 'selftests')
 sys.path.insert(0, os.path.join(SELFTESTS, 'vm'))
 import vmrig  # noqa: E402
+from vm_common import RMMOD_WAITING  # noqa: E402
 
 CLI = os.path.join(TOP, 'tools', 'virtio-status')
 # `virtio-status exporter` runs it from the same directory
@@ -850,11 +851,9 @@ def test_reload_race(vm, R):
              '2>>/tmp/race.err && echo >> /tmp/race.ok || echo >> /tmp/race.fail; done; '
              'echo >> /tmp/race.done) > /dev/null 2>&1 & done')
     # a dump in progress holds the module: rmmod then says it is in use
-    rc, out = vm.run('for i in $(seq %d); do t=0; until rmmod virtio_status 2>/tmp/rmmod.err; '
-                     'do grep -q "temporarily unavailable" /tmp/rmmod.err && [ $t -lt 50 ] || '
-                     '{ cat /tmp/rmmod.err; exit 1; }; t=$((t+1)); sleep 0.05; done; '
+    rc, out = vm.run('for i in $(seq %d); do %s; '
                      'sleep 0.1; insmod /virtio_status.ko && sleep 0.1 || exit 1; done'
-                     % RELOAD_CYCLES, timeout=600)
+                     % (RELOAD_CYCLES, RMMOD_WAITING), timeout=600)
     R.ok(rc == 0, 'reload: %d rmmod/insmod cycles under two CLI loops' % RELOAD_CYCLES, out)
     vm.run('touch /tmp/race.stop; i=0; while [ "$(wc -l < /tmp/race.done)" != 2 ] && '
            '[ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done', timeout=120)

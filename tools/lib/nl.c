@@ -482,7 +482,8 @@ static bool vs_nl_module_going(void)
  * the first lookup would have.
  *
  * Return: true if the module was loaded again meanwhile, under a new family
- * id (now in @nl): the request can be sent again.
+ * id (now in @nl) or, after EPROTONOSUPPORT, under the same one: the
+ * request can be sent again.
  */
 static bool vs_nl_gone(struct vs_nl *nl, struct vs_err *e)
 {
@@ -500,8 +501,17 @@ static bool vs_nl_gone(struct vs_nl *nl, struct vs_err *e)
 	}
 	if (nl->family != family)
 		return true;
-	if (e->errnum == EPROTONOSUPPORT && vs_nl_module_going())
+	if (e->errnum != EPROTONOSUPPORT)
+		return false;
+	/*
+	 * The module was unloading when asked. Still unloading, or gone
+	 * since: not loaded. Loaded again since, under the same family id
+	 * (genetlink hands out the lowest free one): ask again.
+	 */
+	if (vs_nl_module_going() || access("/sys/module/" VIRTIO_STATUS_FAMILY_NAME, F_OK))
 		vs_err_set(e, VS_ERR_NOFAMILY, ENOENT, NULL);
+	else
+		return true;
 	return false;
 }
 
